@@ -1,0 +1,30 @@
+# Every target works from a clean clone: `make test` and `make demo` install first if needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test demo bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+demo: $(STAMP)
+	$(BIN)/wfm plan
+
+bench: $(STAMP)
+	$(BIN)/python -m wfm.bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check wfm tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,230 @@
+"""Typed config models (pydantic), loaded once by the CLI and passed down to the stages.
+
+A centre config is one TOML file (see ``configs/example.toml`` and the README):
+
+    [centre]        name, timezone, interval_minutes, maturity, ratio target, layers
+    [[queues]]      per-queue service targets, shrinkage, AHT and patience
+    [[contracts]]   employment contracts (roster)
+    [[shifts]]      shift templates with break windows (roster)
+    [roster]        solver settings and roster rules
+    [back_office]   back-office roles with headcount and FTE (ratio)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wfm.errors import ConfigError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# --------------------------------------------------------------------------- centre and queues
+class Centre(_Model):
+    name: str = "Contact centre"
+    timezone: str = "UTC"
+    interval_minutes: Annotated[int, Field(ge=5, le=60)] = 15
+    maturity: Literal["mature", "new"] = "mature"
+    ratio_target: str | None = None  # e.g. "9:1"; overrides maturity
+    ratio_tolerance: Annotated[float, Field(ge=0, le=1)] = 0.01  # band on the back-office share
+    front_line_headcount: Annotated[int, Field(ge=0)] | None = None  # used by `wfm ratio` without a roster
+    management_layers: Annotated[int, Field(ge=1, le=10)] | None = None
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_day(cls, v: int) -> int:
+        if 1440 % v:
+            raise ValueError("must divide 24 hours exactly (5, 6, 10, 12, 15, 20, 30 or 60)")
+        return v
+
+
+class Queue(_Model):
+    """One queue's service targets. ``scheduled = ceil(agents / (1 - shrinkage))``."""
+
+    name: str
+    service_level: Annotated[float, Field(gt=0, lt=1)] = 0.80
+    answer_within_s: Annotated[float, Field(gt=0)] = 20
+    asa_s: Annotated[float, Field(gt=0)] | None = None
+    max_occupancy: Annotated[float, Field(gt=0, le=1)] = 0.85
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.30
+    patience_s: Annotated[float, Field(gt=0)] | None = None  # enables Erlang A
+    max_abandon: Annotated[float, Field(gt=0, lt=1)] | None = None  # Erlang A target
+    aht_s: Annotated[float, Field(gt=0)] = 300
+    staff_group: str = "front_line"
+
+
+# --------------------------------------------------------------------------- roster
+class Contract(_Model):
+    name: str
+    days_per_week: int | tuple[int, int] = 5
+    paid_hours_per_week: float | tuple[float, float] = (40.0, 40.0)
+    consecutive_days_off: Annotated[int, Field(ge=0, le=6)] = 0
+    cost_per_paid_hour: Annotated[float, Field(gt=0)] = 1.0
+    max_share: Annotated[float, Field(gt=0, le=1)] | None = None
+
+    @field_validator("days_per_week", "paid_hours_per_week", mode="before")
+    @classmethod
+    def _pair(cls, v: object) -> object:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return (v, v)
+        if isinstance(v, list):
+            return tuple(v)
+        return v
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Contract:
+        lo, hi = self.days_range
+        if not 0 <= lo <= hi <= 7:
+            raise ValueError(f"days_per_week must be a range within 0..7, got {lo}..{hi}")
+        hlo, hhi = self.hours_range
+        if not 0 <= hlo <= hhi <= 168:
+            raise ValueError(f"paid_hours_per_week must be a range within 0..168, got {hlo}..{hhi}")
+        if self.consecutive_days_off and self.consecutive_days_off > 7 - lo:
+            raise ValueError(
+                f"consecutive_days_off={self.consecutive_days_off} leaves fewer than {lo} working days"
+            )
+        return self
+
+    @property
+    def days_range(self) -> tuple[int, int]:
+        d = self.days_per_week
+        return (int(d[0]), int(d[1])) if isinstance(d, tuple) else (int(d), int(d))
+
+    @property
+    def hours_range(self) -> tuple[float, float]:
+        h = self.paid_hours_per_week
+        return (float(h[0]), float(h[1])) if isinstance(h, tuple) else (float(h), float(h))
+
+
+class Break(_Model):
+    minutes: Annotated[int, Field(gt=0)]
+    paid: bool = False
+    window: tuple[str, str]  # offsets from shift start, "HH:MM"
+
+
+class ShiftTemplate(_Model):
+    name: str
+    contracts: list[str]
+    start: tuple[str, str]  # earliest and latest start, "HH:MM" local time
+    start_step_minutes: Annotated[int, Field(gt=0)] = 15
+    length_minutes: Annotated[int, Field(gt=0, le=24 * 60)]
+    breaks: list[Break] = Field(default_factory=list)
+
+
+class RosterSettings(_Model):
+    solver: Literal["highs", "cbc"] = "highs"
+    time_limit_s: Annotated[float, Field(gt=0)] = 60.0
+    gap: Annotated[float, Field(ge=0, lt=1)] = 0.01
+    under_penalty: Annotated[float, Field(gt=0)] = 50.0  # cost per agent-interval short
+    over_penalty: Annotated[float, Field(ge=0)] = 0.0
+    strict: bool = False
+    min_rest_hours: Annotated[float, Field(ge=0, le=24)] = 11.0
+    start_band_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 120
+
+
+# --------------------------------------------------------------------------- back office
+class BackOfficeRole(_Model):
+    role: str
+    headcount: Annotated[int, Field(ge=0)]
+    fte: Annotated[float, Field(ge=0)] | None = None  # defaults to headcount
+
+
+class BackOffice(_Model):
+    roles: list[BackOfficeRole] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- whole config
+class CentreConfig(_Model):
+    centre: Centre = Field(default_factory=Centre)
+    queues: list[Queue]
+    contracts: list[Contract] = Field(default_factory=list)
+    shifts: list[ShiftTemplate] = Field(default_factory=list)
+    roster: RosterSettings = Field(default_factory=RosterSettings)
+    back_office: BackOffice = Field(default_factory=BackOffice)
+    source: str | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> CentreConfig:
+        for kind, items in (("queue", self.queues), ("contract", self.contracts), ("shift", self.shifts)):
+            seen: set[str] = set()
+            for item in items:
+                if item.name in seen:
+                    raise ValueError(f"{kind} name {item.name!r} appears twice")
+                seen.add(item.name)
+        if not self.queues:
+            raise ValueError("at least one [[queues]] entry is required")
+        return self
+
+    def queue(self, name: str) -> Queue:
+        for q in self.queues:
+            if q.name == name:
+                return q
+        known = ", ".join(q.name for q in self.queues)
+        where = f"{self.source}: " if self.source else ""
+        raise ConfigError(f"{where}unknown queue {name!r} (the config has: {known})")
+
+    @property
+    def queue_names(self) -> list[str]:
+        return [q.name for q in self.queues]
+
+
+def load_config(path: str | Path) -> CentreConfig:
+    """Load and validate a centre config TOML. Errors name the file and the field."""
+    path = Path(path)
+    data = read_toml(path)
+    return parse_config(data, source=str(path))
+
+
+def read_toml(path: Path) -> dict:
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def parse_config(data: dict, source: str = "<config>") -> CentreConfig:
+    try:
+        cfg = CentreConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {describe_validation_error(exc, data)}") from None
+    cfg.source = source
+    return cfg
+
+
+def describe_validation_error(exc: ValidationError, data: dict | None = None) -> str:
+    """One line for the first pydantic error: the field path (using names where list items have one)."""
+    err = exc.errors()[0]
+    parts: list[str] = []
+    node: object = data
+    for loc in err["loc"]:
+        if isinstance(loc, int) and parts:
+            name = None
+            if isinstance(node, list) and 0 <= loc < len(node) and isinstance(node[loc], dict):
+                name = node[loc].get("name") or node[loc].get("role")
+            parts[-1] = f"{parts[-1]}[{name!r}]" if name else f"{parts[-1]}[{loc}]"
+        else:
+            parts.append(str(loc))
+        if isinstance(node, dict):
+            node = node.get(loc) if isinstance(loc, str) else None
+        elif isinstance(node, list) and isinstance(loc, int) and 0 <= loc < len(node):
+            node = node[loc]
+        else:
+            node = None
+    field = ".".join(parts) or "config"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown setting (check its spelling)"
+    elif err["type"] == "missing":
+        msg = "is required"
+    return f"field '{field}': {msg}"

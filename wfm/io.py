@@ -1,0 +1,220 @@
+"""File helpers shared by every stage: CSV reading with located errors, atomic writes, timestamps.
+
+Stages never read files themselves; the CLI uses these helpers to load inputs and write outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfm.errors import InputError
+
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M"
+
+
+# --------------------------------------------------------------------------- atomic writes
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically: a temp file in the same folder, fsync, then rename.
+
+    A process killed at any moment leaves either the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
+    return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=_json_default) + "\n")
+
+
+def atomic_write_csv(path: str | os.PathLike[str], frame: pd.DataFrame, float_format: str = "%.4f") -> Path:
+    """Write a frame as CSV atomically. Timestamps are written as ``YYYY-MM-DD HH:MM``."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime(TIMESTAMP_FORMAT)
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, float_format=float_format, lineterminator="\n")
+    return atomic_write_text(path, buf.getvalue())
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return None if not np.isfinite(obj) else float(obj)
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, pd.Timestamp):
+        return obj.strftime(TIMESTAMP_FORMAT)
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def to_json(obj: Any) -> str:
+    """JSON text for ``--json`` output: sorted keys, NaN/inf as null, numpy types handled."""
+    return json.dumps(_clean_json(obj), indent=2, sort_keys=True, default=_json_default)
+
+
+def _clean_json(obj: Any) -> Any:
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    if isinstance(obj, Mapping):
+        return {str(k): _clean_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean_json(v) for v in obj]
+    if isinstance(obj, np.floating):
+        return _clean_json(float(obj))
+    return obj
+
+
+# --------------------------------------------------------------------------- reading CSV
+def read_csv(
+    path: str | os.PathLike[str],
+    required: Iterable[str] = (),
+    aliases: Mapping[str, Iterable[str]] | None = None,
+) -> pd.DataFrame:
+    """Read a CSV with a header row into a frame of strings-or-numbers, with located errors.
+
+    - ``required``: columns that must be present (after applying ``aliases``).
+    - ``aliases``: ``{"volume": ["calls", "offered"]}`` renames the first alias found.
+    Column names are lower-cased and stripped. The frame gets a ``_line`` column holding the
+    1-based line number in the file of each row (header is line 1), for error messages.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected a CSV file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: file is empty (expected a header row)") from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: malformed CSV: {_short_parser_error(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    for canonical, names in (aliases or {}).items():
+        if canonical not in frame.columns:
+            for name in names:
+                if name in frame.columns:
+                    frame = frame.rename(columns={name: canonical})
+                    break
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        have = ", ".join(frame.columns) or "none"
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)} (columns found: {have})")
+    frame = frame.reset_index(drop=True)
+    # Blank lines are skipped by the parser, so line numbers are recovered from the raw file.
+    frame["_line"] = _data_line_numbers(path, len(frame))
+    for col in frame.columns:
+        if col != "_line":
+            frame[col] = frame[col].astype(str).str.strip()
+    return frame
+
+
+def _short_parser_error(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[-1]
+    # pandas says "Expected 4 fields in line 7, saw 5"
+    return text
+
+
+def _data_line_numbers(path: Path, n: int) -> np.ndarray:
+    lines = []
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        header_seen = False
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            lines.append(lineno)
+            if len(lines) == n:
+                break
+    out = np.arange(2, n + 2)
+    out[: len(lines)] = lines[:n]
+    return out
+
+
+def parse_numbers(
+    frame: pd.DataFrame,
+    column: str,
+    path: str | os.PathLike[str],
+    *,
+    allow_blank: bool = False,
+    min_value: float | None = None,
+    exclusive_min: bool = False,
+) -> np.ndarray:
+    """Parse ``frame[column]`` as floats; raise an InputError naming file, line and field on the first bad cell.
+
+    Blank cells become NaN when ``allow_blank``; otherwise they are errors.
+    """
+    raw = frame[column].astype(str)
+    blank = raw.str.len() == 0
+    values = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(values) & ~blank.to_numpy()
+    bad |= np.isinf(values)
+    if not allow_blank:
+        bad |= blank.to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        cell = raw.iloc[i]
+        what = "is blank" if cell == "" else f"is not a number: {cell!r}"
+        raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {what}")
+    if min_value is not None:
+        with np.errstate(invalid="ignore"):
+            low = values <= min_value if exclusive_min else values < min_value
+        if low.any():
+            i = int(np.flatnonzero(low)[0])
+            rel = "must be greater than" if exclusive_min else "must be at least"
+            raise InputError(
+                f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {raw.iloc[i]} {rel} {min_value:g}"
+            )
+    return values
+
+
+def parse_timestamps(frame: pd.DataFrame, column: str, path: str | os.PathLike[str]) -> pd.Series:
+    """Parse local interval-start timestamps (``YYYY-MM-DD HH:MM[:SS]``, naive local time)."""
+    raw = frame[column].astype(str)
+    parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        cell = raw.iloc[i]
+        what = "is blank" if cell == "" else f"is not a timestamp: {cell!r} (expected YYYY-MM-DD HH:MM)"
+        raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {what}")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.astype("datetime64[ns]")
+
+
+def format_timestamp(ts: pd.Timestamp | np.datetime64) -> str:
+    return pd.Timestamp(ts).strftime(TIMESTAMP_FORMAT)
