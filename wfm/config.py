@@ -12,6 +12,7 @@ A centre config is one TOML file (see ``configs/example.toml`` and the README):
 
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -30,10 +31,11 @@ class Centre(_Model):
     name: str = "Contact centre"
     timezone: str = "UTC"
     interval_minutes: Annotated[int, Field(ge=5, le=60)] = 15
-    maturity: Literal["mature", "new"] = "mature"
-    ratio_target: str | None = None  # e.g. "9:1"; overrides maturity
-    ratio_tolerance: Annotated[float, Field(ge=0, le=1)] = 0.01  # band on the back-office share
-    front_line_headcount: Annotated[int, Field(ge=0)] | None = None  # used by `wfm ratio` without a roster
+    maturity: Literal["mature", "new"] = "mature"  # "mature" -> 9:1, "new" -> 85:15 (wfm ratio)
+    ratio_target: str | None = None  # e.g. "9:1" or "85:15" (front line : back office); overrides maturity
+    ratio_tolerance: Annotated[float, Field(ge=0, lt=0.5)] = 0.01  # +- band on the back-office share
+    front_line_headcount: int | None = None  # used by `wfm ratio` without a roster
+    front_line_fte: float | None = None  # `wfm ratio --basis fte` without a roster (default: headcount)
     management_layers: Annotated[int, Field(ge=1, le=10)] | None = None
 
     @field_validator("interval_minutes")
@@ -42,6 +44,28 @@ class Centre(_Model):
         if 1440 % v:
             raise ValueError("must divide 24 hours exactly (5, 6, 10, 12, 15, 20, 30 or 60)")
         return v
+
+    @field_validator("ratio_target")
+    @classmethod
+    def _ratio_target(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_ratio_target(v)
+        return v
+
+    @field_validator("front_line_headcount", mode="before")
+    @classmethod
+    def _front_line_headcount(cls, v: object) -> object:
+        return None if v is None else _people(v)
+
+    @field_validator("front_line_fte", mode="before")
+    @classmethod
+    def _front_line_fte(cls, v: object) -> object:
+        return None if v is None else _fte(v)
+
+    @property
+    def ratio_target_parts(self) -> tuple[float, float]:
+        """(front line, back office) parts of the target: ``ratio_target`` if set, else by maturity."""
+        return parse_ratio_target(self.ratio_target or MATURITY_TARGETS[self.maturity])
 
 
 class Queue(_Model):
@@ -129,14 +153,90 @@ class RosterSettings(_Model):
 
 
 # --------------------------------------------------------------------------- back office
+MATURITY_TARGETS = {"mature": "9:1", "new": "85:15"}
+
+
+def parse_ratio_target(text: str) -> tuple[float, float]:
+    """``"9:1"`` -> ``(9.0, 1.0)``; ``"85:15"`` -> ``(85.0, 15.0)``. Both parts must be positive numbers."""
+    parts = str(text).split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        front, back = (float(p.strip()) for p in parts)
+    except ValueError:
+        raise ValueError(
+            f"must be 'front:back' (front line : back office), e.g. '9:1' or '85:15'; got {text!r}"
+        ) from None
+    if not (math.isfinite(front) and math.isfinite(back) and front > 0 and back > 0):
+        raise ValueError(f"both parts must be positive numbers, e.g. '9:1' or '85:15'; got {text!r}")
+    return front, back
+
+
+def _people(v: object) -> int:
+    """A headcount: a whole number of people, 0 or more (no bools, no fractions, no strings)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not v.is_integer()):
+        raise ValueError(f"must be a whole number of people, got {v!r}")
+    if v < 0:
+        raise ValueError(f"must be 0 or more, got {v:g}")
+    return int(v)
+
+
+def _fte(v: object) -> float:
+    """An FTE figure: a finite number, 0 or more."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise ValueError(f"must be a number of full-time equivalents, got {v!r}")
+    if v < 0:
+        raise ValueError(f"must be 0 or more, got {v:g}")
+    return float(v)
+
+
 class BackOfficeRole(_Model):
+    """One back-office role (second line, team leaders, quality, training, planning, support...)."""
+
     role: str
-    headcount: Annotated[int, Field(ge=0)]
-    fte: Annotated[float, Field(ge=0)] | None = None  # defaults to headcount
+    headcount: int
+    fte: float | None = None  # defaults to headcount (everyone full time); lower for part-timers
+
+    @field_validator("headcount", mode="before")
+    @classmethod
+    def _headcount(cls, v: object) -> int:
+        return _people(v)
+
+    @field_validator("fte", mode="before")
+    @classmethod
+    def _fte_value(cls, v: object) -> object:
+        return None if v is None else _fte(v)
+
+    @model_validator(mode="after")
+    def _fte_le_headcount(self) -> BackOfficeRole:
+        if self.fte is not None and self.fte > self.headcount:
+            raise ValueError(f"fte {self.fte:g} is more than headcount {self.headcount} for role {self.role!r}")
+        return self
+
+    @property
+    def fte_value(self) -> float:
+        return float(self.headcount) if self.fte is None else self.fte
 
 
 class BackOffice(_Model):
     roles: list[BackOfficeRole] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_roles(self) -> BackOffice:
+        seen: set[str] = set()
+        for r in self.roles:
+            if r.role in seen:
+                raise ValueError(f"back-office role {r.role!r} appears twice")
+            seen.add(r.role)
+        return self
+
+    @property
+    def headcount(self) -> int:
+        return sum(r.headcount for r in self.roles)
+
+    @property
+    def fte(self) -> float:
+        return float(sum(r.fte_value for r in self.roles))
 
 
 # --------------------------------------------------------------------------- whole config
