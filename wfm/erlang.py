@@ -1,0 +1,451 @@
+"""Erlang B, C and A queueing maths, vectorised over intervals.
+
+Every function takes arrays (one element per interval, or scalars, broadcast together) and returns arrays.
+There is no factorial and no per-interval Python loop:
+
+* Erlang B comes from the Poisson ratio ``B(N, A) = P(X = N) / P(X <= N)``, ``X ~ Poisson(A)``, computed in
+  log space (``scipy.special``), with a series for ``1/B - 1`` where the Poisson CDF would underflow. This is
+  exact (to double precision) for offered loads far beyond 10,000 Erlangs.
+* Erlang C (M/M/N): ``C = B / (1 - rho (1 - B))``; service level ``1 - C exp(-(N - A) T / AHT)``;
+  ASA ``C AHT / (N - A)``; occupancy ``A / N``.
+* Erlang A (M/M/N+M, exponential patience with mean ``patience_s``): exact stationary distribution of the
+  birth-death chain. A caller who finds ``k`` others waiting is answered with probability
+  ``x / (x + k + 1)`` and within ``T`` with probability ``x / (x + k + 1) * I_p(k + 1, x + 1)``, where
+  ``x = N * patience / AHT`` and ``p = 1 - exp(-T / patience)`` (regularised incomplete beta; the offered wait
+  is a sum of exponentials with rates ``(N/AHT) + i/patience``, the order-statistics identity gives its law).
+
+Conventions (the README repeats them):
+
+* ``load`` A is in Erlangs: ``volume * aht_s / interval_s``.
+* Service level under Erlang A is *answered within T over all offered calls*: callers who abandon count as
+  misses, whenever they hang up. ASA under Erlang A is the mean wait of *answered* calls.
+* Unstable Erlang C intervals (``N <= A``) have wait probability 1, service level 0 and infinite ASA.
+* An interval with no calls needs no agents and has service level 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import special
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+_TINY_CDF = 1e-280  # below this the Poisson CDF is computed by series instead
+_TERM_TOL = 1e-14  # relative size of the last term kept in Erlang A sums
+_BLOCK = 64  # queue-length states added per vectorised step in Erlang A sums
+
+
+# --------------------------------------------------------------------------- helpers
+def offered_load(volume: ArrayLike, aht_s: ArrayLike, interval_s: ArrayLike) -> FloatArray:
+    """Offered load in Erlangs: ``volume * aht_s / interval_s``."""
+    return np.asarray(volume, dtype=float) * np.asarray(aht_s, dtype=float) / np.asarray(interval_s, dtype=float)
+
+
+def _log_poisson_pmf(n: FloatArray, a: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return special.xlogy(n, a) - a - special.gammaln(n + 1.0)
+
+
+def inv_erlang_b_minus_one(load: ArrayLike, agents: ArrayLike) -> FloatArray:
+    """``1/B(N, A) - 1 = P(X < N) / P(X = N)`` for ``X ~ Poisson(A)``; +inf when ``A == 0 < N``.
+
+    This is the quantity Erlang C and A need; it is well scaled where B itself is tiny or close to 1.
+    """
+    a, n = np.broadcast_arrays(np.asarray(load, dtype=float), np.asarray(agents, dtype=float))
+    a = a.astype(float, copy=True)
+    n = n.astype(float, copy=True)
+    out = np.zeros(a.shape)
+    pos_n = n > 0
+    zero_a = (a <= 0) & pos_n
+    out[zero_a] = np.inf
+    work = pos_n & ~zero_a
+    if not work.any():
+        return out
+    aw, nw = a[work], n[work]
+    with np.errstate(divide="ignore", under="ignore", over="ignore", invalid="ignore"):
+        cdf_below = special.pdtr(nw - 1.0, aw)  # P(X <= N-1)
+        log_pmf = _log_poisson_pmf(nw, aw)
+        res = np.exp(np.log(cdf_below) - log_pmf)
+    # Far below the load the CDF underflows: 1/B - 1 = sum_{j>=1} N!/((N-j)! A^j), terms shrink by (N-j+1)/A.
+    tiny = ~(cdf_below > _TINY_CDF) | ~np.isfinite(res)
+    if tiny.any():
+        at, nt = aw[tiny], nw[tiny]
+        total = np.zeros(at.shape)
+        term = np.ones(at.shape)
+        j = 1
+        active = np.ones(at.shape, dtype=bool)
+        while active.any():
+            term = np.where(active, term * np.maximum(nt - j + 1, 0.0) / at, 0.0)
+            total += term
+            active &= term > _TERM_TOL * np.maximum(total, 1e-300)
+            j += 1
+        res[tiny] = total
+    out[work] = res
+    return out
+
+
+def erlang_b(load: ArrayLike, agents: ArrayLike) -> FloatArray:
+    """Blocking probability of M/M/N/N (Erlang B)."""
+    return 1.0 / (1.0 + inv_erlang_b_minus_one(load, agents))
+
+
+def erlang_c(load: ArrayLike, agents: ArrayLike) -> FloatArray:
+    """Probability that a call waits (Erlang C). 1 where ``agents <= load`` (the queue is unstable)."""
+    a, n = np.broadcast_arrays(np.asarray(load, dtype=float), np.asarray(agents, dtype=float))
+    r = inv_erlang_b_minus_one(a, n)  # P(X<N)/P(X=N)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = a / n
+        # C = 1 / (1 + (1 - rho) * (1/B - 1) / ... ) written with r = 1/B - 1:  C = 1 / (1 + (1 - rho) * r)
+        c = 1.0 / (1.0 + (1.0 - rho) * r)
+    c = np.where(n > a, c, 1.0)
+    return np.where(a <= 0, 0.0, c)
+
+
+# --------------------------------------------------------------------------- metrics
+@dataclass(frozen=True)
+class QueueMetrics:
+    """Per-interval performance of a given number of agents (arrays, one element per interval)."""
+
+    service_level: FloatArray  # share of offered calls answered within T (abandons are misses)
+    asa: FloatArray  # mean wait of answered calls, seconds (inf when unstable under Erlang C)
+    occupancy: FloatArray  # share of agent time busy with calls
+    wait_probability: FloatArray  # share of calls that wait at all
+    abandon_rate: FloatArray  # share of calls that abandon (0 under Erlang C)
+
+
+def erlang_c_metrics(
+    load: ArrayLike, agents: ArrayLike, aht_s: ArrayLike, answer_within_s: ArrayLike
+) -> QueueMetrics:
+    """Erlang C (M/M/N, callers wait forever): service level within T, ASA, occupancy, P(wait)."""
+    a, n, aht, t = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (load, agents, aht_s, answer_within_s))
+    )
+    c = erlang_c(a, n)
+    stable = n > a
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        sl = 1.0 - c * np.exp(-(n - a) * t / aht)
+        asa = c * aht / (n - a)
+        occ = np.where(n > 0, a / n, 0.0)
+    sl = np.where(stable, sl, 0.0)
+    asa = np.where(stable, asa, np.inf)
+    idle = a <= 0
+    sl = np.where(idle, 1.0, sl)
+    asa = np.where(idle, 0.0, asa)
+    occ = np.where(idle, 0.0, np.minimum(occ, 1.0))
+    return QueueMetrics(
+        service_level=np.clip(sl, 0.0, 1.0),
+        asa=asa,
+        occupancy=occ,
+        wait_probability=c,
+        abandon_rate=np.zeros(a.shape),
+    )
+
+
+def erlang_a_metrics(
+    load: ArrayLike,
+    agents: ArrayLike,
+    aht_s: ArrayLike,
+    answer_within_s: ArrayLike,
+    patience_s: ArrayLike,
+) -> QueueMetrics:
+    """Erlang A (M/M/N+M): callers abandon after an exponential patience with mean ``patience_s``.
+
+    Exact (truncated only where the stationary probabilities fall below 1e-14 of their sum).
+    """
+    a, n, aht, t, pat = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (load, agents, aht_s, answer_within_s, patience_s))
+    )
+    shape = a.shape
+    a, n, aht, t, pat = (v.ravel() for v in (a, n, aht, t, pat))
+    size = a.size
+    sl = np.ones(size)
+    asa = np.zeros(size)
+    occ = np.zeros(size)
+    pwait = np.zeros(size)
+    pab = np.zeros(size)
+    busy = a > 0
+    if busy.any():
+        idx = np.flatnonzero(busy)
+        r = _erlang_a_sums(a[idx], n[idx], aht[idx], t[idx], pat[idx])
+        sl[idx], asa[idx], pwait[idx], pab[idx] = r
+        with np.errstate(divide="ignore", invalid="ignore"):
+            occ[idx] = np.where(n[idx] > 0, a[idx] * (1.0 - pab[idx]) / n[idx], 0.0)
+    return QueueMetrics(
+        service_level=np.clip(sl, 0.0, 1.0).reshape(shape),
+        asa=asa.reshape(shape),
+        occupancy=np.clip(occ, 0.0, 1.0).reshape(shape),
+        wait_probability=np.clip(pwait, 0.0, 1.0).reshape(shape),
+        abandon_rate=np.clip(pab, 0.0, 1.0).reshape(shape),
+    )
+
+
+def _erlang_a_sums(
+    a: FloatArray, n: FloatArray, aht: FloatArray, t: FloatArray, pat: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Sums over the number of callers waiting, k = 0, 1, ... (states N + k), for loads a > 0.
+
+    With x = N patience / AHT and y = A patience / AHT (= lambda * patience), the stationary probability of
+    state N + k relative to state N is r_k = y^k / prod_{i=1..k} (x + i).
+    """
+    x = n * pat / aht
+    y = a * pat / aht
+    theta = 1.0 / pat
+    p_t = -np.expm1(-t * theta)  # P(one exponential patience clock has run out by T)
+    r0 = inv_erlang_b_minus_one(a, n)  # sum_{n<N} pi_n / pi_N
+    log_y = np.log(y)
+    gx1 = special.gammaln(x + 1.0)
+    dx1 = special.digamma(x + 1.0)
+
+    s_all = np.zeros(a.size)  # sum r_k
+    s_sl = np.zeros(a.size)  # sum r_k * P(answered within T | k)
+    s_ab = np.zeros(a.size)  # sum r_k * P(abandon | k)
+    s_wait = np.zeros(a.size)  # sum r_k * E[wait; answered | k]
+    # r_k rises while y > x + k, then falls; keep adding blocks until past the peak and negligible.
+    peak = np.maximum(np.ceil(y - x), 0.0)
+    active = np.arange(a.size)
+    k0 = 0
+    while active.size:
+        ks = np.arange(k0, k0 + _BLOCK, dtype=float)[None, :]
+        xa, ya = x[active, None], y[active, None]
+        log_r = ks * log_y[active, None] - (special.gammaln(xa + ks + 1.0) - gx1[active, None])
+        r = np.exp(log_r)
+        answered = xa / (xa + ks + 1.0)
+        s_all[active] += r.sum(axis=1)
+        s_ab[active] += (r * (ks + 1.0) / (xa + ks + 1.0)).sum(axis=1)
+        within = special.betainc(ks + 1.0, xa + 1.0, p_t[active, None])
+        s_sl[active] += (r * answered * within).sum(axis=1)
+        mean_wait = (special.digamma(xa + ks + 2.0) - dx1[active, None]) / theta[active, None]
+        s_wait[active] += (r * answered * mean_wait).sum(axis=1)
+        last = r[:, -1]
+        k0 += _BLOCK
+        still = (k0 <= peak[active]) | (last > _TERM_TOL * s_all[active])
+        active = active[still]
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        norm = r0 + s_all  # sum of pi / pi_N over all states
+        inf_r0 = ~np.isfinite(r0)  # only when a == 0, excluded by the caller; keep safe anyway
+        p_immediate = np.where(inf_r0, 1.0, r0 / norm)
+        pwait = np.where(inf_r0, 0.0, s_all / norm)
+        sl = p_immediate + np.where(inf_r0, 0.0, s_sl / norm)
+        pab = np.where(inf_r0, 0.0, s_ab / norm)
+        answered_share = 1.0 - pab
+        asa = np.where(answered_share > 0, np.where(inf_r0, 0.0, s_wait / norm) / answered_share, np.inf)
+    return sl, asa, pwait, pab
+
+
+def evaluate(
+    volume: ArrayLike,
+    aht_s: ArrayLike,
+    interval_s: ArrayLike,
+    agents: ArrayLike,
+    answer_within_s: ArrayLike,
+    patience_s: ArrayLike | None = None,
+) -> QueueMetrics:
+    """Performance of ``agents`` on the phones for ``volume`` calls per interval (Erlang C, or A with patience).
+
+    ``patience_s`` may be an array with NaN where patience is unknown: those intervals use Erlang C.
+    """
+    load = offered_load(volume, aht_s, interval_s)
+    if patience_s is None:
+        return erlang_c_metrics(load, agents, aht_s, answer_within_s)
+    pat = np.asarray(patience_s, dtype=float)
+    if np.all(np.isfinite(pat)):
+        return erlang_a_metrics(load, agents, aht_s, answer_within_s, pat)
+    # mixed: compute both and pick per interval
+    load, agents_b, aht_b, t_b, pat_b = np.broadcast_arrays(
+        load, np.asarray(agents, dtype=float), np.asarray(aht_s, dtype=float),
+        np.asarray(answer_within_s, dtype=float), pat,
+    )
+    use_a = np.isfinite(pat_b)
+    c = erlang_c_metrics(load, agents_b, aht_b, t_b)
+    if not use_a.any():
+        return c
+    safe_pat = np.where(use_a, pat_b, 1.0)
+    am = erlang_a_metrics(load, agents_b, aht_b, t_b, safe_pat)
+    return QueueMetrics(*(np.where(use_a, getattr(am, f), getattr(c, f)) for f in QueueMetrics.__dataclass_fields__))
+
+
+# --------------------------------------------------------------------------- required agents
+@dataclass(frozen=True)
+class Targets:
+    """Service targets met together. ``None`` switches a target off."""
+
+    service_level: float | None = 0.80  # share answered within answer_within_s
+    answer_within_s: float = 20.0
+    asa_s: float | None = None
+    max_occupancy: float | None = None
+    max_abandon: float | None = None  # Erlang A only
+    patience_s: float | None = None  # enables Erlang A
+
+
+def _target_arrays(targets: Targets | None, **overrides: ArrayLike | None) -> dict[str, ArrayLike | None]:
+    t = targets or Targets()
+    base: dict[str, ArrayLike | None] = {
+        "service_level": t.service_level,
+        "answer_within_s": t.answer_within_s,
+        "asa_s": t.asa_s,
+        "max_occupancy": t.max_occupancy,
+        "max_abandon": t.max_abandon,
+        "patience_s": t.patience_s,
+    }
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    return base
+
+
+def meets_targets(
+    metrics: QueueMetrics,
+    service_level: ArrayLike | None,
+    asa_s: ArrayLike | None,
+    max_occupancy: ArrayLike | None,
+    max_abandon: ArrayLike | None,
+) -> NDArray[np.bool_]:
+    """True where every given target is met (a tiny tolerance absorbs floating-point noise)."""
+    eps = 1e-12
+    ok = np.ones(np.shape(metrics.service_level), dtype=bool)
+    if service_level is not None:
+        ok &= metrics.service_level >= np.asarray(service_level, dtype=float) - eps
+    if asa_s is not None:
+        ok &= metrics.asa <= np.asarray(asa_s, dtype=float) + eps
+    if max_occupancy is not None:
+        ok &= metrics.occupancy <= np.asarray(max_occupancy, dtype=float) + eps
+    if max_abandon is not None:
+        ok &= metrics.abandon_rate <= np.asarray(max_abandon, dtype=float) + eps
+    return ok
+
+
+def required_agents(
+    volume: ArrayLike,
+    aht_s: ArrayLike,
+    interval_s: ArrayLike,
+    targets: Targets | None = None,
+    *,
+    service_level: ArrayLike | None = None,
+    answer_within_s: ArrayLike | None = None,
+    asa_s: ArrayLike | None = None,
+    max_occupancy: ArrayLike | None = None,
+    max_abandon: ArrayLike | None = None,
+    patience_s: ArrayLike | None = None,
+) -> IntArray:
+    """The fewest agents meeting every target at once, per interval (0 where there are no calls).
+
+    Bisection between a lower bound (stability for Erlang C, ``A / max_occupancy``) and an upper bound grown
+    by square-root staffing, vectorised over intervals: about ``log2(sqrt(A))`` evaluations, never a scan
+    from one agent. Keyword arrays override the ``targets`` per interval.
+    """
+    tg = _target_arrays(
+        targets,
+        service_level=service_level,
+        answer_within_s=answer_within_s,
+        asa_s=asa_s,
+        max_occupancy=max_occupancy,
+        max_abandon=max_abandon,
+        patience_s=patience_s,
+    )
+    arrays = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (volume, aht_s, interval_s, tg["answer_within_s"]))
+    )
+    vol, aht, ivl, t = arrays
+    shape = vol.shape
+    load = offered_load(vol, aht, ivl).ravel()
+    aht, ivl, t, vol = aht.ravel(), ivl.ravel(), t.ravel(), vol.ravel()
+
+    def _flat(v: ArrayLike | None) -> FloatArray | None:
+        return None if v is None else np.broadcast_to(np.asarray(v, dtype=float), shape).ravel()
+
+    sl_t, asa_t, occ_t, ab_t, pat = (
+        _flat(tg[k]) for k in ("service_level", "asa_s", "max_occupancy", "max_abandon", "patience_s")
+    )
+    if pat is None and ab_t is not None:
+        raise ValueError("max_abandon needs patience_s (Erlang A)")
+
+    def _ok(agents: FloatArray, sel: NDArray[np.intp]) -> NDArray[np.bool_]:
+        m = evaluate(vol[sel], aht[sel], ivl[sel], agents, t[sel], None if pat is None else pat[sel])
+        pick = (lambda v: None if v is None else v[sel])  # noqa: E731
+        return meets_targets(m, pick(sl_t), pick(asa_t), pick(occ_t), pick(ab_t))
+
+    if np.any(vol < 0) or np.any(~np.isfinite(vol)):
+        raise ValueError("volume must be finite and non-negative")
+    out = np.zeros(load.size, dtype=np.int64)
+    busy = np.flatnonzero(load > 0)
+    if busy.size == 0:
+        return out.reshape(shape)
+    a = load[busy]
+    lo = np.ones(busy.size)  # lo - 1 agents are known to fail (or lo is the floor)
+    if pat is None or np.any(~np.isfinite(pat[busy])):
+        lo = np.maximum(lo, np.floor(a) + 1.0)  # Erlang C needs N > A
+    if occ_t is not None:
+        lo = np.maximum(lo, np.ceil(a / occ_t[busy] - 1e-9))
+    lo = np.maximum(lo, 1.0)
+    # upper bound: square-root staffing with a growing safety factor
+    beta = 1.0
+    hi = np.ceil(lo + beta * np.sqrt(a) + 1.0)
+    ok_hi = _ok(hi, busy)
+    while not ok_hi.all():
+        beta *= 2.0
+        grow = ~ok_hi
+        hi[grow] = np.ceil(lo[grow] + beta * np.sqrt(a[grow]) + beta)
+        ok_hi[grow] = _ok(hi[grow], busy[grow])
+        if beta > 1e6:
+            raise ValueError("targets cannot be met by any number of agents")
+    ok_lo = _ok(lo, busy)
+    hi = np.where(ok_lo, lo, hi)
+    # invariant where ok_lo is False: lo fails, hi meets the targets; halve the gap until adjacent
+    while True:
+        open_ = ~ok_lo & (hi - lo > 1)
+        if not open_.any():
+            break
+        sel = np.flatnonzero(open_)
+        mid = np.floor((lo[sel] + hi[sel]) / 2.0)
+        ok_mid = _ok(mid, busy[sel])
+        hi[sel] = np.where(ok_mid, mid, hi[sel])
+        lo[sel] = np.where(ok_mid, lo[sel], mid)
+    out[busy] = hi.astype(np.int64)
+    return out.reshape(shape)
+
+
+def fractional_agents(
+    volume: ArrayLike,
+    aht_s: ArrayLike,
+    interval_s: ArrayLike,
+    agents: ArrayLike,
+    targets: Targets | None = None,
+    **overrides: ArrayLike | None,
+) -> FloatArray:
+    """Unrounded agents: between ``agents - 1`` and ``agents`` where the binding target is met exactly.
+
+    For each target the metric is interpolated linearly between ``agents - 1`` (fails) and ``agents``
+    (meets); the largest fraction over the targets is taken. Summing these across queues before rounding
+    avoids the overstatement of rounding each queue up.
+    """
+    tg = _target_arrays(targets, **overrides)
+    n = np.asarray(agents, dtype=float)
+    vol, aht, ivl, t, n = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (volume, aht_s, interval_s, tg["answer_within_s"], n))
+    )
+    pat = tg["patience_s"]
+    hi = evaluate(vol, aht, ivl, n, t, pat)
+    lo = evaluate(vol, aht, ivl, np.maximum(n - 1.0, 0.0), t, pat)
+    frac = np.zeros(n.shape)
+
+    def _share(lo_v: FloatArray, hi_v: FloatArray, target: ArrayLike, rising: bool) -> FloatArray:
+        tgt = np.asarray(target, dtype=float)
+        lo_v = np.where(np.isfinite(lo_v), lo_v, 1e9 if not rising else -1e9)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = (tgt - lo_v) / (hi_v - lo_v)
+        return np.clip(np.nan_to_num(f, nan=1.0), 0.0, 1.0)
+
+    if tg["service_level"] is not None:
+        frac = np.maximum(frac, _share(lo.service_level, hi.service_level, tg["service_level"], True))
+    if tg["asa_s"] is not None:
+        frac = np.maximum(frac, _share(lo.asa, hi.asa, tg["asa_s"], False))
+    if tg["max_abandon"] is not None:
+        frac = np.maximum(frac, _share(lo.abandon_rate, hi.abandon_rate, tg["max_abandon"], False))
+    out = np.where(n > 0, n - 1.0 + frac, 0.0)
+    if tg["max_occupancy"] is not None:
+        occ_floor = offered_load(vol, aht, ivl) / np.asarray(tg["max_occupancy"], dtype=float)
+        out = np.where(n > 0, np.maximum(out, np.minimum(occ_floor, n)), 0.0)
+    return out
