@@ -14,13 +14,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-import click
+import numpy as np
 import typer
 
 from wfm import __version__
-from wfm.errors import WfmError
+from wfm.errors import InputError, WfmError
 
 app = typer.Typer(
     name="wfm",
@@ -56,13 +56,13 @@ def wfm_command(fn: F) -> F:
         except WfmError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, click.exceptions.ClickException, click.exceptions.Exit):
+        except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt:
             typer.echo("Error: interrupted", err=True)
             raise typer.Exit(130) from None
         except Exception as exc:  # a bug, not a user error
-            if _state["debug"]:
+            if _state["debug"] or type(exc).__module__.split(".")[0] in ("typer", "click"):
                 raise
             typer.echo(
                 f"Error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
@@ -105,6 +105,163 @@ def _root(
 # =========================================================================== commands
 # Each command lives in its own section below, in pipeline order:
 # forecast, staff, roster, ratio, whatif, plan.
+
+
+# --------------------------------------------------------------------------- staff
+@app.command()
+@wfm_command
+def staff(
+    forecast: Annotated[
+        Path | None, typer.Argument(help="Forecast CSV (timestamp,queue,volume,aht). Omit for calculator mode.")
+    ] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    out: OutOpt = None,
+    volume: Annotated[float | None, typer.Option(help="Calculator: calls offered in the interval.")] = None,
+    interval: Annotated[float, typer.Option(help="Calculator: interval length, minutes.")] = 30.0,
+    aht: Annotated[float | None, typer.Option(help="Calculator: average handle time, seconds.")] = None,
+    sl: Annotated[str, typer.Option(help="Service-level target, percent/seconds, e.g. 80/20.")] = "80/20",
+    asa: Annotated[float | None, typer.Option(help="ASA target, seconds (met together with --sl).")] = None,
+    max_occupancy: Annotated[float | None, typer.Option(help="Occupancy cap, e.g. 0.85.")] = None,
+    shrinkage: Annotated[float, typer.Option(help="Shrinkage: scheduled = ceil(agents / (1 - shrinkage)).")] = 0.0,
+    patience: Annotated[
+        float | None, typer.Option(help="Mean caller patience, seconds: Erlang A (abandonment).")
+    ] = None,
+    max_abandon: Annotated[float | None, typer.Option(help="Abandonment cap (needs --patience), e.g. 0.05.")] = None,
+    agents: Annotated[int | None, typer.Option(help="Evaluate this many agents instead of solving.")] = None,
+    table: Annotated[str | None, typer.Option(help="Print the Erlang table for agents FROM:TO.")] = None,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Size staff per interval with Erlang C (or Erlang A with --patience).
+
+    Calculator mode: `wfm staff --volume 100 --interval 30 --aht 180 --sl 80/20 --shrinkage 0.3`.
+    File mode: `wfm staff FORECAST.csv --config configs/example.toml --out staffing.csv`.
+    """
+    from tabulate import tabulate
+
+    from wfm import staffing
+    from wfm.config import load_config
+    from wfm.erlang import Targets
+    from wfm.io import atomic_write_csv, read_forecast, to_json
+
+    if forecast is None:
+        if volume is None or aht is None:
+            raise InputError("calculator mode needs --volume and --aht (or give a forecast CSV)")
+        if max_abandon is not None and patience is None:
+            raise InputError("--max-abandon needs --patience (Erlang A)")
+        sl_target, within = staffing.parse_service_target(sl)
+        targets = Targets(sl_target, within, asa, max_occupancy, max_abandon, patience)
+        if table is not None:
+            lo, hi = _parse_range(table, "--table")
+            frame = staffing.staff_table(volume, interval, aht, targets, lo, hi, shrinkage)
+            if json_out:
+                emit(to_json(frame.to_dict(orient="records")))
+            else:
+                emit(tabulate(frame, headers="keys", showindex=False, floatfmt=".4f"), quiet=quiet)
+            return
+        res = staffing.staff_interval(volume, interval, aht, targets, shrinkage, agents)
+        data = {k: v for k, v in vars(res).items() if not (k == "abandon_rate" and v is None)}
+        met = _targets_met(res, targets)
+        if json_out:
+            emit(to_json({**data, "meets_targets": met}))
+        else:
+            rows = [
+                ["volume", f"{res.volume:g} calls in {res.interval_minutes:g} min"],
+                ["aht", f"{res.aht:g} s"],
+                ["load", f"{res.load:.2f} Erlangs"],
+                ["agents", res.agents],
+                ["fractional_agents", f"{res.fractional_agents:.2f}"],
+                ["scheduled", f"{res.scheduled} (shrinkage {shrinkage:.0%})"],
+                ["service_level", f"{res.service_level:.4f} within {targets.answer_within_s:g} s"],
+                ["asa", f"{res.asa:.2f} s"],
+                ["occupancy", f"{res.occupancy:.3f}"],
+                ["wait_probability", f"{res.wait_probability:.4f}"],
+            ]
+            if res.abandon_rate is not None:
+                rows.append(["abandon_rate", f"{res.abandon_rate:.4f}"])
+            rows.append(["meets_targets", "yes" if met else "no"])
+            emit(tabulate(rows, tablefmt="plain"), quiet=quiet)
+        if not met:
+            raise typer.Exit(1)
+        return
+
+    cfg = load_config(config)
+    fc = read_forecast(forecast, cfg.queue_names)
+    result = staffing.staff(fc, cfg)
+    if out is not None:
+        atomic_write_csv(out, result)
+    summary = staffing.staff_summary(result, cfg.centre.interval_minutes)
+    if json_out:
+        emit(to_json({"out": str(out) if out else None, "days": summary.to_dict(orient="records")}))
+    else:
+        emit(tabulate(summary, headers="keys", showindex=False, floatfmt=".1f"), quiet=quiet)
+        if out is not None:
+            log(f"wrote {out} ({len(result)} rows)", quiet=quiet)
+
+
+def _parse_range(text: str, flag: str) -> tuple[int, int]:
+    try:
+        lo, hi = (int(p) for p in text.split(":"))
+    except ValueError:
+        raise InputError(f"{flag} must look like FROM:TO (whole numbers), got {text!r}") from None
+    return lo, hi
+
+
+def _targets_met(res: Any, targets: Any) -> bool:
+    from wfm.erlang import QueueMetrics, meets_targets
+
+    m = QueueMetrics(
+        *(np.asarray(getattr(res, f) if getattr(res, f) is not None else 0.0) for f in QueueMetrics.__dataclass_fields__)
+    )
+    return bool(meets_targets(m, targets.service_level, targets.asa_s, targets.max_occupancy, targets.max_abandon))
+
+
+# --------------------------------------------------------------------------- ratio
+RatioRosterOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--roster",
+        help="Front line from this roster.csv (distinct agents, paid hours), per week; "
+        "default: centre.front_line_headcount.",
+    ),
+]
+RatioBasisOpt = Annotated[
+    Literal["headcount", "fte"],
+    typer.Option("--basis", help="Count people (headcount) or full-time equivalents (fte)."),
+]
+
+
+@app.command("ratio")
+@wfm_command
+def ratio_command(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    roster: RatioRosterOpt = None,
+    basis: RatioBasisOpt = "headcount",
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check the front-line : back-office ratio against the target (9:1 mature, 85:15 new).
+
+    Exit 0 when the back-office share is inside the tolerance band, 1 outside it (or with no back
+    office at all). A management-layers mismatch is a warning only.
+    """
+    from wfm import ratio as stage
+    from wfm.config import load_config
+    from wfm.io import read_csv, to_json
+
+    cfg = load_config(config)
+    front_line = None
+    if roster is not None:
+        frame = read_csv(roster, required=stage.ROSTER_COLUMNS)
+        front_line = stage.front_line_from_roster(frame, cfg, source=str(roster))
+    result = stage.ratio(cfg, front_line=front_line, basis=basis)
+    for warning in result.warnings:
+        log(f"Warning: {warning}", quiet=quiet)
+    if json_out:
+        typer.echo(to_json(result.to_dict()))
+    elif not (quiet and result.ok):
+        emit(stage.render(result, cfg.centre.name))
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:

@@ -71,7 +71,7 @@ def inv_erlang_b_minus_one(load: ArrayLike, agents: ArrayLike) -> FloatArray:
         log_pmf = _log_poisson_pmf(nw, aw)
         res = np.exp(np.log(cdf_below) - log_pmf)
     # Far below the load the CDF underflows: 1/B - 1 = sum_{j>=1} N!/((N-j)! A^j), terms shrink by (N-j+1)/A.
-    tiny = ~(cdf_below > _TINY_CDF) | ~np.isfinite(res)
+    tiny = ~(cdf_below > _TINY_CDF) & (nw < aw)
     if tiny.any():
         at, nt = aw[tiny], nw[tiny]
         total = np.zeros(at.shape)
@@ -195,10 +195,14 @@ def _erlang_a_sums(
     y = a * pat / aht
     theta = 1.0 / pat
     p_t = -np.expm1(-t * theta)  # P(one exponential patience clock has run out by T)
-    r0 = inv_erlang_b_minus_one(a, n)  # sum_{n<N} pi_n / pi_N
     log_y = np.log(y)
     gx1 = special.gammaln(x + 1.0)
     dx1 = special.digamma(x + 1.0)
+    # Scale every r_k by the largest one (at the peak k*) so that nothing overflows.
+    k_star = np.maximum(np.ceil(y - x - 1.0), 0.0)
+    scale = k_star * log_y - (special.gammaln(x + k_star + 1.0) - gx1)
+    with np.errstate(divide="ignore", over="ignore"):
+        r0 = np.exp(np.log(inv_erlang_b_minus_one(a, n)) - scale)  # sum_{n<N} pi_n / pi_N, scaled
 
     s_all = np.zeros(a.size)  # sum r_k
     s_sl = np.zeros(a.size)  # sum r_k * P(answered within T | k)
@@ -212,6 +216,7 @@ def _erlang_a_sums(
         ks = np.arange(k0, k0 + _BLOCK, dtype=float)[None, :]
         xa, ya = x[active, None], y[active, None]
         log_r = ks * log_y[active, None] - (special.gammaln(xa + ks + 1.0) - gx1[active, None])
+        log_r -= scale[active, None]
         r = np.exp(log_r)
         answered = xa / (xa + ks + 1.0)
         s_all[active] += r.sum(axis=1)

@@ -218,3 +218,41 @@ def parse_timestamps(frame: pd.DataFrame, column: str, path: str | os.PathLike[s
 
 def format_timestamp(ts: pd.Timestamp | np.datetime64) -> str:
     return pd.Timestamp(ts).strftime(TIMESTAMP_FORMAT)
+
+
+def read_forecast(path: str | os.PathLike[str], queues: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read a forecast CSV (``timestamp,queue,volume[,aht,...]``) with located errors.
+
+    Volume must be a number >= 0; AHT, when present, > 0 (blank AHT takes the queue's config ``aht_s``).
+    ``queues``: the known queue names; a row naming another queue is an error.
+    """
+    frame = read_csv(path, required=("timestamp", "queue", "volume"), aliases={"volume": ("calls", "offered")})
+    if frame.empty:
+        raise InputError(f"{path}: no data rows")
+    out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
+    out["volume"] = parse_numbers(frame, "volume", path, min_value=0.0)
+    if "aht" in frame.columns:
+        out["aht"] = parse_numbers(frame, "aht", path, allow_blank=True, min_value=0.0, exclusive_min=True)
+    else:
+        out["aht"] = np.nan
+    blank_q = (frame["queue"] == "").to_numpy()
+    if blank_q.any():
+        i = int(np.flatnonzero(blank_q)[0])
+        raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field 'queue': is blank")
+    if queues is not None:
+        known = list(queues)
+        bad = ~frame["queue"].isin(known).to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"{path}, line {frame['_line'].iloc[i]}, field 'queue': unknown queue {frame['queue'].iloc[i]!r} "
+                f"(the config has: {', '.join(known)})"
+            )
+    dup = out.duplicated(["timestamp", "queue"]).to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise InputError(
+            f"{path}, line {frame['_line'].iloc[i]}: duplicate row for queue {out['queue'].iloc[i]!r} "
+            f"at {format_timestamp(out['timestamp'].iloc[i])}"
+        )
+    return out

@@ -239,3 +239,133 @@ def group_service_level(
             "occupancy": m.occupancy,
         }
     )
+
+
+# --------------------------------------------------------------------------- calculator mode
+@dataclass(frozen=True)
+class IntervalStaffing:
+    """One interval sized (calculator mode of `wfm staff`)."""
+
+    volume: float
+    interval_minutes: float
+    aht: float
+    load: float  # offered Erlangs
+    agents: int
+    fractional_agents: float
+    scheduled: int
+    service_level: float
+    asa: float
+    occupancy: float
+    wait_probability: float
+    abandon_rate: float | None  # None under Erlang C
+
+
+def staff_interval(
+    volume: float,
+    interval_minutes: float,
+    aht_s: float,
+    targets: erlang.Targets,
+    shrinkage: float = 0.0,
+    agents: int | None = None,
+) -> IntervalStaffing:
+    """Size one interval for ``targets`` (or evaluate a given number of ``agents``)."""
+    _check_interval_inputs(volume, interval_minutes, aht_s, targets, shrinkage)
+    interval_s = 60.0 * interval_minutes
+    if agents is None:
+        n = int(erlang.required_agents(volume, aht_s, interval_s, targets))
+        frac = float(erlang.fractional_agents(volume, aht_s, interval_s, n, targets))
+    else:
+        if agents < 0:
+            raise InputError(f"--agents must be at least 0, got {agents}")
+        n = int(agents)
+        frac = float(n)
+    m = erlang.evaluate(volume, aht_s, interval_s, n, targets.answer_within_s, targets.patience_s)
+    return IntervalStaffing(
+        volume=float(volume),
+        interval_minutes=float(interval_minutes),
+        aht=float(aht_s),
+        load=float(erlang.offered_load(volume, aht_s, interval_s)),
+        agents=n,
+        fractional_agents=round(frac, 4),
+        scheduled=int(scheduled_agents(np.asarray(n), shrinkage)),
+        service_level=float(m.service_level),
+        asa=float(m.asa),
+        occupancy=float(m.occupancy),
+        wait_probability=float(m.wait_probability),
+        abandon_rate=float(m.abandon_rate) if targets.patience_s else None,
+    )
+
+
+def staff_table(
+    volume: float,
+    interval_minutes: float,
+    aht_s: float,
+    targets: erlang.Targets,
+    agents_from: int,
+    agents_to: int,
+    shrinkage: float = 0.0,
+) -> pd.DataFrame:
+    """The classic Erlang table: service level, ASA, occupancy, P(wait) for each agent count in a range."""
+    _check_interval_inputs(volume, interval_minutes, aht_s, targets, shrinkage)
+    if not 0 <= agents_from <= agents_to:
+        raise InputError(f"--table needs FROM:TO with 0 <= FROM <= TO, got {agents_from}:{agents_to}")
+    if agents_to - agents_from > 100_000:
+        raise InputError("--table range is too wide (at most 100,000 rows)")
+    n = np.arange(agents_from, agents_to + 1)
+    m = erlang.evaluate(volume, aht_s, 60.0 * interval_minutes, n, targets.answer_within_s, targets.patience_s)
+    ok = erlang.meets_targets(m, targets.service_level, targets.asa_s, targets.max_occupancy, targets.max_abandon)
+    table = pd.DataFrame(
+        {
+            "agents": n,
+            "scheduled": scheduled_agents(n, shrinkage),
+            "service_level": m.service_level,
+            "asa": m.asa,
+            "occupancy": m.occupancy,
+            "wait_probability": m.wait_probability,
+        }
+    )
+    if targets.patience_s:
+        table["abandon_rate"] = m.abandon_rate
+    table["meets_targets"] = ok
+    return table
+
+
+def _check_interval_inputs(
+    volume: float, interval_minutes: float, aht_s: float, targets: erlang.Targets, shrinkage: float
+) -> None:
+    if not np.isfinite(volume) or volume < 0:
+        raise InputError(f"--volume must be a non-negative number, got {volume:g}")
+    if not np.isfinite(interval_minutes) or interval_minutes <= 0:
+        raise InputError(f"--interval must be a positive number of minutes, got {interval_minutes:g}")
+    if not np.isfinite(aht_s) or aht_s <= 0:
+        raise InputError(f"--aht must be greater than 0 seconds, got {aht_s:g}")
+    if targets.service_level is not None and not 0 < targets.service_level < 1:
+        raise InputError(f"service level must be between 0 and 1 (exclusive), got {targets.service_level:g}")
+    if targets.answer_within_s <= 0:
+        raise InputError(f"answer time must be greater than 0 seconds, got {targets.answer_within_s:g}")
+    if targets.asa_s is not None and targets.asa_s <= 0:
+        raise InputError(f"--asa must be greater than 0 seconds, got {targets.asa_s:g}")
+    if targets.max_occupancy is not None and not 0 < targets.max_occupancy <= 1:
+        raise InputError(f"--max-occupancy must be in (0, 1], got {targets.max_occupancy:g}")
+    if targets.patience_s is not None and targets.patience_s <= 0:
+        raise InputError(f"--patience must be greater than 0 seconds, got {targets.patience_s:g}")
+    if targets.max_abandon is not None and not 0 < targets.max_abandon < 1:
+        raise InputError(f"--max-abandon must be between 0 and 1 (exclusive), got {targets.max_abandon:g}")
+    if not 0 <= shrinkage < 1:
+        raise InputError(f"--shrinkage must be in [0, 1), got {shrinkage:g}")
+
+
+def parse_service_target(text: str) -> tuple[float, float]:
+    """Parse ``80/20`` (percent / seconds) or ``0.8/20`` into ``(0.80, 20.0)``."""
+    try:
+        sl_text, t_text = text.split("/")
+        sl, t = float(sl_text), float(t_text)
+    except ValueError:
+        raise InputError(f"--sl must look like 80/20 (percent answered / within seconds), got {text!r}") from None
+    if sl >= 1:
+        sl /= 100.0
+    if not 0 < sl < 1:
+        raise InputError(f"--sl service level must be between 0 and 100 percent (exclusive), got {text!r}")
+    if t <= 0:
+        raise InputError(f"--sl answer time must be greater than 0 seconds, got {text!r}")
+    return sl, t

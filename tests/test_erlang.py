@@ -1,0 +1,195 @@
+"""Erlang B / C / A: published reference values, a discrete-event simulation, and properties."""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wfm import erlang
+from wfm.erlang import Targets
+
+
+# --------------------------------------------------------------------------- published values
+def test_erlang_b_textbook_values():
+    # Erlang B tables: A = 10 Erlangs
+    np.testing.assert_allclose(erlang.erlang_b(10, [5, 10, 15]), [0.56395, 0.21458, 0.03650], atol=5e-5)
+    assert float(erlang.erlang_b(1, 1)) == pytest.approx(0.5)
+    assert float(erlang.erlang_b(2, 2)) == pytest.approx(0.4)  # 2^2/2 / (1 + 2 + 2)
+
+
+def test_reference_100_calls_30_min_aht_180():
+    m = erlang.erlang_c_metrics(10.0, 14, 180, 20)
+    assert float(m.wait_probability) == pytest.approx(0.1741, abs=5e-5)
+    assert float(m.service_level) == pytest.approx(0.8884, abs=5e-5)
+    assert float(m.asa) == pytest.approx(7.84, abs=5e-3)
+    assert float(m.occupancy) == pytest.approx(0.714, abs=5e-4)
+    assert float(erlang.erlang_c_metrics(10.0, 13, 180, 20).service_level) == pytest.approx(0.7956, abs=5e-5)
+    assert int(erlang.required_agents(100, 180, 1800, Targets(0.80, 20))) == 14
+
+
+def test_reference_1000_calls_hour_aht_120():
+    m = erlang.evaluate(1000, 120, 3600, 35, 20)
+    assert float(m.wait_probability) == pytest.approx(0.6965, abs=5e-5)
+    assert float(m.service_level) == pytest.approx(0.4724, abs=5e-5)
+    assert float(m.asa) == pytest.approx(50.15, abs=5e-3)
+
+
+def test_reference_360_calls_30_min_aht_240():
+    m = erlang.evaluate(360, 240, 1800, 55, 15)
+    assert float(m.wait_probability) == pytest.approx(0.2387, abs=5e-5)
+    assert float(m.service_level) == pytest.approx(0.8459, abs=5e-5)
+    assert float(m.asa) == pytest.approx(8.18, abs=5e-3)
+
+
+def test_large_load_20000_calls_hour():
+    assert int(erlang.required_agents(20000, 360, 3600, Targets(0.80, 20))) == 2019
+
+
+def test_exact_beyond_10000_erlangs():
+    # 12,000 Erlangs: B from the log-space Poisson ratio agrees with the reciprocal recurrence
+    a, n = 12000.0, 12100
+    inv = 1.0
+    for k in range(1, n + 1):
+        inv = 1.0 + inv * k / a
+    assert float(erlang.erlang_b(a, n)) == pytest.approx(1.0 / inv, rel=1e-9)
+    need = int(erlang.required_agents(a, 1.0, 1.0, Targets(0.8, 20 / 300)))
+    assert float(erlang.erlang_c_metrics(a, need, 1.0, 20 / 300).service_level) >= 0.8
+    assert float(erlang.erlang_c_metrics(a, need - 1, 1.0, 20 / 300).service_level) < 0.8
+
+
+def test_far_below_load_uses_series_without_underflow():
+    # A = 10,000, N = 5,000: Poisson CDF underflows; 1/B - 1 = N/A + N(N-1)/A^2 + ... ~ N/(A-N)
+    val = float(erlang.inv_erlang_b_minus_one(10000.0, 5000))
+    assert val == pytest.approx(5000 / 5000, rel=1e-3)
+    assert 0 < float(erlang.erlang_b(10000.0, 5000)) < 1
+
+
+def test_unstable_and_idle_intervals():
+    m = erlang.erlang_c_metrics([10.0, 0.0], [10, 0], 180, 20)
+    assert m.wait_probability.tolist() == [1.0, 0.0]
+    assert m.service_level.tolist() == [0.0, 1.0]
+    assert np.isinf(m.asa[0]) and m.asa[1] == 0.0
+    assert erlang.required_agents([0.0, 0.0], 180, 900, Targets()).tolist() == [0, 0]
+
+
+def test_required_agents_meets_every_target_at_once():
+    # ASA, occupancy and abandonment targets each bind in turn
+    base = int(erlang.required_agents(100, 180, 1800, Targets(0.8, 20)))
+    asa = int(erlang.required_agents(100, 180, 1800, Targets(0.8, 20, asa_s=2.0)))
+    occ = int(erlang.required_agents(100, 180, 1800, Targets(0.8, 20, max_occupancy=0.6)))
+    assert asa > base and float(erlang.evaluate(100, 180, 1800, asa, 20).asa) <= 2.0
+    assert float(erlang.evaluate(100, 180, 1800, asa - 1, 20).asa) > 2.0
+    assert occ == 17  # ceil(10 / 0.6)
+    ab = int(erlang.required_agents(100, 180, 1800, Targets(None, 20, max_abandon=0.01, patience_s=60)))
+    m = erlang.evaluate(100, 180, 1800, [ab - 1, ab], 20, 60)
+    assert m.abandon_rate[1] <= 0.01 < m.abandon_rate[0]
+
+
+def test_fractional_agents_between_neighbours():
+    frac = float(erlang.fractional_agents(100, 180, 1800, 14, Targets(0.8, 20)))
+    # SL(13) = 0.7956, SL(14) = 0.8884 -> 13 + (0.8 - 0.7956) / (0.8884 - 0.7956)
+    assert frac == pytest.approx(13 + (0.8 - 0.79559) / (0.88835 - 0.79559), abs=1e-3)
+
+
+# --------------------------------------------------------------------------- Erlang A
+def simulate_mmn_m(lam: float, n: int, aht: float, patience: float, t: float, calls: int, seed: int):
+    """FCFS M/M/N+M simulation by offered waiting time: a caller takes the earliest free agent unless
+    patience runs out first (abandoners never hold an agent, so FCFS order makes this exact)."""
+    rng = np.random.default_rng(seed)
+    arrivals = np.cumsum(rng.exponential(1.0 / lam, calls))
+    service = rng.exponential(aht, calls)
+    pat = rng.exponential(patience, calls)
+    free = [0.0] * n
+    heapq.heapify(free)
+    answered_within = abandoned = 0
+    waits = []
+    warm = calls // 20
+    for i in range(calls):
+        a = arrivals[i]
+        wait = max(free[0] - a, 0.0)
+        counted = i >= warm
+        if pat[i] < wait:
+            abandoned += counted
+            continue
+        heapq.heapreplace(free, a + wait + service[i])
+        if counted:
+            waits.append(wait)
+            answered_within += wait <= t
+    offered = calls - warm
+    return answered_within / offered, abandoned / offered, float(np.mean(waits))
+
+
+@pytest.mark.parametrize(
+    "lam_per_s, n, aht, patience, t",
+    [
+        (100 / 1800, 12, 180, 120, 20),  # moderate load
+        (200 / 900, 40, 180, 60, 20),  # overloaded: A = 40 Erlangs on 40 agents
+    ],
+)
+def test_erlang_a_matches_simulation(lam_per_s, n, aht, patience, t):
+    sl, ab, asa = simulate_mmn_m(lam_per_s, n, aht, patience, t, calls=300_000, seed=7)
+    m = erlang.erlang_a_metrics(lam_per_s * aht, n, aht, t, patience)
+    assert float(m.service_level) == pytest.approx(sl, abs=0.006)
+    assert float(m.abandon_rate) == pytest.approx(ab, abs=0.004)
+    assert float(m.asa) == pytest.approx(asa, rel=0.04)
+
+
+def test_erlang_a_tends_to_erlang_c_as_patience_grows():
+    c = erlang.erlang_c_metrics(10.0, 14, 180, 20)
+    prev = None
+    for patience in (1e3, 1e4, 1e6):
+        a = erlang.erlang_a_metrics(10.0, 14, 180, 20, patience)
+        gap = abs(float(a.service_level - c.service_level))
+        if prev is not None:
+            assert gap < prev
+        prev = gap
+    a = erlang.erlang_a_metrics(10.0, 14, 180, 20, 1e7)
+    assert float(a.service_level) == pytest.approx(float(c.service_level), abs=1e-5)
+    assert float(a.asa) == pytest.approx(float(c.asa), rel=1e-4)
+    assert float(a.wait_probability) == pytest.approx(float(c.wait_probability), abs=1e-5)
+
+
+def test_erlang_a_no_agents_everyone_abandons():
+    m = erlang.erlang_a_metrics(5.0, 0, 180, 20, 60)
+    assert float(m.abandon_rate) == pytest.approx(1.0)
+    assert float(m.service_level) == pytest.approx(0.0)
+
+
+# --------------------------------------------------------------------------- properties
+loads = st.floats(min_value=0.1, max_value=400.0)
+answer = st.floats(min_value=1.0, max_value=120.0)
+ahts = st.floats(min_value=30.0, max_value=900.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(load=loads, aht=ahts, t=answer, patience=st.one_of(st.none(), st.floats(10.0, 1000.0)))
+def test_service_level_rises_with_agents_and_probabilities_bounded(load, aht, t, patience):
+    n = np.arange(max(int(load) - 3, 0), int(load) + 40)
+    m = erlang.evaluate(load * 1800 / aht, aht, 1800, n, t, patience)
+    for p in (m.service_level, m.wait_probability, m.abandon_rate, m.occupancy):
+        assert np.all((p >= 0) & (p <= 1))
+    assert np.all(np.diff(m.service_level) >= -1e-9)
+    assert np.all(np.diff(m.wait_probability) <= 1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    volume=st.one_of(st.just(0.0), st.floats(min_value=0.01, max_value=3000.0)),
+    aht=ahts,
+    sl=st.floats(min_value=0.5, max_value=0.95),
+    t=answer,
+    occ=st.one_of(st.none(), st.floats(0.6, 0.95)),
+    patience=st.one_of(st.none(), st.floats(30.0, 600.0)),
+)
+def test_required_agents_is_the_smallest_that_meets_targets(volume, aht, sl, t, occ, patience):
+    tg = Targets(sl, t, max_occupancy=occ, patience_s=patience)
+    need = int(erlang.required_agents(volume, aht, 900, tg))
+    if volume == 0:
+        assert need == 0
+        return
+    ok = erlang.meets_targets(erlang.evaluate(volume, aht, 900, [need - 1, need], t, patience), sl, None, occ, None)
+    assert bool(ok[1]) and not bool(ok[0])
