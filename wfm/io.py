@@ -6,6 +6,7 @@ Stages never read files themselves; the CLI uses these helpers to load inputs an
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import os
@@ -112,14 +113,15 @@ def read_csv(
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, expected a CSV file")
+    lines = _check_fields(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True, index_col=False)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: file is empty (expected a header row)") from None
     except pd.errors.ParserError as exc:
         raise InputError(f"{path}: malformed CSV: {_short_parser_error(exc)}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+    if len(lines) != len(frame):  # cannot happen after _check_fields; keep the numbering honest anyway
+        lines = np.arange(2, len(frame) + 2)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     for canonical, names in (aliases or {}).items():
         if canonical not in frame.columns:
@@ -132,8 +134,7 @@ def read_csv(
         have = ", ".join(frame.columns) or "none"
         raise InputError(f"{path}: missing column(s) {', '.join(missing)} (columns found: {have})")
     frame = frame.reset_index(drop=True)
-    # Blank lines are skipped by the parser, so line numbers are recovered from the raw file.
-    frame["_line"] = _data_line_numbers(path, len(frame))
+    frame["_line"] = lines
     for col in frame.columns:
         if col != "_line":
             frame[col] = frame[col].astype(str).str.strip()
@@ -146,22 +147,39 @@ def _short_parser_error(exc: Exception) -> str:
     return text
 
 
-def _data_line_numbers(path: Path, n: int) -> np.ndarray:
-    lines = []
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        header_seen = False
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            if not header_seen:
-                header_seen = True
-                continue
-            lines.append(lineno)
-            if len(lines) == n:
-                break
-    out = np.arange(2, n + 2)
-    out[: len(lines)] = lines[:n]
-    return out
+def _check_fields(path: Path) -> np.ndarray:
+    """Check every data row has as many fields as the header; return each data row's line number.
+
+    pandas would silently shift a row with one field too many into an index column, so rows are
+    counted here first. Blank lines are skipped, as pandas does.
+    """
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: file is empty (expected a header row)")
+    line_numbers: list[int] = []
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            width = None
+            start = 1
+            for row in reader:
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    start = reader.line_num + 1
+                    continue
+                if width is None:
+                    width = len(row)
+                elif len(row) != width:
+                    raise InputError(
+                        f"{path}, line {start}: malformed CSV: expected {width} fields (as in the header), "
+                        f"found {len(row)}"
+                    )
+                else:
+                    line_numbers.append(start)
+                start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV: {exc}") from None
+    return np.asarray(line_numbers, dtype=np.int64)
 
 
 def parse_numbers(

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wfm.config import parse_config
+from wfm.errors import InputError
+from wfm.staffing import (
+    group_service_level,
+    parse_service_target,
+    scheduled_agents,
+    staff,
+    staff_interval,
+    staff_summary,
+    staffing_requirement,
+)
+from wfm.erlang import Targets
+
+
+def _config(**queue_overrides):
+    q = {"name": "sales", "service_level": 0.8, "answer_within_s": 20, "shrinkage": 0.3, "max_occupancy": 1.0}
+    q.update(queue_overrides)
+    return parse_config({"centre": {"interval_minutes": 30}, "queues": [q, {"name": "help", "aht_s": 240}]})
+
+
+def test_shrinkage_divides_never_multiplies():
+    # 14 agents at 30% shrinkage: 14 / 0.7 = 20, whereas 14 * 1.3 = 18.2 would understaff
+    assert scheduled_agents(np.array([14, 7, 0]), 0.3).tolist() == [20, 10, 0]
+    assert scheduled_agents(np.array([10]), 0.25).tolist() == [14]  # 13.33 -> 14
+
+
+def test_staff_reference_interval_from_forecast_frame():
+    fc = pd.DataFrame(
+        {
+            "timestamp": pd.to_datetime(["2026-12-07 09:00", "2026-12-07 09:30", "2026-12-07 09:00"]),
+            "queue": ["sales", "sales", "help"],
+            "volume": [100.0, 0.0, 100.0],
+            "aht": [180.0, 180.0, np.nan],
+        }
+    )
+    out = staff(fc, _config())
+    first = out.iloc[0]
+    assert (first["agents"], first["scheduled"]) == (14, 20)
+    assert first["service_level"] == pytest.approx(0.8884, abs=1e-4)
+    assert first["asa"] == pytest.approx(7.84, abs=1e-2)
+    assert out.iloc[1][["agents", "scheduled", "service_level"]].tolist() == [0, 0, 1.0]
+    # blank AHT takes the queue's aht_s (240 s): A = 100*240/1800 = 13.33
+    assert out.iloc[2]["aht"] == 240.0
+    assert out["queue"].tolist() == ["sales", "sales", "help"]  # input order kept
+
+
+def test_queues_sized_separately_and_fractional_sum_below_rounded_sum():
+    ts = pd.date_range("2026-12-07", periods=4, freq="30min")
+    fc = pd.concat(
+        [pd.DataFrame({"timestamp": ts, "queue": q, "volume": [37.0, 41, 53, 29], "aht": 200.0}) for q in ("sales", "help")]
+    )
+    out = staff(fc, _config())
+    req = staffing_requirement(out, _config())
+    assert (req["fractional_agents"] <= req["agents"]).all()
+    assert (req["fractional_agents"] < req["agents"]).any()
+
+
+def test_patience_adds_abandon_rate_and_erlang_a():
+    fc = pd.DataFrame({"timestamp": pd.to_datetime(["2026-12-07 09:00"]), "queue": ["sales"], "volume": [100.0], "aht": [180.0]})
+    out = staff(fc, _config(patience_s=120))
+    assert "abandon_rate" in out.columns
+    # abandonment shortens queues, so Erlang A never needs more agents than Erlang C
+    assert out.iloc[0]["agents"] <= 14
+    assert 0 < out.iloc[0]["abandon_rate"] < 0.1
+
+
+def test_unknown_queue_and_negative_volume_rejected():
+    fc = pd.DataFrame({"timestamp": pd.to_datetime(["2026-12-07 09:00"]), "queue": ["nope"], "volume": [1.0], "aht": [180.0]})
+    with pytest.raises(InputError, match="unknown queue 'nope'"):
+        staff(fc, _config())
+    fc["queue"], fc["volume"] = "sales", -1.0
+    with pytest.raises(InputError, match="non-negative"):
+        staff(fc, _config())
+
+
+def test_summary_per_day():
+    ts = pd.date_range("2026-12-07", periods=96, freq="30min")  # two days
+    vol = np.tile(np.r_[np.zeros(16), np.full(32, 80.0)], 2)
+    fc = pd.DataFrame({"timestamp": ts, "queue": "sales", "volume": vol, "aht": 180.0})
+    out = staff(fc, _config())
+    summ = staff_summary(out, 30)
+    assert summ["date"].tolist() == ["2026-12-07", "2026-12-08"]
+    day = summ.iloc[0]
+    per_interval = int(out.iloc[20]["agents"])
+    assert day["peak_agents"] == per_interval
+    assert day["agent_hours"] == pytest.approx(32 * per_interval * 0.5)
+    assert day["calls"] == pytest.approx(32 * 80)
+
+
+def test_group_service_level_with_scheduled_agents_meets_target():
+    ts = pd.date_range("2026-12-07 08:00", periods=4, freq="30min")
+    fc = pd.concat([pd.DataFrame({"timestamp": ts, "queue": q, "volume": 60.0, "aht": 200.0}) for q in ("sales", "help")])
+    cfg = _config()
+    out = staff(fc, cfg)
+    req = staffing_requirement(out, cfg)
+    on_phone = pd.Series(req["scheduled"].to_numpy(), index=req["timestamp"])
+    sl = group_service_level(out, on_phone, cfg)
+    # pooling two queues staffed separately beats either queue's own service level
+    assert (sl["service_level"].to_numpy() >= out.groupby("timestamp")["service_level"].min().to_numpy()).all()
+    none = group_service_level(out, on_phone * 0, cfg)
+    assert (none["service_level"] == 0).all()
+
+
+def test_parse_service_target():
+    assert parse_service_target("80/20") == (0.8, 20.0)
+    assert parse_service_target("0.9/15") == (0.9, 15.0)
+    for bad in ("80", "100/20", "80/0", "x/y"):
+        with pytest.raises(InputError):
+            parse_service_target(bad)
+
+
+def test_staff_interval_checks_inputs():
+    with pytest.raises(InputError, match="--aht must be greater than 0"):
+        staff_interval(100, 30, 0, Targets())
+    with pytest.raises(InputError, match="--volume"):
+        staff_interval(-5, 30, 180, Targets())
+    with pytest.raises(InputError, match="service level must be between 0 and 1"):
+        staff_interval(100, 30, 180, Targets(service_level=1.2))
