@@ -35,7 +35,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 _TINY_CDF = 1e-280  # below this the Poisson CDF is computed by series instead
-_TERM_TOL = 1e-14  # relative size of the last term kept in Erlang A sums
+_TERM_TOL = 1e-12  # relative size of the last term kept in Erlang A sums
 _BLOCK = 64  # queue-length states added per vectorised step in Erlang A sums
 
 
@@ -210,18 +210,32 @@ def _erlang_a_sums(
     s_wait = np.zeros(a.size)  # sum r_k * E[wait; answered | k]
     # r_k rises while y > x + k, then falls; keep adding blocks until past the peak and negligible.
     peak = np.maximum(np.ceil(y - x), 0.0)
+    # P(offered wait <= T | k ahead), tilted: I_p(k+1, x+1). I_p(1, b) = 1 - (1-p)^b, then the recurrence
+    # I_p(a+1, b) = I_p(a, b) - p^a (1-p)^b / (a B(a, b)) (cheap gammaln instead of betainc per term).
+    log_p = np.log(p_t)
+    log_q = np.log1p(-p_t)
+    i_next = -np.expm1((x + 1.0) * log_q)  # I_p(k0 + 1, x + 1) for the first k0 of the next block
     active = np.arange(a.size)
     k0 = 0
     while active.size:
         ks = np.arange(k0, k0 + _BLOCK, dtype=float)[None, :]
         xa, ya = x[active, None], y[active, None]
-        log_r = ks * log_y[active, None] - (special.gammaln(xa + ks + 1.0) - gx1[active, None])
-        log_r -= scale[active, None]
+        gxk = special.gammaln(xa + ks + 1.0)
+        log_r = ks * log_y[active, None] - (gxk - gx1[active, None]) - scale[active, None]
         r = np.exp(log_r)
         answered = xa / (xa + ks + 1.0)
         s_all[active] += r.sum(axis=1)
         s_ab[active] += (r * (ks + 1.0) / (xa + ks + 1.0)).sum(axis=1)
-        within = special.betainc(ks + 1.0, xa + 1.0, p_t[active, None])
+        # decrements d_k = p^(k+1) q^(x+1) / ((k+1) B(k+1, x+1)); B via gammaln(k+1)+gammaln(x+1)-gammaln(x+k+2)
+        a_k = ks + 1.0
+        log_d = (
+            a_k * log_p[active, None] + (xa + 1.0) * log_q[active, None] - np.log(a_k)
+            - (special.gammaln(a_k) + gx1[active, None] - (gxk + np.log(xa + ks + 1.0)))
+        )
+        dec = np.exp(log_d)
+        within = i_next[active, None] - np.concatenate([np.zeros((active.size, 1)), np.cumsum(dec[:, :-1], axis=1)], axis=1)
+        within = np.clip(within, 0.0, 1.0)
+        i_next[active] = np.clip(within[:, -1] - dec[:, -1], 0.0, 1.0)
         s_sl[active] += (r * answered * within).sum(axis=1)
         mean_wait = (special.digamma(xa + ks + 2.0) - dx1[active, None]) / theta[active, None]
         s_wait[active] += (r * answered * mean_wait).sum(axis=1)
