@@ -239,6 +239,18 @@ class BackOffice(_Model):
         return float(sum(r.fte_value for r in self.roles))
 
 
+# --------------------------------------------------------------------------- forecast
+class ForecastSettings(_Model):
+    """``[forecast]``: special days for `wfm forecast` (the CLI's --holidays/--exclude add to these)."""
+
+    holidays: list[str] = Field(default_factory=list)  # dates "YYYY-MM-DD" or ranges "A..B"
+    holiday_country: str | None = None  # e.g. "CN": public holidays from the `holidays` package
+    holiday_like: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "sunday"  # a holiday without holiday history is forecast like this weekday
+    exclude: list[str] = Field(default_factory=list)  # dates or ranges left out of training
+
+
 # --------------------------------------------------------------------------- whole config
 class CentreConfig(_Model):
     centre: Centre = Field(default_factory=Centre)
@@ -247,6 +259,7 @@ class CentreConfig(_Model):
     shifts: list[ShiftTemplate] = Field(default_factory=list)
     roster: RosterSettings = Field(default_factory=RosterSettings)
     back_office: BackOffice = Field(default_factory=BackOffice)
+    forecast: ForecastSettings = Field(default_factory=ForecastSettings)
     source: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")

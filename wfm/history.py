@@ -1,0 +1,543 @@
+"""Interval history: loading, cleaning and the calendar grid every forecast model works on.
+
+A history frame is long format, one row per interval and queue:
+
+    timestamp   interval start, local wall-clock time (``YYYY-MM-DD HH:MM``)
+    queue       queue name (optional in the file: one queue when absent)
+    volume      calls offered in the interval (``calls`` and ``offered`` are accepted as aliases)
+    aht         average handle time in seconds (optional)
+
+``clean_history`` turns such a frame (as read by :func:`wfm.io.read_csv`, with its ``_line`` column, or
+built in Python) into a :class:`History`: per-queue arrays on a calendar grid of whole days starting on a
+Monday, so that "the same interval one week earlier" is always ``day - 7`` whatever is missing.
+Missing cells are NaN (a gap, never a zero). What was cleaned is counted in a :class:`CleaningReport`
+whose ``summary`` is one line for the planner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wfm.errors import InputError
+from wfm.io import parse_timestamps, read_csv
+
+VOLUME_ALIASES = {"volume": ["calls", "offered"]}
+ALLOWED_INTERVALS = (5, 6, 10, 12, 15, 20, 30, 60)
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+#: Weeks of recent history that decide which intervals of the week are open.
+OPEN_LOOKBACK_WEEKS = 8
+
+
+@dataclass
+class CleaningReport:
+    """What cleaning did, counted. ``summary`` is the one line shown to the planner."""
+
+    source: str = "history"
+    rows: int = 0
+    queues: int = 0
+    interval_minutes: int = 0
+    first: str = ""
+    last: str = ""
+    sorted_rows: bool = False
+    duplicates_dropped: int = 0
+    conflicts_kept_last: int = 0
+    dst_repeated_merged: int = 0
+    dst_days: int = 0
+    blank_volume: int = 0
+    blank_aht: int = 0
+    aggregated_from: int | None = None
+    gap_intervals: int = 0
+    missing_days: int = 0
+    closed_intervals_per_week: int = 0
+    excluded_days: int = 0
+    holiday_days: int = 0
+
+    @property
+    def summary(self) -> str:
+        parts = [
+            f"{self.source}: {self.rows:,} rows, {self.queues} queue{'s' * (self.queues != 1)}, "
+            f"{self.interval_minutes}-min intervals, {self.first}..{self.last}"
+        ]
+        if self.aggregated_from:
+            parts.append(f"aggregated from {self.aggregated_from}-min")
+        if self.sorted_rows:
+            parts.append("sorted")
+        if self.duplicates_dropped:
+            parts.append(f"{self.duplicates_dropped} duplicate rows dropped")
+        if self.conflicts_kept_last:
+            parts.append(f"{self.conflicts_kept_last} conflicting duplicates (kept the last)")
+        if self.dst_repeated_merged:
+            parts.append(f"{self.dst_repeated_merged} repeated DST-hour rows averaged")
+        if self.dst_days:
+            parts.append(f"{self.dst_days} DST days (23/25 h)")
+        if self.blank_volume:
+            parts.append(f"{self.blank_volume} blank volume cells left missing")
+        if self.blank_aht:
+            parts.append(f"{self.blank_aht} blank aht cells")
+        gaps = f"{self.gap_intervals} gap intervals"
+        if self.missing_days:
+            gaps += f" ({self.missing_days} whole days)"
+        parts.append(gaps + " left missing, not zero")
+        parts.append(f"{self.closed_intervals_per_week} closed intervals/week")
+        if self.excluded_days:
+            parts.append(f"{self.excluded_days} days excluded")
+        if self.holiday_days:
+            parts.append(f"{self.holiday_days} holidays")
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict:
+        out = {k: v for k, v in self.__dict__.items()}
+        out["summary"] = self.summary
+        return out
+
+
+@dataclass
+class History:
+    """Cleaned history on a calendar grid.
+
+    ``volume`` and ``aht`` have shape ``(queues, days, intervals_per_day)``; day 0 is ``start`` (a Monday).
+    NaN means no data (a gap, an excluded day, a holiday kept out of training, or a wall time that does
+    not exist on a 23-hour day). ``holiday`` and ``excluded`` flag days; ``last_day`` is the index of the
+    last day with any data.
+    """
+
+    queues: list[str]
+    interval_minutes: int
+    start: pd.Timestamp
+    volume: np.ndarray
+    aht: np.ndarray
+    holiday: np.ndarray
+    excluded: np.ndarray
+    timezone: str = "UTC"
+    holiday_dates: frozenset[dt.date] = frozenset()
+    report: CleaningReport = field(default_factory=CleaningReport)
+
+    @property
+    def per_day(self) -> int:
+        return 1440 // self.interval_minutes
+
+    @property
+    def season_length(self) -> int:
+        return 7 * self.per_day
+
+    @property
+    def n_days(self) -> int:
+        return self.volume.shape[1]
+
+    @property
+    def has_aht(self) -> bool:
+        return bool(np.isfinite(self.aht).any())
+
+    def dates(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, periods=self.n_days, freq="D")
+
+    def end(self) -> pd.Timestamp:
+        """Start of the day after the last day of history."""
+        return self.start + pd.Timedelta(days=self.n_days)
+
+    def training_volume(self) -> np.ndarray:
+        """Volume with excluded days and holidays blanked (what regular-day models train on)."""
+        v = self.volume.copy()
+        v[:, self.excluded | self.holiday, :] = np.nan
+        return v
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long frame ``timestamp,queue,volume,aht`` of every grid cell that holds data."""
+        q, d, p = self.volume.shape
+        ts = (self.start + pd.to_timedelta(np.arange(d * p) * self.interval_minutes, unit="min")).to_numpy()
+        frames = []
+        for i, name in enumerate(self.queues):
+            v = self.volume[i].ravel()
+            keep = np.isfinite(v)
+            frames.append(
+                pd.DataFrame(
+                    {"timestamp": ts[keep], "queue": name, "volume": v[keep], "aht": self.aht[i].ravel()[keep]}
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- reading
+def read_history(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a history CSV into a raw frame (strings, with ``_line``) for :func:`clean_history`."""
+    return read_csv(path, required=("timestamp", "volume"), aliases=VOLUME_ALIASES)
+
+
+def _parse_volume_like(frame: pd.DataFrame, col: str, source: str) -> tuple[np.ndarray, int]:
+    raw = frame[col]
+    if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
+        blank = np.isnan(values)
+        raw_s = raw.astype(str)
+    else:
+        raw_s = raw.astype(str).str.strip()
+        blank = (raw_s.str.len() == 0).to_numpy() | raw_s.str.lower().isin(["nan", "na", "null"]).to_numpy()
+        values = pd.to_numeric(raw_s.where(~blank, None), errors="coerce").to_numpy(dtype=float, copy=True)
+    bad = (np.isnan(values) & ~blank) | np.isinf(values)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': is not a number: {raw_s.iloc[i]!r}")
+    with np.errstate(invalid="ignore"):
+        neg = values < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg)[0])
+        raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': {raw_s.iloc[i]} is negative")
+    return values, int(blank.sum())
+
+
+def _line(frame: pd.DataFrame, i: int) -> int:
+    if "_line" in frame.columns:
+        return int(frame["_line"].iloc[i])
+    return i + 2
+
+
+def _parse_ts(frame: pd.DataFrame, source: str) -> pd.Series:
+    col = frame["timestamp"]
+    if pd.api.types.is_datetime64_any_dtype(col):
+        if getattr(col.dt, "tz", None) is not None:
+            col = col.dt.tz_localize(None)
+        return col.astype("datetime64[ns]")
+    raw = col.astype(str).str.strip()
+    parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+    if parsed.isna().any():
+        if "_line" not in frame.columns:
+            frame = frame.assign(_line=np.arange(2, len(frame) + 2))
+        return parse_timestamps(frame.assign(timestamp=raw), "timestamp", source)
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.astype("datetime64[ns]")
+
+
+# --------------------------------------------------------------------------- special days
+_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:\.\.|:|/| to )\s*(\d{4}-\d{2}-\d{2})\s*$")
+
+
+def parse_dates(spec: str | Iterable[str] | None, what: str = "--exclude") -> set[dt.date]:
+    """Dates from ``"2026-03-01,2026-03-05..2026-03-07"`` (ranges with ``..``), or an iterable of such."""
+    if spec is None:
+        return set()
+    items: list[str] = []
+    for chunk in [spec] if isinstance(spec, str) else list(spec):
+        items += [s.strip() for s in str(chunk).split(",") if s.strip()]
+    out: set[dt.date] = set()
+    for item in items:
+        m = _RANGE.match(item)
+        try:
+            if m:
+                a, b = dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
+                if b < a:
+                    raise InputError(f"{what}: range {item!r} ends before it starts")
+                out.update(a + dt.timedelta(days=k) for k in range((b - a).days + 1))
+            else:
+                out.add(dt.date.fromisoformat(item))
+        except ValueError:
+            raise InputError(
+                f"{what}: {item!r} is not a date or range (expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)"
+            ) from None
+    return out
+
+
+def country_holidays(code: str, years: Iterable[int]) -> set[dt.date]:
+    """Public holidays of a country (``holidays`` package), e.g. ``"IL"``, ``"CN"``, ``"US"``."""
+    import holidays as _holidays
+
+    try:
+        cal = _holidays.country_holidays(code.upper(), years=sorted(set(years)))
+    except NotImplementedError:
+        raise InputError(f"--holidays: {code!r} is not a known country code of the holidays package") from None
+    return set(cal.keys())
+
+
+def resolve_holidays(spec: str | None, years: Iterable[int] = ()) -> set[dt.date]:
+    """``--holidays``: a file (CSV with a ``date`` column, or one date per line), a list of dates, or a
+    country code (2-3 letters) for the ``holidays`` package."""
+    if not spec:
+        return set()
+    spec = spec.strip()
+    path = Path(spec)
+    if path.is_file():
+        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        if lines and not re.match(r"^\d{4}-", lines[0]):
+            header = [h.strip().lower() for h in lines[0].split(",")]
+            col = header.index("date") if "date" in header else 0
+            rows = lines[1:]
+            first_line = 2
+        else:
+            col, rows, first_line = 0, lines, 1
+        out: set[dt.date] = set()
+        for k, row in enumerate(rows):
+            cell = row.split(",")[col].strip() if len(row.split(",")) > col else ""
+            try:
+                out.add(dt.date.fromisoformat(cell[:10]))
+            except ValueError:
+                raise InputError(
+                    f"{path}, line {first_line + k}, field 'date': is not a date: {cell!r} (expected YYYY-MM-DD)"
+                ) from None
+        return out
+    if re.fullmatch(r"[A-Za-z]{2,3}", spec):
+        return country_holidays(spec, years)
+    return parse_dates(spec, what="--holidays")
+
+
+# --------------------------------------------------------------------------- DST
+def dst_days(dates: pd.DatetimeIndex, timezone: str) -> dict[pd.Timestamp, float]:
+    """Days that are not 24 hours long in ``timezone``: {midnight: hours}."""
+    if timezone in ("UTC", "utc", "Etc/UTC") or len(dates) == 0:
+        return {}
+    mids = pd.date_range(dates[0], dates[-1] + pd.Timedelta(days=1), freq="D")
+    aware = mids.tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
+    hours = np.diff(aware.asi8) / 3.6e12
+    odd = np.flatnonzero(np.abs(hours - 24) > 1e-9)
+    return {mids[i]: float(hours[i]) for i in odd}
+
+
+def wall_time_status(times: pd.DatetimeIndex, timezone: str) -> tuple[np.ndarray, np.ndarray]:
+    """Masks (nonexistent, ambiguous) of local wall times in ``timezone`` (DST gaps and repeats)."""
+    n = len(times)
+    if timezone in ("UTC", "utc", "Etc/UTC") or n == 0:
+        return np.zeros(n, bool), np.zeros(n, bool)
+    nonexistent = np.asarray(times.tz_localize(timezone, ambiguous=True, nonexistent="NaT").isna())
+    ambiguous = np.asarray(times.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward").isna())
+    return nonexistent, ambiguous
+
+
+# --------------------------------------------------------------------------- cleaning
+def infer_interval(ts: np.ndarray, codes: np.ndarray) -> int | None:
+    """Most common step (minutes) between consecutive distinct timestamps of a queue."""
+    order = np.lexsort((ts, codes))
+    t = ts[order].astype("datetime64[m]").astype(np.int64)
+    c = codes[order]
+    d = np.diff(t)
+    same = (np.diff(c) == 0) & (d > 0)
+    d = d[same]
+    if len(d) == 0:
+        return None
+    vals, counts = np.unique(d, return_counts=True)
+    return int(vals[np.argmax(counts)])
+
+
+def clean_history(
+    frame: pd.DataFrame,
+    *,
+    source: str = "history",
+    interval_minutes: int | None = None,
+    timezone: str = "UTC",
+    default_queue: str = "all",
+    exclude: Iterable[dt.date] = (),
+    holidays: Iterable[dt.date] = (),
+) -> History:
+    """Clean a raw history frame and put it on the calendar grid.
+
+    - ``volume`` (or ``calls``/``offered``) must be >= 0; blank cells are missing (a gap, not a zero).
+      Negative volume or AHT, or an unparseable timestamp, raise :class:`InputError` naming the line.
+    - Exact duplicate rows are dropped; rows for the same interval and queue that disagree keep the last
+      one, except in the repeated hour of a 25-hour day (DST end in ``timezone``), where the two passes
+      are averaged into one wall-clock interval.
+    - The interval is inferred (most common step, 5..60 minutes) unless given; data at a finer interval
+      that divides ``interval_minutes`` is aggregated (volume summed, AHT volume-weighted).
+    - ``exclude`` and ``holidays`` are dates; both are kept out of regular-day training.
+    """
+    frame = frame.rename(columns={c: c.strip().lower() for c in frame.columns})
+    if "volume" not in frame.columns:
+        for alias in VOLUME_ALIASES["volume"]:
+            if alias in frame.columns:
+                frame = frame.rename(columns={alias: "volume"})
+                break
+    for col in ("timestamp", "volume"):
+        if col not in frame.columns:
+            raise InputError(f"{source}: missing column {col} (columns found: {', '.join(map(str, frame.columns))})")
+    if len(frame) == 0:
+        raise InputError(f"{source}: no data rows")
+    frame = frame.reset_index(drop=True)
+    report = CleaningReport(source=source, rows=len(frame))
+
+    ts = _parse_ts(frame, source)
+    volume, report.blank_volume = _parse_volume_like(frame, "volume", source)
+    if "aht" in frame.columns:
+        aht, report.blank_aht = _parse_volume_like(frame, "aht", source)
+        aht[aht == 0] = np.nan
+    else:
+        aht = np.full(len(frame), np.nan)
+    if "queue" in frame.columns:
+        queue = frame["queue"].astype(str).str.strip()
+        blank_q = (queue.str.len() == 0).to_numpy()
+        if blank_q.any():
+            i = int(np.flatnonzero(blank_q)[0])
+            raise InputError(f"{source}, line {_line(frame, i)}, field 'queue': is blank")
+        queue = queue.to_numpy()
+    else:
+        queue = np.full(len(frame), default_queue, dtype=object)
+    lines = frame["_line"].to_numpy() if "_line" in frame.columns else np.arange(2, len(frame) + 2)
+
+    qnames, qcodes = np.unique(queue, return_inverse=True)
+    tsv = ts.to_numpy()
+    report.sorted_rows = bool(np.any(np.diff(tsv.astype(np.int64)) < 0)) if len(qnames) == 1 else bool(
+        np.any(np.lexsort((tsv, qcodes)) != np.arange(len(tsv)))
+    )
+
+    # -- interval
+    data_step = infer_interval(tsv, qcodes)
+    step = interval_minutes or data_step
+    if step is None:
+        raise InputError(f"{source}: cannot infer the interval from a single row per queue; pass --interval")
+    if step not in ALLOWED_INTERVALS:
+        raise InputError(
+            f"{source}: intervals of {step} minutes are not supported "
+            f"(need 5 to 60 minutes dividing the day: {', '.join(map(str, ALLOWED_INTERVALS))}); "
+            "pass --interval if the inference is wrong"
+        )
+    minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
+    fine = data_step if (interval_minutes and data_step and data_step < step and step % data_step == 0) else step
+    off = (minute % fine != 0) | (ts.dt.second.to_numpy() != 0)
+    if off.any():
+        i = int(np.flatnonzero(off)[0])
+        raise InputError(
+            f"{source}, line {lines[i]}, field 'timestamp': {ts.iloc[i]:%Y-%m-%d %H:%M:%S} is not on the "
+            f"{fine}-minute grid (interval starts must be multiples of {fine} minutes)"
+        )
+
+    # -- duplicates
+    df = pd.DataFrame({"t": tsv, "q": qcodes, "v": volume, "a": aht, "order": np.arange(len(tsv))})
+    exact = df.duplicated(subset=["t", "q", "v", "a"], keep="last")
+    report.duplicates_dropped = int(exact.sum())
+    df = df[~exact.to_numpy()]
+    dup_any = df.duplicated(subset=["t", "q"], keep=False).to_numpy()
+    if dup_any.any():
+        times = pd.DatetimeIndex(df["t"].to_numpy()[dup_any])
+        _, ambiguous = wall_time_status(times, timezone)
+        amb_idx = df.index.to_numpy()[dup_any][ambiguous]
+        if len(amb_idx):
+            sub = df.loc[amb_idx]
+            report.dst_repeated_merged = len(sub)
+            merged = sub.groupby(["t", "q"], as_index=False).agg(
+                v=("v", "mean"), a=("a", "mean"), order=("order", "max")
+            )
+            df = pd.concat([df.drop(index=amb_idx), merged], ignore_index=True)
+        dup_last = df.duplicated(subset=["t", "q"], keep="last")
+        report.conflicts_kept_last = int(dup_last.sum())
+        df = df.sort_values("order", kind="stable")
+        df = df[~df.duplicated(subset=["t", "q"], keep="last").to_numpy()]
+
+    # -- aggregate a finer export up to the requested interval
+    if fine != step:
+        report.aggregated_from = fine
+        t = pd.DatetimeIndex(df["t"].to_numpy()).floor(f"{step}min")
+        va = df["v"].to_numpy() * df["a"].to_numpy()
+        g = pd.DataFrame({"t": t, "q": df["q"].to_numpy(), "v": df["v"].to_numpy(), "va": va,
+                          "vw": np.where(np.isfinite(va), df["v"].to_numpy(), 0.0)})
+        g = g.groupby(["t", "q"], as_index=False).agg(
+            v=("v", lambda s: s.sum(min_count=1)), va=("va", "sum"), vw=("vw", "sum")
+        )
+        g["a"] = np.where(g["vw"] > 0, g["va"] / g["vw"].where(g["vw"] > 0, 1.0), np.nan)
+        df = g[["t", "q", "v", "a"]]
+
+    # -- the grid
+    t = pd.DatetimeIndex(df["t"].to_numpy())
+    first_day = t.min().normalize()
+    start = first_day - pd.Timedelta(days=first_day.day_of_week)
+    last_day = t.max().normalize()
+    n_days = int((last_day - start).days) + 1
+    per_day = 1440 // step
+    day_idx = ((t.normalize() - start).days).to_numpy()
+    slot = ((t.hour * 60 + t.minute) // step).to_numpy()
+    q = df["q"].to_numpy()
+    vol = np.full((len(qnames), n_days, per_day), np.nan)
+    aht_g = np.full((len(qnames), n_days, per_day), np.nan)
+    vol[q, day_idx, slot] = df["v"].to_numpy()
+    aht_g[q, day_idx, slot] = df["a"].to_numpy()
+
+    dates = pd.date_range(start, periods=n_days, freq="D")
+    odd = dst_days(dates[dates >= first_day], timezone)
+    report.dst_days = len(odd)
+    nonexist = np.zeros((n_days, per_day), bool)
+    for mid, hours in odd.items():
+        if hours < 24:
+            wall = pd.date_range(mid, periods=per_day, freq=f"{step}min")
+            ne, _ = wall_time_status(wall, timezone)
+            nonexist[(mid - start).days] = ne
+    vol[:, nonexist] = np.nan
+    aht_g[:, nonexist] = np.nan
+
+    hist = History(
+        queues=[str(x) for x in qnames],
+        interval_minutes=step,
+        start=start,
+        volume=vol,
+        aht=aht_g,
+        holiday=np.zeros(n_days, bool),
+        excluded=np.zeros(n_days, bool),
+        timezone=timezone,
+        report=report,
+    )
+    set_special_days(hist, holidays=holidays, exclude=exclude)
+    report.queues = len(qnames)
+    report.interval_minutes = step
+    report.first = f"{t.min():%Y-%m-%d}"
+    report.last = f"{t.max():%Y-%m-%d}"
+    # -- gaps: missing cells at open intervals of the week, inside the span of the data
+    open_week = open_intervals(vol)  # (Q, 7, P)
+    span = np.zeros(n_days, bool)
+    span[first_day.day_of_week :] = True
+    dow = np.arange(n_days) % 7
+    open_cells = open_week[:, dow, :] & span[None, :, None] & ~nonexist[None]
+    missing = np.isnan(vol) & open_cells
+    report.gap_intervals = int(missing.sum())
+    report.missing_days = int((np.isnan(vol).all(axis=2) & span[None, :]).sum())
+    report.closed_intervals_per_week = int((~open_week).sum())
+    return hist
+
+
+def set_special_days(
+    history: History, holidays: Iterable[dt.date] = (), exclude: Iterable[dt.date] = ()
+) -> History:
+    """Flag holiday and excluded days on the grid (in place; also returns it) and count them in the report."""
+    dates = [d.date() for d in history.dates()]
+    excl_set, hol_set = set(exclude), frozenset(holidays)
+    history.excluded = np.array([d in excl_set for d in dates], bool)
+    history.holiday = np.array([d in hol_set for d in dates], bool)
+    history.holiday_dates = hol_set
+    has = np.isfinite(history.volume).any(axis=(0, 2))
+    history.report.excluded_days = int((history.excluded & has).sum())
+    history.report.holiday_days = int((history.holiday & has).sum())
+    return history
+
+
+def open_intervals(volume: np.ndarray, lookback_weeks: int = OPEN_LOOKBACK_WEEKS) -> np.ndarray:
+    """Which intervals of the week are open, per queue: shape ``(queues, 7, per_day)``.
+
+    An interval of the week is closed when it carried no volume (zero or no row) on any of its days in
+    the last ``lookback_weeks`` weeks holding data for that weekday. ``volume`` is ``(Q, days, P)`` with
+    day 0 a Monday. With no data at all for a weekday, its intervals count as open.
+    """
+    nq, n_days, per_day = volume.shape
+    weeks = -(-n_days // 7)
+    pad = weeks * 7 - n_days
+    v = np.concatenate([volume, np.full((nq, pad, per_day), np.nan)], axis=1).reshape(nq, weeks, 7, per_day)
+    has_day = np.isfinite(v).any(axis=3)  # (Q, W, 7)
+    # rank weeks from the end per weekday, keep the last `lookback_weeks` with data
+    rank = np.cumsum(has_day[:, ::-1, :], axis=1)[:, ::-1, :]
+    recent = has_day & (rank <= lookback_weeks)
+    carried = np.where(recent[..., None], np.nan_to_num(v, nan=0.0) > 0, False).any(axis=1)
+    any_data = recent.any(axis=1)  # (Q, 7)
+    return carried | ~any_data[..., None]
+
+
+def weekday_index(name: str) -> int:
+    try:
+        return WEEKDAYS.index(name.strip().lower())
+    except ValueError:
+        raise InputError(f"unknown weekday {name!r} (expected one of {', '.join(WEEKDAYS)})") from None
+
+
+def queue_order(history: History, preferred: Sequence[str] | None) -> list[str]:
+    """Queues in config order first, then any others in name order."""
+    preferred = list(preferred or [])
+    return [q for q in preferred if q in history.queues] + [q for q in history.queues if q not in preferred]
