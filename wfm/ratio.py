@@ -727,6 +727,8 @@ def explain(result: RatioResult) -> str:
         fix = f"add {num(change)} back-office {unit}"
     elif change < 0:
         fix = f"release {num(-change)} back-office {unit}"
+    elif result.basis == "headcount" and result.status != OK:
+        fix = "no back-office change is nearer in whole people"
     else:
         fix = "no back-office change"
     other = (
@@ -739,7 +741,8 @@ def explain(result: RatioResult) -> str:
         head = "Back office too heavy for the front line."
     else:
         head = "Back office too light for the front line."
-    return f"{head} To hit {t} exactly: {fix}; or, the other way round, {other}."
+    exact = f"{t} needs {result.back_office_target:.1f} for {num(result.front_line)} front line"
+    return f"{head} To hit {t}: {fix} ({exact}); or, the other way round, {other}."
 
 
 def _fmt_people(v: float) -> str:
