@@ -74,6 +74,7 @@ def test_example_config_json_keys(example_config):
     ):
         assert key in doc
     assert doc["front_line"] == 200 and doc["back_office"] == 22
+    assert isinstance(doc["front_line"], int) and isinstance(doc["back_office_change"], int)  # people
     assert doc["ratio"] == "9.1:1" and doc["ratio_value"] == 9.0909
     assert doc["back_office_share"] == 0.0991
     assert doc["target"] == "9:1" and doc["band"] == [0.09, 0.11]

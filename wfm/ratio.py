@@ -192,10 +192,11 @@ class RatioResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document (plain JSON types; an infinite ratio gives ``ratio_value: null``)."""
+        n = _count if self.basis == "headcount" else _round  # whole people print as integers
         return {
             "basis": self.basis,
-            "front_line": _round(self.front_line),
-            "back_office": _round(self.back_office),
+            "front_line": n(self.front_line),
+            "back_office": n(self.back_office),
             "ratio": self.ratio_text,
             "ratio_value": _round(self.ratio),
             "back_office_share": _round(self.back_office_share),
@@ -206,26 +207,26 @@ class RatioResult:
             "status": self.status,
             "ok": self.ok,
             "back_office_target": _round(self.back_office_target),
-            "back_office_change": _round(self.back_office_change),
-            "front_line_supported": _round(self.front_line_supported),
-            "front_line_change": _round(self.front_line_change),
+            "back_office_change": n(self.back_office_change),
+            "front_line_supported": n(self.front_line_supported),
+            "front_line_change": n(self.front_line_change),
             "centre_headcount": self.centre_headcount,
             "layers_recommended": self.layers_recommended,
             "management_layers": self.management_layers,
             "front_line_source": self.front_line_source,
-            "moved_to_phones": _round(self.moved_to_phones),
+            "moved_to_phones": n(self.moved_to_phones),
             "warnings": list(self.warnings),
             "weeks": [
                 {
                     "week": w.week,
                     "week_start": w.week_start.isoformat(),
-                    "front_line": _round(w.front_line),
-                    "back_office": _round(w.back_office),
+                    "front_line": n(w.front_line),
+                    "back_office": n(w.back_office),
                     "ratio": format_ratio(w.ratio),
                     "back_office_share": _round(w.back_office_share),
                     "status": w.status,
-                    "back_office_change": _round(w.back_office_change),
-                    "front_line_supported": _round(w.front_line_supported),
+                    "back_office_change": n(w.back_office_change),
+                    "front_line_supported": n(w.front_line_supported),
                 }
                 for w in self.weeks
             ],
@@ -498,6 +499,13 @@ def _figure(name: str, value: object) -> float:
 
 def _unit(basis: Basis) -> str:
     return "people" if basis == "headcount" else "FTE"
+
+
+def _count(value: float) -> float | int | None:
+    """Whole numbers as int (headcounts in JSON), anything else rounded like :func:`_round`."""
+    if isinstance(value, (int, float)) and math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return _round(value)
 
 
 def _round(value: float, digits: int = 4) -> float | None:
