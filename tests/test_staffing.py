@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from wfm.config import parse_config
+from wfm.erlang import Targets
 from wfm.errors import InputError
 from wfm.staffing import (
     group_service_level,
@@ -15,7 +16,6 @@ from wfm.staffing import (
     staff_summary,
     staffing_requirement,
 )
-from wfm.erlang import Targets
 
 
 def _config(**queue_overrides):

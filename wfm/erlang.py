@@ -219,7 +219,7 @@ def _erlang_a_sums(
     k0 = 0
     while active.size:
         ks = np.arange(k0, k0 + _BLOCK, dtype=float)[None, :]
-        xa, ya = x[active, None], y[active, None]
+        xa = x[active, None]
         gxk = special.gammaln(xa + ks + 1.0)
         log_r = ks * log_y[active, None] - (gxk - gx1[active, None]) - scale[active, None]
         r = np.exp(log_r)
@@ -394,10 +394,12 @@ def required_agents(
         return out.reshape(shape)
     a = load[busy]
     lo = np.ones(busy.size)  # lo - 1 agents are known to fail (or lo is the floor)
-    if pat is None or np.any(~np.isfinite(pat[busy])):
-        lo = np.maximum(lo, np.floor(a) + 1.0)  # Erlang C needs N > A
+    erlang_c_rows = np.ones(busy.size, dtype=bool) if pat is None else ~np.isfinite(pat[busy])
+    # Erlang C needs N > A, and occupancy A / N caps N from below; under Erlang A abandonment lowers
+    # the carried load, so neither bound holds there.
+    lo = np.where(erlang_c_rows, np.maximum(lo, np.floor(a) + 1.0), lo)
     if occ_t is not None:
-        lo = np.maximum(lo, np.ceil(a / occ_t[busy] - 1e-9))
+        lo = np.where(erlang_c_rows, np.maximum(lo, np.ceil(a / occ_t[busy] - 1e-9)), lo)
     lo = np.maximum(lo, 1.0)
     # upper bound: square-root staffing with a growing safety factor
     beta = 1.0
