@@ -465,8 +465,10 @@ def fractional_agents(
         frac = np.maximum(frac, _share(lo.asa, hi.asa, tg["asa_s"], False))
     if tg["max_abandon"] is not None:
         frac = np.maximum(frac, _share(lo.abandon_rate, hi.abandon_rate, tg["max_abandon"], False))
+    if tg["max_occupancy"] is not None and pat is not None:  # Erlang A: occupancy of the carried load
+        frac = np.maximum(frac, _share(lo.occupancy, hi.occupancy, tg["max_occupancy"], False))
     out = np.where(n > 0, n - 1.0 + frac, 0.0)
-    if tg["max_occupancy"] is not None:
+    if tg["max_occupancy"] is not None and pat is None:
         occ_floor = offered_load(vol, aht, ivl) / np.asarray(tg["max_occupancy"], dtype=float)
         out = np.where(n > 0, np.maximum(out, np.minimum(occ_floor, n)), 0.0)
     return out
