@@ -129,7 +129,7 @@ def erlang_c_metrics(
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sl = 1.0 - c * np.exp(-(n - a) * t / aht)
         asa = c * aht / (n - a)
-        occ = np.where(n > 0, a / n, 0.0)
+        occ = np.where(n > 0, a / n, 1.0)  # calls but nobody to take them: fully overloaded
     sl = np.where(stable, sl, 0.0)
     asa = np.where(stable, asa, np.inf)
     idle = a <= 0
