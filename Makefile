@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo bench lint clean
+.PHONY: install test demo bench lint docs clean
 
 install: $(STAMP)
 
@@ -22,6 +22,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m wfm.bench
+
+docs: $(STAMP)
+	$(BIN)/python -m wfm.docs README.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check wfm tests
