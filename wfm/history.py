@@ -81,11 +81,14 @@ class CleaningReport:
         if self.blank_volume:
             parts.append(f"{self.blank_volume} blank volume cells left missing")
         if self.blank_aht:
-            parts.append(f"{self.blank_aht} blank aht cells")
-        gaps = f"{self.gap_intervals} gap intervals"
-        if self.missing_days:
-            gaps += f" ({self.missing_days} whole days)"
-        parts.append(gaps + " left missing, not zero")
+            parts.append(f"{self.blank_aht} intervals with calls but no aht")
+        if self.gap_intervals:
+            gaps = f"{self.gap_intervals} gap intervals"
+            if self.missing_days:
+                gaps += f" ({self.missing_days} whole days)"
+            parts.append(gaps + " left missing, not zero")
+        else:
+            parts.append("no gaps")
         parts.append(f"{self.closed_intervals_per_week} closed intervals/week")
         if self.excluded_days:
             parts.append(f"{self.excluded_days} days excluded")
@@ -362,8 +365,9 @@ def clean_history(
     ts = _parse_ts(frame, source)
     volume, report.blank_volume = _parse_volume_like(frame, "volume", source)
     if "aht" in frame.columns:
-        aht, report.blank_aht = _parse_volume_like(frame, "aht", source)
+        aht, _ = _parse_volume_like(frame, "aht", source)
         aht[aht == 0] = np.nan
+        report.blank_aht = int((np.isnan(aht) & (volume > 0)).sum())  # no AHT without calls is normal
     else:
         aht = np.full(len(frame), np.nan)
     if "queue" in frame.columns:
@@ -379,9 +383,9 @@ def clean_history(
 
     qnames, qcodes = np.unique(queue, return_inverse=True)
     tsv = ts.to_numpy()
-    report.sorted_rows = bool(np.any(np.diff(tsv.astype(np.int64)) < 0)) if len(qnames) == 1 else bool(
-        np.any(np.lexsort((tsv, qcodes)) != np.arange(len(tsv)))
-    )
+    by_queue = np.argsort(qcodes, kind="stable")
+    t_int = tsv.astype(np.int64)[by_queue]
+    report.sorted_rows = bool(np.any((np.diff(t_int) < 0) & (np.diff(qcodes[by_queue]) == 0)))
 
     # -- interval
     data_step = infer_interval(tsv, qcodes)
@@ -490,7 +494,9 @@ def clean_history(
     open_cells = open_week[:, dow, :] & span[None, :, None] & ~nonexist[None]
     missing = np.isnan(vol) & open_cells
     report.gap_intervals = int(missing.sum())
-    report.missing_days = int((np.isnan(vol).all(axis=2) & span[None, :]).sum())
+    n_open = open_cells.sum(2)
+    whole = (missing.sum(2) == n_open) & (n_open > 0)  # (Q, D): every open interval of the day missing
+    report.missing_days = int(whole.all(0).sum())
     report.closed_intervals_per_week = int((~open_week).sum())
     return hist
 
@@ -513,21 +519,33 @@ def set_special_days(
 def open_intervals(volume: np.ndarray, lookback_weeks: int = OPEN_LOOKBACK_WEEKS) -> np.ndarray:
     """Which intervals of the week are open, per queue: shape ``(queues, 7, per_day)``.
 
-    An interval of the week is closed when it carried no volume (zero or no row) on any of its days in
-    the last ``lookback_weeks`` weeks holding data for that weekday. ``volume`` is ``(Q, days, P)`` with
-    day 0 a Monday. With no data at all for a weekday, its intervals count as open.
+    An interval of the week is closed when it carried no volume (zero or no row at all) in the last
+    ``lookback_weeks`` calendar weeks of the queue's data: nights or weekends at a centre that is closed
+    then. ``volume`` is ``(Q, days, P)`` with day 0 a Monday. A queue with less than a week of data treats
+    weekdays it has not seen yet as open.
     """
     nq, n_days, per_day = volume.shape
-    weeks = -(-n_days // 7)
-    pad = weeks * 7 - n_days
-    v = np.concatenate([volume, np.full((nq, pad, per_day), np.nan)], axis=1).reshape(nq, weeks, 7, per_day)
-    has_day = np.isfinite(v).any(axis=3)  # (Q, W, 7)
-    # rank weeks from the end per weekday, keep the last `lookback_weeks` with data
-    rank = np.cumsum(has_day[:, ::-1, :], axis=1)[:, ::-1, :]
-    recent = has_day & (rank <= lookback_weeks)
-    carried = np.where(recent[..., None], np.nan_to_num(v, nan=0.0) > 0, False).any(axis=1)
-    any_data = recent.any(axis=1)  # (Q, 7)
-    return carried | ~any_data[..., None]
+    has = np.isfinite(volume).any(axis=2)  # (Q, D)
+    out = np.ones((nq, 7, per_day), bool)
+    day = np.arange(n_days)
+    for q in range(nq):
+        idx = np.flatnonzero(has[q])
+        if len(idx) == 0:
+            continue
+        first, last = idx[0], idx[-1]
+        lo = max(first, last + 1 - 7 * lookback_weeks)
+        a = lo - lo % 7  # whole calendar weeks: Monday .. Sunday
+        b = last + 1 + (-(last + 1)) % 7
+        block = np.zeros((b - a, per_day), bool)
+        block[lo - a : last + 1 - a] = np.nan_to_num(volume[q, lo : last + 1], nan=0.0) > 0
+        carried = block.reshape(-1, 7, per_day).any(axis=0)
+        if last - first + 1 >= 7:
+            out[q] = carried
+        else:
+            seen = np.zeros(7, bool)
+            seen[day[lo : last + 1][has[q, lo : last + 1]] % 7] = True
+            out[q] = carried | ~seen[:, None]
+    return out
 
 
 def weekday_index(name: str) -> int:
