@@ -562,14 +562,15 @@ def front_line_from_roster(
     if blank.any():
         fail(blank, "agent_id", "is blank")
 
-    dates = pd.to_datetime(frame["date"].astype(str).str.strip(), format="%Y-%m-%d", errors="coerce")
+    date_codes, date_cells = pd.factorize(frame["date"].astype(str))
+    date_values = pd.to_datetime(pd.Index(date_cells).str.strip(), format="%Y-%m-%d", errors="coerce")
+    dates = pd.Series(date_values.to_numpy()[date_codes])
     bad = dates.isna().to_numpy()
     if bad.any():
         fail(bad, "date", "is not a date: {cell!r} (expected YYYY-MM-DD)")
 
-    start = _roster_times(frame, "start", dates, fail)
-    end = _roster_times(frame, "end", dates, fail)
-    clock_end = frame["end"].astype(str).str.strip().str.match(_CLOCK).to_numpy()
+    start, _ = _roster_times(frame, "start", dates, fail)
+    end, clock_end = _roster_times(frame, "end", dates, fail)
     end = end.where(~(clock_end & (end <= start).to_numpy()), end + pd.Timedelta(days=1))
     on_site_h = ((end - start).dt.total_seconds() / 3600.0).to_numpy()
     bad = on_site_h <= 0
@@ -631,17 +632,44 @@ def front_line_from_roster(
     )
 
 
-def _roster_times(frame: pd.DataFrame, column: str, dates: pd.Series, fail: Any) -> pd.Series:
-    raw = frame[column].astype(str).str.strip()
-    clock = raw.str.match(_CLOCK)
-    offsets = pd.to_timedelta((raw.where(clock, "00:00") + ":00"), errors="coerce")
-    from_clock = dates + offsets
-    stamps = pd.to_datetime(raw.where(raw.str.match(_STAMP), None), format="mixed", errors="coerce")
-    out = from_clock.where(clock.to_numpy(), stamps)
-    bad = out.isna().to_numpy() | (clock.to_numpy() & (offsets >= pd.Timedelta(days=1)).to_numpy())
+def _roster_times(
+    frame: pd.DataFrame, column: str, dates: pd.Series, fail: Any
+) -> tuple[pd.Series, np.ndarray]:
+    """Parse ``start``/``end`` cells: ``HH:MM`` on the row's date, or ``YYYY-MM-DD HH:MM``.
+
+    Returns the times and a mask of the rows given as ``HH:MM``. Each distinct cell is parsed once
+    (a roster repeats a few dozen start times over thousands of rows).
+    """
+    codes, uniques = pd.factorize(frame[column].astype(str))
+    offset = np.full(len(uniques), np.nan)
+    stamps = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[s]")
+    for i, cell in enumerate(uniques):
+        text = str(cell).strip()
+        if _CLOCK.match(text):
+            hours, minutes = (int(x) for x in text.split(":"))
+            if hours < 24 and minutes < 60:
+                offset[i] = hours * 60 + minutes
+        elif re.match(_STAMP, text):
+            stamp = pd.Timestamp(text.replace("T", " ")) if _valid_stamp(text) else None
+            if stamp is not None:
+                stamps[i] = np.datetime64(stamp.to_pydatetime(), "s")
+    row_offset = offset[codes]
+    clock = ~np.isnan(row_offset)
+    row_stamps = stamps[codes]
+    bad = ~clock & np.isnat(row_stamps)
     if bad.any():
         fail(bad, column, "is not a time: {cell!r} (expected HH:MM or YYYY-MM-DD HH:MM)")
-    return out
+    minutes = np.where(clock, row_offset, 0).astype("int64").astype("timedelta64[m]")
+    times = np.where(clock, dates.to_numpy().astype("datetime64[s]") + minutes, row_stamps)
+    return pd.Series(times.astype("datetime64[ns]")), clock
+
+
+def _valid_stamp(text: str) -> bool:
+    try:
+        pd.Timestamp(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _unpaid_minutes(config: CentreConfig | None) -> dict[str, float]:
