@@ -1,0 +1,954 @@
+"""Roster: required agents per interval -> weekly (or multi-week) shift roster at least cost (PuLP MILP).
+
+The model is *implicit* (aggregated): it chooses how many agents work each tour type (contract x shift
+template x start-time band x days-on pattern, per week), how many of them start each shift at each start time
+on each day, and how many take each break at each offset; names are given afterwards
+(:mod:`wfm.roster_assign`). Model size therefore grows with the number of start times and days, not with
+the number of agents: a 1,300-seat week is a few thousand integer variables.
+
+Business names: an :class:`Agent` works :class:`Shift` s; the result is a :class:`Roster`.
+
+Rules (``CONSTRAINTS``, hard first). Contract rules are *built into the tour types*: a tour type exists only
+if it satisfies them, so every agent's week satisfies them by construction and the model needs no row for
+them; the rules that need rows are ``add_<rule>(prob, model)`` functions adding constraints with stable names.
+
+The roster is *cyclic*: it repeats every ``weeks`` weeks, so a night shift starting on the last evening
+covers the first morning of the horizon (:func:`coverage` wraps the same way).
+
+Roster frame (``roster.csv``), one row per agent and working day::
+
+    agent_id, contract, date (YYYY-MM-DD), shift (template name), start (HH:MM), end (HH:MM, the next day
+    when not after start), breaks ("HH:MM-HH:MM;..." clock times, in shift order)
+
+Coverage frame (``coverage.csv``), one row per interval::
+
+    timestamp, required (scheduled agents asked for), on_phone (on shift and not on break), over, under,
+    service_level (pooled Erlang value for the agents on the phones, after shrinkage)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from wfm.config import CentreConfig, Contract, ShiftTemplate
+from wfm.errors import ConfigError, InfeasibleRoster, InputError
+from wfm.staffing import group_service_level, staffing_requirement
+
+ROSTER_COLUMNS = ["agent_id", "contract", "date", "shift", "start", "end", "breaks"]
+COVERAGE_COLUMNS = ["timestamp", "required", "on_phone", "over", "under", "service_level"]
+AGENT_COLUMNS = ["agent_id", "contract", "unavailable", "preferred_shifts"]
+SUMMARY_KEYS = [
+    "objective", "lower_bound", "gap", "paid_hours", "cost", "agents", "agents_by_contract",
+    "under_agent_intervals", "worst_interval", "solve_seconds", "solver",
+]
+MAX_WEEKS = 6
+
+
+# =========================================================================== rules
+@dataclass(frozen=True)
+class Rule:
+    """One roster rule: ``level`` is "hard" or "soft"; ``how`` says where it is enforced."""
+
+    name: str
+    level: str
+    label: str
+    how: str
+
+
+CONSTRAINTS: list[Rule] = [
+    # hard: contract rules, built into the tour types (every agent-week is one tour type)
+    Rule("days_per_week", "hard", "Working days per week within the contract's range", "tour types"),
+    Rule("paid_hours", "hard", "Paid hours per week within the contract's range", "tour types"),
+    Rule("consecutive_days_off", "hard", "A run of consecutive days off each week", "tour types"),
+    Rule("one_shift_a_day", "hard", "At most one shift a day", "tour types"),
+    Rule("min_rest", "hard", "Minimum rest between shifts", "tour types (in a week), assignment (across)"),
+    Rule("start_band", "hard", "Start times within a band across the week", "tour types"),
+    Rule("contract_template", "hard", "Only templates that serve the contract", "tour types"),
+    # hard: rows in the model
+    Rule("tour_link", "hard", "Shifts worked each day equal tours working that day", "add_tour_link"),
+    Rule("breaks", "hard", "Every shift takes each break inside its window", "add_breaks"),
+    Rule("max_share", "hard", "A contract's share of the agents at most max_share", "add_max_share"),
+    Rule("headcount", "hard", "The same agents every week (multi-week)", "add_headcount"),
+    Rule("available_agents", "hard", "No more agents of a contract than agents.csv names", "add_available_agents"),
+    Rule("unavailable", "hard", "No shift on an agent's unavailable date", "assignment"),
+    Rule("cover", "hard", "On the phones + under - over = required (under = 0 with --strict)", "add_cover"),
+    # soft: penalised in the objective or in the assignment
+    Rule("under_coverage", "soft", "Agent-intervals short of the requirement", "objective (under_penalty)"),
+    Rule("over_coverage", "soft", "Agent-intervals above the requirement", "objective (over_penalty)"),
+    Rule("paid_cost", "soft", "Cost of paid hours", "objective (cost_per_paid_hour)"),
+    Rule("fair_weekends", "soft", "Weekend days spread fairly across agents", "assignment"),
+    Rule("fair_nights", "soft", "Night shifts spread fairly across agents", "assignment"),
+    Rule("preferred_shifts", "soft", "Agents get their preferred shift templates", "assignment"),
+]
+
+
+# =========================================================================== domain
+@dataclass(frozen=True)
+class Shift:
+    """One shift template at one start time (minutes after midnight), with its break windows as
+    ``(minutes, paid, earliest_start_offset, latest_start_offset)`` in minutes from the shift start."""
+
+    template: str
+    start_minute: int
+    length_minutes: int
+    paid_minutes: int
+    breaks: tuple[tuple[int, bool, int, int], ...]
+    night: bool
+
+
+@dataclass(frozen=True)
+class Agent:
+    agent_id: str
+    contract: str
+    unavailable: frozenset[date] = frozenset()
+    preferred_shifts: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class TourType:
+    """A week's work pattern: contract, template, start band (indices into the template's starts) and the
+    days worked (a 7-tuple of booleans, Monday first)."""
+
+    contract: str
+    template: str
+    band: int
+    days: tuple[bool, ...]
+    paid_hours: float
+    cost: float
+
+
+@dataclass
+class Roster:
+    """A solved roster with its score (objective, bound, gap) and per-rule breakdown."""
+
+    assignments: pd.DataFrame
+    coverage: pd.DataFrame
+    status: str
+    objective: float
+    lower_bound: float
+    gap: float
+    paid_hours: float
+    cost: float
+    agents: int
+    agents_by_contract: dict[str, int]
+    under_agent_intervals: int
+    over_agent_intervals: int
+    worst_interval: str | None
+    worst_service_level: float | None
+    solve_seconds: float
+    solver: str
+    weeks: int
+    start: date
+    hard: dict[str, int] = field(default_factory=dict)
+    soft: dict[str, dict[str, float]] = field(default_factory=dict)
+    model_size: dict[str, int] = field(default_factory=dict)
+    unused_agents: list[str] = field(default_factory=list)
+
+    @property
+    def uncovered(self) -> pd.DataFrame:
+        """Intervals with agents short, worst first."""
+        c = self.coverage
+        return c[c["under"] > 0].sort_values(["under", "timestamp"], ascending=[False, True], kind="stable")
+
+    def summary(self) -> dict[str, Any]:
+        """The --json keys (and a few more)."""
+        return {
+            "objective": round(self.objective, 4),
+            "lower_bound": round(self.lower_bound, 4),
+            "gap": round(self.gap, 6),
+            "paid_hours": round(self.paid_hours, 2),
+            "cost": round(self.cost, 4),
+            "agents": self.agents,
+            "agents_by_contract": dict(self.agents_by_contract),
+            "under_agent_intervals": self.under_agent_intervals,
+            "over_agent_intervals": self.over_agent_intervals,
+            "worst_interval": self.worst_interval,
+            "worst_service_level": None if self.worst_service_level is None else round(self.worst_service_level, 4),
+            "solve_seconds": round(self.solve_seconds, 2),
+            "solver": self.solver,
+            "status": self.status,
+            "weeks": self.weeks,
+            "start": self.start.isoformat(),
+            "hard": dict(self.hard),
+            "soft": {k: dict(v) for k, v in self.soft.items()},
+            "unused_agents": list(self.unused_agents),
+        }
+
+    to_json = summary
+
+
+# =========================================================================== config checks
+def _hhmm(text: str, where: str) -> int:
+    """``"HH:MM"`` -> minutes (hours may exceed 23 for offsets)."""
+    try:
+        h, m = str(text).split(":")
+        value = int(h) * 60 + int(m)
+        if not 0 <= int(m) < 60 or value < 0:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(f"{where}: {text!r} is not a time HH:MM") from None
+    return value
+
+
+def _clock(minutes: int) -> str:
+    minutes %= 1440
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def shifts_of(template: ShiftTemplate, interval_minutes: int, where: str = "config") -> list[Shift]:
+    """Every start time of a template as a :class:`Shift`; raises ConfigError for contradictions."""
+    name = f"{where}: shift {template.name!r}"
+    first = _hhmm(template.start[0], f"{name} start")
+    last = _hhmm(template.start[1], f"{name} start")
+    if first >= 1440 or last >= 1440:
+        raise ConfigError(f"{name}: start times must be before 24:00")
+    if last < first:
+        raise ConfigError(f"{name}: latest start {template.start[1]} is before earliest start {template.start[0]}")
+    for label, value in (
+        ("earliest start", first), ("start_step_minutes", template.start_step_minutes),
+        ("length_minutes", template.length_minutes),
+    ):
+        if value % interval_minutes:
+            raise ConfigError(f"{name}: {label} ({value} min) is not a whole number of {interval_minutes}-minute intervals")
+    length = template.length_minutes
+    breaks: list[tuple[int, bool, int, int]] = []
+    for k, b in enumerate(template.breaks):
+        a = _hhmm(b.window[0], f"{name} break {k + 1} window")
+        z = _hhmm(b.window[1], f"{name} break {k + 1} window")
+        if b.minutes % interval_minutes or a % interval_minutes or z % interval_minutes:
+            raise ConfigError(
+                f"{name}: break {k + 1} ({b.minutes} min, window {b.window[0]}-{b.window[1]}) is not on the "
+                f"{interval_minutes}-minute interval grid"
+            )
+        if z > length:
+            raise ConfigError(
+                f"{name}: break {k + 1} window {b.window[0]}-{b.window[1]} ends after the {length // 60}h{length % 60:02d} shift"
+            )
+        if z - a < b.minutes:
+            raise ConfigError(
+                f"{name}: break {k + 1} of {b.minutes} min does not fit in its window {b.window[0]}-{b.window[1]}"
+            )
+        breaks.append((b.minutes, b.paid, a, z - b.minutes))
+    breaks.sort(key=lambda t: t[2])
+    for (m1, _, _, l1), (m2, _, e2, _) in itertools.pairwise(breaks):
+        if l1 + m1 > e2:
+            raise ConfigError(f"{name}: break windows overlap (each break's window must end before the next one's starts)")
+    paid = length - sum(m for m, p, _, _ in breaks if not p)
+    starts = range(first, last + 1, template.start_step_minutes)
+    return [
+        Shift(template.name, s, length, paid, tuple(breaks), night=(s + length > 1440 or s < 300))
+        for s in starts
+    ]
+
+
+def start_bands(shifts: list[Shift], band_minutes: int) -> list[tuple[int, int]]:
+    """Maximal groups ``[i, j)`` of a template's starts spanning at most ``band_minutes``."""
+    starts = [s.start_minute for s in shifts]
+    bands: list[tuple[int, int]] = []
+    last_j = 0
+    for i in range(len(starts)):
+        j = i
+        while j < len(starts) and starts[j] - starts[i] <= band_minutes:
+            j += 1
+        if j > last_j:
+            bands.append((i, j))
+            last_j = j
+        if j == len(starts):
+            break
+    return bands
+
+
+def day_patterns(contract: Contract) -> list[tuple[bool, ...]]:
+    """Days-on patterns (Monday first) meeting the contract's days per week and consecutive days off."""
+    lo, hi = contract.days_range
+    out = []
+    for bits in itertools.product((True, False), repeat=7):
+        n = sum(bits)
+        if not lo <= n <= hi:
+            continue
+        if contract.consecutive_days_off and n < 7:
+            longest = max(len(list(g)) for k, g in itertools.groupby(bits) if not k) if n < 7 else 0
+            if longest < contract.consecutive_days_off:
+                continue
+        out.append(tuple(bits))
+    return out
+
+
+def check_roster_config(config: CentreConfig) -> dict[str, list[Shift]]:
+    """Validate the roster sections; return each template's shifts. Raises ConfigError naming the conflict."""
+    where = config.source or "config"
+    if not config.contracts:
+        raise ConfigError(f"{where}: no [[contracts]]: a roster needs at least one contract")
+    if not config.shifts:
+        raise ConfigError(f"{where}: no [[shifts]]: a roster needs at least one shift template")
+    ivl = config.centre.interval_minutes
+    names = {c.name for c in config.contracts}
+    shifts: dict[str, list[Shift]] = {}
+    rest = config.roster.min_rest_hours * 60
+    for t in config.shifts:
+        unknown = [c for c in t.contracts if c not in names]
+        if unknown:
+            raise ConfigError(f"{where}: shift {t.name!r} serves unknown contract {unknown[0]!r}")
+        shifts[t.name] = shifts_of(t, ivl, where)
+        if t.length_minutes + rest > 1440:
+            raise ConfigError(
+                f"{where}: shift {t.name!r} lasts {t.length_minutes / 60:g} h, so {config.roster.min_rest_hours:g} h "
+                "of rest cannot fit before the next day's shift (shorten it or lower min_rest_hours)"
+            )
+    for c in config.contracts:
+        serving = [t for t in config.shifts if c.name in t.contracts]
+        if not serving:
+            raise ConfigError(f"{where}: contract {c.name!r} is served by no shift template (list it in a [[shifts]] contracts)")
+        if not day_patterns(c):
+            raise ConfigError(f"{where}: contract {c.name!r}: no week has {c.days_range} days with {c.consecutive_days_off} consecutive days off")
+        lo, hi = c.hours_range
+        if not any(_days_for_hours(c, shifts[t.name][0].paid_minutes) for t in serving):
+            paid = ", ".join(f"{t.name!r} {shifts[t.name][0].paid_minutes / 60:g} h" for t in serving)
+            d0, d1 = c.days_range
+            raise ConfigError(
+                f"{where}: contract {c.name!r}: hours cannot add up: {d0}-{d1} days of {paid} paid never give "
+                f"{lo:g}-{hi:g} paid hours a week"
+            )
+    return shifts
+
+
+def _days_for_hours(contract: Contract, paid_minutes: int) -> list[int]:
+    lo, hi = contract.hours_range
+    d0, d1 = contract.days_range
+    return [n for n in range(max(d0, 1), d1 + 1) if lo - 1e-9 <= n * paid_minutes / 60 <= hi + 1e-9]
+
+
+def tour_types(config: CentreConfig, shifts: dict[str, list[Shift]]) -> list[TourType]:
+    """All week patterns allowed by the contracts, templates and start bands, in a stable order."""
+    band = config.roster.start_band_minutes
+    rest = int(config.roster.min_rest_hours * 60)
+    out: list[TourType] = []
+    for c in config.contracts:
+        pats = day_patterns(c)
+        for t in config.shifts:
+            if c.name not in t.contracts:
+                continue
+            sh = shifts[t.name]
+            paid = sh[0].paid_minutes
+            ok_days = set(_days_for_hours(c, paid))
+            # consecutive days in one band: start(d+1) >= start(d) - width, so rest >= 24h - length - width
+            width = min(band, 1440 - t.length_minutes - rest)
+            for b, _ in enumerate(start_bands(sh, width)):
+                for p in pats:
+                    if sum(p) in ok_days:
+                        hours = sum(p) * paid / 60
+                        out.append(TourType(c.name, t.name, b, p, hours, hours * c.cost_per_paid_hour))
+    return out
+
+
+# =========================================================================== horizon and requirement
+def horizon_requirement(
+    staffing: pd.DataFrame, config: CentreConfig, start: date | None, weeks: int
+) -> tuple[date, pd.DatetimeIndex, np.ndarray, pd.DataFrame]:
+    """The horizon's interval starts, required agents per interval and a staffing frame over the horizon.
+
+    Intervals the staffing file lacks are taken from the same time whole weeks earlier or later (so one
+    week of staffing serves a multi-week roster); an interval with no such week is an InputError.
+    """
+    for col in ("timestamp", "queue", "scheduled"):
+        if col not in staffing.columns:
+            raise InputError(f"staffing is missing column {col!r} (make it with `wfm staff`)")
+    if staffing.empty:
+        raise InputError("staffing has no rows")
+    st = staffing.copy()
+    st["timestamp"] = pd.to_datetime(st["timestamp"])
+    if start is None:
+        start = st["timestamp"].min().date()
+    ivl = config.centre.interval_minutes
+    idx = pd.date_range(pd.Timestamp(start), periods=weeks * 7 * 1440 // ivl, freq=f"{ivl}min", name="timestamp")
+    have = set(st["timestamp"].unique())
+    source = np.empty(len(idx), dtype="datetime64[ns]")
+    values = idx.to_numpy()
+    week = np.timedelta64(7, "D")
+    lo, hi = st["timestamp"].min().to_datetime64(), st["timestamp"].max().to_datetime64()
+    for i, ts in enumerate(values):
+        if ts in have:
+            source[i] = ts
+            continue
+        k = int(np.floor((ts - lo) / week))
+        cand = ts - k * week
+        if cand not in have:
+            cand = cand + week
+        if cand < lo or cand > hi or cand not in have:
+            raise InputError(
+                f"staffing has no interval {pd.Timestamp(ts):%Y-%m-%d %H:%M} (nor the same time in another week) "
+                f"for a {weeks}-week roster from {start}"
+            )
+        source[i] = cand
+    shift_by = values - source
+    # staffing frame over the horizon (each queue row moved to the horizon timestamp it serves)
+    src = pd.DataFrame({"timestamp": values, "_src": source, "_shift": shift_by})
+    rows = src.merge(st, left_on="_src", right_on="timestamp", suffixes=("", "_orig"))
+    rows = rows.drop(columns=["timestamp_orig", "_src", "_shift"]).sort_values(["timestamp"], kind="stable")
+    horizon_staffing = rows.reset_index(drop=True)
+    req = staffing_requirement(horizon_staffing, config).set_index("timestamp")["scheduled"]
+    required = req.reindex(idx).fillna(0).to_numpy(np.int64)
+    return start, idx, required, horizon_staffing
+
+
+# =========================================================================== model
+@dataclass
+class Model:
+    """The PuLP problem and the index of its variables (plain Python lists/dicts)."""
+
+    prob: pulp.LpProblem
+    config: CentreConfig
+    shifts: dict[str, list[Shift]]
+    tours: list[TourType]
+    bands: dict[str, list[tuple[int, int]]]
+    weeks: int
+    slots_per_day: int
+    required: np.ndarray
+    idx: pd.DatetimeIndex
+    strict: bool
+    w: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # (tour, week)
+    x: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # (template, start, day)
+    z: dict[tuple[str, int, int, int], pulp.LpVariable] = field(default_factory=dict)  # (template, band, start, day)
+    y: dict[tuple[str, int, int, int, int], pulp.LpVariable] = field(default_factory=dict)  # (+break, offset)
+    under: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    over: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    cost_expr: pulp.LpAffineExpression | None = None
+
+
+def _expr(pairs: dict) -> pulp.LpAffineExpression:
+    return pulp.LpAffineExpression(list(pairs.items()))
+
+
+def _add(prob: pulp.LpProblem, pairs: dict, sense: int, rhs: float, name: str) -> None:
+    prob.addConstraint(pulp.LpConstraint(_expr(pairs), sense, name, rhs), name)
+
+
+def add_tour_link(prob: pulp.LpProblem, m: Model) -> None:
+    """``tour_<template>_<band>_<day>``: agents of a band starting a shift on a day = tours of that band
+    working that day; ``shift_<template>_<start>_<day>``: the band split of each start adds up to ``x``."""
+    by_band: dict[tuple[str, int, int], dict] = {}
+    for (ti, k), var in m.w.items():
+        t = m.tours[ti]
+        for dow, on in enumerate(t.days):
+            if on:
+                by_band.setdefault((t.template, t.band, k * 7 + dow), {})[var] = -1.0
+    for tname, sh in m.shifts.items():
+        for b, (i, j) in enumerate(m.bands[tname]):
+            for d in range(7 * m.weeks):
+                pairs = by_band.get((tname, b, d), {})
+                for s in range(i, j):
+                    pairs[m.z[(tname, b, s, d)]] = 1.0
+                _add(prob, pairs, pulp.LpConstraintEQ, 0, f"tour_{tname}_{b}_{d}")
+        for s in range(len(sh)):
+            for d in range(7 * m.weeks):
+                pairs = {m.z[(tname, b, s, d)]: 1.0 for b, (i, j) in enumerate(m.bands[tname]) if i <= s < j}
+                pairs[m.x[(tname, s, d)]] = -1.0
+                _add(prob, pairs, pulp.LpConstraintEQ, 0, f"shift_{tname}_{s}_{d}")
+
+
+def add_breaks(prob: pulp.LpProblem, m: Model) -> None:
+    """``break_<template>_<start>_<day>_<k>``: every agent on a shift takes break k once inside its window."""
+    for tname, sh in m.shifts.items():
+        for s, shift in enumerate(sh):
+            for k, (_, _, e, l_) in enumerate(shift.breaks):
+                step = m.config.centre.interval_minutes
+                for d in range(7 * m.weeks):
+                    pairs = {m.y[(tname, s, d, k, o)]: 1.0 for o in range(e, l_ + 1, step)}
+                    pairs[m.x[(tname, s, d)]] = -1.0
+                    _add(prob, pairs, pulp.LpConstraintEQ, 0, f"break_{tname}_{s}_{d}_{k}")
+
+
+def add_max_share(prob: pulp.LpProblem, m: Model) -> None:
+    """``max_share_<contract>_<week>``: agents of a contract <= max_share x all agents, each week."""
+    for c in m.config.contracts:
+        if c.max_share is None:
+            continue
+        for k in range(m.weeks):
+            pairs = {}
+            for (ti, kk), var in m.w.items():
+                if kk == k:
+                    pairs[var] = (1.0 if m.tours[ti].contract == c.name else 0.0) - c.max_share
+            _add(prob, pairs, pulp.LpConstraintLE, 0, f"max_share_{c.name}_{k}")
+
+
+def add_headcount(prob: pulp.LpProblem, m: Model) -> None:
+    """``headcount_<contract>_<week>``: the same number of agents of each contract every week."""
+    for c in m.config.contracts:
+        for k in range(1, m.weeks):
+            pairs = {}
+            for (ti, kk), var in m.w.items():
+                if m.tours[ti].contract == c.name and kk in (0, k):
+                    pairs[var] = 1.0 if kk == k else -1.0
+            _add(prob, pairs, pulp.LpConstraintEQ, 0, f"headcount_{c.name}_{k}")
+
+
+def add_available_agents(prob: pulp.LpProblem, m: Model, available: dict[str, int]) -> None:
+    """``available_<contract>_<week>``: no more tours of a contract than agents.csv names."""
+    for c in m.config.contracts:
+        if c.name not in available:
+            continue
+        for k in range(m.weeks):
+            pairs = {var: 1.0 for (ti, kk), var in m.w.items() if kk == k and m.tours[ti].contract == c.name}
+            _add(prob, pairs, pulp.LpConstraintLE, available[c.name], f"available_{c.name}_{k}")
+
+
+def add_cover(prob: pulp.LpProblem, m: Model) -> None:
+    """``cover_<YYYYMMDD_HHMM>``: on shift - on break + under - over = required, every interval."""
+    ivl = m.config.centre.interval_minutes
+    n = len(m.required)
+    rows: list[dict] = [{} for _ in range(n)]
+    spd = m.slots_per_day
+    for (tname, s, d), var in m.x.items():
+        shift = m.shifts[tname][s]
+        g0 = d * spd + shift.start_minute // ivl
+        for g in range(g0, g0 + shift.length_minutes // ivl):
+            rows[g % n][var] = 1.0
+    for (tname, s, d, k, o), var in m.y.items():
+        shift = m.shifts[tname][s]
+        g0 = d * spd + (shift.start_minute + o) // ivl
+        for g in range(g0, g0 + shift.breaks[k][0] // ivl):
+            rows[g % n][var] = rows[g % n].get(var, 0.0) - 1.0
+    for g in range(n):
+        pairs = rows[g]
+        if g in m.under:
+            pairs[m.under[g]] = 1.0
+        pairs[m.over[g]] = -1.0
+        _add(prob, pairs, pulp.LpConstraintEQ, float(m.required[g]), f"cover_{m.idx[g]:%Y%m%d_%H%M}")
+
+
+def build_model(
+    required: np.ndarray,
+    idx: pd.DatetimeIndex,
+    config: CentreConfig,
+    shifts: dict[str, list[Shift]],
+    weeks: int,
+    strict: bool,
+    available: dict[str, int] | None = None,
+) -> Model:
+    """Variables, objective and every ``add_<rule>`` of the aggregated roster model."""
+    rs = config.roster
+    ivl = config.centre.interval_minutes
+    tours = tour_types(config, shifts)
+    band_w = config.roster.start_band_minutes
+    rest = int(rs.min_rest_hours * 60)
+    bands = {
+        t.name: start_bands(shifts[t.name], min(band_w, 1440 - t.length_minutes - rest)) for t in config.shifts
+    }
+    prob = pulp.LpProblem("roster", pulp.LpMinimize)
+    m = Model(prob, config, shifts, tours, bands, weeks, 1440 // ivl, required, idx, strict)
+    days = range(7 * weeks)
+    for ti in range(len(tours)):
+        for k in range(weeks):
+            m.w[(ti, k)] = pulp.LpVariable(f"w_{ti}_{k}", lowBound=0, cat=pulp.LpInteger)
+    for tname, sh in shifts.items():
+        for s, shift in enumerate(sh):
+            for d in days:
+                m.x[(tname, s, d)] = pulp.LpVariable(f"x_{tname}_{s}_{d}", lowBound=0, cat=pulp.LpInteger)
+                for k, (_, _, e, l_) in enumerate(shift.breaks):
+                    for o in range(e, l_ + 1, ivl):
+                        m.y[(tname, s, d, k, o)] = pulp.LpVariable(
+                            f"y_{tname}_{s}_{d}_{k}_{o}", lowBound=0, cat=pulp.LpInteger
+                        )
+        for b, (i, j) in enumerate(bands[tname]):
+            for s in range(i, j):
+                for d in days:
+                    m.z[(tname, b, s, d)] = pulp.LpVariable(f"z_{tname}_{b}_{s}_{d}", lowBound=0)
+    for g in range(len(required)):
+        if not strict:
+            m.under[g] = pulp.LpVariable(f"under_{g}", lowBound=0)
+        m.over[g] = pulp.LpVariable(f"over_{g}", lowBound=0)
+    cost = {var: tours[ti].cost for (ti, _), var in m.w.items()}
+    m.cost_expr = _expr(cost)
+    obj = dict(cost)
+    for var in m.under.values():
+        obj[var] = rs.under_penalty
+    if rs.over_penalty:
+        for var in m.over.values():
+            obj[var] = rs.over_penalty
+    prob.setObjective(_expr(obj))
+    add_tour_link(prob, m)
+    add_breaks(prob, m)
+    add_max_share(prob, m)
+    add_headcount(prob, m)
+    if available:
+        add_available_agents(prob, m, available)
+    add_cover(prob, m)
+    return m
+
+
+# =========================================================================== solving
+@dataclass
+class SolveResult:
+    status: str
+    objective: float
+    lower_bound: float
+    seconds: float
+    solver: str
+
+
+def _highs_available() -> bool:
+    try:
+        return bool(pulp.HiGHS().available())
+    except Exception:  # pragma: no cover - depends on the install
+        return False
+
+
+def solve(
+    m: Model,
+    solver: str,
+    time_limit_s: float,
+    gap: float,
+    progress: Callable[[dict[str, float]], None] | None = None,
+) -> SolveResult:
+    """Solve with HiGHS (dual bound from the branch and bound) or CBC (bound from the LP relaxation)."""
+    prob = m.prob
+    t0 = time.perf_counter()
+    if solver == "highs" and not _highs_available():
+        solver = "cbc"
+    if solver == "highs":
+        kwargs: dict[str, Any] = {}
+        if progress is not None:
+            import highspy
+
+            last = [0.0]
+
+            def _cb(cb_type: Any, message: str, data_out: Any, data_in: Any, user: Any) -> None:
+                now = time.perf_counter()
+                if now - last[0] < 0.5 and cb_type != highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution:
+                    return
+                last[0] = now
+                inc, bnd = data_out.mip_primal_bound, data_out.mip_dual_bound
+                progress({"incumbent": inc, "bound": bnd, "gap": data_out.mip_gap, "seconds": now - t0})
+
+            kwargs["callbackTuple"] = (_cb, None)
+            kwargs["callbacksToActivate"] = [
+                highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution,
+                highspy.cb.HighsCallbackType.kCallbackMipInterrupt,
+            ]
+        cmd = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=2, random_seed=0, **kwargs)
+        prob.solve(cmd)
+        info = prob.solverModel.getInfo()
+        has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) and \
+            info.primal_solution_status == 2
+        objective = float(pulp.value(prob.objective)) if has_solution else math.nan
+        bound = float(info.mip_dual_bound)
+        if not math.isfinite(bound) or abs(bound) > 1e20:
+            bound = -math.inf
+        status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
+    else:
+        relax = pulp.PULP_CBC_CMD(msg=False, mip=False, timeLimit=time_limit_s)
+        prob.solve(relax)
+        bound = float(pulp.value(prob.objective)) if prob.status == pulp.LpStatusOptimal else -math.inf
+        if prob.status == pulp.LpStatusInfeasible:
+            return SolveResult("Infeasible", math.nan, math.inf, time.perf_counter() - t0, "cbc")
+        remaining = max(1.0, time_limit_s - (time.perf_counter() - t0))
+        cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=remaining, gapRel=gap, threads=1, options=["randomSeed 0"])
+        prob.solve(cmd)
+        has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        objective = float(pulp.value(prob.objective)) if has_solution else math.nan
+        status = pulp.LpStatus[prob.status] if has_solution else "Infeasible"
+        if has_solution and prob.sol_status == pulp.LpSolutionOptimal and gap == 0:
+            bound = max(bound, objective - 1e-6 * max(1.0, abs(objective)))
+    if not has_solution:
+        status = "Infeasible" if "nfeasible" in status or prob.status == pulp.LpStatusInfeasible else status
+    seconds = time.perf_counter() - t0
+    if progress is not None and has_solution:
+        g = (objective - bound) / max(abs(objective), 1e-9) if math.isfinite(bound) else math.inf
+        progress({"incumbent": objective, "bound": bound, "gap": g, "seconds": seconds})
+    return SolveResult(status, objective if has_solution else math.nan, bound, seconds, solver)
+
+
+# =========================================================================== solution -> frames
+def _int(var: pulp.LpVariable) -> int:
+    v = var.varValue
+    return 0 if v is None else int(round(v))
+
+
+def solution_counts(m: Model) -> dict[str, Any]:
+    """Rounded tour, shift and break counts of the solved model."""
+    w = {key: _int(var) for key, var in m.w.items() if _int(var)}
+    x = {key: _int(var) for key, var in m.x.items() if _int(var)}
+    y = {key: _int(var) for key, var in m.y.items() if _int(var)}
+    return {"w": w, "x": x, "y": y}
+
+
+def roster(
+    staffing: pd.DataFrame,
+    config: CentreConfig,
+    *,
+    weeks: int = 1,
+    start: date | None = None,
+    agents: pd.DataFrame | None = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    strict: bool | None = None,
+    progress: Callable[[dict[str, float]], None] | None = None,
+) -> Roster:
+    """Roster ``weeks`` weeks from ``start`` (default: the first staffing date) covering ``scheduled``.
+
+    ``agents`` (from :func:`read_agents`): named agents with contracts; without it agents are named
+    A0001... Returns a :class:`Roster`; raises ConfigError for contradictory configs and InfeasibleRoster
+    when no plan satisfies the hard rules (only possible with ``strict``) or the solver returns none.
+    """
+    from wfm.roster_assign import assign
+
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise InputError(f"--weeks must be 1 to {MAX_WEEKS}, got {weeks}")
+    rs = config.roster
+    solver = (solver or rs.solver).lower()
+    if solver not in ("highs", "cbc"):
+        raise InputError(f"unknown solver {solver!r} (use highs or cbc)")
+    time_limit_s = rs.time_limit_s if time_limit_s is None else time_limit_s
+    gap = rs.gap if gap is None else gap
+    strict = rs.strict if strict is None else strict
+    shifts = check_roster_config(config)
+    start, idx, required, horizon_staffing = horizon_requirement(staffing, config, start, weeks)
+    agent_list = _agents_from_frame(agents, config) if agents is not None else None
+    available = None
+    if agent_list is not None:
+        available = {c.name: sum(a.contract == c.name for a in agent_list) for c in config.contracts}
+    m = build_model(required, idx, config, shifts, weeks, strict, available)
+    result = solve(m, solver, time_limit_s, gap, progress)
+    if not math.isfinite(result.objective):
+        if strict:
+            raise InfeasibleRoster(
+                "no roster covers every interval under --strict with these contracts and shifts "
+                "(drop --strict to see the shortfall)"
+                if result.status == "Infeasible" else f"the solver found no roster within {time_limit_s:g} s"
+            )
+        raise InfeasibleRoster(
+            f"the solver found no roster ({result.status}) within {time_limit_s:g} s; raise --time-limit"
+            if result.status != "Infeasible" else "no roster satisfies the hard rules (check agents.csv and max_share)"
+        )
+    counts = solution_counts(m)
+    assigned = assign(m, counts, start, agent_list)
+    frame = assigned.frame
+    cov = coverage(frame, horizon_staffing, config, start=start, weeks=weeks)
+    cost = float(sum(m.tours[ti].cost * n for (ti, _), n in counts["w"].items()))
+    paid = float(sum(m.tours[ti].paid_hours * n for (ti, _), n in counts["w"].items()))
+    under = int(cov["under"].sum())
+    over = int(cov["over"].sum())
+    lb = result.lower_bound
+    objective = result.objective
+    g = (objective - lb) / max(abs(objective), 1e-9) if math.isfinite(lb) else math.inf
+    worst_ts, worst_sl = None, None
+    with_req = cov[cov["required"] > 0]
+    if not with_req.empty:
+        i = int(with_req["service_level"].to_numpy().argmin())
+        worst_ts = f"{with_req['timestamp'].iloc[i]:%Y-%m-%d %H:%M}"
+        worst_sl = float(with_req["service_level"].iloc[i])
+    by_contract = {c.name: int(assigned.agents_by_contract.get(c.name, 0)) for c in config.contracts}
+    hard = {"cover_strict_violations": under if strict else 0, **assigned.hard}
+    soft = {
+        "under_coverage": {"amount": under, "penalty": round(under * rs.under_penalty, 4)},
+        "over_coverage": {"amount": over, "penalty": round(over * rs.over_penalty, 4)},
+        "paid_cost": {"amount": round(paid, 2), "penalty": round(cost, 4)},
+        **assigned.soft,
+    }
+    return Roster(
+        assignments=frame,
+        coverage=cov,
+        status=result.status,
+        objective=objective,
+        lower_bound=lb,
+        gap=max(0.0, g),
+        paid_hours=paid,
+        cost=cost,
+        agents=int(sum(by_contract.values())),
+        agents_by_contract=by_contract,
+        under_agent_intervals=under,
+        over_agent_intervals=over,
+        worst_interval=worst_ts,
+        worst_service_level=worst_sl,
+        solve_seconds=result.seconds,
+        solver=result.solver,
+        weeks=weeks,
+        start=start,
+        hard=hard,
+        soft=soft,
+        model_size={
+            "variables": len(m.prob.variables()),
+            "integer_variables": len(m.w) + len(m.x) + len(m.y),
+            "constraints": len(m.prob.constraints),
+            "tour_types": len(m.tours),
+        },
+        unused_agents=assigned.unused,
+    )
+
+
+# =========================================================================== coverage from a roster frame
+def _minutes_of(series: pd.Series) -> np.ndarray:
+    parts = series.astype(str).str.split(":", n=1, expand=True)
+    return parts[0].astype(int).to_numpy() * 60 + parts[1].astype(int).to_numpy()
+
+
+def on_phone_counts(assignments: pd.DataFrame, start: date, n_slots: int, interval_minutes: int) -> np.ndarray:
+    """Agents on shift and not on break per interval of a cyclic horizon of ``n_slots`` from ``start``."""
+    ivl = interval_minutes
+    diff = np.zeros(n_slots + 1, dtype=np.int64)
+    if assignments.empty:
+        return diff[:-1]
+    day = (pd.to_datetime(assignments["date"]).to_numpy() - np.datetime64(pd.Timestamp(start))) // np.timedelta64(1, "D")
+    s_min = _minutes_of(assignments["start"])
+    e_min = _minutes_of(assignments["end"])
+    length = np.where(e_min > s_min, e_min - s_min, e_min + 1440 - s_min)
+    base = day.astype(np.int64) * 1440 + s_min
+    _add_spans(diff, base, length, ivl, n_slots, +1)
+    brk = assignments["breaks"].fillna("").astype(str)
+    rows = np.repeat(np.arange(len(assignments)), brk.str.count(";").to_numpy() + (brk.str.len() > 0).to_numpy())
+    if len(rows):
+        items = pd.Series(";".join(b for b in brk if b).split(";"))
+        ab = items.str.split("-", n=1, expand=True)
+        b0 = _minutes_of(ab[0])
+        b1 = _minutes_of(ab[1])
+        off = (b0 - s_min[rows]) % 1440
+        blen = (b1 - b0) % 1440
+        _add_spans(diff, base[rows] + off, blen, ivl, n_slots, -1)
+    return np.cumsum(diff[:-1])
+
+
+def _add_spans(diff: np.ndarray, start_min: np.ndarray, length_min: np.ndarray, ivl: int, n: int, sign: int) -> None:
+    g0 = np.floor_divide(start_min, ivl) % n
+    g1 = g0 + np.ceil(length_min / ivl).astype(np.int64)
+    first_end = np.minimum(g1, n)
+    np.add.at(diff, g0, sign)
+    np.add.at(diff, first_end, -sign)
+    wrap = g1 > n
+    if wrap.any():  # cyclic: the part past the horizon's end covers its start
+        np.add.at(diff, np.zeros(int(wrap.sum()), dtype=np.int64), sign)
+        np.add.at(diff, g1[wrap] - n, -sign)
+
+
+def coverage(
+    assignments: pd.DataFrame,
+    staffing: pd.DataFrame,
+    config: CentreConfig,
+    *,
+    start: date | None = None,
+    weeks: int | None = None,
+) -> pd.DataFrame:
+    """Recompute the coverage frame from a roster frame alone.
+
+    The horizon runs ``weeks`` weeks from ``start`` (defaults: the first staffing date; enough whole weeks
+    for the staffing and the roster's dates); shifts past its end wrap to its start (cyclic roster).
+    """
+    st_ts = pd.to_datetime(staffing["timestamp"])
+    if start is None:
+        start = st_ts.min().date()
+    if weeks is None:
+        last = st_ts.max()
+        if not assignments.empty:
+            last = max(last, pd.to_datetime(assignments["date"]).max())
+        weeks = max(1, math.ceil(((last - pd.Timestamp(start)).days + 1) / 7))
+    _, idx, required, horizon_staffing = horizon_requirement(staffing, config, start, weeks)
+    ivl = config.centre.interval_minutes
+    on = on_phone_counts(assignments, start, len(idx), ivl)
+    sl = group_service_level(horizon_staffing, pd.Series(on, index=idx), config)
+    return pd.DataFrame(
+        {
+            "timestamp": idx,
+            "required": required,
+            "on_phone": on,
+            "over": np.maximum(on - required, 0),
+            "under": np.maximum(required - on, 0),
+            "service_level": np.round(sl["service_level"].to_numpy(float), 4),
+        }
+    )
+
+
+# =========================================================================== readers
+def _bad(path: Any, line: Any, col: str, what: str) -> InputError:
+    return InputError(f"{path}, line {line}, field '{col}': {what}")
+
+
+def read_roster(path: str | Path) -> pd.DataFrame:
+    """Read a roster.csv, checking every field; errors name file, line and field."""
+    from wfm.io import read_csv
+
+    frame = read_csv(path, required=ROSTER_COLUMNS)
+    for i, row in enumerate(frame.itertuples(index=False)):
+        line = frame["_line"].iloc[i]
+        if not row.agent_id:
+            raise _bad(path, line, "agent_id", "is blank")
+        try:
+            datetime.strptime(row.date, "%Y-%m-%d")
+        except ValueError:
+            raise _bad(path, line, "date", f"is not a date: {row.date!r} (expected YYYY-MM-DD)") from None
+        for col in ("start", "end"):
+            if not _is_clock(getattr(row, col)):
+                raise _bad(path, line, col, f"is not a time: {getattr(row, col)!r} (expected HH:MM)")
+        if row.breaks:
+            for item in row.breaks.split(";"):
+                ab = item.split("-")
+                if len(ab) != 2 or not all(_is_clock(x) for x in ab):
+                    raise _bad(path, line, "breaks", f"{item!r} is not HH:MM-HH:MM (breaks are separated by ';')")
+    return frame[ROSTER_COLUMNS].reset_index(drop=True)
+
+
+def _is_clock(text: str) -> bool:
+    try:
+        datetime.strptime(text, "%H:%M")
+    except ValueError:
+        return False
+    return len(text) == 5
+
+
+def read_agents(path: str | Path, config: CentreConfig | None = None) -> pd.DataFrame:
+    """Read agents.csv: ``agent_id,contract[,unavailable,preferred_shifts]`` (dates and shift names
+    separated by ';'). With ``config``, contracts and shift names are checked. Errors name file, line, field."""
+    from wfm.io import read_csv
+
+    frame = read_csv(path, required=["agent_id", "contract"])
+    for col in ("unavailable", "preferred_shifts"):
+        if col not in frame.columns:
+            frame[col] = ""
+    contracts = {c.name for c in config.contracts} if config else None
+    templates = {t.name for t in config.shifts} if config else None
+    seen: set[str] = set()
+    for i in range(len(frame)):
+        line = frame["_line"].iloc[i]
+        aid, con = frame["agent_id"].iloc[i], frame["contract"].iloc[i]
+        if not aid:
+            raise _bad(path, line, "agent_id", "is blank")
+        if aid in seen:
+            raise _bad(path, line, "agent_id", f"{aid!r} appears twice")
+        seen.add(aid)
+        if contracts is not None and con not in contracts:
+            raise _bad(path, line, "contract", f"unknown contract {con!r} (the config has: {', '.join(sorted(contracts))})")
+        for d in filter(None, frame["unavailable"].iloc[i].split(";")):
+            try:
+                datetime.strptime(d.strip(), "%Y-%m-%d")
+            except ValueError:
+                raise _bad(path, line, "unavailable", f"is not a date: {d!r} (expected YYYY-MM-DD;...)") from None
+        for s in filter(None, frame["preferred_shifts"].iloc[i].split(";")):
+            if templates is not None and s.strip() not in templates:
+                raise _bad(path, line, "preferred_shifts", f"unknown shift {s!r} (the config has: {', '.join(sorted(templates))})")
+    return frame[AGENT_COLUMNS].reset_index(drop=True)
+
+
+def _agents_from_frame(frame: pd.DataFrame, config: CentreConfig) -> list[Agent]:
+    contracts = {c.name for c in config.contracts}
+    out = []
+    for row in frame.fillna("").astype(str).itertuples(index=False):
+        if row.contract not in contracts:
+            raise InputError(f"agent {row.agent_id!r}: unknown contract {row.contract!r}")
+        un = frozenset(date.fromisoformat(d.strip()) for d in getattr(row, "unavailable", "").split(";") if d.strip())
+        pref = frozenset(s.strip() for s in getattr(row, "preferred_shifts", "").split(";") if s.strip())
+        out.append(Agent(row.agent_id, row.contract, un, pref))
+    return out
+
+
+def roster_dates(start: date, weeks: int) -> list[date]:
+    return [start + timedelta(days=i) for i in range(7 * weeks)]
