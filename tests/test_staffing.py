@@ -122,3 +122,30 @@ def test_staff_interval_checks_inputs():
         staff_interval(-5, 30, 180, Targets())
     with pytest.raises(InputError, match="service level must be between 0 and 1"):
         staff_interval(100, 30, 180, Targets(service_level=1.2))
+
+
+def test_atomic_write_leaves_old_file_on_failure_and_normal_mode(tmp_path, monkeypatch):
+    import os
+
+    from wfm.io import atomic_write_csv, atomic_write_text
+
+    target = tmp_path / "out.csv"
+    atomic_write_text(target, "old\n")
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+    def boom(fd):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("wfm.io.os.fsync", boom)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write_csv(target, pd.DataFrame({"a": [1]}))
+    assert target.read_text() == "old\n"
+    assert sorted(os.listdir(tmp_path)) == ["out.csv"]
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
