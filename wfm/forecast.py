@@ -221,9 +221,9 @@ class TopDown(_Model):
     """Daily totals x intraday profile, the way commercial WFM suites forecast.
 
     Daily totals: weighted least squares on the last ``total_weeks`` weeks of complete days with a level per
-    weekday (recency weights with a half-life of ``half_life_weeks``), refit once after dropping outlying
-    days; with ``trend=True`` (alias ``top_down_trend``) plus a linear trend, damped by ``damping`` per week
-    ahead and capped at 5% of the level per week. On real data the trend-free version usually wins over
+    weekday on the log scale (recency weights with a half-life of ``half_life_weeks``), refit once after
+    dropping outlying days; with ``trend=True`` (alias ``top_down_trend``) plus a linear trend, damped by ``damping`` per week
+    ahead and capped at 5% per week. On real data the trend-free version usually wins over
     two weeks; the backtest decides.
     With ``daily="ets"`` the totals come from statsmodels' Holt-Winters (additive trend, damped, weekly
     season) instead. Intraday profile: per weekday, the shares of each interval in the last
@@ -309,7 +309,8 @@ class TopDown(_Model):
         if self.daily == "ets":
             self._fit_ets(totals, dow)
             return
-        tt, yy, dd = t[ok], totals[lo:][ok], dow[lo:][ok]
+        # log scale: weekday effects and trend are multiplicative, as call volumes are
+        tt, yy, dd = t[ok], np.log1p(totals[lo:][ok]), dow[lo:][ok]
         w = 0.5 ** ((n - 1 - tt) / 7 / self.half_life_weeks)
         X = np.zeros((len(tt), 8))
         X[np.arange(len(tt)), dd] = 1.0
@@ -324,16 +325,15 @@ class TopDown(_Model):
             beta[:] = 0
             beta[cols] = coef
             resid = yy - X @ beta
-            scale = np.median(np.abs(resid)) * 1.4826 + 1e-9
+            scale = np.median(np.abs(resid)) * 1.4826 + 1e-6
             w = w * (np.abs(resid) < 3.5 * scale)
         level = beta[:7].copy()
         # a weekday without data: its mean from the other days
         if not present.all():
             level[~present] = level[present].mean()
         self._level = level
-        # damped, capped trend: at most 5% of the mean level per week
-        cap = 0.05 * max(level[present].mean(), 1e-9)
-        self._trend = float(np.clip(beta[7], -cap, cap))
+        # damped, capped trend: at most 5% per week
+        self._trend = float(np.clip(beta[7], -0.05, 0.05))
 
     def _fit_ets(self, totals: np.ndarray, dow: np.ndarray) -> None:
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
@@ -359,7 +359,7 @@ class TopDown(_Model):
         weeks_ahead = (np.arange(n_days_ahead) + 1) / 7.0
         phi = self.damping
         damped = phi * (1 - phi**weeks_ahead) / (1 - phi) if phi < 1 else weeks_ahead
-        return np.maximum(self._level[dows] + self._trend * damped, 0.0)
+        return np.maximum(np.expm1(self._level[dows] + self._trend * damped), 0.0)
 
     def _predict_mean(self, h: int) -> np.ndarray:
         p = self.per_day
@@ -764,7 +764,10 @@ def forecast(
     last = _last_data_day(history) + 1
     hist_end = history.start + pd.Timedelta(days=last)
     if start is None:
-        start_ts = hist_end
+        # the first day after the history on which some queue is open (Monday at a weekday-only centre)
+        op = open_intervals(history.volume[:, :last]).any(axis=(0, 2))  # (7,)
+        skip = next((k for k in range(7) if op[(last + k) % 7]), 0)
+        start_ts = hist_end + pd.Timedelta(days=skip)
     else:
         try:
             start_ts = pd.Timestamp(start)
