@@ -275,7 +275,9 @@ def staff(
     if json_out:
         emit(to_json({"out": str(out) if out else None, "days": summary.to_dict(orient="records")}))
     else:
-        emit(tabulate(summary, headers="keys", showindex=False, floatfmt=".1f"), quiet=quiet)
+        fmt = [".1f" if c in ("agent_hours", "scheduled_hours") else ".3f" if c == "worst_service_level" else ".0f"
+               for c in summary.columns]
+        emit(tabulate(summary, headers="keys", showindex=False, floatfmt=fmt), quiet=quiet)
         if out is not None:
             log(f"wrote {out} ({len(result)} rows)", quiet=quiet)
 
@@ -295,6 +297,89 @@ def _targets_met(res: Any, targets: Any) -> bool:
         *(np.asarray(getattr(res, f) if getattr(res, f) is not None else 0.0) for f in QueueMetrics.__dataclass_fields__)
     )
     return bool(meets_targets(m, targets.service_level, targets.asa_s, targets.max_occupancy, targets.max_abandon))
+
+
+# --------------------------------------------------------------------------- roster
+@app.command("roster")
+@wfm_command
+def roster_command(
+    staffing_csv: Annotated[Path, typer.Argument(help="Staffing CSV from `wfm staff` (timestamp,queue,...,scheduled).")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    weeks: Annotated[int, typer.Option(help="Weeks to roster (1 to 6); weekly rules apply per week.")] = 1,
+    start: Annotated[
+        str | None, typer.Option(help="First roster day, YYYY-MM-DD (default: the first staffing day).")
+    ] = None,
+    agents: Annotated[
+        Path | None, typer.Option(help="agents.csv: agent_id,contract[,unavailable,preferred_shifts].")
+    ] = None,
+    solver: Annotated[str | None, typer.Option(help="highs (default) or cbc.")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Solver time limit, seconds (default: config).", min=0.1)
+    ] = None,
+    gap: Annotated[
+        float | None, typer.Option(help="Stop within this relative gap of the bound, e.g. 0.01 (default: config).",
+                                   min=0.0, max=0.99)
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Forbid under-coverage: no plan (exit 3) rather than a shortfall.")
+    ] = False,
+    out: OutOpt = None,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Roster agents on shifts at least cost (MILP), with breaks, days off and named agents.
+
+    `wfm roster staffing.csv --config configs/example.toml --weeks 1 --out roster.csv` writes roster.csv and
+    coverage.csv beside it. Exit 1 when some intervals stay under-covered (listed), 3 when --strict cannot
+    be met.
+    """
+    from datetime import date as _date
+
+    from tabulate import tabulate
+
+    from wfm import roster as rmod
+    from wfm.config import load_config
+    from wfm.io import atomic_write_csv, to_json
+
+    cfg = load_config(config)
+    frame = rmod.read_staffing(staffing_csv, cfg)
+    first = None
+    if start is not None:
+        try:
+            first = _date.fromisoformat(start)
+        except ValueError:
+            raise InputError(f"--start must be a date YYYY-MM-DD, got {start!r}") from None
+    people = rmod.read_agents(agents, cfg) if agents is not None else None
+    watch = sys.stderr.isatty() and not quiet
+    progress = rmod.progress_printer(sys.stderr) if watch else None
+    result = rmod.roster(
+        frame, cfg, weeks=weeks, start=first, agents=people, solver=solver, time_limit_s=time_limit, gap=gap,
+        strict=strict or None, progress=progress,
+    )
+    if watch:
+        sys.stderr.write("\n")
+    cov_path = None
+    if out is not None:
+        cov_path = out.parent / "coverage.csv"
+        atomic_write_csv(out, result.assignments)
+        atomic_write_csv(cov_path, result.coverage)
+    uncovered = result.uncovered
+    if json_out:
+        emit(to_json({
+            **result.summary(), "out": str(out) if out else None, "coverage": str(cov_path) if cov_path else None,
+            "uncovered": [
+                {"timestamp": f"{r.timestamp:%Y-%m-%d %H:%M}", "required": int(r.required), "on_phone": int(r.on_phone),
+                 "under": int(r.under)}
+                for r in uncovered.sort_values("timestamp").itertuples()
+            ],
+        }))
+    else:
+        emit(tabulate(rmod.summary_table(result), tablefmt="plain", disable_numparse=True), quiet=quiet)
+        if out is not None:
+            log(f"wrote {out} ({len(result.assignments)} rows) and {cov_path}", quiet=quiet)
+    if len(uncovered):
+        log(rmod.uncovered_message(result))
+        raise typer.Exit(1)
 
 
 # --------------------------------------------------------------------------- ratio

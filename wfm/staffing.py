@@ -133,7 +133,7 @@ class StaffSummaryRow:
 def staff_summary(staffing: pd.DataFrame, interval_minutes: int) -> pd.DataFrame:
     """Per day and queue: calls, peak agents, agent-hours on the phones, scheduled hours, worst interval.
 
-    The worst interval is the busiest one's lowest service level among intervals with calls (ties: the
+    The worst interval is the one with the lowest service level among intervals with calls (ties: the
     earliest).
     """
     hours = interval_minutes / 60.0
