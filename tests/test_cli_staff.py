@@ -118,3 +118,24 @@ def test_missing_file_and_config(runner, tmp_path, example_config):
     r = runner.invoke(app, ["staff", str(fc), "--config", str(bad)])
     assert r.exit_code == 2
     assert r.stderr == f"Error: {bad}: field 'queues['retail'].shrinkage': Input should be less than 1\n"
+
+
+def test_unexpected_error_is_one_line_with_debug_hint(runner, tmp_path, example_config, monkeypatch):
+    fc = _write_forecast(tmp_path / "fc.csv", ["2026-12-07 09:00,retail,100,300"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("wfm.staffing.staff", broken)
+    r = runner.invoke(app, ["staff", str(fc), "--config", str(example_config)])
+    assert r.exit_code == 70
+    assert r.stderr == "Error: internal error (RuntimeError: boom); rerun with --debug for the traceback\n"
+    r = runner.invoke(app, ["--debug", "staff", str(fc), "--config", str(example_config)])
+    assert isinstance(r.exception, RuntimeError)
+
+
+def test_version(runner):
+    from wfm import __version__
+
+    r = runner.invoke(app, ["--version"])
+    assert r.exit_code == 0 and r.output == f"wfm {__version__}\n"
