@@ -172,7 +172,7 @@ def forecast_command(
         holiday_like=settings.holiday_like if settings else "sunday",
     )
     if out is not None:
-        atomic_write_csv(out, result.forecast, float_format="%.3f")
+        atomic_write_csv(out, result.forecast, float_format="%.10g")
     if json_out:
         emit(to_json({**result.to_dict(), "out": str(out) if out else None}))
         return
