@@ -9,9 +9,11 @@ rerun with --debug for the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -428,6 +430,120 @@ def ratio_command(
     elif not (quiet and result.ok):
         emit(stage.render(result, cfg.centre.name))
     raise typer.Exit(result.exit_code)
+
+
+# --------------------------------------------------------------------------- plan
+PlanHistoryOpt = Annotated[
+    Path, typer.Option("--history", help="History CSV: timestamp,[queue,]volume|calls|offered[,aht].")
+]
+PlanOutOpt = Annotated[
+    Path, typer.Option("--out", "-o", help="Runs folder: the plan is written to OUT/<start>/ all at once.")
+]
+
+
+@app.command("plan")
+@wfm_command
+def plan_command(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    history: PlanHistoryOpt = Path("forecasts/history.csv"),
+    start: Annotated[
+        str | None, typer.Option(help="First day of the plan, YYYY-MM-DD (default: the Monday after the history).")
+    ] = None,
+    weeks: Annotated[int, typer.Option(help="Weeks to plan (1 to 6).")] = 1,
+    agents: Annotated[
+        Path | None, typer.Option(help="agents.csv: agent_id,contract[,unavailable,preferred_shifts].")
+    ] = None,
+    out: PlanOutOpt = Path("forecasts/runs"),
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", help="Roster solver time limit, seconds (default: config roster.time_limit_s).",
+                     min=0.1),
+    ] = None,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """The whole plan: forecast -> staffing -> roster -> ratio, into one run folder (cron-safe).
+
+    `wfm plan --config configs/example.toml --history forecasts/history.csv --out forecasts/runs` writes
+    forecasts/runs/<start>/ (forecast, staffing, roster, coverage, ratio, charts, summary.md, manifest.json).
+    Exit 0 ok, 1 plan written but a target breached (service level, coverage or ratio), 2 bad input,
+    3 no feasible plan, 75 another run holds the output folder.
+    """
+    from tabulate import tabulate
+
+    from wfm import plan as stage
+    from wfm.config import load_config
+    from wfm.history import read_history
+    from wfm.io import to_json
+    from wfm.roster import read_agents
+
+    t0 = time.perf_counter()
+    cfg = load_config(config)
+    with stage.run_lock(out):
+        stage.clean_leftovers(out)
+        raw = read_history(history)
+        people = read_agents(agents, cfg) if agents is not None else None
+        h = stage.prepare_history(raw, cfg, source=str(history))
+        show = sys.stdout.isatty() and not quiet and not json_out
+        progress = _PlanProgress(sys.stderr) if show else None
+        with _stdout_to_stderr():  # the solver library may print a banner on stdout
+            result = stage.plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit,
+                                progress=progress)
+        if progress:
+            progress.done()
+        inputs = {"config": config, "history": history, "agents": agents}
+        folder = stage.write_run(result, out, inputs, command=["wfm", *sys.argv[1:]],
+                                 timings={"load": result.timings.get("history", 0.0), "wall": time.perf_counter() - t0})
+    if json_out:
+        emit(to_json({**result.to_dict(), "run_folder": str(folder)}))
+    else:
+        emit(tabulate(stage.headline_table(result, folder), tablefmt="plain", disable_numparse=True), quiet=quiet)
+        for note in result.notes:
+            log(f"note: {note}", quiet=quiet)
+    for breach in result.breaches:
+        log(f"Breached: {breach.target}: {breach.message}")
+    raise typer.Exit(result.exit_code)
+
+
+class _PlanProgress:
+    """Stage lines for a person at a terminal; solver updates overwrite one line."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+        self.open_line = False
+
+    def __call__(self, stage: str, message: str) -> None:
+        if stage == "solve":
+            self.stream.write(f"\r  solve     {message}\x1b[K")
+            self.open_line = True
+        else:
+            self.done()
+            self.stream.write(f"  {stage:<9} {message}\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.open_line:
+            self.stream.write("\n")
+            self.open_line = False
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Any:
+    """Send anything written to file descriptor 1 (C libraries) to stderr for a while."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def main() -> None:

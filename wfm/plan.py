@@ -504,6 +504,30 @@ def summary_markdown(result: PlanResult) -> str:
     return "\n".join(lines)
 
 
+def headline_table(result: PlanResult, folder: str | os.PathLike[str] | None = None) -> list[list[str]]:
+    """Rows ``[figure, value]`` of the headline figures, as ``wfm plan`` prints them."""
+    h = result.headline
+    end = result.start + dt.timedelta(days=7 * result.weeks - 1)
+    models = ", ".join(
+        f"{q} {m['model']}" + (f" ({m['backtest_wape']:.1%})" if m["backtest_wape"] is not None else "")
+        for q, m in result.models().items()
+    )
+    rows = [["run folder", str(folder)]] if folder is not None else []
+    rows += [
+        ["plan", f"{result.start} .. {end} ({result.weeks} week{'s' if result.weeks > 1 else ''})"],
+        ["models (WAPE)", models],
+        ["calls forecast", f"{h['calls']:,.0f}"],
+        ["peak agents", f"{h['peak_agents']} on the phones, {h['peak_required']} scheduled"],
+        ["agents rostered", f"{h['rostered_agents']} ({h['paid_hours']:,.0f} paid hours)"],
+        ["coverage", f"{_pct(h['coverage'])} ({h['intervals_short']} of {h['intervals']} intervals short)"],
+        ["service level", f"{_pct(h['service_level'])} (target {_pct(h['service_level_target'])})"],
+        ["ratio", f"{h['ratio']} (target {h['ratio_target']}, {h['ratio_status']})"],
+        ["solver", f"{result.settings['solver']} {h['solver_status']}, gap {_pct(h['gap'], 2)}"],
+        ["targets", "all met" if result.ok else "breached: " + ", ".join(b.target for b in result.breaches)],
+    ]
+    return rows
+
+
 def _pct(v: float | None, digits: int = 1) -> str:
     return "n/a" if v is None else f"{v:.{digits}%}"
 
