@@ -179,7 +179,7 @@ def _parse_volume_like(frame: pd.DataFrame, col: str, source: str) -> tuple[np.n
     if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
         blank = np.isnan(values)
-        raw_s = raw.astype(str)
+        raw_s = raw  # numbers already: only used to quote a bad cell
     else:
         raw_s = raw.astype(str).str.strip()
         blank = (raw_s.str.len() == 0).to_numpy() | raw_s.str.lower().isin(["nan", "na", "null"]).to_numpy()
@@ -371,17 +371,17 @@ def clean_history(
     else:
         aht = np.full(len(frame), np.nan)
     if "queue" in frame.columns:
-        queue = frame["queue"].astype(str).str.strip()
-        blank_q = (queue.str.len() == 0).to_numpy()
-        if blank_q.any():
-            i = int(np.flatnonzero(blank_q)[0])
+        codes, uniq = pd.factorize(frame["queue"], use_na_sentinel=False)
+        names = np.array([str(u).strip() if u is not None and u == u else "" for u in uniq], dtype=object)
+        if (names == "").any():
+            i = int(np.flatnonzero(names[codes] == "")[0])
             raise InputError(f"{source}, line {_line(frame, i)}, field 'queue': is blank")
-        queue = queue.to_numpy()
+        qnames, remap = np.unique(names, return_inverse=True)  # sorted names; " a" and "a" merge
+        qcodes = remap[codes]
     else:
-        queue = np.full(len(frame), default_queue, dtype=object)
+        qnames, qcodes = np.array([default_queue], dtype=object), np.zeros(len(frame), dtype=np.int64)
     lines = frame["_line"].to_numpy() if "_line" in frame.columns else np.arange(2, len(frame) + 2)
 
-    qnames, qcodes = np.unique(queue, return_inverse=True)
     tsv = ts.to_numpy()
     by_queue = np.argsort(qcodes, kind="stable")
     t_int = tsv.astype(np.int64)[by_queue]
