@@ -12,8 +12,8 @@ from wfm.config import parse_config
 from wfm.errors import InputError, InsufficientHistory
 from wfm.forecast import (
     AUTO_CANDIDATES,
-    MODELS,
     FORECAST_COLUMNS,
+    MODELS,
     SeasonalNaive,
     WeekAverage,
     backtest,
