@@ -1,0 +1,338 @@
+"""Scenario files for `wfm whatif`: shocks and recovery levers (pydantic models, validated with located errors).
+
+A scenario file is TOML with one ``[[scenario]]`` table per scenario (``configs/storm.toml``)::
+
+    [[scenario]]
+    name = "storm"
+
+    [[scenario.volume]]            # calls x multiplier (or + added_calls per interval) over a window
+    queue = "all"                  # or one queue name
+    multiplier = 2.5               # +150%
+    start = "day 2"                # "day N [HH:MM]" (day 1 = the plan's first date) or "YYYY-MM-DD [HH:MM]"
+    end = "day 4"                  # exclusive
+    ramp_up_hours = 6              # linear rise to full strength, ending at start
+    decay_hours = 72               # linear fall back to normal, starting at end
+
+    [[scenario.aht]]               # handle time x multiplier, same window/shape fields
+    [[scenario.absence]]           # share of rostered agents who cannot come in, on whole days
+    [[scenario.capacity]]          # seats/systems down: at most `seats` people on the phones in a window
+
+    [scenario.levers.back_office]  # back office onto the phones
+    [scenario.levers.rest_days]    # cancelled rest days (per month from `per_month` down to `floor`)
+    [scenario.levers.overtime]     # shift extensions (hours per agent per day and per week)
+    [scenario.levers.agency]       # extra agency agents
+    [scenario.levers.reoptimise]   # re-roster for the shocked forecast instead of keeping the published one
+
+Times are local wall-clock times. Windows are checked against the plan (the forecast's dates) by
+:func:`resolve`, which turns every ``start``/``end`` into a timestamp; errors name the file, the scenario
+and the field, on one line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wfm.config import CentreConfig, describe_validation_error, read_toml
+from wfm.errors import ConfigError
+
+NonNeg = Annotated[float, Field(ge=0)]
+_RELATIVE = re.compile(r"^day\s+(\d+)(?:\s+(\d{1,2}):(\d{2}))?$", re.IGNORECASE)
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_when(v: object) -> str:
+    text = str(v).strip()
+    if _RELATIVE.match(text):
+        return text
+    try:
+        pd.Timestamp(text)
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"must be 'day N', 'day N HH:MM' or 'YYYY-MM-DD [HH:MM]', got {text!r}"
+        ) from None
+    return text
+
+
+def _check_clock(v: object) -> str:
+    text = str(v).strip()
+    m = _CLOCK.match(text)
+    if not m or int(m.group(1)) > 24 or int(m.group(2)) > 59 or (int(m.group(1)) == 24 and int(m.group(2))):
+        raise ValueError(f"must be a clock time HH:MM, got {text!r}")
+    return text
+
+
+class Window(_Model):
+    """A time window ``[start, end)``; ``end`` defaults to one day after ``start``."""
+
+    start: str
+    end: str | None = None
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _when(cls, v: object) -> object:
+        return None if v is None else _check_when(v)
+
+
+class Shaped(Window):
+    """A window with a linear ramp-up before it and a linear decay after it."""
+
+    queue: str = "all"
+    ramp_up_hours: NonNeg = 0.0
+    decay_hours: NonNeg = 0.0
+
+
+class VolumeShock(Shaped):
+    multiplier: NonNeg | None = None  # calls x multiplier at full strength (2.5 = +150%)
+    added_calls: NonNeg | None = None  # extra calls per interval (per queue) at full strength
+
+    @model_validator(mode="after")
+    def _one(self) -> VolumeShock:
+        if (self.multiplier is None) == (self.added_calls is None):
+            raise ValueError("give exactly one of multiplier (e.g. 2.5 for +150%) or added_calls")
+        return self
+
+
+class AhtShock(Shaped):
+    multiplier: Annotated[float, Field(gt=0)]  # 1.2 = +20%
+
+
+class AbsenceShock(Window):
+    share: Annotated[float, Field(ge=0, lt=1)]  # of rostered agents on each day of the window
+
+
+class CapacityShock(Window):
+    seats: Annotated[int, Field(ge=0)]  # at most this many people on the phones at once
+
+
+class BackOfficeLever(_Model):
+    """Back-office people onto the phones. ``people = "all"`` takes the config's whole back office."""
+
+    people: Annotated[int, Field(ge=0)] | Literal["all"] = "all"
+    roles: list[str] | None = None  # restrict to these [back_office] roles
+    hours: tuple[str, str] = ("08:00", "20:00")  # daily window when they may take calls
+    max_hours_per_day: NonNeg = 8.0  # per person
+    handle_time_factor: Annotated[float, Field(ge=1)] = 1.3  # 1.3: each counts as 1/1.3 of an agent
+    cost_per_hour: NonNeg = 1.0
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _hours(cls, v: object) -> object:
+        if isinstance(v, (list, tuple)) and len(v) == 2:
+            return tuple(_check_clock(x) for x in v)
+        raise ValueError("must be two clock times, e.g. ['08:00', '20:00']")
+
+
+class RestDaysLever(_Model):
+    """Cancel rest days: rest days per month from ``per_month`` down to ``floor``; each one cancelled is a
+    full-time agent working an extra shift (a shift template of ``contract``) on a day off."""
+
+    per_month: Annotated[int, Field(ge=0, le=31)] = 8
+    floor: Annotated[int, Field(ge=0, le=31)] = 4
+    contract: str = "full_time"
+    cost_per_hour: NonNeg = 1.5  # per paid hour of the extra shift
+
+    @model_validator(mode="after")
+    def _floor(self) -> RestDaysLever:
+        if self.floor > self.per_month:
+            raise ValueError(f"floor {self.floor} is above per_month {self.per_month}")
+        return self
+
+
+class OvertimeLever(_Model):
+    """Extend published shifts before their start or after their end."""
+
+    max_hours_per_day: NonNeg = 2.0  # per agent
+    max_hours_per_week: NonNeg = 10.0  # per agent (applied to the team's total in each 7-day block)
+    cost_per_hour: NonNeg = 1.5
+
+
+class AgencyLever(_Model):
+    """Extra agency agents on the phones, up to ``max_agents`` at once, within ``hours``."""
+
+    max_agents: Annotated[int, Field(ge=0)] = 0
+    hours: tuple[str, str] = ("00:00", "24:00")
+    handle_time_factor: Annotated[float, Field(ge=1)] = 1.0
+    cost_per_hour: NonNeg = 2.0
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _hours(cls, v: object) -> object:
+        return BackOfficeLever._hours(v)
+
+
+class ReoptimiseLever(_Model):
+    """Re-roster the same agents for the shocked forecast (from ``from_day``) instead of the published roster."""
+
+    enabled: bool = True
+    from_day: Annotated[int, Field(ge=1)] = 1
+    cost_per_changed_shift: NonNeg = 1.0
+    time_limit_s: Annotated[float, Field(gt=0)] = 10.0
+
+
+class Levers(_Model):
+    back_office: BackOfficeLever | None = None
+    rest_days: RestDaysLever | None = None
+    overtime: OvertimeLever | None = None
+    agency: AgencyLever | None = None
+    reoptimise: ReoptimiseLever | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [n for n in LEVERS if getattr(self, n) is not None and (n != "reoptimise" or self.reoptimise.enabled)]
+
+
+LEVERS = ("back_office", "rest_days", "overtime", "agency", "reoptimise")
+
+
+class Scenario(_Model):
+    name: str
+    description: str = ""
+    volume: list[VolumeShock] = Field(default_factory=list)
+    aht: list[AhtShock] = Field(default_factory=list)
+    absence: list[AbsenceShock] = Field(default_factory=list)
+    capacity: list[CapacityShock] = Field(default_factory=list)
+    levers: Levers = Field(default_factory=Levers)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        if v.strip().lower() == "baseline":
+            raise ValueError("'baseline' is reserved for the unshocked run")
+        return v.strip()
+
+
+class ScenarioFile(_Model):
+    scenario: list[Scenario]
+
+    @model_validator(mode="after")
+    def _unique(self) -> ScenarioFile:
+        if not self.scenario:
+            raise ValueError("at least one [[scenario]] is required")
+        seen: set[str] = set()
+        for s in self.scenario:
+            if s.name in seen:
+                raise ValueError(f"scenario name {s.name!r} appears twice")
+            seen.add(s.name)
+        return self
+
+
+# --------------------------------------------------------------------------- loading
+def load_scenarios(path: str | Path) -> list[Scenario]:
+    """Read and validate a scenario file (shape only; :func:`resolve` checks it against config and plan)."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: scenario file not found")
+    return parse_scenarios(read_toml(path), source=str(path))
+
+
+def parse_scenarios(data: dict, source: str = "<scenarios>") -> list[Scenario]:
+    try:
+        parsed = ScenarioFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {describe_validation_error(exc, data)}") from None
+    return parsed.scenario
+
+
+# --------------------------------------------------------------------------- resolving against a plan
+def parse_when(text: str, plan_start: pd.Timestamp) -> pd.Timestamp:
+    """``"day 2 06:00"`` (day 1 = ``plan_start``'s date) or an absolute ``"YYYY-MM-DD HH:MM"``."""
+    m = _RELATIVE.match(text.strip())
+    if m:
+        day = int(m.group(1))
+        if day < 1:
+            raise ValueError(f"{text!r}: days count from 1")
+        hh, mm = int(m.group(2) or 0), int(m.group(3) or 0)
+        return plan_start.normalize() + pd.Timedelta(days=day - 1, hours=hh, minutes=mm)
+    return pd.Timestamp(text.strip())
+
+
+def clock_minutes(text: str) -> int:
+    m = _CLOCK.match(text)
+    assert m is not None
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+def window_bounds(
+    w: Window, plan_start: pd.Timestamp, plan_end: pd.Timestamp, where: str
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Resolve a window to ``[start, end)`` timestamps; ConfigError when it is empty or outside the plan."""
+    try:
+        start = parse_when(w.start, plan_start)
+        end = parse_when(w.end, plan_start) if w.end is not None else start + pd.Timedelta(days=1)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    if end <= start:
+        raise ConfigError(f"{where}.end: {end:%Y-%m-%d %H:%M} is not after start {start:%Y-%m-%d %H:%M}")
+    if start < plan_start or start >= plan_end or end > plan_end:
+        raise ConfigError(
+            f"{where}: window {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} is outside the plan "
+            f"({plan_start:%Y-%m-%d %H:%M} to {plan_end:%Y-%m-%d %H:%M})"
+        )
+    return start, end
+
+
+def validate(
+    scenarios: list[Scenario],
+    config: CentreConfig,
+    plan_start: pd.Timestamp,
+    plan_end: pd.Timestamp,
+    source: str = "<scenarios>",
+) -> None:
+    """Check every scenario against the centre config and the plan; the first problem raises ConfigError.
+
+    Unknown queues, back-office roles or contracts, windows outside ``[plan_start, plan_end)``.
+    """
+    queues = set(config.queue_names)
+    roles = {r.role for r in config.back_office.roles}
+    contracts = {c.name for c in config.contracts}
+    for s in scenarios:
+        prefix = f"{source}: scenario {s.name!r}"
+        for kind in ("volume", "aht", "absence", "capacity"):
+            for i, shock in enumerate(getattr(s, kind)):
+                where = f"{prefix}, {kind}[{i}]"
+                queue = getattr(shock, "queue", "all")
+                if queue != "all" and queue not in queues:
+                    raise ConfigError(
+                        f"{where}.queue: unknown queue {queue!r} (the config has: {', '.join(config.queue_names)})"
+                    )
+                window_bounds(shock, plan_start, plan_end, where)
+        bo = s.levers.back_office
+        if bo is not None:
+            for role in bo.roles or []:
+                if role not in roles:
+                    raise ConfigError(
+                        f"{prefix}, levers.back_office.roles: unknown role {role!r} "
+                        f"(the config has: {', '.join(sorted(roles)) or 'no back office'})"
+                    )
+            available = back_office_available(bo, config)
+            if bo.people != "all" and bo.people > available:
+                raise ConfigError(
+                    f"{prefix}, levers.back_office.people: {bo.people} is more than the back office "
+                    f"has ({available})"
+                )
+        rd = s.levers.rest_days
+        if rd is not None and rd.contract not in contracts:
+            raise ConfigError(
+                f"{prefix}, levers.rest_days.contract: unknown contract {rd.contract!r} "
+                f"(the config has: {', '.join(sorted(contracts)) or 'none'})"
+            )
+
+
+def back_office_available(lever: BackOfficeLever, config: CentreConfig) -> int:
+    """People the lever may put on the phones: the chosen roles' headcount, capped by ``people``."""
+    roles = config.back_office.roles
+    if lever.roles is not None:
+        roles = [r for r in roles if r.role in set(lever.roles)]
+    total = sum(r.headcount for r in roles)
+    return total if lever.people == "all" else min(int(lever.people), total)
