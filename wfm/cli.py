@@ -432,6 +432,85 @@ def ratio_command(
     raise typer.Exit(result.exit_code)
 
 
+# --------------------------------------------------------------------------- whatif
+@app.command("whatif")
+@wfm_command
+def whatif_command(
+    scenarios: Annotated[
+        Path, typer.Option("--scenarios", help="Scenario file (TOML): shocks and levers, e.g. configs/storm.toml.")
+    ],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="Published roster.csv (default: roster the baseline now).")
+    ] = None,
+    forecast: Annotated[
+        Path | None, typer.Option("--forecast", help="forecast.csv (default: forecast --history for --horizon).")
+    ] = None,
+    history: Annotated[
+        Path, typer.Option("--history", help="History CSV to forecast from when no --forecast is given.")
+    ] = Path("forecasts/history.csv"),
+    horizon: Annotated[str, typer.Option(help="Plan length when forecasting: days (7d) or weeks (1w).")] = "7d",
+    sweep: Annotated[
+        str | None, typer.Option(help="Run every scenario at each value: volume=1.0:3.0:0.25 (also aht=, absence=).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Parallel processes for the scenarios (same results).", min=1)] = 1,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Recovery solver time limit per stage, seconds.", min=0.1)
+    ] = 60.0,
+    roster_time_limit: Annotated[
+        float, typer.Option(help="Roster solver time limit when no --roster is given, seconds.", min=0.1)
+    ] = 20.0,
+    out: OutOpt = None,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """What-if runs: shocks (surges, AHT, absence, seats down) and the least-cost recovery with the levers.
+
+    `wfm whatif --config configs/example.toml --scenarios configs/storm.toml [--roster roster.csv]
+    [--forecast forecast.csv] [--sweep volume=1.0:3.0:0.25 --workers 2]`. Exit 1 when some interval is still
+    short of its required agents after recovery (a result, not an error).
+    """
+    from wfm import whatif as stage
+    from wfm.config import load_config
+    from wfm.io import atomic_write_json, to_json
+    from wfm.scenario import load_scenarios
+
+    cfg = load_config(config)
+    scen = load_scenarios(scenarios)
+    if sweep is not None:
+        stage.parse_sweep(sweep)  # a bad --sweep fails before any solving
+    fc = stage.read_forecast(forecast) if forecast is not None else None
+    ro = stage.read_published_roster(roster) if roster is not None else None
+    hist_frame = None
+    if fc is None:
+        from wfm import forecast as fc_mod
+        from wfm import history as hist
+
+        hist_frame = hist.read_history(history)
+        days = fc_mod.parse_horizon(horizon)
+    else:
+        days = 7
+    fc, ro, notes = stage.baseline_inputs(
+        cfg, forecast=fc, history=hist_frame, roster=ro, horizon_days=days, roster_time_limit_s=roster_time_limit
+    )
+    result = stage.whatif(
+        cfg, scen, fc, ro, sweep=sweep, workers=workers, time_limit_s=time_limit, source=str(scenarios)
+    )
+    result.notes = notes + result.notes
+    doc = result.to_dict()
+    if out is not None:
+        atomic_write_json(out, doc)
+    if json_out:
+        typer.echo(to_json(doc))
+    else:
+        for note in result.notes:
+            log(f"note: {note}", quiet=quiet)
+        emit(stage.render(result), quiet=quiet)
+        if out is not None:
+            log(f"wrote {out}", quiet=quiet)
+    raise typer.Exit(result.exit_code)
+
+
 # --------------------------------------------------------------------------- plan
 PlanHistoryOpt = Annotated[
     Path, typer.Option("--history", help="History CSV: timestamp,[queue,]volume|calls|offered[,aht].")
@@ -458,6 +537,10 @@ def plan_command(
         float | None,
         typer.Option("--time-limit", help="Roster solver time limit, seconds (default: config roster.time_limit_s).",
                      min=0.1),
+    ] = None,
+    gap: Annotated[
+        float | None, typer.Option(help="Roster: stop within this relative gap of the bound (default: config).",
+                                   min=0.0, max=0.99)
     ] = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -488,7 +571,7 @@ def plan_command(
         progress = _PlanProgress(sys.stderr) if show else None
         with _stdout_to_stderr():  # the solver library may print a banner on stdout
             result = stage.plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit,
-                                progress=progress)
+                                gap=gap, progress=progress)
         if progress:
             progress.done()
         inputs = {"config": config, "history": history, "agents": agents}

@@ -946,6 +946,67 @@ def _changed_shifts(old: pd.DataFrame, new: pd.DataFrame) -> int:
     return len(b - a) + len(a - b)
 
 
+# =========================================================================== inputs (for the CLI)
+def read_forecast(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read forecast.csv (``timestamp,queue,volume[,aht]``); errors name file, line and field."""
+    from wfm.io import parse_numbers, parse_timestamps, read_csv
+
+    frame = read_csv(path, required=["timestamp", "queue", "volume"])
+    out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
+    out["volume"] = parse_numbers(frame, "volume", path, min_value=0)
+    out["aht"] = (
+        parse_numbers(frame, "aht", path, allow_blank=True, min_value=0, exclusive_min=True)
+        if "aht" in frame.columns else np.nan
+    )
+    return out
+
+
+def read_published_roster(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read roster.csv (``agent_id,contract,date,shift,start,end,breaks``) as strings with ``_line``."""
+    from wfm.io import read_csv
+
+    frame = read_csv(path, required=["agent_id", "contract", "date", "start", "end"])
+    parse_roster(frame, str(path))  # located errors now, not mid-run
+    return frame
+
+
+def baseline_inputs(
+    config: CentreConfig,
+    *,
+    forecast: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
+    roster: pd.DataFrame | None = None,
+    horizon_days: int = 7,
+    roster_time_limit_s: float = 20.0,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The forecast and published roster a what-if runs on: given, or built with the forecast and roster stages
+    (forecast: ``week_average`` over ``history`` for ``horizon_days``; roster: :func:`wfm.roster.roster` on the
+    baseline staffing, one cyclic roster for the plan's weeks). Returns them with notes on what was built."""
+    notes: list[str] = []
+    if forecast is None:
+        if history is None:
+            raise InputError("give --forecast forecast.csv, or a history to forecast from (--history)")
+        from wfm import forecast as fc_mod
+
+        res = fc_mod.forecast(history, config, horizon_days, method="week_average", run_backtest=False)
+        forecast = res.forecast
+        notes.append(f"forecast: week_average, {horizon_days} days from {res.start:%Y-%m-%d}")
+    if roster is None:
+        from wfm import roster as roster_mod
+
+        st = staff(forecast, config)
+        days = pd.to_datetime(forecast["timestamp"]).dt.normalize().nunique()
+        built = roster_mod.roster(
+            st, config, weeks=max(1, math.ceil(days / 7)), time_limit_s=roster_time_limit_s
+        )
+        roster = _as_strings(built.assignments)
+        notes.append(
+            f"roster: built for the baseline ({built.agents} agents, {built.status}, "
+            f"time limit {roster_time_limit_s:g} s)"
+        )
+    return forecast, roster, notes
+
+
 # =========================================================================== all scenarios, sweeps
 @dataclass
 class WhatIfResult:
@@ -956,6 +1017,7 @@ class WhatIfResult:
     sweep_key: str | None = None
     plan_start: str = ""
     plan_end: str = ""
+    notes: list[str] = field(default_factory=list)
 
     @property
     def breached(self) -> bool:
@@ -999,6 +1061,7 @@ class WhatIfResult:
             "scenarios": [s.to_dict(detail) for s in self.scenarios],
             "sweep": self.sweep_key,
             "breached": self.breached,
+            "notes": self.notes,
         }
 
 
