@@ -60,8 +60,8 @@ def test_backtest_table_marks_the_chosen_model_and_writes_the_file(runner, in_tm
         "-------  --------------  ------  ------  ------  ------------  ------",
         "sales    seasonal_naive  0.0%    +0.0%   -       0.0%          0.0%",
     ]
-    assert lines[4] == "sales    week_average *  0.0%    +0.0%   -       0.0%          0.0%"
-    assert [ln.split()[1] for ln in lines[5:8]] == ["top_down", "top_down_trend", "blend"]
+    assert [ln.split()[1] for ln in lines[4:8]] == ["top_down", "blend", "week_average", "top_down_trend"]
+    assert lines[6] == "sales    week_average *  0.0%    +0.0%   -       0.0%          0.0%"
     assert lines[-7:] == [
         "2026-01-26  Mon    sales         405               45    212",
         "2026-01-27  Tue    sales         365               41    212",

@@ -331,3 +331,16 @@ def test_queues_follow_config_order_and_unknown_queues_are_noted():
     res = forecast(history_frame(3, queues=("a", "z", "x")), cfg, horizon=1, method="week_average")
     assert list(dict.fromkeys(res.forecast["queue"])) == ["z", "a", "x"]
     assert res.notes == ["queue(s) not in the config (default AHT and no targets): x"]
+
+
+def test_choose_prefers_the_earlier_candidate_on_near_ties():
+    met = pd.DataFrame({
+        "queue": ["a", "a", "a", "b", "b"],
+        "model": ["top_down", "blend", "top_down_trend", "top_down", "top_down_trend"],
+        "wape": [0.200, 0.199, 0.197, 0.200, 0.180],
+    })
+    # a: top_down_trend is best by 1.5% (within the 2% margin): the preferred top_down wins
+    # b: top_down_trend wins clearly (10%)
+    assert choose(met, ["top_down", "blend", "top_down_trend"]) == {"a": "top_down", "b": "top_down_trend"}
+    assert choose(met, ["top_down", "blend", "top_down_trend"], margin=0.0) == {
+        "a": "top_down_trend", "b": "top_down_trend"}

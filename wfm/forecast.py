@@ -409,8 +409,9 @@ MODELS: dict[str, Any] = {
     "blend": Blend,
     "top_down_ets": _top_down_ets,
 }
-#: Models `--method auto` chooses from (the seasonal naive is always scored as the baseline).
-AUTO_CANDIDATES = ("week_average", "top_down", "top_down_trend", "blend")
+#: Models `--method auto` chooses from, in order of preference on near-ties (see :func:`choose`); the
+#: seasonal naive is always scored as the baseline.
+AUTO_CANDIDATES = ("top_down", "blend", "week_average", "top_down_trend")
 METHODS = ("auto", *MODELS)
 
 
@@ -638,15 +639,23 @@ def evaluate(cv: pd.DataFrame, baseline: str = "seasonal_naive", per_day: int | 
     return pd.DataFrame(rows)
 
 
-def choose(metrics: pd.DataFrame, candidates: Sequence[str]) -> dict[str, str]:
-    """Per queue, the candidate with the lowest backtest WAPE (ties: the earlier candidate)."""
+def choose(metrics: pd.DataFrame, candidates: Sequence[str], margin: float = 0.02) -> dict[str, str]:
+    """Per queue, the candidate with the lowest backtest WAPE.
+
+    Near-ties are noise: among candidates within ``margin`` (relative) of the best WAPE, the one listed
+    first in ``candidates`` wins, so a riskier model (a trend) must win clearly to be chosen.
+    """
     out = {}
     order = {m: i for i, m in enumerate(candidates)}
     for qname, g in metrics.groupby("queue", sort=False):
-        g = g[g["model"].isin(candidates)].copy()
-        g["o"] = g["model"].map(order)
-        g = g.sort_values(["wape", "o"], na_position="last")
-        out[str(qname)] = str(g["model"].iloc[0])
+        g = g[g["model"].isin(candidates) & g["wape"].notna()].copy()
+        if g.empty:
+            out[str(qname)] = candidates[0]
+            continue
+        best = g["wape"].min()
+        near = g[g["wape"] <= best * (1 + margin) + 1e-12].copy()
+        near["o"] = near["model"].map(order)
+        out[str(qname)] = str(near.sort_values("o")["model"].iloc[0])
     return out
 
 
@@ -801,6 +810,7 @@ def forecast(
         names = [baseline, *AUTO_CANDIDATES]
     else:
         names = [baseline] + ([method] if method != baseline else [])
+    # auto: week_average is the fallback when there is too little history to backtest
     models = make_models(s, names)
     cv = pd.DataFrame()
     metrics = pd.DataFrame(columns=["queue", "model", "wape", "bias", "mase", "daily_wape", "mape", "chosen"])
