@@ -19,7 +19,7 @@ import numpy as np
 
 from wfm import forecast as fc
 from wfm.generate import EXAMPLE_QUEUES, QueueSpec, generate_history
-from wfm.history import clean_history, read_history
+from wfm.history import clean_history, read_history, resolve_holidays, set_special_days
 
 REAL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "israel_bank_calls_6min_1999.csv"
 HOLDOUT_START = "1999-12-18"
@@ -65,9 +65,11 @@ def real_data_table(path: Path = REAL_DATA) -> list[dict] | None:
         return None
     raw = read_history(path)
     rows = []
-    for minutes in (None, 30):
+    il = resolve_holidays("IL", [1999, 2000])
+    for minutes, holidays in ((None, set()), (30, set()), (None, il), (30, il)):
         t0 = time.perf_counter()
         hist = clean_history(raw, source=path.name, interval_minutes=minutes)
+        set_special_days(hist, holidays=holidays)
         p, s = hist.per_day, hist.season_length
         cut = (np.datetime64(HOLDOUT_START) - np.datetime64(hist.start.date())).astype(int)
         actual = hist.volume[0, cut : cut + 14].ravel()
@@ -83,6 +85,7 @@ def real_data_table(path: Path = REAL_DATA) -> list[dict] | None:
         sn = _wape(preds["seasonal_naive"], actual)
         row = {
             "interval": f"{hist.interval_minutes}-min",
+            "holidays": "IL" if holidays else "none",
             "seasonal_naive": sn,
             "4-week average": _wape(plain4, actual),
             **{k: _wape(v, actual) for k, v in preds.items() if k != "seasonal_naive"},
@@ -94,18 +97,49 @@ def real_data_table(path: Path = REAL_DATA) -> list[dict] | None:
         rows.append(row)
     cols = ["seasonal_naive", "4-week average", *fc.AUTO_CANDIDATES, "auto"]
     print(f"real data: {path.name}, last two weeks ({HOLDOUT_START}..1999-12-31) held out, WAPE")
-    print("| interval | " + " | ".join(cols) + " | auto picked | auto vs seasonal naive | time |")
-    print("|---" * (len(cols) + 4) + "|")
+    print("| interval | holidays | " + " | ".join(cols) + " | auto picked | auto vs seasonal naive | time |")
+    print("|---" * (len(cols) + 5) + "|")
     for r in rows:
-        print(f"| {r['interval']} | " + " | ".join(f"{r[c]:.1%}" for c in cols)
+        print(f"| {r['interval']} | {r['holidays']} | " + " | ".join(f"{r[c]:.1%}" for c in cols)
               + f" | {r['auto_model']} | -{r['auto_vs_naive']:.0%} | {r['seconds']:.1f} s |")
     return rows
+
+
+def rolling_table(path: Path = REAL_DATA, n_origins: int = 12) -> None:
+    """The same comparison over ``n_origins`` 14-day windows one week apart, ending at the end of 1999."""
+    if not path.exists():
+        return
+    raw = read_history(path)
+    print(f"real data, {n_origins} rolling 14-day windows one week apart (last ends 1999-12-31), pooled WAPE")
+    print("| interval | seasonal_naive | 4-week average | auto |")
+    print("|---|---|---|---|")
+    for minutes in (None, 30):
+        hist = clean_history(raw, source=path.name, interval_minutes=minutes)
+        p = hist.per_day
+        end = hist.n_days
+        err = {"seasonal_naive": 0.0, "4-week average": 0.0, "auto": 0.0}
+        total = 0.0
+        for k in range(n_origins):
+            cut = end - 14 - 7 * k
+            actual = hist.volume[0, cut : cut + 14].ravel()
+            train = hist.volume[0, :cut]
+            plain = np.nanmean(train[-28:].reshape(4, 7, p), axis=0)
+            sn = fc.SeasonalNaive(hist.season_length).forecast(train.ravel(), 14 * p)["mean"]
+            start = (hist.start + np.timedelta64(int(cut), "D")).strftime("%Y-%m-%d")
+            auto = fc.forecast(hist, None, horizon=14, start=start, method="auto").forecast["volume"].to_numpy()
+            for name, f in (("seasonal_naive", sn), ("4-week average", np.concatenate([plain, plain]).ravel()),
+                            ("auto", auto)):
+                err[name] += float(np.abs(f - actual).sum())
+            total += float(actual.sum())
+        print(f"| {hist.interval_minutes}-min | " + " | ".join(f"{err[c] / total:.1%}" for c in err) + " |")
 
 
 def run() -> None:
     speed()
     print()
     real_data_table()
+    print()
+    rolling_table()
 
 
 if __name__ == "__main__":
