@@ -11,7 +11,8 @@ Pipeline for each scenario (the baseline is the scenario with no shocks and no l
    (on shift, not on a break) x (1 - absence share of the shift's day), capped by the seats left by a
    capacity cut. Service level, ASA and abandoned calls per interval come from Erlang per queue (Erlang A
    where the queue has a patience): the on-phone agents, less each queue's shrinkage, are shared between
-   the queues in proportion to their offered load (whole agents, largest remainder). An interval is
+   the queues as planned, in proportion to their offered load in the baseline forecast (whole agents,
+   largest remainder), so more calls never raise any queue's service level. An interval is
    **short** when its on-phone agents are below ``required``.
 4. **Recovery** (:func:`recover`): a MILP (PuLP + HiGHS) picks how much of each lever to use, per interval
    or day, within each lever's limits: first it minimises the agent-intervals still short (so every interval
@@ -191,7 +192,8 @@ def parse_roster(roster: pd.DataFrame, source: str = "roster") -> Shifts:
         raw = frame[column].astype(str).str.strip()
         clock = raw.str.match(_CLOCK).to_numpy()
         off = pd.to_timedelta(raw.where(clock, "00:00") + ":00", errors="coerce")
-        abs_ = pd.to_datetime(raw.where(~clock, None), format="mixed", errors="coerce")
+        full = raw.str.match(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?$").to_numpy()
+        abs_ = pd.to_datetime(raw.where(full, None), format="mixed", errors="coerce").astype("datetime64[ns]")
         out = (dates + off).where(clock, abs_)
         bad = out.isna().to_numpy()
         if bad.any():
@@ -388,28 +390,43 @@ def _largest_remainder(raw: np.ndarray) -> np.ndarray:
     return base + (rank < left[:, None])
 
 
+def _load_shares(load: np.ndarray) -> np.ndarray:
+    total = load.sum(axis=1)
+    return np.divide(load, total[:, None], out=np.zeros_like(load), where=total[:, None] > 0)
+
+
+def _queue_matrix(frame: pd.DataFrame, plan: Plan, queues: list) -> tuple[np.ndarray, np.ndarray]:
+    n_t = len(plan.timestamps)
+    vol = np.zeros((n_t, len(queues)))
+    aht = np.ones((n_t, len(queues)))
+    for j, q in enumerate(queues):
+        rows = frame[frame["queue"] == q.name]
+        idx = _index(pd.DatetimeIndex(rows["timestamp"]).to_numpy(), plan)
+        vol[idx, j] = rows["volume"].to_numpy(float)
+        aht[idx, j] = rows["aht"].to_numpy(float)
+    return vol, aht
+
+
 def evaluate_cover(
     staffing: pd.DataFrame, on_phone_agents: np.ndarray, required: np.ndarray, plan: Plan
 ) -> Impact:
     """Service level, ASA and abandoned calls per interval with ``on_phone_agents`` (rostered, before shrinkage).
 
-    Each queue gets the on-phone agents in proportion to its offered load, less its shrinkage (whole agents,
-    largest remainder); Erlang A where the queue has a patience, Erlang C otherwise. The interval's service
-    level is the volume-weighted mean over queues, ASA the answered-weighted mean.
+    The on-phone agents, less each queue's shrinkage, are shared between the queues as planned: in proportion
+    to each queue's offered load in the plan's (baseline) forecast, or in the shocked one where the baseline
+    has no calls (whole agents, largest remainder). So a surge on one queue loads that queue's agents and
+    never improves any queue's service. Erlang A where the queue has a patience, Erlang C otherwise. The
+    interval's service level is the volume-weighted mean over queues (also given per queue as
+    ``service_level_<queue>``), ASA the answered-weighted mean.
     """
     cfg = plan.config
-    n_t = len(plan.timestamps)
     queues = [q for q in cfg.queues if q.name in set(staffing["queue"])]
-    vol = np.zeros((n_t, len(queues)))
-    aht = np.ones((n_t, len(queues)))
-    for j, q in enumerate(queues):
-        rows = staffing[staffing["queue"] == q.name]
-        idx = _index(pd.DatetimeIndex(rows["timestamp"]).to_numpy(), plan)
-        vol[idx, j] = rows["volume"].to_numpy(float)
-        aht[idx, j] = rows["aht"].to_numpy(float)
+    vol, aht = _queue_matrix(staffing, plan, queues)
+    pv, pa = _queue_matrix(plan.forecast, plan, queues)
+    planned = pv * pa
     load = vol * aht
-    total_load = load.sum(axis=1)
-    share = np.divide(load, total_load[:, None], out=np.zeros_like(load), where=total_load[:, None] > 0)
+    share = _load_shares(load)
+    share = np.where(planned.sum(axis=1)[:, None] > 0, _load_shares(planned), share)
     keep = np.array([1.0 - q.shrinkage for q in queues])
     agents = _largest_remainder(np.maximum(on_phone_agents, 0.0)[:, None] * share * keep[None, :])
     sl = np.ones_like(vol)
@@ -440,6 +457,8 @@ def evaluate_cover(
             "short": short,
         }
     )
+    for j, q in enumerate(queues):
+        intervals[f"service_level_{q.name}"] = sl[:, j]
     day = intervals["timestamp"].dt.normalize()
     rows = []
     for d, g in intervals.groupby(day, sort=True):
