@@ -43,7 +43,7 @@ def _png(fig: Any) -> bytes:
 def _week_hours(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     """Hours since Monday 00:00 of each timestamp's week."""
     t = pd.DatetimeIndex(ts)
-    return (t.dayofweek * 24 + t.hour + t.minute / 60.0).to_numpy(float)
+    return (t.day_of_week * 24 + t.hour + t.minute / 60.0).to_numpy(float)
 
 
 def _week_axis(ax: Any, hours: float = 168.0) -> None:

@@ -116,7 +116,8 @@ def forecast_command(
     history: Annotated[Path, typer.Argument(help="History CSV: timestamp,[queue,]volume|calls|offered[,aht].")],
     horizon: Annotated[str, typer.Option(help="How far ahead: days (14d) or weeks (2w).")] = "14d",
     start: Annotated[
-        str | None, typer.Option(help="First forecast day, YYYY-MM-DD (default: the day after the history).")
+        str | None,
+        typer.Option(help="First forecast day, YYYY-MM-DD (default: the first open day after the history)."),
     ] = None,
     method: Annotated[
         str, typer.Option(help="auto (best backtest WAPE per queue), seasonal_naive, week_average, top_down, "

@@ -1,0 +1,315 @@
+"""`wfm plan` end to end on the bundled example (configs/example.toml + forecasts/history.csv).
+
+One real run (module fixture, roster gap 5% so HiGHS stops on the gap, deterministically, in seconds) is
+checked file by file and figure against figure; it is then rerun into the same folder (byte-identical CSVs,
+the old folder swapped out), killed mid-run (previous run untouched, no partial folder) and run twice at
+once (the second exits 75).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from wfm import __version__
+from wfm.cli import app
+from wfm.config import load_config
+from wfm.plan import LOCK_NAME, RUN_FILES, clean_leftovers, run_lock
+from wfm.roster import coverage, read_roster, read_staffing
+from wfm.staffing import staffing_requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "configs" / "example.toml"
+HISTORY = ROOT / "forecasts" / "history.csv"
+START = "2026-11-30"  # the Monday after the history's last day (Sunday 2026-11-29)
+CSVS = ("forecast.csv", "staffing.csv", "roster.csv", "coverage.csv")
+PLAN_ARGS = ["plan", "--config", str(CONFIG), "--history", str(HISTORY), "--gap", "0.05"]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("runs")
+    result = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(out)])
+    return {"out": out, "folder": out / START, "result": result}
+
+
+def test_plan_exit_code_and_output(run: dict) -> None:
+    res = run["result"]
+    folder = run["folder"]
+    ratio = json.loads((folder / "ratio.json").read_text())
+    # the example's back office (22 people) is sized for ~200 front-line agents; the week needs more
+    assert res.exit_code == (0 if ratio["ok"] else 1)
+    lines = res.stdout.splitlines()
+    assert lines[0] == f"run folder       {folder}"
+    assert lines[1] == f"plan             {START} .. 2026-12-06 (1 week)"
+    roster = pd.read_csv(folder / "roster.csv")
+    cov = pd.read_csv(folder / "coverage.csv")
+    agents = roster["agent_id"].nunique()
+    assert f"agents rostered  {agents} (" in res.stdout
+    short = int((cov["under"] > 0).sum())
+    assert f"({short} of {len(cov)} intervals short)" in res.stdout
+    assert f"ratio            {ratio['ratio']} (target 9:1, {ratio['status']})" in lines
+    manifest = json.loads((folder / "manifest.json").read_text())
+    breached = [b["target"] for b in manifest["breaches"]]
+    assert lines[-1] == "targets          " + ("all met" if not breached else "breached: " + ", ".join(breached))
+    # breaches are logged on stderr, one line each; no progress display when stdout is not a terminal
+    assert res.stderr.splitlines() == [f"Breached: {b['target']}: {b['message']}" for b in manifest["breaches"]]
+
+
+def test_run_folder_has_every_file(run: dict) -> None:
+    folder = run["folder"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(RUN_FILES)
+    for png in ("forecast.png", "staffing.png", "coverage_heatmap.png"):
+        assert (folder / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    summary = (folder / "summary.md").read_text()
+    for png in ("forecast.png", "staffing.png", "coverage_heatmap.png"):
+        assert f"]({png})" in summary
+    # nothing else in the runs folder but the lock file: no temporary folders left
+    assert sorted(p.name for p in run["out"].iterdir()) == sorted([LOCK_NAME, START])
+
+
+def test_files_agree_with_each_other(run: dict) -> None:
+    folder = run["folder"]
+    cfg = load_config(CONFIG)
+    fc = pd.read_csv(folder / "forecast.csv", parse_dates=["timestamp"])
+    st = read_staffing(folder / "staffing.csv", cfg)
+    cov = pd.read_csv(folder / "coverage.csv", parse_dates=["timestamp"])
+    roster_frame = read_roster(folder / "roster.csv")
+    # forecast: the week from START, every queue, every interval
+    assert list(fc.columns) == ["timestamp", "queue", "volume", "aht", "volume_p10", "volume_p90"]
+    assert fc["timestamp"].min() == pd.Timestamp(START)
+    assert fc["timestamp"].max() == pd.Timestamp("2026-12-06 23:45")
+    assert len(fc) == 3 * 7 * 96
+    assert ((fc["volume_p10"] <= fc["volume"]) & (fc["volume"] <= fc["volume_p90"])).all()
+    # staffing sizes exactly the forecast
+    assert len(st) == len(fc)
+    np.testing.assert_allclose(st["volume"].to_numpy(), fc["volume"].to_numpy())
+    # the coverage file's required is the staffing requirement (scheduled agents, queues pooled)
+    req = staffing_requirement(st, cfg)
+    assert list(cov["timestamp"]) == list(req["timestamp"])
+    assert (cov["required"].to_numpy() == req["scheduled"].to_numpy()).all()
+    # the roster's coverage, recomputed from roster.csv alone, equals coverage.csv
+    again = coverage(roster_frame, st, cfg, start=pd.Timestamp(START).date(), weeks=1)
+    for col in ("required", "on_phone", "over", "under"):
+        assert (again[col].to_numpy() == cov[col].to_numpy()).all(), col
+    np.testing.assert_allclose(again["service_level"].to_numpy(), cov["service_level"].to_numpy(), atol=1e-4)
+    # headline figures in the manifest come from these files
+    m = json.loads((folder / "manifest.json").read_text())
+    h = m["headline"]
+    assert h["calls"] == pytest.approx(fc["volume"].sum(), abs=0.1)
+    assert h["rostered_agents"] == roster_frame["agent_id"].nunique()
+    assert h["peak_required"] == cov["required"].max()
+    assert h["intervals"] == len(cov) == 7 * 96
+    assert h["intervals_short"] == int((cov["under"] > 0).sum())
+    assert h["agent_intervals_short"] == int(cov["under"].sum())
+    assert h["peak_agents"] == st.groupby("timestamp")["agents"].sum().max()
+
+
+def test_ratio_equals_wfm_ratio_on_the_roster(run: dict) -> None:
+    folder = run["folder"]
+    res = CliRunner().invoke(app, ["ratio", "--config", str(CONFIG), "--roster", str(folder / "roster.csv"), "--json"])
+    assert res.exit_code in (0, 1)
+    stored = json.loads((folder / "ratio.json").read_text())
+    assert json.loads(res.stdout) == stored
+    assert stored["front_line"] == pd.read_csv(folder / "roster.csv")["agent_id"].nunique()
+    assert stored["front_line_source"] == "roster"
+
+
+def test_manifest(run: dict) -> None:
+    folder = run["folder"]
+    m = json.loads((folder / "manifest.json").read_text())
+    assert m["wfm_version"] == __version__
+    assert m["run"] == START
+    assert m["inputs"]["config"] == {"path": str(CONFIG), "sha256": _sha(CONFIG), "bytes": CONFIG.stat().st_size}
+    assert m["inputs"]["history"]["sha256"] == _sha(HISTORY)
+    assert m["inputs"]["agents"] is None
+    s = m["settings"]
+    assert (s["start"], s["weeks"], s["solver"], s["gap"], s["method"]) == (START, 1, "highs", 0.05, "auto")
+    assert s["time_limit_s"] == load_config(CONFIG).roster.time_limit_s
+    assert s["config"]["centre"]["name"] == "Example Care Centre"
+    assert set(m["models"]) == {"retail", "business", "cards"}
+    for q in m["models"].values():
+        assert q["model"] in ("week_average", "top_down", "top_down_trend", "blend")
+        assert 0 < q["backtest_wape"] < 1
+    assert m["solver"]["name"] == "highs"
+    assert 0 <= m["solver"]["gap"] <= 0.05 + 1e-9
+    assert m["solver"]["lower_bound"] <= m["solver"]["objective"]
+    for stage in ("forecast", "staffing", "roster", "ratio", "files", "wall"):
+        assert m["timings_s"][stage] >= 0
+    assert m["files"] == {name: _sha(folder / name) for name in RUN_FILES if name != "manifest.json"}
+    assert m["exit_code"] == run["result"].exit_code
+
+
+def test_rerun_is_byte_identical_and_replaces_the_folder(run: dict) -> None:
+    folder = run["folder"]
+    before = {name: (folder / name).read_bytes() for name in RUN_FILES}
+    marker = folder / "stale.txt"
+    marker.write_text("from an older run")
+    res = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(run["out"]), "--quiet"])
+    assert res.exit_code == run["result"].exit_code
+    assert res.stdout == ""
+    assert not marker.exists()  # a whole new folder, not files written over the old one
+    for name in RUN_FILES:
+        if name != "manifest.json":
+            assert (folder / name).read_bytes() == before[name], name
+    assert sorted(p.name for p in run["out"].iterdir()) == sorted([LOCK_NAME, START])
+
+
+def test_json_output(run: dict, tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    shutil.copytree(run["folder"], out / START)
+    res = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(out), "--json"])
+    data = json.loads(res.stdout)
+    assert data["run_folder"] == str(out / START)
+    assert data["exit_code"] == res.exit_code == run["result"].exit_code
+    m = json.loads((out / START / "manifest.json").read_text())
+    assert data["headline"] == m["headline"]
+    assert data["models"] == m["models"]
+    assert data["ratio"] == json.loads((out / START / "ratio.json").read_text())
+
+
+# --------------------------------------------------------------------------- killed and concurrent runs
+def _spawn(out: Path) -> subprocess.Popen:
+    code = "import sys; from wfm.cli import main; sys.argv[0] = 'wfm'; main()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *PLAN_ARGS, "--gap", "0.0", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+
+
+def _wait_for_lock(out: Path, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    lock = out / LOCK_NAME
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if lock.exists() and lock.read_text().startswith(f"pid {proc.pid} "):
+            return
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        time.sleep(0.05)
+    raise AssertionError("the run never took the lock")
+
+
+def test_killed_run_leaves_previous_run_and_concurrent_run_exits_75(run: dict, tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    shutil.copytree(run["folder"], out / START)
+    previous = {p.name: p.read_bytes() for p in (out / START).iterdir()}
+    proc = _spawn(out)
+    try:
+        _wait_for_lock(out, proc)
+        time.sleep(1.5)  # well into the run (history, forecast, solving)
+        assert proc.poll() is None
+        second = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(out)])
+        assert second.exit_code == 75
+        assert second.stdout == ""
+        assert second.stderr.startswith(f"Error: {out}: another wfm plan run is writing here (pid {proc.pid} since ")
+        assert second.stderr.endswith("; not touching it, try again later\n")
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+    # the previous run is untouched, and nothing else appeared (only the lock file, which holds no lock now)
+    assert {p.name: p.read_bytes() for p in (out / START).iterdir()} == previous
+    assert sorted(p.name for p in out.iterdir()) == sorted([LOCK_NAME, START])
+    # the lock died with the process: the next run gets it
+    with run_lock(out):
+        assert (out / LOCK_NAME).read_text().startswith(f"pid {os.getpid()} ")
+
+
+def test_kill_while_the_folder_is_written(tmp_path: Path) -> None:
+    """SIGKILL in the middle of writing the files: the old folder stays, the partial one is hidden and the
+    next run removes it."""
+    out = tmp_path / "runs"
+    (out / START).mkdir(parents=True)
+    (out / START / "roster.csv").write_text("old\n")
+    script = (
+        "import sys, time\n"
+        "from wfm.plan import publish_folder\n"
+        "class Slow(dict):\n"
+        "    def items(self):\n"
+        "        for i, (k, v) in enumerate(dict.items(self)):\n"
+        "            if i == 2:\n"
+        "                print('writing', flush=True); time.sleep(60)\n"
+        "            yield k, v\n"
+        f"publish_folder(Slow({{'a.csv': b'1', 'b.csv': b'2', 'c.csv': b'3'}}), {str(out / START)!r})\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == b"writing\n"
+    partial = out / f".{START}.tmp-{proc.pid}"
+    assert sorted(p.name for p in partial.iterdir()) == ["a.csv", "b.csv"]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    assert (out / START / "roster.csv").read_text() == "old\n"
+    assert sorted(p.name for p in (out / START).iterdir()) == ["roster.csv"]
+    with run_lock(out):
+        assert clean_leftovers(out) == [partial.name]
+    assert sorted(p.name for p in out.iterdir()) == sorted([LOCK_NAME, START])
+
+
+# --------------------------------------------------------------------------- bad input (exit 2)
+def test_missing_history_exits_2(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["plan", "--config", str(CONFIG), "--history", str(tmp_path / "nope.csv"),
+                                   "--out", str(tmp_path / "runs")])
+    assert res.exit_code == 2
+    assert res.stderr == f"Error: {tmp_path / 'nope.csv'}: file not found\n"
+    assert res.stdout == ""
+    assert [p.name for p in (tmp_path / "runs").iterdir()] == [LOCK_NAME]
+
+
+def test_missing_config_exits_2(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["plan", "--config", str(tmp_path / "c.toml"), "--out", str(tmp_path / "runs")])
+    assert res.exit_code == 2
+    assert res.stderr == f"Error: {tmp_path / 'c.toml'}: config file not found\n"
+    assert not (tmp_path / "runs").exists()
+
+
+def test_bad_history_row_exits_2(tmp_path: Path) -> None:
+    hist = tmp_path / "h.csv"
+    hist.write_text("timestamp,queue,volume\n2026-11-02 00:00,retail,3\n2026-11-02 00:15,retail,-4\n")
+    res = CliRunner().invoke(app, ["plan", "--config", str(CONFIG), "--history", str(hist),
+                                   "--out", str(tmp_path / "runs")])
+    assert res.exit_code == 2
+    assert res.stderr == f"Error: {hist}, line 3, field 'volume': -4 is negative\n"
+
+
+def test_bad_start_and_weeks_exit_2(tmp_path: Path) -> None:
+    args = ["plan", "--config", str(CONFIG), "--history", str(HISTORY), "--out", str(tmp_path / "runs")]
+    res = CliRunner().invoke(app, [*args, "--start", "2026-13-01"])
+    assert res.exit_code == 2
+    assert res.stderr == "Error: --start: '2026-13-01' is not a date (expected YYYY-MM-DD)\n"
+    res = CliRunner().invoke(app, [*args, "--weeks", "0"])
+    assert res.exit_code == 2
+    assert res.stderr == "Error: --weeks must be 1 to 6, got 0\n"
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == [LOCK_NAME]
+
+
+def test_too_little_history_exits_2(tmp_path: Path) -> None:
+    hist = tmp_path / "h.csv"
+    stamps = pd.date_range("2026-11-23", periods=3 * 96, freq="15min")
+    rows = ["timestamp,queue,volume"] + [f"{t:%Y-%m-%d %H:%M},retail,5" for t in stamps]
+    hist.write_text("\n".join(rows) + "\n")
+    res = CliRunner().invoke(app, ["plan", "--config", str(CONFIG), "--history", str(hist),
+                                   "--out", str(tmp_path / "runs")])
+    assert res.exit_code == 2
+    assert res.stderr.startswith(f"Error: {hist}: need at least 7 days of history before ")
