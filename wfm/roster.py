@@ -28,10 +28,13 @@ Coverage frame (``coverage.csv``), one row per interval::
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
+import os
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -154,6 +157,7 @@ class Roster:
     soft: dict[str, dict[str, float]] = field(default_factory=dict)
     model_size: dict[str, int] = field(default_factory=dict)
     unused_agents: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: build, solve, assign, coverage
 
     @property
     def uncovered(self) -> pd.DataFrame:
@@ -216,7 +220,8 @@ def shifts_of(template: ShiftTemplate, interval_minutes: int, where: str = "conf
     if last < first:
         raise ConfigError(f"{name}: latest start {template.start[1]} is before earliest start {template.start[0]}")
     for label, value in (
-        ("earliest start", first), ("start_step_minutes", template.start_step_minutes),
+        ("earliest start", first),
+        ("start_step_minutes", template.start_step_minutes if last > first else 0),
         ("length_minutes", template.length_minutes),
     ):
         if value % interval_minutes:
@@ -241,7 +246,7 @@ def shifts_of(template: ShiftTemplate, interval_minutes: int, where: str = "conf
             )
         breaks.append((b.minutes, b.paid, a, z - b.minutes))
     breaks.sort(key=lambda t: t[2])
-    for (m1, _, _, l1), (m2, _, e2, _) in itertools.pairwise(breaks):
+    for (m1, _, _, l1), (_m2, _, e2, _) in itertools.pairwise(breaks):
         if l1 + m1 > e2:
             raise ConfigError(f"{name}: break windows overlap (each break's window must end before the next one's starts)")
     paid = length - sum(m for m, p, _, _ in breaks if not p)
@@ -550,24 +555,24 @@ def build_model(
     days = range(7 * weeks)
     for ti in range(len(tours)):
         for k in range(weeks):
-            m.w[(ti, k)] = pulp.LpVariable(f"w_{ti}_{k}", lowBound=0, cat=pulp.LpInteger)
+            m.w[(ti, k)] = prob.add_variable(f"w_{ti}_{k}", lowBound=0, cat=pulp.LpInteger)
     for tname, sh in shifts.items():
         for s, shift in enumerate(sh):
             for d in days:
-                m.x[(tname, s, d)] = pulp.LpVariable(f"x_{tname}_{s}_{d}", lowBound=0, cat=pulp.LpInteger)
+                m.x[(tname, s, d)] = prob.add_variable(f"x_{tname}_{s}_{d}", lowBound=0, cat=pulp.LpInteger)
                 for k, (_, _, e, l_) in enumerate(shift.breaks):
                     for o in range(e, l_ + 1, ivl):
-                        m.y[(tname, s, d, k, o)] = pulp.LpVariable(
+                        m.y[(tname, s, d, k, o)] = prob.add_variable(
                             f"y_{tname}_{s}_{d}_{k}_{o}", lowBound=0, cat=pulp.LpInteger
                         )
         for b, (i, j) in enumerate(bands[tname]):
             for s in range(i, j):
                 for d in days:
-                    m.z[(tname, b, s, d)] = pulp.LpVariable(f"z_{tname}_{b}_{s}_{d}", lowBound=0)
+                    m.z[(tname, b, s, d)] = prob.add_variable(f"z_{tname}_{b}_{s}_{d}", lowBound=0)
     for g in range(len(required)):
         if not strict:
-            m.under[g] = pulp.LpVariable(f"under_{g}", lowBound=0)
-        m.over[g] = pulp.LpVariable(f"over_{g}", lowBound=0)
+            m.under[g] = prob.add_variable(f"under_{g}", lowBound=0)
+        m.over[g] = prob.add_variable(f"over_{g}", lowBound=0)
     cost = {var: tours[ti].cost for (ti, _), var in m.w.items()}
     m.cost_expr = _expr(cost)
     obj = dict(cost)
@@ -595,6 +600,25 @@ class SolveResult:
     lower_bound: float
     seconds: float
     solver: str
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Send file descriptor 1 to /dev/null for the duration (solver libraries write there directly)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # pragma: no cover - no fd 1
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _highs_available() -> bool:
@@ -637,7 +661,8 @@ def solve(
                 highspy.cb.HighsCallbackType.kCallbackMipInterrupt,
             ]
         cmd = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=2, random_seed=0, **kwargs)
-        prob.solve(cmd)
+        with _quiet_stdout():  # highspy prints a banner on stdout, which must stay clean for --json
+            prob.solve(cmd)
         info = prob.solverModel.getInfo()
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) and \
             info.primal_solution_status == 2
@@ -658,8 +683,6 @@ def solve(
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
         objective = float(pulp.value(prob.objective)) if has_solution else math.nan
         status = pulp.LpStatus[prob.status] if has_solution else "Infeasible"
-        if has_solution and prob.sol_status == pulp.LpSolutionOptimal and gap == 0:
-            bound = max(bound, objective - 1e-6 * max(1.0, abs(objective)))
     if not has_solution:
         status = "Infeasible" if "nfeasible" in status or prob.status == pulp.LpStatusInfeasible else status
     seconds = time.perf_counter() - t0
@@ -719,7 +742,9 @@ def roster(
     available = None
     if agent_list is not None:
         available = {c.name: sum(a.contract == c.name for a in agent_list) for c in config.contracts}
+    t0 = time.perf_counter()
     m = build_model(required, idx, config, shifts, weeks, strict, available)
+    t1 = time.perf_counter()
     result = solve(m, solver, time_limit_s, gap, progress)
     if not math.isfinite(result.objective):
         if strict:
@@ -733,9 +758,12 @@ def roster(
             if result.status != "Infeasible" else "no roster satisfies the hard rules (check agents.csv and max_share)"
         )
     counts = solution_counts(m)
+    t2 = time.perf_counter()
     assigned = assign(m, counts, start, agent_list)
     frame = assigned.frame
+    t3 = time.perf_counter()
     cov = coverage(frame, horizon_staffing, config, start=start, weeks=weeks)
+    t4 = time.perf_counter()
     cost = float(sum(m.tours[ti].cost * n for (ti, _), n in counts["w"].items()))
     paid = float(sum(m.tours[ti].paid_hours * n for (ti, _), n in counts["w"].items()))
     under = int(cov["under"].sum())
@@ -781,10 +809,11 @@ def roster(
         model_size={
             "variables": len(m.prob.variables()),
             "integer_variables": len(m.w) + len(m.x) + len(m.y),
-            "constraints": len(m.prob.constraints),
+            "constraints": m.prob.numConstraints(),
             "tour_types": len(m.tours),
         },
         unused_agents=assigned.unused,
+        timings={"build": t1 - t0, "solve": t2 - t1, "assign": t3 - t2, "coverage": t4 - t3},
     )
 
 
@@ -952,3 +981,95 @@ def _agents_from_frame(frame: pd.DataFrame, config: CentreConfig) -> list[Agent]
 
 def roster_dates(start: date, weeks: int) -> list[date]:
     return [start + timedelta(days=i) for i in range(7 * weeks)]
+
+
+STAFFING_NUMERIC = ["volume", "aht", "agents", "scheduled"]
+
+
+def read_staffing(path: str | Path, config: CentreConfig | None = None) -> pd.DataFrame:
+    """Read a staffing CSV from `wfm staff` (``timestamp,queue,volume,aht,agents,...,scheduled``).
+
+    Errors name file, line and field. Unknown queues are an error when ``config`` is given.
+    """
+    from wfm.io import parse_numbers, parse_timestamps, read_csv
+
+    frame = read_csv(path, required=["timestamp", "queue", *STAFFING_NUMERIC])
+    out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
+    for col in STAFFING_NUMERIC:
+        out[col] = parse_numbers(frame, col, path, min_value=0)
+    out["fractional_agents"] = (
+        parse_numbers(frame, "fractional_agents", path, min_value=0) if "fractional_agents" in frame else out["agents"]
+    )
+    for col in ("agents", "scheduled"):
+        bad = np.flatnonzero(out[col].to_numpy() != np.round(out[col].to_numpy()))
+        if len(bad):
+            i = int(bad[0])
+            raise _bad(path, frame["_line"].iloc[i], col, f"must be a whole number of agents, got {frame[col].iloc[i]}")
+        out[col] = out[col].astype(np.int64)
+    if config is not None:
+        known = set(config.queue_names)
+        bad = np.flatnonzero(~out["queue"].isin(known).to_numpy())
+        if len(bad):
+            i = int(bad[0])
+            raise _bad(path, frame["_line"].iloc[i], "queue",
+                       f"unknown queue {out['queue'].iloc[i]!r} (the config has: {', '.join(config.queue_names)})")
+    dup = out.duplicated(["timestamp", "queue"]).to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise _bad(path, frame["_line"].iloc[i], "timestamp", "interval and queue appear twice")
+    return out
+
+
+# =========================================================================== presentation helpers (for the CLI)
+def progress_printer(stream: Any) -> Callable[[dict[str, float]], None]:
+    """A progress callback that redraws one line on ``stream``: incumbent, bound, gap, seconds."""
+
+    def show(p: dict[str, float]) -> None:
+        inc = p.get("incumbent", math.inf)
+        bnd = p.get("bound", -math.inf)
+        inc_s = f"{inc:,.1f}" if math.isfinite(inc) and abs(inc) < 1e20 else "-"
+        bnd_s = f"{bnd:,.1f}" if math.isfinite(bnd) and abs(bnd) < 1e20 else "-"
+        g = p.get("gap", math.inf)
+        gap_s = f"{100 * g:.2f}%" if math.isfinite(g) and g < 1e6 else "-"
+        stream.write(f"\rsolving: best {inc_s}  bound {bnd_s}  gap {gap_s}  {p.get('seconds', 0):.0f} s   ")
+        stream.flush()
+
+    return show
+
+
+def summary_table(r: Roster) -> list[list[str]]:
+    """Rows of the `wfm roster` summary table."""
+    rows = [
+        ["solver", f"{r.solver} ({r.status})"],
+        ["weeks", f"{r.weeks} from {r.start.isoformat()}"],
+        ["objective", f"{r.objective:,.2f}"],
+        ["lower_bound", f"{r.lower_bound:,.2f}"],
+        ["gap", f"{100 * r.gap:.2f}%"],
+        ["paid_hours", f"{r.paid_hours:,.1f}"],
+        ["cost", f"{r.cost:,.2f}"],
+        ["agents", str(r.agents)],
+    ]
+    rows += [[f"agents: {name}", str(n)] for name, n in r.agents_by_contract.items()]
+    rows += [
+        ["under_agent_intervals", str(r.under_agent_intervals)],
+        ["over_agent_intervals", str(r.over_agent_intervals)],
+        ["worst_interval", "-" if r.worst_interval is None else f"{r.worst_interval} (SL {r.worst_service_level:.3f})"],
+    ]
+    if r.unused_agents:
+        rows.append(["unused_agents", str(len(r.unused_agents))])
+    broken = {k: v for k, v in r.hard.items() if v}
+    if broken:
+        rows.append(["hard_violations", ", ".join(f"{k} {v}" for k, v in broken.items())])
+    rows.append(["solve_seconds", f"{r.solve_seconds:.1f}"])
+    return rows
+
+
+def uncovered_message(r: Roster, limit: int = 20) -> str:
+    """One paragraph listing the intervals left short of agents (first ``limit`` in time order)."""
+    u = r.uncovered.sort_values("timestamp")
+    items = [f"{t:%Y-%m-%d %H:%M} ({n} short)" for t, n in zip(u["timestamp"], u["under"], strict=True)]
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return (
+        f"demand not met: {len(items)} interval(s) under-covered by {r.under_agent_intervals} agent-intervals: "
+        + ", ".join(items[:limit]) + more
+    )

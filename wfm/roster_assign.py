@@ -87,7 +87,7 @@ def agent_weeks(m: Model, counts: dict[str, Any]) -> list[AgentWeek]:
             split = _split_starts(starts, bands, [len(g) for g in members])
             # breaks of each start, dealt out in offset order
             offsets: dict[int, list[list[int]]] = {}
-            for s, n in starts.items():
+            for s in starts:
                 per_break = []
                 for kb, (_, _, e, l_) in enumerate(sh[s].breaks):
                     lst: list[int] = []
