@@ -240,7 +240,15 @@ def parse_scenarios(data: dict, source: str = "<scenarios>") -> list[Scenario]:
     try:
         parsed = ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: {describe_validation_error(exc, data)}") from None
+        text = describe_validation_error(exc, data)
+        err = exc.errors()[0]
+        bounds = {"greater_than_equal": "{ge} or more", "greater_than": "more than {gt}",
+                  "less_than_equal": "{le} or less", "less_than": "less than {lt}"}
+        if err["type"] in bounds:  # "must be 0 or more, got -2" rather than pydantic's wording
+            limits = {k: f"{v:g}" for k, v in err["ctx"].items()}
+            head = text[: text.rindex("': ") + 3]
+            text = f"{head}must be {bounds[err['type']].format(**limits)}, got {err['input']!r}"
+        raise ConfigError(f"{source}: {text}") from None
     return parsed.scenario
 
 

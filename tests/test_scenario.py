@@ -1,0 +1,133 @@
+"""wfm.scenario: scenario-file models, validation against the config and the plan, located one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from wfm.config import load_config
+from wfm.errors import ConfigError
+from wfm.scenario import load_scenarios, parse_scenarios, parse_when, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+START = pd.Timestamp("2026-11-30 00:00")
+END = pd.Timestamp("2026-12-07 00:00")
+
+
+def check(body: dict) -> None:
+    scen = parse_scenarios({"scenario": [{"name": "x", **body}]}, source="s.toml")
+    validate(scen, load_config(ROOT / "configs" / "example.toml"), START, END, source="s.toml")
+
+
+def test_bundled_storm_scenario_is_the_one_the_issue_asks_for():
+    (storm,) = load_scenarios(ROOT / "configs" / "storm.toml")
+    assert storm.name == "storm"
+    (vol,) = storm.volume
+    assert (vol.queue, vol.multiplier, vol.start, vol.end, vol.decay_hours) == ("all", 2.5, "day 2", "day 4", 72)
+    (aht,) = storm.aht
+    assert aht.multiplier == 1.2
+    (absence,) = storm.absence
+    assert (absence.share, absence.start, absence.end) == (0.3, "day 2", None)
+    lv = storm.levers
+    assert lv.back_office.people == "all" and lv.back_office.handle_time_factor == 1.3
+    assert (lv.rest_days.per_month, lv.rest_days.floor) == (8, 4)
+    assert lv.overtime.max_hours_per_day == 2
+    assert lv.names == ["back_office", "rest_days", "overtime"]
+    validate([storm], load_config(ROOT / "configs" / "example.toml"), START, END)
+
+
+def test_when_relative_and_absolute():
+    assert parse_when("day 1", START) == START
+    assert parse_when("day 3 06:30", START) == pd.Timestamp("2026-12-02 06:30")
+    assert parse_when("2026-12-01 08:00", START) == pd.Timestamp("2026-12-01 08:00")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"volume": [{"queue": "mortgages", "multiplier": 2, "start": "day 1"}]},
+            "s.toml: scenario 'x', volume[0].queue: unknown queue 'mortgages' (the config has: retail, business, cards)",
+        ),
+        (
+            {"aht": [{"multiplier": 1.2, "start": "day 7", "end": "day 9"}]},
+            "s.toml: scenario 'x', aht[0]: window 2026-12-06 00:00 to 2026-12-08 00:00 is outside the plan "
+            "(2026-11-30 00:00 to 2026-12-07 00:00)",
+        ),
+        (
+            {"absence": [{"share": 0.3, "start": "2026-11-01"}]},
+            "s.toml: scenario 'x', absence[0]: window 2026-11-01 00:00 to 2026-11-02 00:00 is outside the plan "
+            "(2026-11-30 00:00 to 2026-12-07 00:00)",
+        ),
+        (
+            {"capacity": [{"seats": 50, "start": "day 2 10:00", "end": "day 2 09:00"}]},
+            "s.toml: scenario 'x', capacity[0].end: 2026-12-01 09:00 is not after start 2026-12-01 10:00",
+        ),
+        (
+            {"levers": {"back_office": {"roles": ["marketing"]}}},
+            "s.toml: scenario 'x', levers.back_office.roles: unknown role 'marketing' (the config has: "
+            "it_support, planning, quality_and_training, second_line, team_leaders)",
+        ),
+        (
+            {"levers": {"back_office": {"people": 30}}},
+            "s.toml: scenario 'x', levers.back_office.people: 30 is more than the back office has (22)",
+        ),
+        (
+            {"levers": {"rest_days": {"contract": "zero_hours"}}},
+            "s.toml: scenario 'x', levers.rest_days.contract: unknown contract 'zero_hours' "
+            "(the config has: full_time, part_time)",
+        ),
+    ],
+)
+def test_checks_against_config_and_plan(body, message):
+    with pytest.raises(ConfigError) as err:
+        check(body)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"levers": {"overtime": {"max_hours_per_day": -2}}},
+         "field 'scenario['x'].levers.overtime.max_hours_per_day': must be 0 or more, got -2"),
+        ({"levers": {"agency": {"max_agents": -1}}}, "field 'scenario['x'].levers.agency.max_agents': must be 0 or more, got -1"),
+        ({"levers": {"back_office": {"cost_per_hour": -1.5}}},
+         "field 'scenario['x'].levers.back_office.cost_per_hour': must be 0 or more, got -1.5"),
+        ({"levers": {"back_office": {"handle_time_factor": 0.8}}},
+         "field 'scenario['x'].levers.back_office.handle_time_factor': must be 1 or more, got 0.8"),
+        ({"levers": {"rest_days": {"per_month": 8, "floor": 10}}},
+         "field 'scenario['x'].levers.rest_days': floor 10 is above per_month 8"),
+        ({"absence": [{"share": 1.2, "start": "day 1"}]}, "field 'scenario['x'].absence[0].share': must be less than 1, got 1.2"),
+        ({"volume": [{"multiplier": -1, "start": "day 1"}]}, "field 'scenario['x'].volume[0].multiplier': must be 0 or more, got -1"),
+        ({"volume": [{"start": "day 1"}]},
+         "field 'scenario['x'].volume[0]': give exactly one of multiplier (e.g. 2.5 for +150%) or added_calls"),
+        ({"volume": [{"multiplier": 2, "start": "soon"}]},
+         "field 'scenario['x'].volume[0].start': must be 'day N', 'day N HH:MM' or 'YYYY-MM-DD [HH:MM]', got 'soon'"),
+        ({"levers": {"overtime": {"max_hours_a_day": 2}}},
+         "field 'scenario['x'].levers.overtime.max_hours_a_day': unknown setting (check its spelling)"),
+        ({"levers": {"agency": {"hours": ["8am", "20:00"]}}},
+         "field 'scenario['x'].levers.agency.hours': must be a clock time HH:MM, got '8am'"),
+    ],
+)
+def test_shape_errors_are_one_located_line(body, message):
+    with pytest.raises(ConfigError) as err:
+        parse_scenarios({"scenario": [{"name": "x", **body}]}, source="s.toml")
+    assert str(err.value) == f"s.toml: {message}"
+    assert "\n" not in str(err.value)
+
+
+def test_file_level_errors(tmp_path):
+    with pytest.raises(ConfigError, match="scenario file not found"):
+        load_scenarios(tmp_path / "nope.toml")
+    p = tmp_path / "dup.toml"
+    p.write_text('[[scenario]]\nname = "a"\n[[scenario]]\nname = "a"\n')
+    with pytest.raises(ConfigError, match="scenario name 'a' appears twice"):
+        load_scenarios(p)
+    p.write_text('[[scenario]]\nname = "baseline"\n')
+    with pytest.raises(ConfigError, match="'baseline' is reserved"):
+        load_scenarios(p)
+    p.write_text("[[scenario]\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_scenarios(p)
