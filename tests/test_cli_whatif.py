@@ -1,0 +1,215 @@
+"""`wfm whatif` through the CLI: exact output, JSON, sweeps, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_whatif import small_forecast, small_roster
+
+from wfm.cli import app
+from wfm.io import atomic_write_csv
+
+SMALL_TOML = """\
+[centre]
+name = "Small"
+interval_minutes = 60
+front_line_headcount = 7
+
+[[queues]]
+name = "retail"
+service_level = 0.8
+answer_within_s = 20
+shrinkage = 0.0
+patience_s = 180
+aht_s = 300
+max_occupancy = 0.9
+
+[[queues]]
+name = "cards"
+service_level = 0.8
+answer_within_s = 30
+shrinkage = 0.0
+aht_s = 240
+max_occupancy = 0.9
+
+[[contracts]]
+name = "full_time"
+days_per_week = [1, 5]
+paid_hours_per_week = [8, 40]
+
+[[shifts]]
+name = "day"
+contracts = ["full_time"]
+start = ["08:00", "10:00"]
+start_step_minutes = 60
+length_minutes = 480
+breaks = [{ minutes = 60, paid = false, window = ["04:00", "05:00"] }]
+
+[back_office]
+roles = [{ role = "second_line", headcount = 3 }, { role = "planning", headcount = 1 }]
+"""
+
+SURGE_TOML = """\
+[[scenario]]
+name = "surge"
+[[scenario.volume]]
+multiplier = 2.0
+start = "day 1 10:00"
+end = "day 2"
+decay_hours = 4
+[[scenario.absence]]
+share = 0.25
+start = "day 2"
+[scenario.levers.back_office]
+people = 3
+hours = ["08:00", "18:00"]
+cost_per_hour = 1.2
+[scenario.levers.overtime]
+max_hours_per_day = 2
+cost_per_hour = 1.5
+[scenario.levers.agency]
+max_agents = 10
+cost_per_hour = 3.0
+"""
+
+TABLE = """\
+What-if, plan 2026-03-02 00:00 to 2026-03-04 00:00
+
+scenario    phase           calls    service_level    asa    abandoned    worst_interval          short    extra_hours    cost
+----------  --------------  -------  ---------------  -----  -----------  ----------------------  -------  -------------  ------
+baseline                    800      55.5%            inf    69           2026-03-02 12:00 28.7%  12       0.0            0.0
+surge       as published    1,120    30.7%            inf    196          2026-03-02 12:00 12.4%  20       0.0            0.0
+surge       after recovery  1,120    81.0%            29s    33           2026-03-02 10:00 79.5%  0        88.0           147.6
+
+== surge: recovery optimal, cost 147.6
+date        calls    sl_before    sl_after    abandoned_before    abandoned_after    short    back_office_h    overtime_h    agency_h
+----------  -------  -----------  ----------  ------------------  -----------------  -------  ---------------  ------------  ----------
+2026-03-02  720      31.4%        79.9%       111                 14                 10 -> 0  24.0             12.0          15.0
+2026-03-03  400      29.5%        83.0%       85                  18                 10 -> 0  24.0             8.0           5.0
+levers: back office 48.0 h (57.6), overtime 20.0 h (30.0), agency 20.0 h (60.0)
+every interval restored to its required agents
+ratio with 3 back office on the phones: 10.0:1 (front line 10, back office 1, share 9.1%, ok)
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "small.toml").write_text(SMALL_TOML)
+    (tmp_path / "surge.toml").write_text(SURGE_TOML)
+    atomic_write_csv(tmp_path / "forecast.csv", small_forecast())
+    small_roster().to_csv(tmp_path / "roster.csv", index=False)
+    return tmp_path
+
+
+def args(d: Path, *extra: str, scenarios: str = "surge.toml") -> list[str]:
+    return ["whatif", "--config", str(d / "small.toml"), "--scenarios", str(d / scenarios),
+            "--forecast", str(d / "forecast.csv"), "--roster", str(d / "roster.csv"), *extra]
+
+
+def test_table_exact_output(runner, files):
+    result = runner.invoke(app, args(files))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == TABLE
+
+
+def test_still_short_after_recovery_exits_1(runner, files):
+    (files / "thin.toml").write_text(SURGE_TOML.replace("max_agents = 10", "max_agents = 0")
+                                     .replace("people = 3", "people = 1"))
+    result = runner.invoke(app, args(files, scenarios="thin.toml"))
+    assert result.exit_code == 1
+    assert "still short after recovery: " in result.stdout
+    assert "\nsurge       after recovery  1,120" in result.stdout
+
+
+def test_json_and_out(runner, files):
+    result = runner.invoke(app, args(files, "--json", "--out", str(files / "whatif.json")))
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc == json.loads((files / "whatif.json").read_text())
+    assert doc["plan"] == {"start": "2026-03-02 00:00", "end": "2026-03-04 00:00"}
+    (surge,) = doc["scenarios"]
+    assert surge["before"]["short_intervals"] == 20 and surge["after"]["short_intervals"] == 0
+    rec = surge["recovery"]
+    assert rec["cost"] == 147.6
+    assert rec["cost_by_lever"] == {"agency": 60.0, "back_office": 57.6, "overtime": 30.0}
+    assert rec["hours_by_lever"] == {"agency": 20.0, "back_office": 48.0, "overtime": 20.0}
+    assert rec["hours"][0] == {"date": "2026-03-02", "back_office": 24.0, "overtime": 12.0, "agency": 15.0}
+    assert surge["still_short"] == [] and doc["breached"] is False
+    assert doc["baseline"]["before"] == doc["baseline"]["after"]
+
+
+def test_ratio_during_redeploy_matches_wfm_ratio_on_changed_headcounts(runner, files):
+    doc = json.loads(runner.invoke(app, args(files, "--json")).stdout)
+    during = doc["scenarios"][0]["ratio"]
+    moved = during["moved_to_phones"]
+    assert moved == 3
+    # the same centre with 3 second-line people counted as front line: 7 + 3 agents, 4 - 3 back office
+    changed = (SMALL_TOML.replace("front_line_headcount = 7", f"front_line_headcount = {7 + moved}")
+               .replace('role = "second_line", headcount = 3', 'role = "second_line", headcount = 0'))
+    (files / "changed.toml").write_text(changed)
+    result = runner.invoke(app, ["ratio", "--config", str(files / "changed.toml"), "--json"])
+    assert result.exit_code == 0
+    plain = json.loads(result.stdout)
+    keys = ["front_line", "back_office", "ratio", "ratio_value", "back_office_share", "status", "band",
+            "back_office_target", "back_office_change", "front_line_supported", "centre_headcount",
+            "layers_recommended"]
+    assert {k: during[k] for k in keys} == {k: plain[k] for k in keys}
+    assert during["ratio"] == "10.0:1" and during["status"] == "ok"
+
+
+def test_sweep_table_and_workers_agree(runner, files):
+    one = runner.invoke(app, args(files, "--sweep", "volume=1:3:1"))
+    two = runner.invoke(app, args(files, "--sweep", "volume=1:3:1", "--workers", "2"))
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    assert one.stdout == (
+        "What-if sweep over volume, plan 2026-03-02 00:00 to 2026-03-04 00:00\n\n"
+        "baseline: service level 55.5%, 12 intervals short\n\n"
+        "scenario    volume    sl_before    sl_after    abandoned_before    short_before    short_after    cost\n"
+        "----------  --------  -----------  ----------  ------------------  --------------  -------------  ------\n"
+        "surge       1         45.0%        84.3%       116                 16              0              81.0\n"
+        "surge       2         30.7%        81.0%       196                 20              0              147.6\n"
+        "surge       3         19.4%        83.8%       317                 20              0              243.6\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "scenario_text", "message"),
+    [
+        ((), '[[scenario]]\nname = "x"\n[[scenario.volume]]\nqueue = "loans"\nmultiplier = 2\nstart = "day 1"\n',
+         "Error: {d}/bad.toml: scenario 'x', volume[0].queue: unknown queue 'loans' (the config has: retail, cards)"),
+        ((), '[[scenario]]\nname = "x"\n[[scenario.absence]]\nshare = 0.3\nstart = "day 3"\n',
+         "Error: {d}/bad.toml: scenario 'x', absence[0]: window 2026-03-04 00:00 to 2026-03-05 00:00 is outside "
+         "the plan (2026-03-02 00:00 to 2026-03-04 00:00)"),
+        ((), '[[scenario]]\nname = "x"\n[scenario.levers.overtime]\nmax_hours_per_week = -4\n',
+         "Error: {d}/bad.toml: field 'scenario['x'].levers.overtime.max_hours_per_week': must be 0 or more, got -4"),
+        (("--sweep", "volume=3:1:1"), '[[scenario]]\nname = "x"\n',
+         "Error: --sweep: 'volume=3:1:1' needs START <= STOP and STEP > 0"),
+    ],
+)
+def test_bad_scenarios_exit_2_with_one_line(runner, files, extra, scenario_text, message):
+    (files / "bad.toml").write_text(scenario_text)
+    result = runner.invoke(app, args(files, *extra, scenarios="bad.toml"))
+    assert result.exit_code == 2
+    assert result.stderr == message.format(d=files) + "\n"
+    assert result.stdout == ""
+
+
+def test_bad_inputs_exit_2_with_one_line(runner, files):
+    text = (files / "roster.csv").read_text().replace("A,full_time,2026-03-02,day,08:00", "A,full_time,2026-03-02,day,8am", 1)
+    (files / "roster.csv").write_text(text)
+    result = runner.invoke(app, args(files))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {files}/roster.csv, line 2, field 'start': is not a time: '8am' (expected HH:MM or YYYY-MM-DD HH:MM)\n"
+    result = runner.invoke(app, args(files, scenarios="missing.toml"))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {files}/missing.toml: scenario file not found\n"
+    lines = (files / "forecast.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(",0.0000,", ",-5,")
+    (files / "forecast.csv").write_text("\n".join(lines) + "\n")
+    (files / "roster.csv").write_text(small_roster().to_csv(index=False))
+    result = runner.invoke(app, args(files))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {files}/forecast.csv, line 4, field 'volume': -5 must be at least 0\n"
