@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The whole plan on the bundled example. Exit 1 (plan written, a target breached) still counts as a demo.
 demo: $(STAMP)
-	$(BIN)/wfm plan
+	$(BIN)/wfm plan; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
 bench: $(STAMP)
 	$(BIN)/python -m wfm.bench

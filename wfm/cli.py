@@ -570,7 +570,7 @@ def plan_command(
         h = stage.prepare_history(raw, cfg, source=str(history))
         show = sys.stdout.isatty() and not quiet and not json_out
         progress = _PlanProgress(sys.stderr) if show else None
-        with _stdout_to_stderr():  # the solver library may print a banner on stdout
+        with _stdout_to_stderr(discard=quiet):  # the solver library may print a banner on stdout
             result = stage.plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit,
                                 gap=gap, progress=progress)
         if progress:
@@ -612,8 +612,8 @@ class _PlanProgress:
 
 
 @contextlib.contextmanager
-def _stdout_to_stderr() -> Any:
-    """Send anything written to file descriptor 1 (C libraries) to stderr for a while."""
+def _stdout_to_stderr(discard: bool = False) -> Any:
+    """Send anything written to file descriptor 1 (C libraries) to stderr, or nowhere, for a while."""
     try:
         sys.stdout.flush()
         saved = os.dup(1)
@@ -621,7 +621,12 @@ def _stdout_to_stderr() -> Any:
         yield
         return
     try:
-        os.dup2(2, 1)
+        if discard:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+        else:
+            os.dup2(2, 1)
         yield
     finally:
         with contextlib.suppress(OSError, ValueError):
