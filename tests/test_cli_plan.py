@@ -150,7 +150,7 @@ def test_manifest(run: dict) -> None:
     assert m["solver"]["name"] == "highs"
     assert 0 <= m["solver"]["gap"] <= 0.05 + 1e-9
     assert m["solver"]["lower_bound"] <= m["solver"]["objective"]
-    for stage in ("forecast", "staffing", "roster", "ratio", "files", "wall"):
+    for stage in ("load", "forecast", "staffing", "roster", "ratio", "files", "wall"):
         assert m["timings_s"][stage] >= 0
     assert m["files"] == {name: _sha(folder / name) for name in RUN_FILES if name != "manifest.json"}
     assert m["exit_code"] == run["result"].exit_code

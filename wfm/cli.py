@@ -565,9 +565,11 @@ def plan_command(
     cfg = load_config(config)
     with stage.run_lock(out):
         stage.clean_leftovers(out)
+        t_load = time.perf_counter()
         raw = read_history(history)
         people = read_agents(agents, cfg) if agents is not None else None
         h = stage.prepare_history(raw, cfg, source=str(history))
+        t_load = time.perf_counter() - t_load
         show = sys.stdout.isatty() and not quiet and not json_out
         progress = _PlanProgress(sys.stderr) if show else None
         with _stdout_to_stderr(discard=quiet):  # the solver library may print a banner on stdout
@@ -577,7 +579,7 @@ def plan_command(
             progress.done()
         inputs = {"config": config, "history": history, "agents": agents}
         folder = stage.write_run(result, out, inputs, command=["wfm", *sys.argv[1:]],
-                                 timings={"load": result.timings.get("history", 0.0), "wall": time.perf_counter() - t0})
+                                 timings={"load": t_load, "wall": time.perf_counter() - t0})
     if json_out:
         emit(to_json({**result.to_dict(), "run_folder": str(folder)}))
     else:
