@@ -344,3 +344,14 @@ def test_choose_prefers_the_earlier_candidate_on_near_ties():
     assert choose(met, ["top_down", "blend", "top_down_trend"]) == {"a": "top_down", "b": "top_down_trend"}
     assert choose(met, ["top_down", "blend", "top_down_trend"], margin=0.0) == {
         "a": "top_down_trend", "b": "top_down_trend"}
+
+
+def test_a_queue_younger_than_the_backtest_is_not_scored():
+    old = history_frame(10, queues=("old",))
+    new = history_frame(10, queues=("new",), seed=4)
+    new = new[new["timestamp"] >= "2026-03-05"]  # 10 days of history
+    res = forecast(pd.concat([old, new]), horizon=14)
+    assert res.chosen_wape["new"] is None and res.chosen["new"] == AUTO_CANDIDATES[0]
+    assert res.chosen_wape["old"] is not None
+    new_fc = res.forecast[res.forecast["queue"] == "new"]
+    assert len(new_fc) == 14 * P and new_fc["volume"].sum() > 0

@@ -272,3 +272,16 @@ def test_to_frame_round_trip():
     back = h.to_frame()
     assert len(back) == len(f)
     assert back["volume"].tolist() == f["volume"].astype(float).tolist()
+
+
+def test_column_aliases_and_utc_offsets_that_change(tmp_path):
+    # an export with ISO timestamps whose UTC offset changes at DST: the local wall time is kept
+    p = _write(tmp_path, "interval_start,queue,calls_offered,handle_time\n"
+                         "2026-03-29T00:00:00+01:00,a,3,100\n2026-03-29T01:00:00+01:00,a,4,110\n"
+                         "2026-03-29T03:00:00+02:00,a,5,120\n")
+    h = clean_history(read_history(p), source=str(p), timezone="Europe/Berlin", interval_minutes=60)
+    day = (pd.Timestamp("2026-03-29") - h.start).days
+    assert list(h.volume[0, day, [0, 1, 3]]) == [3, 4, 5]
+    assert np.isnan(h.volume[0, day, 2])  # 02:00 does not exist that day in Berlin
+    assert list(h.aht[0, day, [0, 1, 3]]) == [100, 110, 120]
+    assert h.report.dst_days == 1

@@ -576,16 +576,20 @@ def backtest(
     like = weekday_index(holiday_like)
     qnames = list(queues) if queues else history.queues
     frames = []
+    has_day = np.isfinite(train).any(axis=2)  # (Q, D)
     for qname in qnames:
         qi = history.queues.index(qname)
         for c in cutoffs:
             preds = _predict_days(models, train[qi], history.volume[qi], history.holiday, usable, c, h_days, like)
+            y = actual[qi, c : c + h_days].ravel()
+            if has_day[qi, :c].sum() < 7:  # a queue younger than a week at this origin: not scored
+                y = np.full_like(y, np.nan)
             ts = history.start + pd.to_timedelta(
                 (c * p + np.arange(h)) * history.interval_minutes, unit="min"
             )
             cols: dict[str, Any] = {
                 "queue": qname, "timestamp": ts,
-                "cutoff": history.start + pd.Timedelta(days=c), "y": actual[qi, c : c + h_days].ravel(),
+                "cutoff": history.start + pd.Timedelta(days=c), "y": y,
             }
             for m, pr in zip(models, preds, strict=True):
                 cols[m.alias] = pr["mean"]
@@ -620,6 +624,10 @@ def evaluate(cv: pd.DataFrame, baseline: str = "seasonal_naive", per_day: int | 
         idx = g.index.to_numpy()
         ok = ok_all[idx]
         y = g["y"].to_numpy()[ok]
+        if not ok.any():  # nothing scored for this queue (too young at every origin)
+            rows += [{"queue": qname, "model": m, "wape": np.nan, "bias": np.nan, "mase": np.nan,
+                      "daily_wape": np.nan, "mape": np.nan} for m in models]
+            continue
         base_mae = np.mean(np.abs(g[baseline].to_numpy()[ok] - y)) if baseline in g else np.nan
         key = [g["cutoff"].to_numpy()[ok], day.to_numpy()[idx][ok]]
         for m in models:

@@ -29,7 +29,11 @@ import pandas as pd
 from wfm.errors import InputError
 from wfm.io import parse_timestamps, read_csv
 
-VOLUME_ALIASES = {"volume": ["calls", "offered"]}
+VOLUME_ALIASES = {
+    "volume": ["calls", "offered", "calls_offered"],
+    "timestamp": ["interval_start", "datetime", "date_time", "start_time", "ds"],
+    "aht": ["aht_s", "handle_time"],
+}
 ALLOWED_INTERVALS = (5, 6, 10, 12, 15, 20, 30, 60)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 #: Weeks of recent history that decide which intervals of the week are open.
@@ -209,7 +213,11 @@ def _parse_ts(frame: pd.DataFrame, source: str) -> pd.Series:
             col = col.dt.tz_localize(None)
         return col.astype("datetime64[ns]")
     raw = col.astype(str).str.strip()
-    parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+    try:
+        parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+    except ValueError:  # UTC offsets that change (DST): keep the local wall time, drop the offset
+        raw = raw.str.replace(r"(?:[+-]\d{2}:?\d{2}|Z)$", "", regex=True)
+        parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
     if parsed.isna().any():
         if "_line" not in frame.columns:
             frame = frame.assign(_line=np.arange(2, len(frame) + 2))
@@ -349,11 +357,12 @@ def clean_history(
     - ``exclude`` and ``holidays`` are dates; both are kept out of regular-day training.
     """
     frame = frame.rename(columns={c: c.strip().lower() for c in frame.columns})
-    if "volume" not in frame.columns:
-        for alias in VOLUME_ALIASES["volume"]:
-            if alias in frame.columns:
-                frame = frame.rename(columns={alias: "volume"})
-                break
+    for name, aliases in VOLUME_ALIASES.items():
+        if name not in frame.columns:
+            for alias in aliases:
+                if alias in frame.columns:
+                    frame = frame.rename(columns={alias: name})
+                    break
     for col in ("timestamp", "volume"):
         if col not in frame.columns:
             raise InputError(f"{source}: missing column {col} (columns found: {', '.join(map(str, frame.columns))})")
