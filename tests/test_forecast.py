@@ -327,10 +327,13 @@ def test_forecast_aht_is_volume_weighted_and_shrunk():
 
 
 def test_queues_follow_config_order_and_unknown_queues_are_noted():
-    cfg = parse_config({"queues": [{"name": "z"}, {"name": "a"}]})
+    cfg = parse_config({"centre": {"interval_minutes": 60}, "queues": [{"name": "z"}, {"name": "a"}]})
     res = forecast(history_frame(3, queues=("a", "z", "x")), cfg, horizon=1, method="week_average")
     assert list(dict.fromkeys(res.forecast["queue"])) == ["z", "a", "x"]
     assert res.notes == ["queue(s) not in the config (default AHT and no targets): x"]
+    cfg.centre.interval_minutes = 15
+    res = forecast(history_frame(3, queues=("a", "z")), cfg, horizon=1, method="week_average")
+    assert res.notes == ["the history has 60-minute intervals, the config interval_minutes = 15"]
 
 
 def test_choose_prefers_the_earlier_candidate_on_near_ties():

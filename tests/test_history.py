@@ -285,3 +285,8 @@ def test_column_aliases_and_utc_offsets_that_change(tmp_path):
     assert np.isnan(h.volume[0, day, 2])  # 02:00 does not exist that day in Berlin
     assert list(h.aht[0, day, [0, 1, 3]]) == [100, 110, 120]
     assert h.report.dst_days == 1
+
+
+def test_interval_finer_than_the_data_is_rejected():
+    with pytest.raises(InputError, match="--interval 15 is finer than the data's 30-minute intervals"):
+        clean_history(_frame("2026-01-05", 2, 30), source="h.csv", interval_minutes=15)

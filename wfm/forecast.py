@@ -809,6 +809,11 @@ def forecast(
         extra = [q for q in history.queues if q not in preferred]
         if extra:
             notes.append(f"queue(s) not in the config (default AHT and no targets): {', '.join(extra)}")
+        if config.centre.interval_minutes != history.interval_minutes:
+            notes.append(
+                f"the history has {history.interval_minutes}-minute intervals, the config "
+                f"interval_minutes = {config.centre.interval_minutes}"
+            )
 
     # -- backtest and choice
     if run_backtest is None:

@@ -407,6 +407,11 @@ def clean_history(
             f"(need 5 to 60 minutes dividing the day: {', '.join(map(str, ALLOWED_INTERVALS))}); "
             "pass --interval if the inference is wrong"
         )
+    if interval_minutes and data_step and data_step > interval_minutes:
+        raise InputError(
+            f"{source}: --interval {interval_minutes} is finer than the data's {data_step}-minute intervals "
+            "(intervals can be added up, not split)"
+        )
     minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
     fine = data_step if (interval_minutes and data_step and data_step < step and step % data_step == 0) else step
     off = (minute % fine != 0) | (ts.dt.second.to_numpy() != 0)
