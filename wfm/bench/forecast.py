@@ -81,6 +81,8 @@ def real_data_table(path: Path = REAL_DATA) -> list[dict] | None:
         preds = {m.alias: m.forecast(train.ravel(), 14 * p)["mean"] for m in models}
         res = fc.forecast(hist, None, horizon=14, start=HOLDOUT_START, method="auto", backtest_origins=4)
         auto = res.forecast["volume"].to_numpy()
+        lo, hi = res.forecast["volume_p10"].to_numpy(), res.forecast["volume_p90"].to_numpy()
+        coverage = float(np.mean((actual >= lo) & (actual <= hi)))
         elapsed = time.perf_counter() - t0
         sn = _wape(preds["seasonal_naive"], actual)
         row = {
@@ -91,17 +93,18 @@ def real_data_table(path: Path = REAL_DATA) -> list[dict] | None:
             **{k: _wape(v, actual) for k, v in preds.items() if k != "seasonal_naive"},
             "auto": _wape(auto, actual),
             "auto_model": res.chosen[hist.queues[0]],
+            "coverage": coverage,
             "seconds": elapsed,
         }
         row["auto_vs_naive"] = 1 - row["auto"] / sn
         rows.append(row)
     cols = ["seasonal_naive", "4-week average", *fc.AUTO_CANDIDATES, "auto"]
     print(f"real data: {path.name}, last two weeks ({HOLDOUT_START}..1999-12-31) held out, WAPE")
-    print("| interval | holidays | " + " | ".join(cols) + " | auto picked | auto vs seasonal naive | time |")
-    print("|---" * (len(cols) + 5) + "|")
+    print("| interval | holidays | " + " | ".join(cols) + " | auto picked | auto vs seasonal naive | p10-p90 coverage | time |")
+    print("|---" * (len(cols) + 6) + "|")
     for r in rows:
         print(f"| {r['interval']} | {r['holidays']} | " + " | ".join(f"{r[c]:.1%}" for c in cols)
-              + f" | {r['auto_model']} | -{r['auto_vs_naive']:.0%} | {r['seconds']:.1f} s |")
+              + f" | {r['auto_model']} | -{r['auto_vs_naive']:.0%} | {r['coverage']:.0%} | {r['seconds']:.1f} s |")
     return rows
 
 
