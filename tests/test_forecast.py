@@ -358,3 +358,13 @@ def test_a_queue_younger_than_the_backtest_is_not_scored():
     assert res.chosen_wape["old"] is not None
     new_fc = res.forecast[res.forecast["queue"] == "new"]
     assert len(new_fc) == 14 * P and new_fc["volume"].sum() > 0
+
+
+def test_top_down_totals_ignore_an_unflagged_holiday():
+    days = true_mean(8 * 7)
+    days[4 * 7 + 4] *= 0.3  # a Friday holiday nobody flagged
+    for half_life in (3.0, 100.0):
+        m = make_models(S, ["top_down"])[0]
+        m.half_life_weeks = half_life
+        totals = m.fit(days.ravel()).predict(7 * P)["mean"].reshape(7, P).sum(1)
+        np.testing.assert_allclose(totals, 1000 * WEEKDAY_LEVEL, rtol=1e-6)
