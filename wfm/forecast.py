@@ -227,6 +227,23 @@ class WeekAverage(_Model):
         return _to_horizon(self._week, self._n, h)
 
 
+def _outlying_days(totals: np.ndarray, dow: np.ndarray, window: int) -> np.ndarray:
+    """Days of the last ``window`` whose log total is more than max(3.5 robust SDs, 15%) from the median of
+    their weekday there (an unflagged holiday, a storm, an outage). NaN totals are not outlying."""
+    out = np.zeros(len(totals), bool)
+    lo = max(0, len(totals) - window)
+    yy = np.log1p(totals[lo:])
+    dd = dow[lo:]
+    ok = np.isfinite(yy)
+    if ok.sum() < 7:
+        return out
+    med = np.array([np.median(yy[ok & (dd == d)]) if (ok & (dd == d)).any() else np.nan for d in range(7)])
+    resid = np.where(ok, yy - med[dd], 0.0)
+    scale = 1.4826 * np.median(np.abs(resid[ok]))
+    out[lo:] = ok & (np.abs(resid) > max(3.5 * scale, 0.15))
+    return out
+
+
 class TopDown(_Model):
     """Daily totals x intraday profile, the way commercial WFM suites forecast.
 
@@ -271,7 +288,9 @@ class TopDown(_Model):
         totals = np.where(complete, days.sum(1) if complete.any() else 0.0, np.nan)
         dow = np.arange(n_days) % 7
         self._n_days_fit = n_days
-        self._profile = self._fit_profile(days, totals, complete, dow)
+        # days far from their weekday's usual total (an unflagged holiday, a storm) do not shape the profile
+        regular = complete & ~_outlying_days(totals, dow, 7 * max(self.profile_weeks, self.total_weeks))
+        self._profile = self._fit_profile(days, totals, regular, dow)
         self._fit_totals(totals, dow)
         self._fallback = WeekAverage(self.season_length).fit(y)._week
 
@@ -325,11 +344,7 @@ class TopDown(_Model):
         X = np.zeros((len(tt), 8))
         X[np.arange(len(tt)), dd] = 1.0
         X[:, 7] = (tt - (n - 1)) / 7.0  # weeks relative to the end
-        # outlying days (an unflagged holiday, a storm): far from their weekday's median, in robust units
-        med = np.array([np.median(yy[dd == d]) if (dd == d).any() else 0.0 for d in range(7)])
-        resid = yy - med[dd]
-        scale = 1.4826 * np.median(np.abs(resid))
-        w = w * (np.abs(resid) <= max(3.5 * scale, 0.15))
+        w = w * ~_outlying_days(totals, dow, n - lo)[lo:][ok]
         present = np.bincount(dd, weights=w, minlength=7) > 0
         use_trend = self.trend and len(np.unique(tt // 7)) >= 3
         cols = np.flatnonzero(np.r_[present, use_trend])
