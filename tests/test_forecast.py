@@ -368,3 +368,21 @@ def test_top_down_totals_ignore_an_unflagged_holiday():
         m.half_life_weeks = half_life
         totals = m.fit(days.ravel()).predict(7 * P)["mean"].reshape(7, P).sum(1)
         np.testing.assert_allclose(totals, 1000 * WEEKDAY_LEVEL, rtol=1e-6)
+
+
+@pytest.mark.parametrize("method", ["seasonal_naive", *AUTO_CANDIDATES])
+def test_a_gap_inside_opening_hours_is_not_a_zero(method):
+    f = history_frame(8, seed=None)
+    ts = f["timestamp"]
+    gap = (ts.dt.date == dt.date(2026, 2, 24)) & ts.dt.hour.between(9, 12)  # last Tuesday, 09:00-12:59
+    f = f[~gap.to_numpy()]
+    out = forecast(f, horizon=7, method=method).forecast.set_index("timestamp")["volume"]
+    np.testing.assert_allclose(out["2026-03-03"].to_numpy(), true_mean(7)[1], rtol=0.02)
+
+
+def test_the_repeated_hour_of_a_25_hour_day_is_one_wall_clock_interval():
+    cfg = parse_config({"centre": {"timezone": "Europe/London", "interval_minutes": 60}, "queues": [{"name": "q"}]})
+    f = history_frame(4, start="2026-09-21", seed=None)
+    res = forecast(f, cfg, horizon=7, start="2026-10-19", method="week_average")
+    day = res.forecast[res.forecast["timestamp"].dt.date == dt.date(2026, 10, 25)]
+    assert len(day) == 24 and day["timestamp"].is_unique
