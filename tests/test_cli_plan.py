@@ -313,3 +313,30 @@ def test_too_little_history_exits_2(tmp_path: Path) -> None:
                                    "--out", str(tmp_path / "runs")])
     assert res.exit_code == 2
     assert res.stderr.startswith(f"Error: {hist}: need at least 7 days of history before ")
+
+
+def test_out_is_a_file_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "runs").write_text("not a folder")
+    res = CliRunner().invoke(app, ["plan", "--config", str(CONFIG), "--out", str(tmp_path / "runs")])
+    assert res.exit_code == 2
+    assert res.stderr == f"Error: {tmp_path / 'runs'}: is not a folder (--out names the folder that holds the runs)\n"
+
+
+# --------------------------------------------------------------------------- no feasible plan (exit 3)
+def test_no_feasible_roster_exits_3_and_writes_nothing(tmp_path: Path) -> None:
+    cfg = tmp_path / "strict.toml"
+    text = CONFIG.read_text()
+    assert "\n[roster]\n" in text
+    cfg.write_text(text.replace("\n[roster]\n", "\n[roster]\nstrict = true\n"))
+    agents = tmp_path / "agents.csv"
+    agents.write_text("agent_id,contract\nann,full_time\nbob,part_time\n")
+    out = tmp_path / "runs"
+    res = CliRunner().invoke(app, ["plan", "--config", str(cfg), "--history", str(HISTORY), "--agents", str(agents),
+                                   "--out", str(out)])
+    assert res.exit_code == 3
+    assert res.stdout == ""
+    assert res.stderr == (
+        "Error: no roster covers every interval under --strict with these contracts and shifts "
+        "(drop --strict to see the shortfall)\n"
+    )
+    assert [p.name for p in out.iterdir()] == [LOCK_NAME]

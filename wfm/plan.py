@@ -599,10 +599,17 @@ def run_lock(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"{out}: is not a folder (--out names the folder that holds the runs)") from None
     except OSError as exc:
         raise InputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+    if not out.is_dir():
+        raise InputError(f"{out}: is not a folder (--out names the folder that holds the runs)")
     path = out / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open the lock file ({exc.strerror})") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
