@@ -386,3 +386,11 @@ def test_the_repeated_hour_of_a_25_hour_day_is_one_wall_clock_interval():
     res = forecast(f, cfg, horizon=7, start="2026-10-19", method="week_average")
     day = res.forecast[res.forecast["timestamp"].dt.date == dt.date(2026, 10, 25)]
     assert len(day) == 24 and day["timestamp"].is_unique
+
+
+def test_holiday_at_a_weekday_only_centre_is_closed_like_sunday():
+    f = history_frame(8, seed=None)
+    f = f[f["timestamp"].dt.day_of_week < 5]
+    res = forecast(f, horizon=7, method="week_average", holidays={dt.date(2026, 3, 4)})
+    out = res.forecast.set_index("timestamp")["volume"]
+    assert (out["2026-03-04"] == 0).all() and (out["2026-03-03"] > 0).any()

@@ -457,13 +457,14 @@ def make_models(season_length: int, names: Iterable[str]) -> list[_Model]:
 # =========================================================================== special days and AHT
 def _holiday_curves(
     volume: np.ndarray, holiday: np.ndarray, usable: np.ndarray, cutoff_day: int, target_days: np.ndarray,
-    regular: np.ndarray, holiday_like: int, per_day: int,
+    regular: np.ndarray, holiday_like: int, per_day: int, like_closed: bool = False,
 ) -> np.ndarray:
     """Forecast for holiday days in the horizon. ``volume`` (D, P) holds holidays' real volume.
 
     From holiday history when there is some: the median ratio of a holiday's total to the median of its
     weekday in the 4 weeks before, times the regular forecast's total, shaped like past holidays.
-    Otherwise: the recent average of the weekday named by ``holiday_like`` (e.g. Sunday).
+    Otherwise: the recent average of the weekday named by ``holiday_like`` (e.g. Sunday), or closed (0)
+    when that weekday is closed (``like_closed``).
     """
     past = [
         d for d in np.flatnonzero(holiday[:cutoff_day])
@@ -486,6 +487,8 @@ def _holiday_curves(
         for i, _d in enumerate(target_days):
             out[i] = np.median(ratios) * regular[i].sum() * shape
         return out
+    if like_closed:  # the named weekday is closed at this centre: so is the holiday
+        return np.zeros_like(regular)
     like = [r for r in range(cutoff_day - 1, -1, -1) if r % 7 == holiday_like and usable[r]
             and np.isfinite(volume[r]).all()][:4]
     if not like:
@@ -555,7 +558,7 @@ def _predict_days(
         if len(hol_targets):
             mean[hol_targets] = _holiday_curves(
                 vol_full, holiday, usable, cutoff_day, cutoff_day + hol_targets, mean0[hol_targets],
-                holiday_like, per_day,
+                holiday_like, per_day, like_closed=not op[holiday_like].any(),
             )
         for key, arr in out.items():
             days = arr.reshape(n_days, per_day).copy()
