@@ -633,8 +633,8 @@ def _last_data_day(history: History) -> int:
 
 
 def _first_data_day(history: History) -> int:
-    has = np.isfinite(history.volume).any(axis=(0, 2))
-    return int(np.flatnonzero(has)[0])
+    has = np.flatnonzero(np.isfinite(history.volume).any(axis=(0, 2)))
+    return int(has[0]) if len(has) else history.n_days
 
 
 def evaluate(cv: pd.DataFrame, baseline: str = "seasonal_naive") -> pd.DataFrame:
@@ -839,7 +839,7 @@ def forecast(
             raise InputError(f"--start: {start!r} is not a date (expected YYYY-MM-DD)") from None
         if start_ts != start_ts.normalize():
             raise InputError(f"--start: {start!r} must be a date (forecasts start at midnight)")
-    start_day = int((start_ts - history.start).days)
+    start_day = max(int((start_ts - history.start).days), 0)
     if start_day < last:  # forecasting a past period: train only on what came before it
         history = _truncate(history, start_day)
         last = start_day
