@@ -34,7 +34,7 @@ Pipeline for each scenario (the baseline is the scenario with no shocks and no l
 5. **Ratio** while back office is on the phones: :func:`wfm.ratio.move_to_phones` with the peak number of
    back-office people on the phones at once.
 
-Deterministic: the same inputs give the same plan (single-threaded HiGHS), however many worker processes
+Deterministic: the same inputs give the same plan (HiGHS branch and bound is deterministic), however many worker processes
 run the scenarios of a sweep.
 """
 
@@ -739,13 +739,14 @@ def recover(
         prob += objective
         for i, c in enumerate(body + extra):
             prob += c, f"c{i}"
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=rel_gap, threads=1, random_seed=0)
+        solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=rel_gap, random_seed=0)
         with _quiet_stdout():  # highspy prints a banner on stdout, which must stay clean for --json
             prob.solve(solver)
         status = pulp.LpStatus[prob.status]
-        if status not in ("Optimal",) and not all(v.varValue is not None for v in prob.variables()):
+        found = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        if not found:  # every lever at zero is feasible, so this is a solver failure
             raise InfeasibleRoster(f"scenario {scenario.name!r}: the recovery solver returned no plan ({status})")
-        return ("optimal" if status == "Optimal" else "time_limit"), prob
+        return ("optimal" if prob.sol_status == pulp.LpSolutionOptimal else "time_limit"), prob
 
     shortfall = pulp.lpSum(short.values())
     status1, _ = solve(shortfall, [], min(gap, 1e-6))
