@@ -154,6 +154,9 @@ def test_manifest(run: dict) -> None:
         assert m["timings_s"][stage] >= 0
     assert m["files"] == {name: _sha(folder / name) for name in RUN_FILES if name != "manifest.json"}
     assert m["exit_code"] == run["result"].exit_code
+    assert m["command"] == {"path": "wfm plan", "options": {
+        "config": str(CONFIG), "history": str(HISTORY), "start": None, "weeks": 1, "agents": None,
+        "out": str(run["out"]), "time_limit": None, "gap": 0.05, "json_out": False, "quiet": False}}
 
 
 def test_rerun_is_byte_identical_and_replaces_the_folder(run: dict) -> None:

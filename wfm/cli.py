@@ -524,6 +524,7 @@ PlanOutOpt = Annotated[
 @app.command("plan")
 @wfm_command
 def plan_command(
+    ctx: typer.Context,
     config: ConfigOpt = DEFAULT_CONFIG,
     history: PlanHistoryOpt = Path("forecasts/history.csv"),
     start: Annotated[
@@ -578,7 +579,9 @@ def plan_command(
         if progress:
             progress.done()
         inputs = {"config": config, "history": history, "agents": agents}
-        folder = stage.write_run(result, out, inputs, command=["wfm", *sys.argv[1:]],
+        command = {"path": ctx.command_path, "options": {k: None if v is None else str(v) if isinstance(v, Path) else v
+                                                         for k, v in ctx.params.items()}}
+        folder = stage.write_run(result, out, inputs, command=command,
                                  timings={"load": t_load, "wall": time.perf_counter() - t0})
     if json_out:
         emit(to_json({**result.to_dict(), "run_folder": str(folder)}))

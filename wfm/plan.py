@@ -537,7 +537,7 @@ def manifest(
     files: Mapping[str, bytes],
     inputs: Mapping[str, str | os.PathLike[str] | None],
     timings: Mapping[str, float],
-    command: list[str] | None = None,
+    command: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """manifest.json: inputs with sha256, wfm version, every setting, models, solver and timings."""
     import matplotlib
@@ -713,7 +713,7 @@ def write_run(
     out_dir: str | os.PathLike[str],
     inputs: Mapping[str, str | os.PathLike[str] | None],
     *,
-    command: list[str] | None = None,
+    command: Mapping[str, Any] | None = None,
     timings: Mapping[str, float] | None = None,
 ) -> Path:
     """Write the run folder ``<out_dir>/<start>/`` (charts, CSVs, ratio, summary, manifest) all at once.
