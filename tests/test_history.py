@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wfm.errors import InputError
 from wfm.history import (
@@ -290,3 +292,22 @@ def test_column_aliases_and_utc_offsets_that_change(tmp_path):
 def test_interval_finer_than_the_data_is_rejected():
     with pytest.raises(InputError, match="--interval 15 is finer than the data's 30-minute intervals"):
         clean_history(_frame("2026-01-05", 2, 30), source="h.csv", interval_minutes=15)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), dup_frac=st.floats(0, 0.5), drop_frac=st.floats(0, 0.3))
+def test_cleaning_is_order_and_duplicate_invariant(seed, dup_frac, drop_frac):
+    """Shuffling rows and repeating some of them never changes the grid; dropped rows become NaN gaps."""
+    rng = np.random.default_rng(seed)
+    base = _frame("2026-01-05", 14, 60)
+    base["volume"] = rng.poisson(10, len(base)).astype(str)
+    keep = rng.random(len(base)) >= drop_frac
+    keep[:2] = True  # the interval stays inferable
+    kept = base[keep]
+    messy = pd.concat([kept, kept.sample(frac=dup_frac, random_state=seed)]).sample(frac=1.0, random_state=seed)
+    h = clean_history(messy.reset_index(drop=True), source="h.csv")
+    ref = clean_history(kept.reset_index(drop=True), source="h.csv")
+    np.testing.assert_array_equal(h.volume, ref.volume)
+    grid = h.volume[0].ravel()[: len(base)]
+    np.testing.assert_array_equal(np.isnan(grid), ~keep)
+    assert h.report.duplicates_dropped == len(messy) - len(kept)
