@@ -76,9 +76,13 @@ def forecast_chart(forecast: pd.DataFrame, actuals: pd.DataFrame, title: str = "
             for k, (_, g) in enumerate(a.groupby("week", sort=True)):
                 start = g["timestamp"].min()
                 shade = 0.8 - 0.45 * (k + 1) / n
-                ax.plot(_week_hours(g["timestamp"]), g["volume"].to_numpy(float), drawstyle="steps-post",
+                xs = _week_hours(g["timestamp"])
+                order = np.argsort(xs, kind="stable")  # a week starting mid-week still reads Mon..Sun
+                ax.plot(xs[order], g["volume"].to_numpy(float)[order], drawstyle="steps-post",
                         color=str(round(shade, 3)), linewidth=0.8, label=f"actual week of {start:%Y-%m-%d}")
         x = _week_hours(week1.index)
+        order = np.argsort(x, kind="stable")
+        x, week1 = x[order], week1.iloc[order]
         if {"volume_p10", "volume_p90"} <= set(week1.columns):
             ax.fill_between(x, week1["volume_p10"], week1["volume_p90"], step="post", color="#1f77b4", alpha=0.18,
                             linewidth=0, label="forecast p10-p90")
