@@ -287,6 +287,11 @@ def test_two_weeks_from_one_week_of_staffing_keeps_agents_and_rules():
     weeks = (dates - pd.Timestamp(MONDAY)).dt.days // 7
     per_week = r.assignments.assign(week=weeks).groupby("week")["agent_id"].nunique().tolist()
     assert per_week == [r.agents, r.agents]
+    # weeks solved one after the other; the bound is the whole fortnight's LP relaxation
+    assert r.under_agent_intervals == 0
+    assert r.objective == pytest.approx(r.cost)
+    assert 0 < r.lower_bound <= r.objective and r.gap == pytest.approx(1 - r.lower_bound / r.objective)
+    assert r.gap < 0.05
 
 
 def test_named_agents_respect_unavailability_and_limits(tmp_path):
