@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import multiprocessing
 import os
 import re
 import sys
@@ -1188,7 +1189,9 @@ def whatif(
     if workers == 1 or len(tasks) == 1:
         results = [_run_task(t) for t in tasks]
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        # spawn, not fork: a forked child inherits HiGHS's thread pool without its threads and hangs
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
             results = list(pool.map(_run_task, tasks))
     return WhatIfResult(results[0], results[1:], key, f"{plan.start:%Y-%m-%d %H:%M}", f"{plan.end:%Y-%m-%d %H:%M}")
 
