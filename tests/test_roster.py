@@ -482,3 +482,71 @@ def test_example_config_is_coverable_in_principle(example_config):
             covered[(s.start_minute + np.arange(s.length_minutes)) % 1440] = True
     assert covered.all()
     assert not math.isnan(cfg.roster.under_penalty)
+
+
+# --------------------------------------------------------------------------- penalties, limits, progress
+def test_under_coverage_penalty_is_exact():
+    # three agents wanted 09:00-17:00 on Monday, only two named: 8 agent-intervals short at 50 each
+    req = np.zeros(7 * 24, dtype=int)
+    req[9:17] = 3
+    cfg = one_shift_config(1, 8)
+    agents = pd.DataFrame({"agent_id": ["X", "Y"], "contract": "c", "unavailable": "", "preferred_shifts": ""})
+    r = roster(requirement_staffing(req), cfg, agents=agents)
+    assert r.under_agent_intervals == 8
+    assert r.soft["under_coverage"] == {"amount": 8, "penalty": 400.0}
+    assert r.objective == pytest.approx(16 + 400)
+    assert r.uncovered["timestamp"].dt.hour.tolist() == list(range(9, 17))
+    # and nothing broken when three agents exist
+    agents3 = pd.concat([agents, agents.assign(agent_id="Z").iloc[:1]])
+    ok = roster(requirement_staffing(req), cfg, agents=agents3)
+    assert ok.under_agent_intervals == 0 and ok.soft["under_coverage"] == {"amount": 0, "penalty": 0.0}
+    assert ok.objective == pytest.approx(24)
+
+
+def test_rest_between_weeks_and_fair_weekends_for_named_agents():
+    # one agent a day, every day, 09:00-17:00, for two weeks: 2 agents; each works a share of the weekends
+    req = np.zeros(7 * 24, dtype=int)
+    for d in range(7):
+        req[d * 24 + 9 : d * 24 + 17] = 1
+    cfg = one_shift_config(5, 40, consecutive_days_off=2)
+    r = roster(requirement_staffing(req), cfg, weeks=2)
+    assert r.agents == 2 and r.under_agent_intervals == 0
+    assert r.hard == {"cover_strict_violations": 0, "unavailable": 0, "min_rest_between_weeks": 0}
+    assert contract_violations(r.assignments, cfg, MONDAY, 2) == []
+    weekend = pd.to_datetime(r.assignments["date"]).dt.day_of_week >= 5
+    per_agent = r.assignments[weekend.to_numpy()].groupby("agent_id").size()
+    assert per_agent.sum() >= 4  # 2 weekends x 2 days, at least one agent a day
+    assert len(per_agent) == 2 and per_agent.max() - per_agent.min() <= 1
+    assert r.soft["fair_weekends"]["amount"] == per_agent.max() - per_agent.min()
+
+
+def test_time_limit_returns_the_best_plan_with_its_gap():
+    cfg = config(roster={"time_limit_s": 30, "gap": 0.0, "min_rest_hours": 11, "start_band_minutes": 60})
+    st = staff(hourly_forecast(days=7, scale=3.0), cfg)
+    r = roster(st, cfg, time_limit_s=0.5)
+    assert r.status == "Time limit reached"
+    assert r.lower_bound < r.objective
+    assert r.gap == pytest.approx((r.objective - r.lower_bound) / r.objective)
+
+
+def test_progress_printer_draws_one_line():
+    import io
+
+    from wfm.roster import progress_printer
+
+    buf = io.StringIO()
+    show = progress_printer(buf)
+    show({"incumbent": math.inf, "bound": -math.inf, "gap": math.inf, "seconds": 0.2})
+    show({"incumbent": 1304.0, "bound": 1292.8, "gap": 0.0086, "seconds": 3.4})
+    assert buf.getvalue() == (
+        "\rsolving: best -  bound -  gap -  0 s   "
+        "\rsolving: best 1,304.0  bound 1,292.8  gap 0.86%  3 s   "
+    )
+
+
+def test_progress_callback_sees_incumbent_and_bound():
+    seen = []
+    cfg = config()
+    roster(staff(hourly_forecast(), cfg), cfg, progress=seen.append)
+    assert seen and {"incumbent", "bound", "gap", "seconds"} <= set(seen[-1])
+    assert seen[-1]["bound"] <= seen[-1]["incumbent"]
