@@ -393,3 +393,45 @@ def test_sweep_same_results_with_any_number_of_workers():
     assert math.isclose(sl[0], one.baseline.before.service_level)
     no_shock = W.run_scenario(plan(), scen[0].model_copy(update={"volume": []}))
     assert table["cost"].iloc[0] == pytest.approx(no_shock.recovery.cost)
+
+
+def week_inputs():
+    """Seven days, calls 08:00-18:00; five agents all on 08:00-16:00, Monday to Friday."""
+    ts = pd.date_range(DAYS[0], periods=24 * 7, freq="60min")
+    open_ = (ts.hour >= 8) & (ts.hour < 18)
+    fc = pd.concat(
+        [pd.DataFrame({"timestamp": ts, "queue": q, "volume": np.where(open_, 10.0, 0.0), "aht": a})
+         for q, a in (("retail", 300.0), ("cards", 240.0))],
+        ignore_index=True,
+    )
+    rows = [[a, "full_time", f"{d:%Y-%m-%d}", "day", "08:00", "16:00", "12:00-13:00"]
+            for d in pd.date_range(DAYS[0], periods=5) for a in "ABCDE"]
+    return fc, pd.DataFrame(rows, columns=W.ROSTER_COLUMNS)
+
+
+def test_reoptimise_re_rosters_from_its_day_when_that_is_better():
+    fc, ro = week_inputs()
+    sc = parse_scenarios({"scenario": [{
+        "name": "late", "volume": [{"multiplier": 2.0, "start": "day 1 14:00", "end": "day 8"}],
+        "levers": {"reoptimise": {"from_day": 3, "cost_per_changed_shift": 0.5, "time_limit_s": 10}},
+    }]})
+    out = W.whatif(small_config(), sc, fc, ro, gap=0.0)
+    (s,) = out.scenarios
+    rec = s.recovery
+    assert rec.reoptimised and rec.levers == ["reoptimise"]
+    gain = rec.on_phone - s.before.intervals["on_phone"].to_numpy()
+    assert (gain[: 2 * 24] == 0).all()  # the published shifts stand before day 3
+    assert np.abs(gain[2 * 24:]).max() > 0
+
+    def shortfall(imp):
+        return float((imp.intervals["required"] - imp.intervals["on_phone"]).clip(lower=0).sum())
+
+    assert shortfall(s.after) < shortfall(s.before)
+    changed = int(rec.notes[0].split(": ")[1].split(" ")[0])
+    assert rec.cost_by_lever == {"reoptimise": pytest.approx(0.5 * changed)} and changed > 0
+
+
+def test_reoptimise_skipped_with_a_note_when_the_roster_stage_cannot_plan():
+    res = run({**SURGE, "levers": {"reoptimise": {}, "agency": {"max_agents": 3}}})
+    assert not res.recovery.reoptimised
+    assert res.recovery.notes and res.recovery.notes[0].startswith("re-roster skipped: ")

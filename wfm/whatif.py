@@ -27,8 +27,10 @@ Pipeline for each scenario (the baseline is the scenario with no shocks and no l
      ``max_hours_per_day`` per agent and ``max_hours_per_week`` per agent (on the team's total per 7-day
      block);
    - ``agency``: up to ``max_agents`` extra agents at once within daily hours;
-   - ``reoptimise``: re-roster the same agents for the shocked forecast from ``from_day`` on (needs
-     :func:`wfm.roster.roster`); the cheaper of keeping and re-rostering wins (fewest short first).
+   - ``reoptimise``: re-roster the same agents (:func:`wfm.roster.roster`, whole cyclic weeks) for the
+     shocked forecast and use the new shifts from ``from_day`` on, at ``cost_per_changed_shift`` per shift
+     added or dropped; the levers then run on it, and the better of keeping and re-rostering wins (fewest
+     agent-intervals short, then cost).
 
    Every lever person on the phones takes a seat: a capacity cut limits levers too.
 5. **Ratio** while back office is on the phones: :func:`wfm.ratio.move_to_phones` with the peak number of
@@ -918,15 +920,16 @@ def _maybe_reoptimise(
     if first >= plan.end:
         kept.notes.append(f"re-roster skipped: from_day {lever.from_day} is after the plan")
         return kept
-    future = staffing[pd.DatetimeIndex(staffing["timestamp"]) >= first]
-    weeks = max(1, math.ceil(((plan.end - first) / pd.Timedelta(days=1)) / 7))
+    # the roster stage plans whole cyclic weeks: re-roster the plan's weeks for the shocked forecast, and
+    # keep the published shifts before ``first``
+    weeks = max(1, math.ceil(len(plan.dates) / 7))
     agents = (
         pd.DataFrame({"agent_id": plan.shifts.agent_id, "contract": plan.shifts.contract})
         .drop_duplicates("agent_id").sort_values("agent_id").reset_index(drop=True)
     )
     try:
         new = roster_mod.roster(
-            future, plan.config, weeks=weeks, start=first.date(), agents=agents,
+            staffing, plan.config, weeks=weeks, start=plan.start.date(), agents=agents,
             time_limit_s=lever.time_limit_s, strict=False,
         )
     except Exception as exc:  # a failed re-roster leaves the published one in place
@@ -936,7 +939,7 @@ def _maybe_reoptimise(
     old_dates = pd.to_datetime(old["date"].astype(str))
     keep_old = old[old_dates < first]
     new_rows = new.assignments.copy()
-    new_rows = new_rows[pd.to_datetime(new_rows["date"].astype(str)) < plan.end.normalize() + pd.Timedelta(days=1)]
+    new_rows = new_rows[pd.to_datetime(new_rows["date"].astype(str)) >= first]
     merged = pd.concat([_as_strings(keep_old.drop(columns=["_line"], errors="ignore")), _as_strings(new_rows)],
                        ignore_index=True)
     plan2 = replace(plan, roster=merged, shifts=parse_roster(merged, "re-roster"))
@@ -953,7 +956,7 @@ def _maybe_reoptimise(
     if (short_new, rec2.cost) < (short_kept - _EPS, math.inf) or (
         abs(short_new - short_kept) <= _EPS and rec2.cost < kept.cost - _EPS
     ):
-        if rec2.status == "not_needed":
+        if rec2.status in ("not_needed", "no_levers"):
             rec2.status = "optimal"
         return rec2
     kept.notes.append(f"re-roster considered (cost {rec2.cost:.1f}, {changed} shifts changed) and not chosen")
@@ -961,10 +964,13 @@ def _maybe_reoptimise(
 
 
 def _changed_shifts(old: pd.DataFrame, new: pd.DataFrame) -> int:
-    key = ["agent_id", "date", "start", "end"]
-    a = set(map(tuple, _as_strings(old[key]).to_numpy().tolist()))
-    b = set(map(tuple, _as_strings(new[key]).to_numpy().tolist()))
-    return len(b - a) + len(a - b)
+    """Shifts moved, added or dropped: (date, start, end) slots compared as multisets (names aside)."""
+    from collections import Counter
+
+    key = ["date", "start", "end"]
+    a = Counter(map(tuple, _as_strings(old[key]).to_numpy().tolist()))
+    b = Counter(map(tuple, _as_strings(new[key]).to_numpy().tolist()))
+    return max(sum((b - a).values()), sum((a - b).values()))
 
 
 # =========================================================================== inputs (for the CLI)
