@@ -621,6 +621,35 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(devnull)
 
 
+class _HighsFromLp(pulp.HiGHS):  # type: ignore[misc,name-defined]
+    """pulp's HiGHS, but the MIP starts from the LP relaxation solved by interior point + crossover.
+
+    On these degenerate covering LPs HiGHS's interior-point solver is many times faster than the dual
+    simplex the MIP would start with (4-week bench: root LP about 4 s instead of over 40 s), and the MIP
+    reuses the optimal basis. ``lp_bound`` keeps the relaxation's optimum (a valid lower bound)."""
+
+    lp_bound: float = -math.inf
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:
+        import highspy
+
+        h = lp.solverModel
+        t0 = time.perf_counter()
+        ints = np.array([v.index for v in lp.variables() if v.cat == pulp.LpInteger], dtype=np.int32)
+        kinds = highspy.HighsVarType
+        if len(ints):
+            h.changeColsIntegrality(len(ints), ints, np.full(len(ints), kinds.kContinuous))
+            h.setOptionValue("solver", "ipm")
+            h.run()
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                self.lp_bound = float(h.getInfo().objective_function_value)
+            h.changeColsIntegrality(len(ints), ints, np.full(len(ints), kinds.kInteger))
+            h.setOptionValue("solver", "choose")
+            if self.timeLimit is not None:
+                h.setOptionValue("time_limit", max(0.1, float(self.timeLimit) - (time.perf_counter() - t0)))
+        h.run()
+
+
 def _highs_available() -> bool:
     try:
         return bool(pulp.HiGHS().available())
@@ -660,7 +689,7 @@ def solve(
                 highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution,
                 highspy.cb.HighsCallbackType.kCallbackMipInterrupt,
             ]
-        cmd = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=2, random_seed=0, **kwargs)
+        cmd = _HighsFromLp(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=2, random_seed=0, **kwargs)
         with _quiet_stdout():  # highspy prints a banner on stdout, which must stay clean for --json
             prob.solve(cmd)
         info = prob.solverModel.getInfo()
@@ -670,6 +699,7 @@ def solve(
         bound = float(info.mip_dual_bound)
         if not math.isfinite(bound) or abs(bound) > 1e20:
             bound = -math.inf
+        bound = max(bound, cmd.lp_bound)  # both are valid bounds; keep the stronger
         status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
     else:
         relax = pulp.PULP_CBC_CMD(msg=False, mip=False, timeLimit=time_limit_s)
