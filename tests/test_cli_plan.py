@@ -164,27 +164,42 @@ def test_rerun_is_byte_identical_and_replaces_the_folder(run: dict) -> None:
     before = {name: (folder / name).read_bytes() for name in RUN_FILES}
     marker = folder / "stale.txt"
     marker.write_text("from an older run")
-    res = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(run["out"]), "--quiet"])
+    res = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(run["out"]), "--json"])
     assert res.exit_code == run["result"].exit_code
-    assert res.stdout == ""
     assert not marker.exists()  # a whole new folder, not files written over the old one
     for name in RUN_FILES:
         if name != "manifest.json":
             assert (folder / name).read_bytes() == before[name], name
     assert sorted(p.name for p in run["out"].iterdir()) == sorted([LOCK_NAME, START])
-
-
-def test_json_output(run: dict, tmp_path: Path) -> None:
-    out = tmp_path / "runs"
-    shutil.copytree(run["folder"], out / START)
-    res = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(out), "--json"])
+    # --json: the result on stdout, agreeing with the files
     data = json.loads(res.stdout)
-    assert data["run_folder"] == str(out / START)
-    assert data["exit_code"] == res.exit_code == run["result"].exit_code
-    m = json.loads((out / START / "manifest.json").read_text())
+    assert data["run_folder"] == str(folder)
+    assert data["exit_code"] == res.exit_code
+    m = json.loads((folder / "manifest.json").read_text())
     assert data["headline"] == m["headline"]
     assert data["models"] == m["models"]
-    assert data["ratio"] == json.loads((out / START / "ratio.json").read_text())
+    assert data["breaches"] == m["breaches"]
+    assert data["ratio"] == json.loads((folder / "ratio.json").read_text())
+    assert data["roster"]["agents"] == m["headline"]["rostered_agents"]
+
+
+def test_all_targets_met_exits_0_and_quiet_prints_nothing(tmp_path: Path) -> None:
+    """With a back office sized for the rostered front line (28 people for about 250 agents, 9:1) every target
+    is met: exit 0, and --quiet prints nothing at all."""
+    cfg = tmp_path / "centre.toml"
+    text = CONFIG.read_text()
+    old = '{ role = "second_line", headcount = 8 }'
+    assert old in text
+    cfg.write_text(text.replace(old, '{ role = "second_line", headcount = 14 }'))
+    out = tmp_path / "runs"
+    res = CliRunner().invoke(app, ["plan", "--config", str(cfg), "--history", str(HISTORY), "--gap", "0.05",
+                                   "--out", str(out), "--quiet"])
+    assert (res.exit_code, res.stdout, res.stderr) == (0, "", "")
+    ratio = json.loads((out / START / "ratio.json").read_text())
+    assert (ratio["status"], ratio["back_office"]) == ("ok", 28)
+    m = json.loads((out / START / "manifest.json").read_text())
+    assert (m["breaches"], m["exit_code"]) == ([], 0)
+    assert "**All targets met.**" in (out / START / "summary.md").read_text()
 
 
 # --------------------------------------------------------------------------- killed and concurrent runs
