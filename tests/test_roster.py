@@ -550,3 +550,16 @@ def test_progress_callback_sees_incumbent_and_bound():
     roster(staff(hourly_forecast(), cfg), cfg, progress=seen.append)
     assert seen and {"incumbent", "bound", "gap", "seconds"} <= set(seen[-1])
     assert seen[-1]["bound"] <= seen[-1]["incumbent"]
+
+
+def test_seats_cap_agents_on_site():
+    # three agents wanted 09:00-17:00 on Monday but two seats: the third is never rostered
+    req = np.zeros(7 * 24, dtype=int)
+    req[9:17] = 3
+    cfg = one_shift_config(1, 8)
+    assert roster(requirement_staffing(req), cfg).agents == 3
+    cfg.roster.seats = 2
+    r = roster(requirement_staffing(req), cfg)
+    assert r.agents == 2
+    assert r.under_agent_intervals == 8
+    assert r.objective == pytest.approx(16 + 8 * 50)

@@ -150,6 +150,7 @@ class RosterSettings(_Model):
     strict: bool = False
     min_rest_hours: Annotated[float, Field(ge=0, le=24)] = 11.0
     start_band_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 120
+    seats: Annotated[int, Field(gt=0)] | None = None  # agents on site (breaks included) at most this many
 
 
 # --------------------------------------------------------------------------- back office

@@ -85,6 +85,7 @@ CONSTRAINTS: list[Rule] = [
     Rule("headcount", "hard", "The same agents every week (multi-week)", "add_headcount"),
     Rule("available_agents", "hard", "No more agents of a contract than agents.csv names", "add_available_agents"),
     Rule("unavailable", "hard", "No shift on an agent's unavailable date", "assignment"),
+    Rule("seats", "hard", "Agents on site at most the seats ([roster] seats)", "add_seats"),
     Rule("cover", "hard", "On the phones + under - over = required (under = 0 with --strict)", "add_cover"),
     # soft: penalised in the objective or in the assignment
     Rule("under_coverage", "soft", "Agent-intervals short of the requirement", "objective (under_penalty)"),
@@ -508,17 +509,35 @@ def add_available_agents(prob: pulp.LpProblem, m: Model, available: dict[str, in
             _add(prob, pairs, pulp.LpConstraintLE, available[c.name], f"available_{c.name}_{k}")
 
 
+def _on_site_rows(m: Model) -> list[dict]:
+    """Per interval: the shift variables on site then (coefficient 1)."""
+    ivl = m.config.centre.interval_minutes
+    n = len(m.required)
+    rows: list[dict] = [{} for _ in range(n)]
+    for (tname, s, d), var in m.x.items():
+        shift = m.shifts[tname][s]
+        g0 = d * m.slots_per_day + shift.start_minute // ivl
+        for g in range(g0, g0 + shift.length_minutes // ivl):
+            rows[g % n][var] = 1.0
+    return rows
+
+
+def add_seats(prob: pulp.LpProblem, m: Model) -> None:
+    """``seats_<YYYYMMDD_HHMM>``: agents on site (on shift, breaks included) at most ``[roster] seats``."""
+    seats = m.config.roster.seats
+    if seats is None:
+        return
+    for g, pairs in enumerate(_on_site_rows(m)):
+        if pairs:
+            _add(prob, pairs, pulp.LpConstraintLE, float(seats), f"seats_{m.idx[g]:%Y%m%d_%H%M}")
+
+
 def add_cover(prob: pulp.LpProblem, m: Model) -> None:
     """``cover_<YYYYMMDD_HHMM>``: on shift - on break + under - over = required, every interval."""
     ivl = m.config.centre.interval_minutes
     n = len(m.required)
-    rows: list[dict] = [{} for _ in range(n)]
     spd = m.slots_per_day
-    for (tname, s, d), var in m.x.items():
-        shift = m.shifts[tname][s]
-        g0 = d * spd + shift.start_minute // ivl
-        for g in range(g0, g0 + shift.length_minutes // ivl):
-            rows[g % n][var] = 1.0
+    rows = _on_site_rows(m)
     for (tname, s, d, k, o), var in m.y.items():
         shift = m.shifts[tname][s]
         g0 = d * spd + (shift.start_minute + o) // ivl
@@ -588,6 +607,7 @@ def build_model(
     add_headcount(prob, m)
     if available:
         add_available_agents(prob, m, available)
+    add_seats(prob, m)
     add_cover(prob, m)
     return m
 

@@ -5,7 +5,7 @@
    target under 5 minutes.
 
 The centre is the bundled example config (day, night and part-time shifts, three queues) with a seeded
-synthetic forecast: two daily peaks, quieter weekends and nights.
+synthetic forecast: two daily peaks, quieter weekends and nights, and ``[roster] seats = 1300``.
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def _report(label: str, r: Roster, seconds: float, interval_minutes: int) -> Non
 
 def run() -> None:
     cfg = load_config(CONFIG)
+    cfg.roster.seats = SEATS  # agents on site (breaks included) never exceed the seats
     ivl = cfg.centre.interval_minutes
     st = staff(bench_forecast(), cfg)
     req = staffing_requirement(st, cfg)
