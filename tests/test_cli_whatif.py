@@ -81,14 +81,14 @@ scenario    phase           calls    service_level    asa    abandoned    worst_
 ----------  --------------  -------  ---------------  -----  -----------  ----------------------  -------  -------------  ------
 baseline                    800      55.5%            inf    69           2026-03-02 12:00 28.7%  12       0.0            0.0
 surge       as published    1,120    30.7%            inf    196          2026-03-02 12:00 12.4%  20       0.0            0.0
-surge       after recovery  1,120    81.0%            29s    33           2026-03-02 10:00 79.5%  0        88.0           147.6
+surge       after recovery  1,120    81.0%            29s    33           2026-03-02 10:00 79.5%  0        82.3           132.5
 
-== surge: recovery optimal, cost 147.6
+== surge: recovery optimal, cost 132.5
 date        calls    sl_before    sl_after    abandoned_before    abandoned_after    short    back_office_h    overtime_h    agency_h
 ----------  -------  -----------  ----------  ------------------  -----------------  -------  ---------------  ------------  ----------
-2026-03-02  720      31.4%        79.9%       111                 14                 10 -> 0  24.0             12.0          15.0
-2026-03-03  400      29.5%        83.0%       85                  18                 10 -> 0  24.0             8.0           5.0
-levers: back office 48.0 h (57.6), overtime 20.0 h (30.0), agency 20.0 h (60.0)
+2026-03-02  720      31.4%        79.9%       111                 14                 10 -> 0  24.0             12.0          12.5
+2026-03-03  400      29.5%        83.0%       85                  18                 10 -> 0  22.9             8.0           2.9
+levers: back office 46.9 h (56.3), overtime 20.0 h (30.0), agency 15.4 h (46.3)
 every interval restored to its required agents
 ratio with 3 back office on the phones: 10.0:1 (front line 10, back office 1, share 9.1%, ok)
 """
@@ -132,10 +132,13 @@ def test_json_and_out(runner, files):
     (surge,) = doc["scenarios"]
     assert surge["before"]["short_intervals"] == 20 and surge["after"]["short_intervals"] == 0
     rec = surge["recovery"]
-    assert rec["cost"] == 147.6
-    assert rec["cost_by_lever"] == {"agency": 60.0, "back_office": 57.6, "overtime": 30.0}
-    assert rec["hours_by_lever"] == {"agency": 20.0, "back_office": 48.0, "overtime": 20.0}
-    assert rec["hours"][0] == {"date": "2026-03-02", "back_office": 24.0, "overtime": 12.0, "agency": 15.0}
+    assert rec["cost"] == 132.55
+    assert rec["cost_by_lever"] == {"agency": 46.27, "back_office": 56.28, "overtime": 30.0}
+    assert rec["hours_by_lever"] == {"agency": 15.42, "back_office": 46.9, "overtime": 20.0}
+    assert rec["hours"][0] == {"date": "2026-03-02", "back_office": 24.0, "overtime": 12.0, "agency": 12.5385}
+    # cost = hours x cost per hour, lever by lever
+    assert rec["cost_by_lever"]["back_office"] == pytest.approx(1.2 * 46.9, abs=0.01)
+    assert rec["cost_by_lever"]["agency"] == pytest.approx(3.0 * 15.42, abs=0.02)
     assert surge["still_short"] == [] and doc["breached"] is False
     assert doc["baseline"]["before"] == doc["baseline"]["after"]
 
@@ -169,9 +172,9 @@ def test_sweep_table_and_workers_agree(runner, files):
         "baseline: service level 55.5%, 12 intervals short\n\n"
         "scenario    volume    sl_before    sl_after    abandoned_before    short_before    short_after    cost\n"
         "----------  --------  -----------  ----------  ------------------  --------------  -------------  ------\n"
-        "surge       1         45.0%        84.3%       116                 16              0              81.0\n"
-        "surge       2         30.7%        81.0%       196                 20              0              147.6\n"
-        "surge       3         19.4%        83.8%       317                 20              0              243.6\n"
+        "surge       1         45.0%        84.3%       116                 16              0              71.9\n"
+        "surge       2         30.7%        81.0%       196                 20              0              132.5\n"
+        "surge       3         19.4%        83.8%       317                 20              0              228.5\n"
     )
 
 

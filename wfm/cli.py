@@ -459,8 +459,9 @@ def whatif_command(
         float, typer.Option("--time-limit", help="Recovery solver time limit per stage, seconds.", min=0.1)
     ] = 60.0,
     roster_time_limit: Annotated[
-        float, typer.Option(help="Roster solver time limit when no --roster is given, seconds.", min=0.1)
-    ] = 20.0,
+        float | None,
+        typer.Option(help="Roster solver time limit when no --roster is given, seconds (default: config).", min=0.1),
+    ] = None,
     out: OutOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -492,7 +493,8 @@ def whatif_command(
     else:
         days = 7
     fc, ro, notes = stage.baseline_inputs(
-        cfg, forecast=fc, history=hist_frame, roster=ro, horizon_days=days, roster_time_limit_s=roster_time_limit
+        cfg, forecast=fc, history=hist_frame, roster=ro, horizon_days=days,
+        roster_time_limit_s=cfg.roster.time_limit_s if roster_time_limit is None else roster_time_limit,
     )
     result = stage.whatif(
         cfg, scen, fc, ro, sweep=sweep, workers=workers, time_limit_s=time_limit, source=str(scenarios)

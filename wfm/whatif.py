@@ -84,7 +84,7 @@ LEVER_LABELS = {
     "reoptimise": "re-roster",
 }
 SWEEP_KEYS = ("volume", "aht", "absence")
-_EPS = 1e-6
+_EPS = 1e-4  # agents: below this a shortfall is solver tolerance, not a gap
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 
 
@@ -606,7 +606,8 @@ def recover(
     prob_vars: list[tuple[str, pulp.LpVariable, float, dict[int, float], dict[int, float]]] = []
     # (lever, var, cost, {t: cover}, {t: people})
     constraints: list[pulp.LpConstraint] = []
-    integer = "Integer"
+    integer = "Integer"  # cancelled rest days are whole shifts
+    hours_var = "Continuous"  # back office, agency, overtime: people on the phones, averaged over an interval
 
     if lv.back_office is not None:
         bo = lv.back_office
@@ -615,7 +616,7 @@ def recover(
         per_day: dict[int, list[pulp.LpVariable]] = {}
         if people > 0:
             for t in np.flatnonzero(allowed):
-                v = pulp.LpVariable(f"bo_{t}", 0, people, cat=integer)
+                v = pulp.LpVariable(f"bo_{t}", 0, people, cat=hours_var)
                 prob_vars.append(("back_office", v, bo.cost_per_hour * h, {t: 1.0 / bo.handle_time_factor}, {t: 1.0}))
                 per_day.setdefault(int(day_of[t]), []).append(v)
         for _d, vs in per_day.items():
@@ -625,7 +626,7 @@ def recover(
     if lv.agency is not None and lv.agency.max_agents > 0:
         ag = lv.agency
         for t in np.flatnonzero(_in_hours(plan, ag.hours) & deficit):
-            v = pulp.LpVariable(f"agency_{t}", 0, ag.max_agents, cat=integer)
+            v = pulp.LpVariable(f"agency_{t}", 0, ag.max_agents, cat=hours_var)
             prob_vars.append(("agency", v, ag.cost_per_hour * h, {t: 1.0 / ag.handle_time_factor}, {t: 1.0}))
 
     if lv.overtime is not None:
@@ -655,12 +656,12 @@ def recover(
                 pre_v, post_v = [], []
                 for k in range(pre_d):
                     t = pre_t[k]
-                    v = pulp.LpVariable(f"ot_pre_{gi}_{k}", 0, n_g, cat=integer)
+                    v = pulp.LpVariable(f"ot_pre_{gi}_{k}", 0, n_g, cat=hours_var)
                     prob_vars.append(("overtime", v, ot.cost_per_hour * h, {t: 1.0}, {t: 1.0}))
                     pre_v.append(v)
                 for k in range(post_d):
                     t = post_t[k]
-                    v = pulp.LpVariable(f"ot_post_{gi}_{k}", 0, n_g, cat=integer)
+                    v = pulp.LpVariable(f"ot_post_{gi}_{k}", 0, n_g, cat=hours_var)
                     prob_vars.append(("overtime", v, ot.cost_per_hour * h, {t: 1.0}, {t: 1.0}))
                     post_v.append(v)
                 for chain in (pre_v, post_v):
@@ -737,12 +738,14 @@ def recover(
             room = max(float(seats[t]) - float(base[t]), 0.0)
             body.append(pulp.lpSum(c * v for v, c in terms) <= math.floor(room + 1e-9))
 
-    def solve(objective: Any, extra: list[pulp.LpConstraint], rel_gap: float) -> tuple[str, pulp.LpProblem]:
+    def solve(
+        objective: Any, extra: list[pulp.LpConstraint], rel_gap: float, start: dict[str, float] | None = None
+    ) -> tuple[str, pulp.LpProblem]:
         prob = pulp.LpProblem("recovery", pulp.LpMinimize)
         prob += objective
         for i, c in enumerate(body + extra):
             prob += c, f"c{i}"
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=rel_gap, random_seed=0)
+        solver = _StartedHiGHS(start, msg=False, timeLimit=time_limit_s, gapRel=rel_gap, random_seed=0)
         with _quiet_stdout():  # highspy prints a banner on stdout, which must stay clean for --json
             prob.solve(solver)
         status = pulp.LpStatus[prob.status]
@@ -754,8 +757,11 @@ def recover(
     shortfall = pulp.lpSum(short.values())
     status1, _ = solve(shortfall, [], min(gap, 1e-6))
     s1 = sum(float(v.varValue or 0.0) for v in short.values())
+    first = {v.name: float(v.varValue or 0.0) for _l, v, _c, _cov, _p in prob_vars}
+    first.update({v.name: float(v.varValue or 0.0) for v in short.values()})
     cost_expr = pulp.lpSum(c * v for _l, v, c, _cov, _p in prob_vars)
-    status2, _ = solve(cost_expr, [shortfall <= s1 + 1e-6 * max(1.0, s1) + 1e-7], gap)
+    # stage 2 starts from stage 1's plan, which already holds the shortfall
+    status2, _ = solve(cost_expr, [shortfall <= s1 + 1e-9 * max(1.0, s1) + 1e-9], gap, first)
     status = "optimal" if status1 == status2 == "optimal" else "time_limit"
 
     use = {k: np.zeros(n_t) for k in names}
@@ -763,8 +769,9 @@ def recover(
     cost = dict.fromkeys(names, 0.0)
     hours = empty_hours.copy()
     for lever, v, c, cov, ppl in prob_vars:
-        x = float(round(v.varValue or 0.0))
-        if x <= 0:
+        x = float(v.varValue or 0.0)
+        x = float(round(x)) if v.cat == "Integer" else round(x, 6)
+        if x <= 1e-9:
             continue
         cost[lever] += c * x
         for t, cf in cov.items():
@@ -787,9 +794,29 @@ def recover(
         hours["rest_days"] = np.round(per_day, 4)
         hours["rest_days_cancelled"] = count
         cancelled = int(count.sum())
-    peak = int(round(use["back_office"].max())) if "back_office" in names else 0
+    peak = int(math.ceil(use["back_office"].max() - 1e-6)) if "back_office" in names else 0
     cost = {k: round(v, 4) for k, v in cost.items()}
     return result(status, use, cover, hours, cost, peak, cancelled)
+
+
+class _StartedHiGHS(pulp.HiGHS):
+    """HiGHS through PuLP, optionally given a feasible starting solution (variable name -> value)."""
+
+    def __init__(self, start: dict[str, float] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._start = start
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
+        if self._start:
+            import highspy
+
+            values = [0.0] * lp.solverModel.getNumCol()
+            for var in lp.variables():
+                values[var.index] = self._start.get(var.name, 0.0)
+            sol = highspy.HighsSolution()
+            sol.col_value = values
+            lp.solverModel.setSolution(sol)
+        super().callSolver(lp)
 
 
 @contextlib.contextmanager
