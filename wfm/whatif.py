@@ -32,7 +32,9 @@ Pipeline for each scenario (the baseline is the scenario with no shocks and no l
      added or dropped; the levers then run on it, and the better of keeping and re-rostering wins (fewest
      agent-intervals short, then cost).
 
-   Every lever person on the phones takes a seat: a capacity cut limits levers too.
+   Every lever person on the phones takes a seat: a capacity cut limits levers too. Back office, agency and
+   overtime are hours (people on the phones per interval may be fractional: an average over the interval);
+   cancelled rest days are whole shifts. Stage 2 starts from stage 1's plan.
 5. **Ratio** while back office is on the phones: :func:`wfm.ratio.move_to_phones` with the peak number of
    back-office people on the phones at once.
 
