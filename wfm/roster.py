@@ -694,20 +694,30 @@ def solve(
         if progress is not None:
             import highspy
 
-            last = [0.0]
+            state = {"incumbent": math.inf, "bound": -math.inf, "shown": 0.0}
+            improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
 
             def _cb(cb_type: Any, message: str, data_out: Any, data_in: Any, user: Any) -> None:
+                # HiGHS's sub-MIPs report too, with bounds valid only for themselves: take incumbents from
+                # any improving solution (they are real plans) and bounds only from the main search's log
                 now = time.perf_counter()
-                if now - last[0] < 0.5 and cb_type != highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution:
+                inc, bnd = float(data_out.mip_primal_bound), float(data_out.mip_dual_bound)
+                state["bound"] = max(state["bound"], cmd.lp_bound)  # the LP relaxation, once solved
+                if cb_type == improving:
+                    state["incumbent"] = min(state["incumbent"], inc)
+                elif math.isfinite(bnd) and bnd <= state["incumbent"] + 1e-9:
+                    state["bound"] = max(state["bound"], bnd)
+                if now - state["shown"] < 0.5 and cb_type != improving:
                     return
-                last[0] = now
-                inc, bnd = data_out.mip_primal_bound, data_out.mip_dual_bound
-                progress({"incumbent": inc, "bound": bnd, "gap": data_out.mip_gap, "seconds": now - t0})
+                state["shown"] = now
+                i, b = state["incumbent"], state["bound"]
+                g = (i - b) / max(abs(i), 1e-9) if math.isfinite(i) and math.isfinite(b) else math.inf
+                progress({"incumbent": i, "bound": b, "gap": g, "seconds": now - t0})
 
             kwargs["callbackTuple"] = (_cb, None)
             kwargs["callbacksToActivate"] = [
                 highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution,
-                highspy.cb.HighsCallbackType.kCallbackMipInterrupt,
+                highspy.cb.HighsCallbackType.kCallbackMipLogging,
             ]
         cmd = _HighsFromLp(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=2, random_seed=0, **kwargs)
         with _quiet_stdout():  # highspy prints a banner on stdout, which must stay clean for --json
