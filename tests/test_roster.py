@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wfm import erlang
 from wfm.config import parse_config
 from wfm.errors import ConfigError, InfeasibleRoster, InputError
 from wfm.io import atomic_write_csv
@@ -25,7 +26,7 @@ from wfm.roster import (
     roster,
     start_bands,
 )
-from wfm.staffing import staff
+from wfm.staffing import queue_targets, staff
 
 MONDAY = date(2026, 1, 5)
 
@@ -65,12 +66,24 @@ def hourly_forecast(days: int = 7, scale: float = 1.0) -> pd.DataFrame:
     return pd.DataFrame({"timestamp": idx, "queue": "q", "volume": np.round(volume, 1), "aht": 300.0})
 
 
+def volume_for_agents(n: int) -> float:
+    """The fewest calls an hour (in steps of 0.5) for which queue "q" (80/20, AHT 300 s, no shrinkage) needs
+    exactly ``n`` agents, so summed and pooled requirements alike give ``n``."""
+    if n == 0:
+        return 0.0
+    targets = queue_targets(config().queues[0])
+    grid = np.arange(0.5, 200.0, 0.5)
+    need = erlang.required_agents(grid, np.full(len(grid), 300.0), 3600.0, targets)
+    return float(grid[np.flatnonzero(need == n)[0]])
+
+
 def requirement_staffing(required: list[int] | np.ndarray, start: date = MONDAY) -> pd.DataFrame:
-    """A staffing frame whose `scheduled` column is given hour by hour (volume sized to match)."""
+    """A staffing frame asking for ``required`` agents hour by hour (volume sized to match exactly)."""
     req = np.asarray(required, dtype=np.int64)
     idx = pd.date_range(pd.Timestamp(start), periods=len(req), freq="60min")
+    volume = {n: volume_for_agents(int(n)) for n in np.unique(req)}
     return pd.DataFrame({
-        "timestamp": idx, "queue": "q", "volume": req * 10.0, "aht": 300.0, "agents": req,
+        "timestamp": idx, "queue": "q", "volume": [volume[n] for n in req], "aht": 300.0, "agents": req,
         "fractional_agents": req.astype(float), "scheduled": req,
     })
 

@@ -742,7 +742,10 @@ def solve(
         prob.solve(cmd)
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
         objective = float(pulp.value(prob.objective)) if has_solution else math.nan
-        status = pulp.LpStatus[prob.status] if has_solution else "Infeasible"
+        if has_solution:
+            status = pulp.LpStatus[prob.status]
+        else:
+            status = "Infeasible" if prob.status == pulp.LpStatusInfeasible else "Time limit reached"
     if not has_solution:
         status = "Infeasible" if "nfeasible" in status or prob.status == pulp.LpStatusInfeasible else status
     seconds = time.perf_counter() - t0
