@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# The whole plan on the bundled example. Exit 1 (plan written, a target breached) still counts as a demo.
+# The whole plan on the bundled example (every target met: exit 0).
 demo: $(STAMP)
-	$(BIN)/wfm plan; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	$(BIN)/wfm plan
 
 bench: $(STAMP)
 	$(BIN)/python -m wfm.bench

@@ -38,17 +38,17 @@ Front-line : back-office ratio, Example Care Centre (headcount basis, front line
 
 measure               value
 --------------------  -------------------------------------------
-front_line            200
-back_office           22
-ratio                 9.1:1
-back_office_share     9.9%
+front_line            233
+back_office           26
+ratio                 9.0:1
+back_office_share     10.0%
 target                9:1 (share 10.0% +- 1 point: 9.0% to 11.0%)
 status                ok
-back_office_change    0 (target 22.2)
-front_line_supported  198 (-2 vs now)
-layers_recommended    3 for 222 people (config declares 3)
+back_office_change    0 (target 25.9)
+front_line_supported  234 (+1 vs now)
+layers_recommended    3 for 259 people (config declares 3)
 
-Within the band. To hit 9:1: no back-office change (9:1 needs 22.2 for 200 front line); or, the other way round, the current back office supports 198 front-line agents.
+Within the band. To hit 9:1: no back-office change (9:1 needs 25.9 for 233 front line); or, the other way round, the current back office supports 234 front-line agents.
 """
 
 
@@ -74,13 +74,13 @@ def test_example_config_json_keys(example_config):
         "layers_recommended",
     ):
         assert key in doc
-    assert doc["front_line"] == 200 and doc["back_office"] == 22
+    assert doc["front_line"] == 233 and doc["back_office"] == 26
     assert isinstance(doc["front_line"], int) and isinstance(doc["back_office_change"], int)  # people
-    assert doc["ratio"] == "9.1:1" and doc["ratio_value"] == 9.0909
-    assert doc["back_office_share"] == 0.0991
+    assert doc["ratio"] == "9.0:1" and doc["ratio_value"] == 8.9615
+    assert doc["back_office_share"] == 0.1004
     assert doc["target"] == "9:1" and doc["band"] == [0.09, 0.11]
     assert doc["status"] == "ok" and doc["back_office_change"] == 0
-    assert doc["front_line_supported"] == 198 and doc["layers_recommended"] == 3
+    assert doc["front_line_supported"] == 234 and doc["layers_recommended"] == 3
 
 
 # --------------------------------------------------------------------------- band and exit codes

@@ -64,7 +64,7 @@ def _plan_pieces(on_phone: list[int], sl: list[float], front_line: int):
 
 
 def test_assess_all_targets_met() -> None:
-    staffing, roster, r = _plan_pieces([12, 13, 1], [0.9, 0.85, 1.0], 198)
+    staffing, roster, r = _plan_pieces([12, 13, 1], [0.9, 0.85, 1.0], 234)
     headline, breaches = P.assess(staffing, roster, r, CONFIG, 15)
     assert breaches == []
     assert headline["calls"] == 80.0
@@ -79,12 +79,12 @@ def test_assess_all_targets_met() -> None:
 
 
 def test_assess_lists_each_breached_target() -> None:
-    staffing, roster, r = _plan_pieces([10, 12, 0], [0.7, 0.85, 0.0], 256)
+    staffing, roster, r = _plan_pieces([10, 12, 0], [0.7, 0.85, 0.0], 330)
     headline, breaches = P.assess(staffing, roster, r, CONFIG, 15)
     assert [(b.target, b.message) for b in breaches] == [
         ("service_level", "service level 77.5% for the plan is below the target 82.5%"),
         ("coverage", "2 interval(s) short of the requirement (3 agent-intervals; worst 2026-11-30 09:00, 2 short)"),
-        ("ratio", "front line : back office 11.6:1 (back_office_light; back-office share 7.9%, "
+        ("ratio", "front line : back office 12.7:1 (back_office_light; back-office share 7.3%, "
                   "band 9.0%..11.0% for 9:1)"),
     ]
     assert headline["agent_intervals_short"] == 3

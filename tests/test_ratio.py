@@ -239,25 +239,25 @@ def test_layers_recommended_and_mismatch_warning():
 def test_move_to_phones_equals_ratio_on_changed_headcounts():
     cfg = load_config("configs/example.toml")
     base = ratio(cfg)
-    assert (base.front_line, base.back_office, base.status) == (200, 22, OK)
+    assert (base.front_line, base.back_office, base.status) == (233, 26, OK)
     moved = move_to_phones(cfg, 5)
-    direct = ratio(RatioParts(front_line=205, back_office=17, centre_headcount=222, management_layers=3))
+    direct = ratio(RatioParts(front_line=238, back_office=21, centre_headcount=259, management_layers=3))
     assert moved.moved_to_phones == 5
-    assert (moved.front_line, moved.back_office) == (205, 17)
-    assert moved.status == BACK_OFFICE_LIGHT  # 17 / 222 = 7.66%
-    assert moved.back_office_share == pytest.approx(17 / 222)
+    assert (moved.front_line, moved.back_office) == (238, 21)
+    assert moved.status == BACK_OFFICE_LIGHT  # 21 / 259 = 8.11%
+    assert moved.back_office_share == pytest.approx(21 / 259)
     assert moved.to_dict() | {"moved_to_phones": 0.0, "front_line_source": "given"} == direct.to_dict()
     assert moved.layers_recommended == base.layers_recommended  # same people, same layers
 
 
 def test_move_all_back_office_and_too_many():
     cfg = load_config("configs/example.toml")
-    r = move_to_phones(cfg, 22)
-    assert r.status == NO_BACK_OFFICE and r.front_line == 222
+    r = move_to_phones(cfg, 26)
+    assert r.status == NO_BACK_OFFICE and r.front_line == 259
     with pytest.raises(
-        InputError, match="cannot move 23 back-office people onto the phones: the back office has 22"
+        InputError, match="cannot move 27 back-office people onto the phones: the back office has 26"
     ):
-        move_to_phones(cfg, 23)
+        move_to_phones(cfg, 27)
     with pytest.raises(InputError, match="moved must be a non-negative number"):
         move_to_phones(cfg, -1)
 

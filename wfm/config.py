@@ -151,6 +151,9 @@ class RosterSettings(_Model):
     min_rest_hours: Annotated[float, Field(ge=0, le=24)] = 11.0
     start_band_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 120
     seats: Annotated[int, Field(gt=0)] | None = None  # agents on site (breaks included) at most this many
+    # what the roster covers per interval: "scheduled" adds the staffing file's per-queue `scheduled`;
+    # "pooled" sizes the group's queues as one pooled queue (agents serve all of them), which needs fewer
+    requirement: Literal["scheduled", "pooled"] = "scheduled"
 
 
 # --------------------------------------------------------------------------- back office

@@ -22,6 +22,7 @@ Output frame (a staffing file), one row per interval and queue, in input order:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -163,22 +164,128 @@ def staff_summary(staffing: pd.DataFrame, interval_minutes: int) -> pd.DataFrame
     return pd.DataFrame([asdict(r) for r in rows])
 
 
-def staffing_requirement(staffing: pd.DataFrame, config: CentreConfig, group: str | None = None) -> pd.DataFrame:
-    """Sum the queues of one staff group per interval (agents serve all of them).
+@dataclass(frozen=True)
+class PooledQueues:
+    """The queues of one staff group pooled per interval: agents serve all of them from one FIFO queue.
 
-    Returns ``timestamp, volume, agents, fractional_agents, scheduled`` sorted by timestamp. ``scheduled``
-    is what a roster must put on shift; ``agents`` what must be on the phones after shrinkage.
+    Arrays have one element per ``timestamps`` entry; ``volume_by_queue`` is (queues, intervals).
     """
-    names = [q.name for q in config.queues if group is None or q.staff_group == group]
-    frame = staffing[staffing["queue"].isin(names)]
-    agg = (
-        frame.groupby("timestamp", sort=True)[["volume", "agents", "fractional_agents", "scheduled"]]
-        .sum()
-        .reset_index()
+
+    timestamps: pd.DatetimeIndex
+    queues: list[Queue]
+    volume_by_queue: np.ndarray
+    volume: np.ndarray  # calls of all the group's queues
+    aht: np.ndarray  # volume-weighted AHT
+    shrinkage: np.ndarray  # workload-weighted (volume x AHT) shrinkage
+    patience: np.ndarray | None  # volume-weighted patience when every queue has one (Erlang A), else None
+    interval_s: float
+
+
+def pool_queues(
+    staffing: pd.DataFrame,
+    config: CentreConfig,
+    group: str | None = None,
+    timestamps: pd.Index | None = None,
+    interval_minutes: int | None = None,
+) -> PooledQueues:
+    """Pool the staffing frame's queues of ``group`` (all queues when None) per timestamp."""
+    queues = [q for q in config.queues if group is None or q.staff_group == group]
+    frame = staffing[staffing["queue"].isin([q.name for q in queues])]
+    if timestamps is None:
+        timestamps = pd.DatetimeIndex(sorted(pd.unique(frame["timestamp"])), name="timestamp")
+    idx = pd.DatetimeIndex(timestamps, name="timestamp")
+    vol = np.zeros((len(queues), len(idx)))
+    work = np.zeros((len(queues), len(idx)))
+    for i, q in enumerate(queues):
+        rows = frame[frame["queue"] == q.name].groupby("timestamp")[["volume", "aht"]].agg(
+            volume=("volume", "sum"), aht=("aht", "mean")
+        )
+        rows = rows.reindex(idx)
+        v = rows["volume"].fillna(0.0).to_numpy(float)
+        h = rows["aht"].to_numpy(float)
+        vol[i] = v
+        work[i] = v * np.where(np.isfinite(h) & (h > 0), h, q.aht_s)
+    total = vol.sum(axis=0)
+    total_work = work.sum(axis=0)
+    mean_aht = float(np.mean([q.aht_s for q in queues])) if queues else 300.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        aht = np.where(total > 0, total_work / total, mean_aht)
+        shrink_w = np.array([q.shrinkage for q in queues])[:, None]
+        shrink = np.where(total_work > 0, (work * shrink_w).sum(axis=0) / total_work, float(shrink_w.mean()))
+        patience = None
+        if queues and all(q.patience_s for q in queues):
+            pat_w = np.array([float(q.patience_s or 0.0) for q in queues])[:, None]
+            patience = np.where(total > 0, (vol * pat_w).sum(axis=0) / total, float(pat_w.mean()))
+    return PooledQueues(
+        timestamps=idx,
+        queues=queues,
+        volume_by_queue=vol,
+        volume=total,
+        aht=aht,
+        shrinkage=shrink,
+        patience=patience,
+        interval_s=60.0 * (interval_minutes or config.centre.interval_minutes),
     )
-    agg["agents"] = agg["agents"].astype(np.int64)
-    agg["scheduled"] = agg["scheduled"].astype(np.int64)
-    return agg
+
+
+def staffing_requirement(
+    staffing: pd.DataFrame, config: CentreConfig, group: str | None = None, *, pooled: bool | None = None
+) -> pd.DataFrame:
+    """Agents a staff group needs per interval, for a roster (agents serve all the group's queues).
+
+    ``pooled=False`` (the default unless the config's ``[roster] requirement = "pooled"``) adds up the
+    staffing frame's per-queue ``agents`` and ``scheduled``, so a planner's edits to the staffing file count.
+    ``pooled=True``: the group's calls form one queue (volume-weighted AHT and patience), and the
+    requirement is the fewest agents meeting **every** queue's targets at once on that pooled queue (each
+    queue's service level within its own answer time, ASA, occupancy, abandonment); a queue with no calls in
+    the interval sets no target. Pooling is what serving all queues from one group does, and sizing the
+    queues separately then adding them up overstates the need (at the bundled example by about a tenth).
+
+    Returns ``timestamp, volume, agents, fractional_agents, scheduled`` sorted by timestamp. ``agents`` must
+    be on the phones; ``scheduled = ceil(agents / (1 - shrinkage))`` (workload-weighted shrinkage) is what a
+    roster must put on shift.
+    """
+    if pooled is None:
+        pooled = config.roster.requirement == "pooled"
+    if not pooled:
+        names = [q.name for q in config.queues if group is None or q.staff_group == group]
+        frame = staffing[staffing["queue"].isin(names)]
+        agg = (
+            frame.groupby("timestamp", sort=True)[["volume", "agents", "fractional_agents", "scheduled"]]
+            .sum()
+            .reset_index()
+        )
+        agg["agents"] = agg["agents"].astype(np.int64)
+        agg["scheduled"] = agg["scheduled"].astype(np.int64)
+        return agg
+    pool = pool_queues(staffing, config, group)
+    agents = np.zeros(len(pool.timestamps), dtype=np.int64)
+    fractional = np.zeros(len(pool.timestamps))
+    for i, q in enumerate(pool.queues):
+        has_calls = pool.volume_by_queue[i] > 0
+        if not has_calls.any():
+            continue
+        targets = dataclasses.replace(
+            queue_targets(q), patience_s=None, max_abandon=q.max_abandon if pool.patience is not None else None
+        )
+        need = erlang.required_agents(
+            pool.volume, pool.aht, pool.interval_s, targets, patience_s=pool.patience
+        )
+        need = np.where(has_calls, need, 0)
+        frac = erlang.fractional_agents(
+            pool.volume, pool.aht, pool.interval_s, need, targets, patience_s=pool.patience
+        )
+        agents = np.maximum(agents, need)
+        fractional = np.maximum(fractional, np.where(has_calls, frac, 0.0))
+    return pd.DataFrame(
+        {
+            "timestamp": pool.timestamps,
+            "volume": pool.volume,
+            "agents": agents,
+            "fractional_agents": np.round(fractional, 4),
+            "scheduled": scheduled_agents(agents, pool.shrinkage),
+        }
+    )
 
 
 def group_service_level(
@@ -186,57 +293,37 @@ def group_service_level(
     on_phone: pd.Series,
     config: CentreConfig,
     interval_minutes: int | None = None,
+    group: str | None = None,
 ) -> pd.DataFrame:
     """Service level, ASA and abandonment with ``on_phone`` rostered agents serving the pooled queues.
 
     ``on_phone`` is indexed by timestamp (agents on shift and not on break). Shrinkage still applies: the
-    agents actually taking calls are ``floor(on_phone * (1 - shrinkage))``, shrinkage weighted by each queue's
-    required agents. The queues are pooled: volumes add; AHT, answer time and patience are volume-weighted
-    (Erlang C for the pool when any queue has no patience). Returns ``timestamp, service_level, asa,
+    agents taking calls are ``floor(on_phone * (1 - shrinkage))`` with the workload-weighted shrinkage, so
+    ``on_phone = scheduled`` from :func:`staffing_requirement` gives at least its ``agents``. The queues are
+    pooled as there (one FIFO queue, volume-weighted AHT and patience); ``service_level`` is the calls-weighted
+    share answered within each queue's own answer time. Returns ``timestamp, service_level, asa,
     abandon_rate, occupancy`` per timestamp of ``on_phone``.
     """
-    ivl = interval_minutes or config.centre.interval_minutes
-    by_q = {q.name: q for q in config.queues}
-    f = staffing[staffing["queue"].isin(by_q)].copy()
-    f["answer_within_s"] = f["queue"].map(lambda n: by_q[n].answer_within_s)
-    f["shrinkage"] = f["queue"].map(lambda n: by_q[n].shrinkage)
-    pat = f["queue"].map(lambda n: by_q[n].patience_s)
-    use_patience = bool(pat.notna().all())
-    f["patience"] = pat.astype(float) if use_patience else 0.0
-    f["w"] = f["volume"]
-    f["wa"] = f["agents"].clip(lower=0)
-    for col in ("aht", "answer_within_s", "patience"):
-        f[f"{col}_x"] = f[col] * f["w"]
-    f["shrink_x"] = f["shrinkage"] * f["wa"]
-    f["t_plain"] = f["answer_within_s"]
-    f["s_plain"] = f["shrinkage"]
-    g = f.groupby("timestamp", sort=True).agg(
-        volume=("volume", "sum"), w=("w", "sum"), wa=("wa", "sum"),
-        aht_x=("aht_x", "sum"), t_x=("answer_within_s_x", "sum"), p_x=("patience_x", "sum"),
-        s_x=("shrink_x", "sum"), aht_m=("aht", "mean"), t_m=("t_plain", "mean"), s_m=("s_plain", "mean"),
-        p_m=("patience", "mean"),
-    )
-    g = g.reindex(pd.DatetimeIndex(on_phone.index, name="timestamp"))
-    vol = g["volume"].fillna(0.0).to_numpy()
-    w = g["w"].fillna(0.0).to_numpy()
-    wa = g["wa"].fillna(0.0).to_numpy()
+    pool = pool_queues(staffing, config, group, timestamps=on_phone.index, interval_minutes=interval_minutes)
+    effective = np.floor(on_phone.to_numpy(float) * (1.0 - pool.shrinkage) + 1e-9)
+    sl_sum = np.zeros(len(pool.timestamps))
+    metrics = None
+    for i, q in enumerate(pool.queues):
+        metrics = erlang.evaluate(
+            pool.volume, pool.aht, pool.interval_s, effective, q.answer_within_s, pool.patience
+        )
+        sl_sum += pool.volume_by_queue[i] * metrics.service_level
     with np.errstate(divide="ignore", invalid="ignore"):
-        aht = np.where(w > 0, g["aht_x"] / w, g["aht_m"])
-        t = np.where(w > 0, g["t_x"] / w, g["t_m"])
-        patience = np.where(w > 0, g["p_x"] / w, g["p_m"])
-        shrink = np.where(wa > 0, g["s_x"] / wa, g["s_m"])
-    aht = np.nan_to_num(aht, nan=300.0)
-    t = np.nan_to_num(t, nan=20.0)
-    shrink = np.nan_to_num(shrink, nan=0.0)
-    effective = np.floor(on_phone.to_numpy(float) * (1.0 - shrink) + 1e-9)
-    m = erlang.evaluate(vol, aht, 60.0 * ivl, effective, t, patience if use_patience else None)
+        sl = np.where(pool.volume > 0, sl_sum / pool.volume, 1.0)
+    if metrics is None:
+        metrics = erlang.evaluate(pool.volume, pool.aht, pool.interval_s, effective, 20.0)
     return pd.DataFrame(
         {
             "timestamp": on_phone.index,
-            "service_level": m.service_level,
-            "asa": m.asa,
-            "abandon_rate": m.abandon_rate,
-            "occupancy": m.occupancy,
+            "service_level": sl,
+            "asa": metrics.asa,
+            "abandon_rate": metrics.abandon_rate,
+            "occupancy": metrics.occupancy,
         }
     )
 
