@@ -9,11 +9,10 @@ Pipeline for each scenario (the baseline is the scenario with no shocks and no l
    number of rostered agents needed (the queues' ``scheduled``, summed), exactly as for a roster.
 3. **Impact on the published roster as it stands** (:func:`evaluate_cover`): on-phone agents per interval
    (on shift, not on a break) x (1 - absence share of the shift's day), capped by the seats left by a
-   capacity cut. Service level, ASA and abandoned calls per interval come from Erlang per queue (Erlang A
-   where the queue has a patience): the on-phone agents, less each queue's shrinkage, are shared between
-   the queues as planned, in proportion to their offered load in the baseline forecast (whole agents,
-   largest remainder), so more calls never raise any queue's service level. An interval is
-   **short** when its on-phone agents are below ``required``.
+   capacity cut. Service level and ASA are the staff group's (queues pooled, as for a roster); abandoned
+   calls come from Erlang A per queue where the queue has a patience, with the on-phone agents shared
+   between the queues as planned (in proportion to their offered load in the baseline forecast). An
+   interval is **short** when its on-phone agents are below ``required``.
 4. **Recovery** (:func:`recover`): a MILP (PuLP + HiGHS) picks how much of each lever to use, per interval
    or day, within each lever's limits: first it minimises the agent-intervals still short (so every interval
    the levers can reach is restored), then, holding that, the total cost. Levers:
@@ -75,7 +74,7 @@ from wfm.scenario import (
     validate,
     window_bounds,
 )
-from wfm.staffing import staff, staffing_requirement
+from wfm.staffing import group_service_level, staff, staffing_requirement
 
 ROSTER_COLUMNS = ["agent_id", "contract", "date", "shift", "start", "end", "breaks"]
 LEVER_LABELS = {
@@ -272,6 +271,9 @@ def on_phone(plan: Plan, row_weight: np.ndarray | None = None) -> np.ndarray:
 
 def _add_spans(diff: np.ndarray, i0: np.ndarray, i1: np.ndarray, w: np.ndarray, n: int) -> None:
     """Add ``w`` over intervals ``[i0, i1)``; the part past ``n`` wraps to the start, before 0 is dropped."""
+    past = i0 >= n  # wholly past the end (e.g. a break in the last night shift): wrap it whole
+    i0 = np.where(past, i0 - n, i0)
+    i1 = np.where(past, i1 - n, i1)
     a = np.clip(i0, 0, n)
     b = np.clip(i1, 0, n)
     np.add.at(diff, a, w)
@@ -417,38 +419,35 @@ def evaluate_cover(
 ) -> Impact:
     """Service level, ASA and abandoned calls per interval with ``on_phone_agents`` (rostered, before shrinkage).
 
-    The on-phone agents, less each queue's shrinkage, are shared between the queues as planned: in proportion
-    to each queue's offered load in the plan's (baseline) forecast, or in the shocked one where the baseline
-    has no calls (whole agents, largest remainder). So a surge on one queue loads that queue's agents and
-    never improves any queue's service. Erlang A where the queue has a patience, Erlang C otherwise. The
-    interval's service level is the volume-weighted mean over queues (also given per queue as
-    ``service_level_<queue>``), ASA the answered-weighted mean.
+    Service level and ASA are the staff group's, as for a roster (:func:`wfm.staffing.group_service_level`:
+    the queues pooled into one, shrinkage applied). Abandoned calls are counted per queue with Erlang A where
+    the queue has a patience (none where it has not): the on-phone agents, less each queue's shrinkage, are
+    shared between the queues as planned, in proportion to each queue's offered load in the plan's baseline
+    forecast (the shocked one where the baseline has no calls; whole agents, largest remainder), so more calls
+    on one queue never lighten another's. ``short``: fewer on the phones than ``required``.
     """
     cfg = plan.config
     queues = [q for q in cfg.queues if q.name in set(staffing["queue"])]
     vol, aht = _queue_matrix(staffing, plan, queues)
     pv, pa = _queue_matrix(plan.forecast, plan, queues)
     planned = pv * pa
-    load = vol * aht
-    share = _load_shares(load)
-    share = np.where(planned.sum(axis=1)[:, None] > 0, _load_shares(planned), share)
+    share = np.where(planned.sum(axis=1)[:, None] > 0, _load_shares(planned), _load_shares(vol * aht))
     keep = np.array([1.0 - q.shrinkage for q in queues])
     agents = _largest_remainder(np.maximum(on_phone_agents, 0.0)[:, None] * share * keep[None, :])
-    sl = np.ones_like(vol)
-    asa = np.zeros_like(vol)
     ab = np.zeros_like(vol)
     ivl_s = 60.0 * plan.interval_minutes
     for j, q in enumerate(queues):
-        m = erlang.evaluate(vol[:, j], aht[:, j], ivl_s, agents[:, j], q.answer_within_s, q.patience_s)
-        sl[:, j], asa[:, j], ab[:, j] = m.service_level, m.asa, m.abandon_rate
-    calls = vol.sum(axis=1)
-    answered = vol * (1.0 - ab)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sl_t = np.where(calls > 0, (vol * sl).sum(axis=1) / np.where(calls > 0, calls, 1.0), 1.0)
-        asa_x = np.where(answered > 0, answered * asa, 0.0)
-        ans_t = answered.sum(axis=1)
-        asa_t = np.where(ans_t > 0, asa_x.sum(axis=1) / np.where(ans_t > 0, ans_t, 1.0), 0.0)
+        if q.patience_s:
+            m = erlang.evaluate(vol[:, j], aht[:, j], ivl_s, agents[:, j], q.answer_within_s, q.patience_s)
+            ab[:, j] = m.abandon_rate
     abandoned = (vol * ab).sum(axis=1)
+    calls = vol.sum(axis=1)
+    pooled = group_service_level(
+        staffing, pd.Series(np.maximum(on_phone_agents, 0.0), index=plan.timestamps), cfg, plan.interval_minutes
+    )
+    sl_t = np.where(calls > 0, pooled["service_level"].to_numpy(float), 1.0)
+    asa_t = np.where(calls > 0, pooled["asa"].to_numpy(float), 0.0)
+    answered = np.maximum(calls - abandoned, 0.0)
     short = on_phone_agents < required - _EPS
     intervals = pd.DataFrame(
         {
@@ -462,14 +461,12 @@ def evaluate_cover(
             "short": short,
         }
     )
-    for j, q in enumerate(queues):
-        intervals[f"service_level_{q.name}"] = sl[:, j]
     day = intervals["timestamp"].dt.normalize()
     rows = []
     for d, g in intervals.groupby(day, sort=True):
-        rows.append({"date": d.strftime("%Y-%m-%d"), **_aggregate(g, ans_t[g.index.to_numpy()])})
+        rows.append({"date": d.strftime("%Y-%m-%d"), **_aggregate(g, answered[g.index.to_numpy()])})
     days = pd.DataFrame(rows)
-    overall = _aggregate(intervals, ans_t, with_date=True)
+    overall = _aggregate(intervals, answered, with_date=True)
     return Impact(intervals=intervals, days=days, **overall)
 
 
