@@ -234,3 +234,21 @@ def test_readme_storm_example_is_real_output(runner, monkeypatch):
     assert result.exit_code == int(exit_line.strip())
     # notes (stderr) come before the report (stdout), as on a terminal
     assert result.stderr + result.stdout == expected
+
+
+def test_bad_scenario_fails_before_the_baseline_roster_is_built(runner, tmp_path, monkeypatch):
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "bad.toml").write_text('[[scenario]]\nname = "x"\n[[scenario.aht]]\nmultiplier = 1.2\nstart = "day 8"\n')
+    monkeypatch.chdir(root)
+    import wfm.roster
+
+    def no_roster(*args, **kwargs):  # the scenario is checked against the forecast's dates first
+        raise AssertionError("the roster must not be built for a bad scenario file")
+
+    monkeypatch.setattr(wfm.roster, "roster", no_roster)
+    result = runner.invoke(app, ["whatif", "--config", "configs/example.toml", "--scenarios", str(tmp_path / "bad.toml")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {tmp_path}/bad.toml: scenario 'x', aht[0]: window 2026-12-07 00:00 to 2026-12-08 00:00 is outside "
+        "the plan (2026-11-30 00:00 to 2026-12-07 00:00)\n"
+    )

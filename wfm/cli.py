@@ -495,6 +495,7 @@ def whatif_command(
     fc, ro, notes = stage.baseline_inputs(
         cfg, forecast=fc, history=hist_frame, roster=ro, horizon_days=days,
         roster_time_limit_s=cfg.roster.time_limit_s if roster_time_limit is None else roster_time_limit,
+        scenarios=scen, source=str(scenarios),
     )
     result = stage.whatif(
         cfg, scen, fc, ro, sweep=sweep, workers=workers, time_limit_s=time_limit, source=str(scenarios)

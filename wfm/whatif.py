@@ -1031,10 +1031,13 @@ def baseline_inputs(
     roster: pd.DataFrame | None = None,
     horizon_days: int = 7,
     roster_time_limit_s: float = 20.0,
+    scenarios: Sequence[Scenario] = (),
+    source: str = "<scenarios>",
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The forecast and published roster a what-if runs on: given, or built with the forecast and roster stages
     (forecast: ``week_average`` over ``history`` for ``horizon_days``; roster: :func:`wfm.roster.roster` on the
-    baseline staffing, one cyclic roster for the plan's weeks). Returns them with notes on what was built."""
+    baseline staffing, one cyclic roster for the plan's weeks). ``scenarios`` are checked against the config
+    and the forecast's dates before any roster is built. Returns them with notes on what was built."""
     notes: list[str] = []
     if forecast is None:
         if history is None:
@@ -1044,6 +1047,10 @@ def baseline_inputs(
         res = fc_mod.forecast(history, config, horizon_days, method="week_average", run_backtest=False)
         forecast = res.forecast
         notes.append(f"forecast: week_average, {horizon_days} days from {res.start:%Y-%m-%d}")
+    if scenarios:
+        ts = pd.to_datetime(forecast["timestamp"])
+        end = ts.max() + pd.Timedelta(minutes=config.centre.interval_minutes)
+        validate(list(scenarios), config, ts.min(), end, source)
     if roster is None:
         from wfm import roster as roster_mod
 
