@@ -252,3 +252,22 @@ def test_bad_scenario_fails_before_the_baseline_roster_is_built(runner, tmp_path
         f"Error: {tmp_path}/bad.toml: scenario 'x', aht[0]: window 2026-12-07 00:00 to 2026-12-08 00:00 is outside "
         "the plan (2026-11-30 00:00 to 2026-12-07 00:00)\n"
     )
+
+
+def test_intervals_csv_adds_up(runner, files):
+    import pandas as pd
+
+    path = files / "intervals.csv"
+    result = runner.invoke(app, args(files, "--intervals", str(path), "--quiet"))
+    assert result.exit_code == 0 and result.stdout == ""
+    frame = pd.read_csv(path)
+    assert list(frame.columns) == ["scenario", "phase", "timestamp", "volume", "required", "on_phone", "service_level",
+                                   "asa", "abandoned", "short", "back_office", "overtime", "agency"]
+    assert frame.groupby(["scenario", "phase"], dropna=False).size().tolist() == [48, 48, 48]
+    before = frame[frame["phase"] == "as published"].reset_index(drop=True)
+    after = frame[frame["phase"] == "after recovery"].reset_index(drop=True)
+    # back office counts 1/1.3 of an agent (the default handle_time_factor), overtime and agency 1
+    added = after["back_office"] / 1.3 + after["overtime"] + after["agency"]
+    assert (after["on_phone"] - before["on_phone"] - added).abs().max() < 1e-3
+    assert not after["short"].any() and before["short"].sum() == 20
+    assert (before[["back_office", "overtime", "agency"]] == 0).all().all()

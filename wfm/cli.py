@@ -462,6 +462,10 @@ def whatif_command(
         float | None,
         typer.Option(help="Roster solver time limit when no --roster is given, seconds (default: config).", min=0.1),
     ] = None,
+    intervals: Annotated[
+        Path | None,
+        typer.Option("--intervals", help="Write every interval of every run (before and after recovery) to this CSV."),
+    ] = None,
     out: OutOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -474,7 +478,7 @@ def whatif_command(
     """
     from wfm import whatif as stage
     from wfm.config import load_config
-    from wfm.io import atomic_write_json, to_json
+    from wfm.io import atomic_write_csv, atomic_write_json, to_json
     from wfm.scenario import load_scenarios
 
     cfg = load_config(config)
@@ -504,14 +508,17 @@ def whatif_command(
     doc = result.to_dict()
     if out is not None:
         atomic_write_json(out, doc)
+    if intervals is not None:
+        atomic_write_csv(intervals, result.intervals())
     if json_out:
         typer.echo(to_json(doc))
     else:
         for note in result.notes:
             log(f"note: {note}", quiet=quiet)
         emit(stage.render(result), quiet=quiet)
-        if out is not None:
-            log(f"wrote {out}", quiet=quiet)
+        for path in (out, intervals):
+            if path is not None:
+                log(f"wrote {path}", quiet=quiet)
     raise typer.Exit(result.exit_code)
 
 

@@ -1097,6 +1097,27 @@ class WhatIfResult:
             rows.append(_row(label, "after recovery", s.after, s.recovery))
         return pd.DataFrame(rows)
 
+    def intervals(self) -> pd.DataFrame:
+        """Every interval of the baseline and of each scenario before and after recovery (long format):
+        ``scenario, phase, timestamp, volume, required, on_phone, service_level, asa, abandoned, short`` plus
+        the agents each lever puts on the phones (after recovery; 0 elsewhere)."""
+        levers = [k for k in LEVERS if any(k in s.recovery.usage.columns for s in self.scenarios)]
+        parts = []
+        runs = [("baseline", None, self.baseline)] + [(s.name, s.sweep, s) for s in self.scenarios]
+        for name, sweep, res in runs:
+            label = name if not sweep else f"{name} {self.sweep_key}={sweep[self.sweep_key]:g}"
+            phases = [("as published", res.before, None)]
+            if name != "baseline":
+                phases.append(("after recovery", res.after, res.recovery.usage))
+            for phase, imp, usage in phases:
+                frame = imp.intervals.copy()
+                frame.insert(0, "phase", phase if name != "baseline" else "")
+                frame.insert(0, "scenario", label)
+                for k in levers:
+                    frame[k] = usage[k].to_numpy() if usage is not None and k in usage.columns else 0.0
+                parts.append(frame)
+        return pd.concat(parts, ignore_index=True)
+
     def sweep_table(self) -> pd.DataFrame:
         rows = []
         for s in self.scenarios:
