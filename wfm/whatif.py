@@ -1285,6 +1285,8 @@ def _day_records(s: ScenarioResult) -> list[dict[str, Any]]:
                 "abandoned_after": round(float(a["abandoned"].iloc[i]), 1),
                 "worst_interval_before": b["worst_interval"].iloc[i],
                 "worst_service_level_before": round(float(b["worst_service_level"].iloc[i]), 4),
+                "worst_interval_after": a["worst_interval"].iloc[i],
+                "worst_service_level_after": round(float(a["worst_service_level"].iloc[i]), 4),
                 "short_before": int(b["short_intervals"].iloc[i]),
                 "short_after": int(a["short_intervals"].iloc[i]),
             }
