@@ -457,3 +457,19 @@ def test_on_phone_matches_the_roster_stage_including_wrapped_breaks():
     assert on[24 + 1] == 0 and on[24 + 2] == 1  # M (day 1 night) on break at 01:00 on day 2, back at 02:00
     want = roster_mod.on_phone_counts(both, date(2026, 3, 2), len(p.timestamps), 60)
     assert on.tolist() == want.tolist()
+
+
+@given(st.integers(0, 23), st.integers(1, 24), st.sampled_from(["back_office", "agency"]))
+@settings(max_examples=15, deadline=None)
+def test_hour_limited_levers_only_act_inside_their_hours(start, length, lever):
+    end = min(start + length, 24)
+    hours = [f"{start:02d}:00", f"{end:02d}:00"]
+    body = {"hours": hours} if lever == "back_office" else {"hours": hours, "max_agents": 5}
+    gain, res = lever_gain({lever: body})
+    h = hours_of(plan())
+    inside = (h >= start) & (h < end)
+    assert (gain[~inside] == 0).all()
+    assert (res.recovery.usage[lever].to_numpy()[~inside] == 0).all()
+    short_before = res.before.intervals["short"].to_numpy()
+    if (inside & short_before).any():
+        assert gain[inside & short_before].max() > 0
