@@ -60,15 +60,20 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
     return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=_json_default) + "\n")
 
 
-def atomic_write_csv(path: str | os.PathLike[str], frame: pd.DataFrame, float_format: str = "%.4f") -> Path:
-    """Write a frame as CSV atomically. Timestamps are written as ``YYYY-MM-DD HH:MM``."""
+def csv_text(frame: pd.DataFrame, float_format: str = "%.4f") -> str:
+    """A frame as wfm's CSV text: no index, ``\\n`` line ends, timestamps as ``YYYY-MM-DD HH:MM``."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime(TIMESTAMP_FORMAT)
     buf = io.StringIO()
     out.to_csv(buf, index=False, float_format=float_format, lineterminator="\n")
-    return atomic_write_text(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def atomic_write_csv(path: str | os.PathLike[str], frame: pd.DataFrame, float_format: str = "%.4f") -> Path:
+    """Write a frame as CSV (:func:`csv_text`) atomically."""
+    return atomic_write_text(path, csv_text(frame, float_format))
 
 
 def _json_default(obj: Any) -> Any:

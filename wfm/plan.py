@@ -58,7 +58,7 @@ import pandas as pd
 from wfm import __version__
 from wfm.config import CentreConfig
 from wfm.errors import InputError, RunLocked
-from wfm.io import TIMESTAMP_FORMAT, to_json
+from wfm.io import csv_text, to_json
 
 LOCK_NAME = ".wfm-plan.lock"
 RUN_FILES = (
@@ -411,13 +411,7 @@ def _roster_figures(roster: Any) -> dict[str, Any]:
 # =========================================================================== files of a run
 def frame_csv(frame: pd.DataFrame, float_format: str = "%.4f") -> str:
     """CSV text exactly as :func:`wfm.io.atomic_write_csv` writes it."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime(TIMESTAMP_FORMAT)
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, float_format=float_format, lineterminator="\n")
-    return buf.getvalue()
+    return csv_text(frame, float_format)
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
