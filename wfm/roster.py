@@ -670,6 +670,110 @@ class _HighsFromLp(pulp.HiGHS):  # type: ignore[misc,name-defined]
         h.run()
 
 
+def _largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
+    """Non-negative integers summing to ``total``, proportional to ``values`` (ties: the first)."""
+    values = np.clip(np.asarray(values, dtype=float), 0, None)
+    if total <= 0:
+        return np.zeros(len(values), dtype=np.int64)
+    if values.sum() <= 0:
+        values = np.zeros(len(values))
+        values[0] = 1.0
+    share = values * total / values.sum()
+    out = np.floor(share + 1e-9).astype(np.int64)
+    rest = total - int(out.sum())
+    if rest > 0:
+        order = np.argsort(-(share - out), kind="stable")
+        out[order[:rest]] += 1
+    return out
+
+
+def rounded_start(m: Model) -> bool:
+    """Turn the LP relaxation's values (on the variables) into a whole plan: tours rounded to the nearest
+    whole agent, starts and breaks dealt in proportion to the LP, slacks from the resulting coverage. Sets
+    the variables' values (a MIP start for CBC). Returns False when the rounding breaks a hard rule
+    (max_share, headcount, agents available), so no start is given."""
+    # per contract, template, band and week: the LP's agents rounded up, dealt over its day patterns
+    groups: dict[tuple[str, str, int, int], list[tuple[int, int]]] = {}
+    for (ti, k) in m.w:
+        t = m.tours[ti]
+        groups.setdefault((t.contract, t.template, t.band, k), []).append((ti, k))
+    w: dict[tuple[int, int], int] = {}
+    for keys in groups.values():
+        lp = np.array([m.w[key].varValue or 0.0 for key in keys])
+        for key, n in zip(keys, _largest_remainder(lp, math.ceil(lp.sum() - 0.05)), strict=True):
+            w[key] = int(n)
+    for k in range(m.weeks):
+        for c in m.config.contracts:
+            while c.max_share is not None:  # drop the most rounded-up tours of a contract over its share
+                total = sum(n for (ti, kk), n in w.items() if kk == k)
+                mine = [key for key in w if key[1] == k and m.tours[key[0]].contract == c.name and w[key] > 0]
+                if not mine or sum(w[key] for key in mine) <= c.max_share * total + 1e-9:
+                    break
+                worst = max(mine, key=lambda key: (w[key] - (m.w[key].varValue or 0.0), -key[0]))
+                w[worst] -= 1
+        for c in m.config.contracts:
+            n_c = sum(n for (ti, kk), n in w.items() if kk == k and m.tours[ti].contract == c.name)
+            if k:
+                n_0 = sum(n for (ti, kk), n in w.items() if kk == 0 and m.tours[ti].contract == c.name)
+                if n_0 != n_c:
+                    return False
+    if any(m.prob.get_constraint_by_name(f"available_{c.name}_0") is not None for c in m.config.contracts):
+        return False
+    working: dict[tuple[str, int, int], int] = {}
+    for (ti, k), n in w.items():
+        t = m.tours[ti]
+        for dow, on in enumerate(t.days):
+            if on and n:
+                key = (t.template, t.band, 7 * k + dow)
+                working[key] = working.get(key, 0) + n
+    x = {key: 0 for key in m.x}
+    for tname, bands in m.bands.items():
+        for b, (i, j) in enumerate(bands):
+            for d in range(7 * m.weeks):
+                keys = [(tname, b, s, d) for s in range(i, j)]
+                alloc = _largest_remainder([m.z[key].varValue or 0.0 for key in keys], working.get((tname, b, d), 0))
+                for key, n in zip(keys, alloc, strict=True):
+                    m.z[key].varValue = float(n)
+                    x[(tname, key[2], d)] += int(n)
+    ivl = m.config.centre.interval_minutes
+    y: dict[tuple[str, int, int, int, int], int] = {}
+    for (tname, s, d), n in x.items():
+        m.x[(tname, s, d)].varValue = float(n)
+        for k, (_, _, e, l_) in enumerate(m.shifts[tname][s].breaks):
+            keys = [(tname, s, d, k, o) for o in range(e, l_ + 1, ivl)]
+            alloc = _largest_remainder([m.y[key].varValue or 0.0 for key in keys], n)
+            for key, a in zip(keys, alloc, strict=True):
+                m.y[key].varValue = float(a)
+                y[key] = int(a)
+    for key, var in m.w.items():
+        var.varValue = float(w[key])
+    on = phones_from_counts(m, {"x": x, "y": y})
+    for g in m.over:
+        gap_g = int(on[g]) - int(m.required[g])
+        if gap_g < 0 and g not in m.under:
+            return False
+        m.over[g].varValue = float(max(gap_g, 0))
+        if g in m.under:
+            m.under[g].varValue = float(max(-gap_g, 0))
+    return True
+
+
+def phones_from_counts(m: Model, counts: dict[str, Any]) -> np.ndarray:
+    """Agents on the phones per interval (cyclic) from shift and break counts."""
+    ivl = m.config.centre.interval_minutes
+    n = len(m.required)
+    diff = np.zeros(n + 1, dtype=np.int64)
+    for (tname, s, d), k in counts["x"].items():
+        if k:
+            sh = m.shifts[tname][s]
+            _add_spans(diff, np.array([d * 1440 + sh.start_minute]), np.array([sh.length_minutes]), ivl, n, k)
+    for (tname, s, d, b, o), k in counts["y"].items():
+        if k:
+            sh = m.shifts[tname][s]
+            _add_spans(diff, np.array([d * 1440 + sh.start_minute + o]), np.array([sh.breaks[b][0]]), ivl, n, -k)
+    return np.cumsum(diff[:-1])
+
+
 def _highs_available() -> bool:
     try:
         return bool(pulp.HiGHS().available())
@@ -738,7 +842,10 @@ def solve(
         if prob.status == pulp.LpStatusInfeasible:
             return SolveResult("Infeasible", math.nan, math.inf, time.perf_counter() - t0, "cbc")
         remaining = max(1.0, time_limit_s - (time.perf_counter() - t0))
-        cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=remaining, gapRel=gap, threads=1, options=["randomSeed 0"])
+        start = prob.status == pulp.LpStatusOptimal and rounded_start(m)  # CBC finds few plans by itself
+        cmd = pulp.PULP_CBC_CMD(
+            msg=False, timeLimit=remaining, gapRel=gap, threads=1, options=["randomSeed 0"], warmStart=start
+        )
         prob.solve(cmd)
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
         objective = float(pulp.value(prob.objective)) if has_solution else math.nan
