@@ -576,3 +576,20 @@ def test_seats_cap_agents_on_site():
     assert r.agents == 2
     assert r.under_agent_intervals == 8
     assert r.objective == pytest.approx(16 + 8 * 50)
+
+
+def test_rounded_start_is_a_whole_feasible_plan():
+    import pulp
+
+    from wfm.roster import build_model, check_roster_config, horizon_requirement, rounded_start
+
+    cfg = config()
+    start, idx, req, _ = horizon_requirement(staff(hourly_forecast(), cfg), cfg, None, 1)
+    m = build_model(req, idx, cfg, check_roster_config(cfg), 1, False)
+    m.prob.solve(pulp.PULP_CBC_CMD(msg=False, mip=False))
+    lp = pulp.value(m.prob.objective)
+    assert rounded_start(m)
+    broken = [name for name, c in m.prob.constraints.items() if not c.valid(1e-6)]
+    assert broken == []
+    assert all(float(v.varValue).is_integer() for v in m.prob.variables() if v.cat == pulp.LpInteger)
+    assert lp <= pulp.value(m.prob.objective) <= 1.5 * lp  # a start for CBC, not the answer
