@@ -156,20 +156,9 @@ def forecast_command(
     cfg = None if (config == DEFAULT_CONFIG and not config.exists()) else load_config(config)
     settings = cfg.forecast if cfg else None
     raw = hist.read_history(history)
-    default_queue = cfg.queues[0].name if cfg and len(cfg.queues) == 1 else "all"
-    h = hist.clean_history(
-        raw, source=str(history), interval_minutes=interval, timezone=cfg.centre.timezone if cfg else "UTC",
-        default_queue=default_queue,
+    h = hist.prepare_history(
+        raw, cfg, source=str(history), interval_minutes=interval, holidays=holidays, exclude=exclude
     )
-    years = range(h.start.year, h.end().year + 2)
-    hol = hist.resolve_holidays(holidays, years)
-    excl = hist.parse_dates(exclude, "--exclude")
-    if settings:
-        hol |= hist.parse_dates(settings.holidays, "config forecast.holidays")
-        if settings.holiday_country:
-            hol |= hist.country_holidays(settings.holiday_country, years)
-        excl |= hist.parse_dates(settings.exclude, "config forecast.exclude")
-    hist.set_special_days(h, holidays=hol, exclude=excl)
     result = fc.forecast(
         h, cfg, horizon, start, method, backtest_origins=origins, run_backtest=backtest or method == "auto",
         holiday_like=settings.holiday_like if settings else "sunday",

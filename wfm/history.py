@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -573,3 +574,36 @@ def queue_order(history: History, preferred: Sequence[str] | None) -> list[str]:
     """Queues in config order first, then any others in name order."""
     preferred = list(preferred or [])
     return [q for q in preferred if q in history.queues] + [q for q in history.queues if q not in preferred]
+
+
+def prepare_history(
+    raw: pd.DataFrame,
+    config: Any = None,
+    *,
+    source: str = "history",
+    interval_minutes: int | None = None,
+    holidays: str | Iterable[dt.date] | None = None,
+    exclude: str | Iterable[dt.date] | None = None,
+) -> History:
+    """Clean a raw history frame in the config's timezone and flag its special days, for every caller alike.
+
+    ``holidays``: a ``--holidays`` spec (file, list of dates, or country code) or dates; ``exclude``: a
+    ``--exclude`` spec or dates. The config's ``[forecast]`` holidays, ``holiday_country`` and ``exclude``
+    are added. Without a config: UTC, no config special days.
+    """
+    default_queue = config.queues[0].name if config is not None and len(config.queues) == 1 else "all"
+    h = clean_history(
+        raw, source=source, interval_minutes=interval_minutes,
+        timezone=config.centre.timezone if config is not None else "UTC", default_queue=default_queue,
+    )
+    years = range(h.start.year, h.end().year + 2)
+    hol = resolve_holidays(holidays, years) if holidays is None or isinstance(holidays, str) else set(holidays)
+    excl = parse_dates(exclude, "--exclude") if exclude is None or isinstance(exclude, str) else set(exclude)
+    settings = getattr(config, "forecast", None)
+    if settings is not None:
+        hol |= parse_dates(settings.holidays, "config forecast.holidays")
+        if settings.holiday_country:
+            hol |= country_holidays(settings.holiday_country, years)
+        excl |= parse_dates(settings.exclude, "config forecast.exclude")
+    set_special_days(h, holidays=hol, exclude=excl)
+    return h

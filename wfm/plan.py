@@ -162,21 +162,11 @@ def prepare_history(
     holidays: set[dt.date] | None = None,
     exclude: set[dt.date] | None = None,
 ) -> Any:
-    """Clean a raw history frame with the config's timezone and flag special days, as ``wfm forecast`` does:
-    the config's ``[forecast]`` holidays (dates and ``holiday_country``) and ``exclude`` plus the given ones."""
+    """Clean a raw history frame and flag special days exactly as ``wfm forecast`` does
+    (:func:`wfm.history.prepare_history`: the config's ``[forecast]`` special days plus the given ones)."""
     from wfm import history as hist
 
-    default_queue = config.queues[0].name if len(config.queues) == 1 else "all"
-    h = hist.clean_history(raw, source=source, timezone=config.centre.timezone, default_queue=default_queue)
-    settings = config.forecast
-    hol = set(holidays or ())
-    excl = set(exclude or ())
-    hol |= hist.parse_dates(settings.holidays, "config forecast.holidays")
-    if settings.holiday_country:
-        hol |= hist.country_holidays(settings.holiday_country, range(h.start.year, h.end().year + 2))
-    excl |= hist.parse_dates(settings.exclude, "config forecast.exclude")
-    hist.set_special_days(h, holidays=hol, exclude=excl)
-    return h
+    return hist.prepare_history(raw, config, source=source, holidays=holidays or set(), exclude=exclude or set())
 
 
 def plan(
