@@ -593,3 +593,21 @@ def test_rounded_start_is_a_whole_feasible_plan():
     assert broken == []
     assert all(float(v.varValue).is_integer() for v in m.prob.variables() if v.cat == pulp.LpInteger)
     assert lp <= pulp.value(m.prob.objective) <= 1.5 * lp  # a start for CBC, not the answer
+
+
+def test_agents_away_on_a_day_limit_the_tours_working_it():
+    # one agent a day, every day; X is away Monday and Tuesday, Y Wednesday: exactly one tour may work each
+    # of those days, and the named assignment then keeps both off their dates
+    req = np.zeros(7 * 24, dtype=int)
+    for d in range(7):
+        req[d * 24 + 9 : d * 24 + 17] = 1
+    cfg = one_shift_config(5, 40)
+    agents = pd.DataFrame({"agent_id": ["X", "Y"], "contract": "c",
+                           "unavailable": ["2026-01-05;2026-01-06", "2026-01-07"], "preferred_shifts": ""})
+    r = roster(requirement_staffing(req), cfg, agents=agents)
+    assert r.under_agent_intervals == 0 and r.objective == pytest.approx(80)
+    assert r.hard["unavailable"] == 0
+    x = set(r.assignments.loc[r.assignments["agent_id"] == "X", "date"])
+    y = set(r.assignments.loc[r.assignments["agent_id"] == "Y", "date"])
+    assert not x & {"2026-01-05", "2026-01-06"} and "2026-01-07" not in y
+    assert len(x) == len(y) == 5

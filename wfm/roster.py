@@ -83,7 +83,8 @@ CONSTRAINTS: list[Rule] = [
     Rule("breaks", "hard", "Every shift takes each break inside its window", "add_breaks"),
     Rule("max_share", "hard", "A contract's share of the agents at most max_share", "add_max_share"),
     Rule("headcount", "hard", "The same agents every week (multi-week)", "add_headcount"),
-    Rule("available_agents", "hard", "No more agents of a contract than agents.csv names", "add_available_agents"),
+    Rule("available_agents", "hard", "No more agents of a contract, in all or on a day, than agents.csv has",
+         "add_available_agents"),
     Rule("unavailable", "hard", "No shift on an agent's unavailable date", "assignment"),
     Rule("seats", "hard", "Agents on site at most the seats ([roster] seats)", "add_seats"),
     Rule("cover", "hard", "On the phones + under - over = required (under = 0 with --strict)", "add_cover"),
@@ -499,14 +500,28 @@ def add_headcount(prob: pulp.LpProblem, m: Model) -> None:
             _add(prob, pairs, pulp.LpConstraintEQ, 0, f"headcount_{c.name}_{k}")
 
 
-def add_available_agents(prob: pulp.LpProblem, m: Model, available: dict[str, int]) -> None:
-    """``available_<contract>_<week>``: no more tours of a contract than agents.csv names."""
+def add_available_agents(
+    prob: pulp.LpProblem, m: Model, available: dict[str, int], by_day: dict[str, list[int]] | None = None
+) -> None:
+    """``available_<contract>_<week>``: no more tours of a contract than agents.csv names; and
+    ``available_<contract>_d<day>``: no more of them working a day than are available that day (so the
+    named assignment can keep everyone off their unavailable dates)."""
     for c in m.config.contracts:
         if c.name not in available:
             continue
         for k in range(m.weeks):
             pairs = {var: 1.0 for (ti, kk), var in m.w.items() if kk == k and m.tours[ti].contract == c.name}
             _add(prob, pairs, pulp.LpConstraintLE, available[c.name], f"available_{c.name}_{k}")
+        days = (by_day or {}).get(c.name)
+        if not days:
+            continue
+        for d, n in enumerate(days):
+            if n >= available[c.name]:
+                continue  # nobody of this contract is away that day
+            k, dow = divmod(d, 7)
+            pairs = {var: 1.0 for (ti, kk), var in m.w.items()
+                     if kk == k and m.tours[ti].contract == c.name and m.tours[ti].days[dow]}
+            _add(prob, pairs, pulp.LpConstraintLE, n, f"available_{c.name}_d{d}")
 
 
 def _on_site_rows(m: Model) -> list[dict]:
@@ -559,6 +574,7 @@ def build_model(
     weeks: int,
     strict: bool,
     available: dict[str, int] | None = None,
+    available_by_day: dict[str, list[int]] | None = None,
 ) -> Model:
     """Variables, objective and every ``add_<rule>`` of the aggregated roster model."""
     rs = config.roster
@@ -606,7 +622,7 @@ def build_model(
     add_max_share(prob, m)
     add_headcount(prob, m)
     if available:
-        add_available_agents(prob, m, available)
+        add_available_agents(prob, m, available, available_by_day)
     add_seats(prob, m)
     add_cover(prob, m)
     return m
@@ -909,11 +925,16 @@ def roster(
     shifts = check_roster_config(config)
     start, idx, required, horizon_staffing = horizon_requirement(staffing, config, start, weeks)
     agent_list = _agents_from_frame(agents, config) if agents is not None else None
-    available = None
+    available, by_day = None, None
     if agent_list is not None:
         available = {c.name: sum(a.contract == c.name for a in agent_list) for c in config.contracts}
+        horizon_dates = roster_dates(start, weeks)
+        by_day = {
+            c.name: [sum(a.contract == c.name and d not in a.unavailable for a in agent_list) for d in horizon_dates]
+            for c in config.contracts
+        }
     t0 = time.perf_counter()
-    m = build_model(required, idx, config, shifts, weeks, strict, available)
+    m = build_model(required, idx, config, shifts, weeks, strict, available, by_day)
     t1 = time.perf_counter()
     result = solve(m, solver, time_limit_s, gap, progress)
     if not math.isfinite(result.objective):
