@@ -611,3 +611,17 @@ def test_agents_away_on_a_day_limit_the_tours_working_it():
     y = set(r.assignments.loc[r.assignments["agent_id"] == "Y", "date"])
     assert not x & {"2026-01-05", "2026-01-06"} and "2026-01-07" not in y
     assert len(x) == len(y) == 5
+
+
+def test_violations_message_names_broken_hard_rules(week):
+    import dataclasses
+
+    from wfm.roster import violations_message
+
+    _, _, r = week
+    assert violations_message(r) == ""
+    bad = dataclasses.replace(r, hard={"cover_strict_violations": 0, "unavailable": 2, "min_rest_between_weeks": 1})
+    assert violations_message(bad) == (
+        "hard rules broken: 2 shift(s) on an agent's unavailable date, "
+        "1 week change(s) with less than the minimum rest"
+    )

@@ -369,8 +369,12 @@ def roster_command(
         emit(tabulate(rmod.summary_table(result), tablefmt="plain", disable_numparse=True), quiet=quiet)
         if out is not None:
             log(f"wrote {out} ({len(result.assignments)} rows) and {cov_path}", quiet=quiet)
-    if len(uncovered):
-        log(rmod.uncovered_message(result))
+    broken = rmod.violations_message(result)
+    if len(uncovered) or broken:
+        if len(uncovered):
+            log(rmod.uncovered_message(result))
+        if broken:
+            log(broken)
         raise typer.Exit(1)
 
 

@@ -1255,6 +1255,17 @@ def summary_table(r: Roster) -> list[list[str]]:
     return rows
 
 
+def violations_message(r: Roster) -> str:
+    """A sentence naming the hard rules the named assignment had to break ('' when none)."""
+    labels = {
+        "unavailable": "shift(s) on an agent's unavailable date",
+        "min_rest_between_weeks": "week change(s) with less than the minimum rest",
+        "cover_strict_violations": "agent-interval(s) short under --strict",
+    }
+    parts = [f"{n} {labels.get(k, k)}" for k, n in r.hard.items() if n]
+    return ("hard rules broken: " + ", ".join(parts)) if parts else ""
+
+
 def uncovered_message(r: Roster, limit: int = 20) -> str:
     """One paragraph listing the intervals left short of agents (first ``limit`` in time order)."""
     u = r.uncovered.sort_values("timestamp")
