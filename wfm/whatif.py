@@ -1422,4 +1422,8 @@ __all__ = [
     "shock_shape",
     "whatif",
     "parse_when",
+    "baseline_inputs",
+    "read_forecast",
+    "read_published_roster",
+    "swept",
 ]
