@@ -810,35 +810,39 @@ def solve(
     if solver == "highs" and not _highs_available():
         solver = "cbc"
     if solver == "highs":
-        kwargs: dict[str, Any] = {}
-        if progress is not None:
-            import highspy
+        import highspy
 
-            state = {"incumbent": math.inf, "bound": -math.inf, "shown": 0.0}
-            improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
+        kinds = highspy.cb.HighsCallbackType
+        improving, interrupt = kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt
+        state = {"incumbent": math.inf, "bound": -math.inf, "shown": 0.0, "stopped": False}
 
-            def _cb(cb_type: Any, message: str, data_out: Any, data_in: Any, user: Any) -> None:
-                # HiGHS's sub-MIPs report too, with bounds valid only for themselves: take incumbents from
-                # any improving solution (they are real plans) and bounds only from the main search's log
-                now = time.perf_counter()
-                inc, bnd = float(data_out.mip_primal_bound), float(data_out.mip_dual_bound)
-                state["bound"] = max(state["bound"], cmd.lp_bound)  # the LP relaxation, once solved
-                if cb_type == improving:
-                    state["incumbent"] = min(state["incumbent"], inc)
-                elif math.isfinite(bnd) and bnd <= state["incumbent"] + 1e-9:
-                    state["bound"] = max(state["bound"], bnd)
-                if now - state["shown"] < 0.5 and cb_type != improving:
-                    return
-                state["shown"] = now
-                i, b = state["incumbent"], state["bound"]
-                g = (i - b) / max(abs(i), 1e-9) if math.isfinite(i) and math.isfinite(b) else math.inf
-                progress({"incumbent": i, "bound": b, "gap": g, "seconds": now - t0})
+        def _cb(cb_type: Any, message: str, data_out: Any, data_in: Any, user: Any) -> None:
+            now = time.perf_counter()
+            if cb_type == interrupt:
+                # HiGHS can overrun its own time_limit (sub-MIPs, restarts): stop it at ours
+                if now - t0 > time_limit_s:
+                    data_in.user_interrupt = True
+                    state["stopped"] = True
+                return
+            if progress is None:
+                return
+            # HiGHS's sub-MIPs report too, with bounds valid only for themselves: take incumbents from
+            # any improving solution (they are real plans) and bounds only from the main search's log
+            inc, bnd = float(data_out.mip_primal_bound), float(data_out.mip_dual_bound)
+            state["bound"] = max(state["bound"], cmd.lp_bound)  # the LP relaxation, once solved
+            if cb_type == improving:
+                state["incumbent"] = min(state["incumbent"], inc)
+            elif math.isfinite(bnd) and bnd <= state["incumbent"] + 1e-9:
+                state["bound"] = max(state["bound"], bnd)
+            if now - state["shown"] < 0.5 and cb_type != improving:
+                return
+            state["shown"] = now
+            i, b = state["incumbent"], state["bound"]
+            g = (i - b) / max(abs(i), 1e-9) if math.isfinite(i) and math.isfinite(b) else math.inf
+            progress({"incumbent": i, "bound": b, "gap": g, "seconds": now - t0})
 
-            kwargs["callbackTuple"] = (_cb, None)
-            kwargs["callbacksToActivate"] = [
-                highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution,
-                highspy.cb.HighsCallbackType.kCallbackMipLogging,
-            ]
+        active = [interrupt] + ([improving, kinds.kCallbackMipLogging] if progress is not None else [])
+        kwargs: dict[str, Any] = {"callbackTuple": (_cb, None), "callbacksToActivate": active}
         cmd = _HighsFromLp(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=2, random_seed=0, **kwargs)
         with _quiet_stdout():  # highspy prints a banner on stdout, which must stay clean for --json
             prob.solve(cmd)
@@ -851,6 +855,8 @@ def solve(
             bound = -math.inf
         bound = max(bound, cmd.lp_bound)  # both are valid bounds; keep the stronger
         status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
+        if state["stopped"]:
+            status = "Time limit reached"
     else:
         relax = pulp.PULP_CBC_CMD(msg=False, mip=False, timeLimit=time_limit_s)
         prob.solve(relax)
