@@ -625,3 +625,18 @@ def test_violations_message_names_broken_hard_rules(week):
         "hard rules broken: 2 shift(s) on an agent's unavailable date, "
         "1 week change(s) with less than the minimum rest"
     )
+
+
+def test_staffing_on_another_interval_grid_is_an_input_error():
+    cfg = one_shift_config(5, 40)  # 60-minute intervals
+    st = requirement_staffing([1] * 168)
+    st["timestamp"] = pd.date_range(pd.Timestamp(MONDAY), periods=168, freq="30min")
+    with pytest.raises(InputError, match="staffing intervals are 30 minutes but the config's interval_minutes is 60"):
+        roster(st, cfg)
+
+
+def test_no_demand_no_agents():
+    r = roster(requirement_staffing([0] * 168), one_shift_config(5, 40))
+    assert r.agents == 0 and r.objective == 0 and len(r.assignments) == 0
+    assert r.worst_interval is None and r.under_agent_intervals == 0
+    assert list(r.assignments.columns) == ROSTER_COLUMNS

@@ -378,6 +378,13 @@ def horizon_requirement(
     if start is None:
         start = st["timestamp"].min().date()
     ivl = config.centre.interval_minutes
+    stamps = np.sort(st["timestamp"].unique())
+    if len(stamps) > 1:
+        step = int(np.diff(stamps).min() // np.timedelta64(1, "m"))
+        if step != ivl:
+            raise InputError(
+                f"staffing intervals are {step} minutes but the config's interval_minutes is {ivl}"
+            )
     idx = pd.date_range(pd.Timestamp(start), periods=weeks * 7 * 1440 // ivl, freq=f"{ivl}min", name="timestamp")
     have = set(st["timestamp"].unique())
     source = np.empty(len(idx), dtype="datetime64[ns]")
