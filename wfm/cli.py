@@ -9,7 +9,6 @@ rerun with --debug for the traceback.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
@@ -562,7 +561,7 @@ def plan_command(
     from wfm import plan as stage
     from wfm.config import load_config
     from wfm.history import read_history
-    from wfm.io import to_json
+    from wfm.io import redirect_stdout_fd, to_json
     from wfm.roster import read_agents
 
     t0 = time.perf_counter()
@@ -576,7 +575,7 @@ def plan_command(
         t_load = time.perf_counter() - t_load
         show = sys.stdout.isatty() and not quiet and not json_out
         progress = _PlanProgress(sys.stderr) if show else None
-        with _stdout_to_stderr(discard=quiet):  # the solver library may print a banner on stdout
+        with redirect_stdout_fd("null" if quiet else "stderr"):  # the solver library may print a banner on stdout
             result = stage.plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit,
                                 gap=gap, progress=progress)
         if progress:
@@ -617,30 +616,6 @@ class _PlanProgress:
         if self.open_line:
             self.stream.write("\n")
             self.open_line = False
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr(discard: bool = False) -> Any:
-    """Send anything written to file descriptor 1 (C libraries) to stderr, or nowhere, for a while."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):
-        yield
-        return
-    try:
-        if discard:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.close(devnull)
-        else:
-            os.dup2(2, 1)
-        yield
-    finally:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def main() -> None:

@@ -10,8 +10,9 @@ import csv
 import io
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +287,31 @@ def read_forecast(path: str | os.PathLike[str], queues: Iterable[str] | None = N
             f"at {format_timestamp(out['timestamp'].iloc[i])}"
         )
     return out
+
+
+@contextlib.contextmanager
+def redirect_stdout_fd(to: str = "null") -> Iterator[None]:
+    """Redirect file descriptor 1 for a while: ``to="null"`` discards, ``to="stderr"`` sends it to fd 2.
+
+    Solver libraries (highspy) print banners straight to fd 1, which must stay clean for ``--json``.
+    Where there is no real fd 1 (output captured in memory), nothing is redirected.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        if to == "stderr":
+            os.dup2(2, 1)
+        else:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)

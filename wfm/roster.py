@@ -28,13 +28,10 @@ Coverage frame (``coverage.csv``), one row per interval::
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
-import os
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -46,6 +43,7 @@ import pulp
 
 from wfm.config import CentreConfig, Contract, ShiftTemplate
 from wfm.errors import ConfigError, InfeasibleRoster, InputError
+from wfm.io import redirect_stdout_fd
 from wfm.staffing import group_service_level, staffing_requirement
 
 ROSTER_COLUMNS = ["agent_id", "contract", "date", "shift", "start", "end", "breaks"]
@@ -645,25 +643,6 @@ class SolveResult:
     solver: str
 
 
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Send file descriptor 1 to /dev/null for the duration (solver libraries write there directly)."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # pragma: no cover - no fd 1
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 class _HighsFromLp(pulp.HiGHS):  # type: ignore[misc,name-defined]
     """pulp's HiGHS, but the MIP starts from the LP relaxation solved by interior point + crossover.
 
@@ -851,7 +830,7 @@ def solve(
         active = [interrupt] + ([improving, kinds.kCallbackMipLogging] if progress is not None else [])
         kwargs: dict[str, Any] = {"callbackTuple": (_cb, None), "callbacksToActivate": active}
         cmd = _HighsFromLp(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=2, random_seed=0, **kwargs)
-        with _quiet_stdout():  # highspy prints a banner on stdout, which must stay clean for --json
+        with redirect_stdout_fd():  # highspy prints a banner on stdout, which must stay clean for --json
             prob.solve(cmd)
         info = prob.solverModel.getInfo()
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) and \

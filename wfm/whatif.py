@@ -43,13 +43,11 @@ run the scenarios of a sweep.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import multiprocessing
 import os
 import re
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -63,6 +61,7 @@ from wfm import erlang
 from wfm import ratio as ratio_mod
 from wfm.config import CentreConfig
 from wfm.errors import ConfigError, InfeasibleRoster, InputError
+from wfm.io import redirect_stdout_fd
 from wfm.scenario import (
     LEVERS,
     AbsenceShock,
@@ -745,7 +744,7 @@ def recover(
         for i, c in enumerate(body + extra):
             prob += c, f"c{i}"
         solver = _StartedHiGHS(start, msg=False, timeLimit=time_limit_s, gapRel=rel_gap, random_seed=0)
-        with _quiet_stdout():  # highspy prints a banner on stdout, which must stay clean for --json
+        with redirect_stdout_fd():  # highspy prints a banner on stdout, which must stay clean for --json
             prob.solve(solver)
         status = pulp.LpStatus[prob.status]
         found = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
@@ -816,25 +815,6 @@ class _StartedHiGHS(pulp.HiGHS):
             sol.col_value = values
             lp.solverModel.setSolution(sol)
         super().callSolver(lp)
-
-
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Send file descriptor 1 to /dev/null for the duration (C libraries write there directly)."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):  # no real stdout (e.g. captured): nothing to protect
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
 
 
 # =========================================================================== one scenario
