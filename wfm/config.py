@@ -26,6 +26,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+def check_unique(names: list[str], what: str) -> None:
+    """Raise ``ValueError("<what> 'x' appears twice")`` for the first repeated name (inside validators)."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"{what} {name!r} appears twice")
+        seen.add(name)
+
+
 # --------------------------------------------------------------------------- centre and queues
 class Centre(_Model):
     name: str = "Contact centre"
@@ -227,11 +236,7 @@ class BackOffice(_Model):
 
     @model_validator(mode="after")
     def _unique_roles(self) -> BackOffice:
-        seen: set[str] = set()
-        for r in self.roles:
-            if r.role in seen:
-                raise ValueError(f"back-office role {r.role!r} appears twice")
-            seen.add(r.role)
+        check_unique([r.role for r in self.roles], "back-office role")
         return self
 
     @property
@@ -269,11 +274,7 @@ class CentreConfig(_Model):
     @model_validator(mode="after")
     def _unique_names(self) -> CentreConfig:
         for kind, items in (("queue", self.queues), ("contract", self.contracts), ("shift", self.shifts)):
-            seen: set[str] = set()
-            for item in items:
-                if item.name in seen:
-                    raise ValueError(f"{kind} name {item.name!r} appears twice")
-                seen.add(item.name)
+            check_unique([item.name for item in items], f"{kind} name")
         if not self.queues:
             raise ValueError("at least one [[queues]] entry is required")
         return self

@@ -37,7 +37,7 @@ from typing import Annotated, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from wfm.config import CentreConfig, describe_validation_error, read_toml
+from wfm.config import CentreConfig, check_unique, describe_validation_error, read_toml
 from wfm.errors import ConfigError
 
 NonNeg = Annotated[float, Field(ge=0)]
@@ -219,11 +219,7 @@ class ScenarioFile(_Model):
     def _unique(self) -> ScenarioFile:
         if not self.scenario:
             raise ValueError("at least one [[scenario]] is required")
-        seen: set[str] = set()
-        for s in self.scenario:
-            if s.name in seen:
-                raise ValueError(f"scenario name {s.name!r} appears twice")
-            seen.add(s.name)
+        check_unique([s.name for s in self.scenario], "scenario name")
         return self
 
 
