@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.config import parse_config
 from wfm import erlang
+from wfm.config import parse_config
 from wfm.erlang import Targets
 from wfm.errors import InputError
 from wfm.staffing import (
