@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -568,12 +568,6 @@ def weekday_index(name: str) -> int:
         return WEEKDAYS.index(name.strip().lower())
     except ValueError:
         raise InputError(f"unknown weekday {name!r} (expected one of {', '.join(WEEKDAYS)})") from None
-
-
-def queue_order(history: History, preferred: Sequence[str] | None) -> list[str]:
-    """Queues in config order first, then any others in name order."""
-    preferred = list(preferred or [])
-    return [q for q in preferred if q in history.queues] + [q for q in history.queues if q not in preferred]
 
 
 def prepare_history(
