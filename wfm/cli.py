@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-import numpy as np
 import typer
 
 from wfm import __version__
@@ -233,9 +232,9 @@ def staff(
             return
         res = staffing.staff_interval(volume, interval, aht, targets, shrinkage, agents)
         data = {k: v for k, v in vars(res).items() if not (k == "abandon_rate" and v is None)}
-        met = _targets_met(res, targets)
+        met = res.meets_targets
         if json_out:
-            emit(to_json({**data, "meets_targets": met}))
+            emit(to_json(data))
         else:
             rows = [
                 ["volume", f"{res.volume:g} calls in {res.interval_minutes:g} min"],
@@ -279,15 +278,6 @@ def _parse_range(text: str, flag: str) -> tuple[int, int]:
     except ValueError:
         raise InputError(f"{flag} must look like FROM:TO (whole numbers), got {text!r}") from None
     return lo, hi
-
-
-def _targets_met(res: Any, targets: Any) -> bool:
-    from wfm.erlang import QueueMetrics, meets_targets
-
-    m = QueueMetrics(
-        *(np.asarray(getattr(res, f) if getattr(res, f) is not None else 0.0) for f in QueueMetrics.__dataclass_fields__)
-    )
-    return bool(meets_targets(m, targets.service_level, targets.asa_s, targets.max_occupancy, targets.max_abandon))
 
 
 # --------------------------------------------------------------------------- roster

@@ -345,6 +345,7 @@ class IntervalStaffing:
     occupancy: float
     wait_probability: float
     abandon_rate: float | None  # None under Erlang C
+    meets_targets: bool  # every target of the calculator met by these agents
 
 
 def staff_interval(
@@ -380,6 +381,9 @@ def staff_interval(
         occupancy=float(m.occupancy),
         wait_probability=float(m.wait_probability),
         abandon_rate=float(m.abandon_rate) if targets.patience_s else None,
+        meets_targets=bool(
+            erlang.meets_targets(m, targets.service_level, targets.asa_s, targets.max_occupancy, targets.max_abandon)
+        ),
     )
 
 
