@@ -462,7 +462,7 @@ def test_read_roster_names_file_line_and_field(tmp_path):
     )
     with pytest.raises(InputError) as err:
         read_roster(p)
-    assert str(err.value) == f"{p}, line 3, field 'breaks': '12:00-1300' is not HH:MM-HH:MM (breaks are separated by ';')"
+    assert str(err.value) == f"{p}, line 3, field 'breaks': '12:00-1300' is not a break HH:MM-HH:MM (breaks are separated by ';')"
 
 
 def test_read_agents_checks_contracts_and_dates(tmp_path):

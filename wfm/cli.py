@@ -403,7 +403,7 @@ def ratio_command(
     cfg = load_config(config)
     front_line = None
     if roster is not None:
-        frame = read_csv(roster, required=stage.ROSTER_COLUMNS)
+        frame = read_csv(roster, required=stage.FRONT_LINE_COLUMNS)
         front_line = stage.front_line_from_roster(frame, cfg, source=str(roster))
     result = stage.ratio(cfg, front_line=front_line, basis=basis)
     for warning in result.warnings:

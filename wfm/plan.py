@@ -42,7 +42,6 @@ import datetime as dt
 import errno
 import fcntl
 import hashlib
-import io
 import math
 import os
 import shutil
@@ -262,7 +261,7 @@ def plan(
     # -- ratio, on the roster exactly as `wfm ratio --roster roster.csv` reads it
     say("ratio", "checking front line : back office")
     t0 = time.perf_counter()
-    front = rt.front_line_from_roster(_as_read(roster.assignments), config, source="roster.csv")
+    front = rt.front_line_from_roster(roster.assignments, config, source="roster.csv")
     ratio = rt.ratio(config, front_line=front, basis=basis)  # type: ignore[arg-type]
     timings["ratio"] = time.perf_counter() - t0
 
@@ -299,12 +298,6 @@ def _parse_start(start: str | dt.date) -> dt.date:
         return dt.date.fromisoformat(str(start).strip())
     except ValueError:
         raise InputError(f"--start: {start!r} is not a date (expected YYYY-MM-DD)") from None
-
-
-def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
-    """A roster frame as `wfm ratio` sees it after reading roster.csv: every cell a string."""
-    text = frame_csv(frame, "%.4f")
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
 def last_weeks_actuals(history: Any, start: dt.date, weeks: int = 4) -> pd.DataFrame:

@@ -23,7 +23,6 @@ Nothing here reads files; the CLI loads the config and the roster CSV and passes
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -35,6 +34,7 @@ from tabulate import tabulate
 
 from wfm.config import CentreConfig, parse_ratio_target
 from wfm.errors import ConfigError, InputError
+from wfm.roster.rows import parse_roster_rows
 
 Basis = Literal["headcount", "fte"]
 BASES: tuple[str, ...] = ("headcount", "fte")
@@ -46,7 +46,7 @@ NO_BACK_OFFICE = "no_back_office"
 
 LAYERS_SMALL_CENTRE = 300  # people: up to this many need about 3 management layers, more need about 4
 DEFAULT_FULL_TIME_HOURS = 40.0
-ROSTER_COLUMNS = ("agent_id", "date", "shift", "start", "end")  # of roster.csv's documented columns
+FRONT_LINE_COLUMNS = ("agent_id", "date", "shift", "start", "end")  # the roster.csv columns the front line needs
 _EPS = 1e-9  # float slack so that a share exactly on a band edge counts as inside
 
 
@@ -515,8 +515,6 @@ def _round(value: float, digits: int = 4) -> float | None:
 
 
 # --------------------------------------------------------------------------- front line from a roster
-_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
-_STAMP = r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?$"
 
 
 def front_line_from_roster(
@@ -542,41 +540,21 @@ def front_line_from_roster(
     Weeks are 7-day blocks from the roster's first date. Per week: distinct agents and their paid hours.
     Overall: distinct agents over the whole roster, and FTE = total paid hours / (weeks x full-time hours).
     """
-    missing = [c for c in ROSTER_COLUMNS if c not in roster.columns]
-    if missing:
-        raise InputError(
-            f"{source}: missing column(s) {', '.join(missing)} (roster.csv needs {', '.join(ROSTER_COLUMNS)})"
-        )
     if len(roster) == 0:
+        if missing := [c for c in FRONT_LINE_COLUMNS if c not in roster.columns]:
+            raise InputError(f"{source}: missing column(s) {', '.join(missing)} (roster.csv needs {', '.join(FRONT_LINE_COLUMNS)})")
         raise InputError(f"{source}: the roster has no rows (expected one row per agent and working day)")
+    rows = parse_roster_rows(roster, source, required=FRONT_LINE_COLUMNS)
     frame = roster.reset_index(drop=True)
-    lines = frame["_line"].to_numpy() if "_line" in frame.columns else np.arange(2, len(frame) + 2)
 
     def fail(mask: np.ndarray, column: str, what: str) -> None:
         i = int(np.flatnonzero(mask)[0])
         cell = str(frame[column].iloc[i])
-        raise InputError(f"{source}, line {lines[i]}, field '{column}': {what.format(cell=cell)}")
+        raise InputError(f"{source}, line {rows.line[i]}, field '{column}': {what.format(cell=cell)}")
 
-    agents = frame["agent_id"].astype(str).str.strip()
-    blank = (agents == "").to_numpy()
-    if blank.any():
-        fail(blank, "agent_id", "is blank")
-
-    date_codes, date_cells = pd.factorize(frame["date"].astype(str))
-    date_values = pd.to_datetime(pd.Index(date_cells).str.strip(), format="%Y-%m-%d", errors="coerce")
-    dates = pd.Series(date_values.to_numpy()[date_codes])
-    bad = dates.isna().to_numpy()
-    if bad.any():
-        fail(bad, "date", "is not a date: {cell!r} (expected YYYY-MM-DD)")
-
-    start, _ = _roster_times(frame, "start", dates, fail)
-    end, clock_end = _roster_times(frame, "end", dates, fail)
-    end = end.where(~(clock_end & (end <= start).to_numpy()), end + pd.Timedelta(days=1))
-    on_site_h = ((end - start).dt.total_seconds() / 3600.0).to_numpy()
-    bad = on_site_h <= 0
-    if bad.any():
-        fail(bad, "end", "{cell!r} is not after the start")
-
+    agents = pd.Series(rows.agent_id)
+    dates = pd.Series(rows.date)
+    on_site_h = rows.on_site_hours
     if "paid_hours" in frame.columns:
         raw = frame["paid_hours"].astype(str).str.strip()
         paid = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
@@ -630,46 +608,6 @@ def front_line_from_roster(
         weeks=weeks,
         full_time_hours=ft_hours,
     )
-
-
-def _roster_times(
-    frame: pd.DataFrame, column: str, dates: pd.Series, fail: Any
-) -> tuple[pd.Series, np.ndarray]:
-    """Parse ``start``/``end`` cells: ``HH:MM`` on the row's date, or ``YYYY-MM-DD HH:MM``.
-
-    Returns the times and a mask of the rows given as ``HH:MM``. Each distinct cell is parsed once
-    (a roster repeats a few dozen start times over thousands of rows).
-    """
-    codes, uniques = pd.factorize(frame[column].astype(str))
-    offset = np.full(len(uniques), np.nan)
-    stamps = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[s]")
-    for i, cell in enumerate(uniques):
-        text = str(cell).strip()
-        if _CLOCK.match(text):
-            hours, minutes = (int(x) for x in text.split(":"))
-            if hours < 24 and minutes < 60:
-                offset[i] = hours * 60 + minutes
-        elif re.match(_STAMP, text):
-            stamp = pd.Timestamp(text.replace("T", " ")) if _valid_stamp(text) else None
-            if stamp is not None:
-                stamps[i] = np.datetime64(stamp.to_pydatetime(), "s")
-    row_offset = offset[codes]
-    clock = ~np.isnan(row_offset)
-    row_stamps = stamps[codes]
-    bad = ~clock & np.isnat(row_stamps)
-    if bad.any():
-        fail(bad, column, "is not a time: {cell!r} (expected HH:MM or YYYY-MM-DD HH:MM)")
-    minutes = np.where(clock, row_offset, 0).astype("int64").astype("timedelta64[m]")
-    times = np.where(clock, dates.to_numpy().astype("datetime64[s]") + minutes, row_stamps)
-    return pd.Series(times.astype("datetime64[ns]")), clock
-
-
-def _valid_stamp(text: str) -> bool:
-    try:
-        pd.Timestamp(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _unpaid_minutes(config: CentreConfig | None) -> dict[str, float]:

@@ -61,7 +61,8 @@ from wfm import erlang
 from wfm import ratio as ratio_mod
 from wfm.config import CentreConfig
 from wfm.errors import ConfigError, InfeasibleRoster, InputError
-from wfm.io import redirect_stdout_fd
+from wfm.milp import solve_highs
+from wfm.roster.rows import RosterRows, parse_roster_rows, rostered_per_interval
 from wfm.scenario import (
     LEVERS,
     AbsenceShock,
@@ -90,29 +91,12 @@ _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 
 # =========================================================================== the plan
 @dataclass(frozen=True)
-class Shifts:
-    """Published roster rows as arrays (one element per agent and working day)."""
-
-    agent_id: np.ndarray  # str
-    contract: np.ndarray  # str
-    date: np.ndarray  # datetime64[ns], midnight of the shift's day
-    start: np.ndarray  # datetime64[ns]
-    end: np.ndarray  # datetime64[ns]
-    break_row: np.ndarray  # int: row of each break
-    break_start: np.ndarray  # datetime64[ns]
-    break_end: np.ndarray  # datetime64[ns]
-
-    def __len__(self) -> int:
-        return len(self.agent_id)
-
-
-@dataclass(frozen=True)
 class Plan:
     """Everything every scenario shares: the interval grid, the forecast and the published roster."""
 
     config: CentreConfig
     forecast: pd.DataFrame  # timestamp, queue, volume, aht on the full grid
-    shifts: Shifts
+    shifts: RosterRows
     roster: pd.DataFrame  # the published roster frame as given (for the ratio's front line)
     timestamps: pd.DatetimeIndex
     interval_minutes: int
@@ -171,80 +155,9 @@ def make_plan(
     return Plan(config, fc, shifts, roster, pd.DatetimeIndex(grid), ivl)
 
 
-def parse_roster(roster: pd.DataFrame, source: str = "roster") -> Shifts:
-    """roster.csv rows -> :class:`Shifts`. ``start``/``end`` are ``HH:MM`` on ``date`` (an end at or before the
-    start is the next day) or full timestamps; ``breaks`` is ``HH:MM-HH:MM;...`` (a break clock before the
-    shift start is the next day). Errors name the row's line and field."""
-    missing = [c for c in ("agent_id", "date", "start", "end") if c not in roster.columns]
-    if missing:
-        raise InputError(f"{source}: missing column(s) {', '.join(missing)} (roster.csv has {', '.join(ROSTER_COLUMNS)})")
-    frame = roster.reset_index(drop=True)
-    n = len(frame)
-    lines = frame["_line"].to_numpy() if "_line" in frame.columns else np.arange(2, n + 2)
-
-    def fail(i: int, column: str, what: str) -> None:
-        raise InputError(f"{source}, line {lines[i]}, field '{column}': {what}")
-
-    dates = pd.to_datetime(frame["date"].astype(str).str.strip(), format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        i = int(np.flatnonzero(dates.isna().to_numpy())[0])
-        fail(i, "date", f"is not a date: {frame['date'].iloc[i]!r} (expected YYYY-MM-DD)")
-    dates = dates.astype("datetime64[ns]")
-
-    def times(column: str) -> tuple[pd.Series, np.ndarray]:
-        raw = frame[column].astype(str).str.strip()
-        clock = raw.str.match(_CLOCK).to_numpy()
-        off = pd.to_timedelta(raw.where(clock, "00:00") + ":00", errors="coerce")
-        full = raw.str.match(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?$").to_numpy()
-        abs_ = pd.to_datetime(raw.where(full, None), format="mixed", errors="coerce").astype("datetime64[ns]")
-        out = (dates + off).where(clock, abs_)
-        bad = out.isna().to_numpy()
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            fail(i, column, f"is not a time: {raw.iloc[i]!r} (expected HH:MM or YYYY-MM-DD HH:MM)")
-        return out.astype("datetime64[ns]"), clock
-
-    start, _ = times("start")
-    end, end_clock = times("end")
-    end = end.where(~(end_clock & (end <= start).to_numpy()), end + pd.Timedelta(days=1))
-    bad = (end <= start).to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        fail(i, "end", f"{frame['end'].iloc[i]!r} is not after the start")
-    b_row: list[int] = []
-    b_start: list[pd.Timestamp] = []
-    b_end: list[pd.Timestamp] = []
-    if "breaks" in frame.columns:
-        for i, cell in enumerate(frame["breaks"].astype(str).str.strip()):
-            if not cell or cell.lower() == "nan":
-                continue
-            for part in cell.split(";"):
-                part = part.strip()
-                m = re.match(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$", part)
-                if not m:
-                    fail(i, "breaks", f"{part!r} is not a break (expected HH:MM-HH:MM;...)")
-                s0 = dates.iloc[i] + pd.Timedelta(hours=int(m.group(1)), minutes=int(m.group(2)))
-                e0 = dates.iloc[i] + pd.Timedelta(hours=int(m.group(3)), minutes=int(m.group(4)))
-                if s0 < start.iloc[i]:
-                    s0 += pd.Timedelta(days=1)
-                while e0 <= s0:
-                    e0 += pd.Timedelta(days=1)
-                if e0 > end.iloc[i]:
-                    fail(i, "breaks", f"{part!r} is not inside the shift")
-                b_row.append(i)
-                b_start.append(s0)
-                b_end.append(e0)
-    contract = frame["contract"].astype(str).str.strip() if "contract" in frame.columns else pd.Series([""] * n)
-    return Shifts(
-        agent_id=frame["agent_id"].astype(str).str.strip().to_numpy(),
-        contract=contract.to_numpy(),
-        date=dates.to_numpy(),
-        start=start.to_numpy(),
-        end=end.to_numpy(),
-        break_row=np.asarray(b_row, dtype=np.int64),
-        break_start=np.asarray(b_start, dtype="datetime64[ns]"),
-        break_end=np.asarray(b_end, dtype="datetime64[ns]"),
-    )
+def parse_roster(roster: pd.DataFrame, source: str = "roster") -> RosterRows:
+    """roster.csv rows -> :class:`wfm.roster.rows.RosterRows` (errors name the row's line and field)."""
+    return parse_roster_rows(roster, source, required=("agent_id", "contract", "date", "start", "end"))
 
 
 def _index(ts: np.ndarray, plan: Plan) -> np.ndarray:
@@ -258,29 +171,8 @@ def on_phone(plan: Plan, row_weight: np.ndarray | None = None) -> np.ndarray:
 
     The roster is cyclic (as :mod:`wfm.roster` builds it): time past the plan's end wraps to its start.
     """
-    n_t = len(plan.timestamps)
-    s = plan.shifts
-    w = np.ones(len(s)) if row_weight is None else np.asarray(row_weight, dtype=float)
-    diff = np.zeros(n_t + 1)
-    _add_spans(diff, _index(s.start, plan), _index(s.end, plan), w, n_t)
-    if len(s.break_row):
-        _add_spans(diff, _index(s.break_start, plan), _index(s.break_end, plan), -w[s.break_row], n_t)
-    return np.cumsum(diff)[:n_t]
-
-
-def _add_spans(diff: np.ndarray, i0: np.ndarray, i1: np.ndarray, w: np.ndarray, n: int) -> None:
-    """Add ``w`` over intervals ``[i0, i1)``; the part past ``n`` wraps to the start, before 0 is dropped."""
-    past = i0 >= n  # wholly past the end (e.g. a break in the last night shift): wrap it whole
-    i0 = np.where(past, i0 - n, i0)
-    i1 = np.where(past, i1 - n, i1)
-    a = np.clip(i0, 0, n)
-    b = np.clip(i1, 0, n)
-    np.add.at(diff, a, w)
-    np.add.at(diff, b, -w)
-    wrap = (i1 > n) & (i0 < n)
-    if wrap.any():
-        np.add.at(diff, np.zeros(int(wrap.sum()), dtype=np.int64), w[wrap])
-        np.add.at(diff, np.minimum(i1[wrap] - n, n), -w[wrap])
+    w = np.ones(len(plan.shifts)) if row_weight is None else np.asarray(row_weight, dtype=float)
+    return rostered_per_interval(plan.shifts, plan.start, len(plan.timestamps), plan.interval_minutes, w)
 
 
 # =========================================================================== shocks
@@ -743,14 +635,10 @@ def recover(
         prob += objective
         for i, c in enumerate(body + extra):
             prob += c, f"c{i}"
-        solver = _StartedHiGHS(start, msg=False, timeLimit=time_limit_s, gapRel=rel_gap, random_seed=0)
-        with redirect_stdout_fd():  # highspy prints a banner on stdout, which must stay clean for --json
-            prob.solve(solver)
-        status = pulp.LpStatus[prob.status]
-        found = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-        if not found:  # every lever at zero is feasible, so this is a solver failure
-            raise InfeasibleRoster(f"scenario {scenario.name!r}: the recovery solver returned no plan ({status})")
-        return ("optimal" if prob.sol_status == pulp.LpSolutionOptimal else "time_limit"), prob
+        res = solve_highs(prob, time_limit_s=time_limit_s, gap=rel_gap, start=start)
+        if not res.has_solution:  # every lever at zero is feasible, so this is a solver failure
+            raise InfeasibleRoster(f"scenario {scenario.name!r}: the recovery solver returned no plan ({res.status})")
+        return ("optimal" if res.optimal else "time_limit"), prob
 
     shortfall = pulp.lpSum(short.values())
     status1, _ = solve(shortfall, [], min(gap, 1e-6))
@@ -795,26 +683,6 @@ def recover(
     peak = int(math.ceil(use["back_office"].max() - 1e-6)) if "back_office" in names else 0
     cost = {k: round(v, 4) for k, v in cost.items()}
     return result(status, use, cover, hours, cost, peak, cancelled)
-
-
-class _StartedHiGHS(pulp.HiGHS):
-    """HiGHS through PuLP, optionally given a feasible starting solution (variable name -> value)."""
-
-    def __init__(self, start: dict[str, float] | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self._start = start
-
-    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
-        if self._start:
-            import highspy
-
-            values = [0.0] * lp.solverModel.getNumCol()
-            for var in lp.variables():
-                values[var.index] = self._start.get(var.name, 0.0)
-            sol = highspy.HighsSolution()
-            sol.col_value = values
-            lp.solverModel.setSolution(sol)
-        super().callSolver(lp)
 
 
 # =========================================================================== one scenario
@@ -893,7 +761,7 @@ def run_scenario(
 
 def redeploy_ratio(plan: Plan, moved: int) -> ratio_mod.RatioResult:
     """Front-line : back-office ratio with ``moved`` back-office people on the phones (front line from the roster)."""
-    front = ratio_mod.front_line_from_roster(_as_strings(plan.roster), plan.config)
+    front = ratio_mod.front_line_from_roster(plan.roster, plan.config)
     return ratio_mod.move_to_phones(plan.config, moved, front_line=front, basis="headcount")
 
 

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import load_config
-from wfm.roster import Roster, on_phone_counts, roster
+from wfm.roster import Roster, roster
+from wfm.roster.rows import parse_roster_rows, rostered_per_interval
 from wfm.staffing import staff, staffing_requirement
 
 CONFIG = Path(__file__).resolve().parents[2] / "configs" / "example.toml"
@@ -63,7 +64,8 @@ def bench_agents(r: Roster, spare: float = 0.04, seed: int = SEED) -> pd.DataFra
 
 
 def _peak_on_site(r: Roster, interval_minutes: int) -> int:
-    on_site = on_phone_counts(r.assignments.assign(breaks=""), r.start, len(r.coverage), interval_minutes)
+    rows = parse_roster_rows(r.assignments.assign(breaks=""))
+    on_site = rostered_per_interval(rows, pd.Timestamp(r.start), len(r.coverage), interval_minutes)
     return int(on_site.max())
 
 

@@ -3,7 +3,7 @@
 The model is *implicit* (aggregated): it chooses how many agents work each tour type (contract x shift
 template x start-time band x days-on pattern, per week), how many of them start each shift at each start time
 on each day, and how many take each break at each offset; names are given afterwards
-(:mod:`wfm.roster_assign`). Model size therefore grows with the number of start times and days, not with
+(:mod:`wfm.roster.assign`). Model size therefore grows with the number of start times and days, not with
 the number of agents: a 1,300-seat week is a few thousand integer variables.
 
 Business names: an :class:`Agent` works :class:`Shift` s; the result is a :class:`Roster`.
@@ -41,12 +41,19 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from wfm.clock import format_clock, parse_clock
 from wfm.config import CentreConfig, Contract, ShiftTemplate
 from wfm.errors import ConfigError, InfeasibleRoster, InputError
-from wfm.io import redirect_stdout_fd
+from wfm.milp import highs_available, solve_highs
+from wfm.roster.rows import (  # noqa: F401 - read_roster is part of wfm.roster
+    ROSTER_COLUMNS,
+    count_spans,
+    parse_roster_rows,
+    read_roster,
+    rostered_per_interval,
+)
 from wfm.staffing import group_service_level, staffing_requirement
 
-ROSTER_COLUMNS = ["agent_id", "contract", "date", "shift", "start", "end", "breaks"]
 COVERAGE_COLUMNS = ["timestamp", "required", "on_phone", "over", "under", "service_level"]
 AGENT_COLUMNS = ["agent_id", "contract", "unavailable", "preferred_shifts"]
 SUMMARY_KEYS = [
@@ -194,20 +201,14 @@ class Roster:
 
 # =========================================================================== config checks
 def _hhmm(text: str, where: str) -> int:
-    """``"HH:MM"`` -> minutes (hours may exceed 23 for offsets)."""
+    """``"HH:MM"`` -> minutes; hours may exceed 23 (break windows are offsets from the shift start)."""
     try:
-        h, m = str(text).split(":")
-        value = int(h) * 60 + int(m)
-        if not 0 <= int(m) < 60 or value < 0:
-            raise ValueError
+        return parse_clock(text, where, offset=True)
     except ValueError:
         raise ConfigError(f"{where}: {text!r} is not a time HH:MM") from None
-    return value
 
 
-def _clock(minutes: int) -> str:
-    minutes %= 1440
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+_clock = format_clock
 
 
 def shifts_of(template: ShiftTemplate, interval_minutes: int, where: str = "config") -> list[Shift]:
@@ -643,35 +644,6 @@ class SolveResult:
     solver: str
 
 
-class _HighsFromLp(pulp.HiGHS):  # type: ignore[misc,name-defined]
-    """pulp's HiGHS, but the MIP starts from the LP relaxation solved by interior point + crossover.
-
-    On these degenerate covering LPs HiGHS's interior-point solver is many times faster than the dual
-    simplex the MIP would start with (4-week bench: root LP about 4 s instead of over 40 s), and the MIP
-    reuses the optimal basis. ``lp_bound`` keeps the relaxation's optimum (a valid lower bound)."""
-
-    lp_bound: float = -math.inf
-
-    def callSolver(self, lp: pulp.LpProblem) -> None:
-        import highspy
-
-        h = lp.solverModel
-        t0 = time.perf_counter()
-        ints = np.array([v.index for v in lp.variables() if v.cat == pulp.LpInteger], dtype=np.int32)
-        kinds = highspy.HighsVarType
-        if len(ints):
-            h.changeColsIntegrality(len(ints), ints, np.full(len(ints), kinds.kContinuous))
-            h.setOptionValue("solver", "ipm")
-            h.run()
-            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-                self.lp_bound = float(h.getInfo().objective_function_value)
-            h.changeColsIntegrality(len(ints), ints, np.full(len(ints), kinds.kInteger))
-            h.setOptionValue("solver", "choose")
-            if self.timeLimit is not None:
-                h.setOptionValue("time_limit", max(0.1, float(self.timeLimit) - (time.perf_counter() - t0)))
-        h.run()
-
-
 def _largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
     """Non-negative integers summing to ``total``, proportional to ``values`` (ties: the first)."""
     values = np.clip(np.asarray(values, dtype=float), 0, None)
@@ -762,25 +734,17 @@ def rounded_start(m: Model) -> bool:
 
 def phones_from_counts(m: Model, counts: dict[str, Any]) -> np.ndarray:
     """Agents on the phones per interval (cyclic) from shift and break counts."""
-    ivl = m.config.centre.interval_minutes
-    n = len(m.required)
-    diff = np.zeros(n + 1, dtype=np.int64)
-    for (tname, s, d), k in counts["x"].items():
-        if k:
-            sh = m.shifts[tname][s]
-            _add_spans(diff, np.array([d * 1440 + sh.start_minute]), np.array([sh.length_minutes]), ivl, n, k)
-    for (tname, s, d, b, o), k in counts["y"].items():
-        if k:
-            sh = m.shifts[tname][s]
-            _add_spans(diff, np.array([d * 1440 + sh.start_minute + o]), np.array([sh.breaks[b][0]]), ivl, n, -k)
-    return np.cumsum(diff[:-1])
-
-
-def _highs_available() -> bool:
-    try:
-        return bool(pulp.HiGHS().available())
-    except Exception:  # pragma: no cover - depends on the install
-        return False
+    minute = np.timedelta64(1, "m")
+    origin = np.datetime64(0, "m")
+    x = [(m.shifts[t][s], d, k) for (t, s, d), k in counts["x"].items() if k]
+    y = [(m.shifts[t][s], d, o, b, k) for (t, s, d, b, o), k in counts["y"].items() if k]
+    s0 = np.array([d * 1440 + sh.start_minute for sh, d, _ in x], dtype=np.int64) * minute + origin
+    s1 = s0 + np.array([sh.length_minutes for sh, _, _ in x], dtype=np.int64) * minute
+    b0 = np.array([d * 1440 + sh.start_minute + o for sh, d, o, _, _ in y], dtype=np.int64) * minute + origin
+    b1 = b0 + np.array([sh.breaks[b][0] for sh, _, _, b, _ in y], dtype=np.int64) * minute
+    return count_spans(s0, s1, np.array([k for *_, k in x], dtype=np.int64), b0, b1,
+                       np.array([k for *_, k in y], dtype=np.int64), origin, len(m.required),
+                       m.config.centre.interval_minutes)
 
 
 def solve(
@@ -793,76 +757,29 @@ def solve(
     """Solve with HiGHS (dual bound from the branch and bound) or CBC (bound from the LP relaxation)."""
     prob = m.prob
     t0 = time.perf_counter()
-    if solver == "highs" and not _highs_available():
+    if solver == "highs" and not highs_available():
         solver = "cbc"
     if solver == "highs":
-        import highspy
-
-        kinds = highspy.cb.HighsCallbackType
-        improving, interrupt = kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt
-        state = {"incumbent": math.inf, "bound": -math.inf, "shown": 0.0, "stopped": False}
-
-        def _cb(cb_type: Any, message: str, data_out: Any, data_in: Any, user: Any) -> None:
-            now = time.perf_counter()
-            if cb_type == interrupt:
-                # HiGHS can overrun its own time_limit (sub-MIPs, restarts): stop it at ours
-                if now - t0 > time_limit_s:
-                    data_in.user_interrupt = True
-                    state["stopped"] = True
-                return
-            if progress is None:
-                return
-            # HiGHS's sub-MIPs report too, with bounds valid only for themselves: take incumbents from
-            # any improving solution (they are real plans) and bounds only from the main search's log
-            inc, bnd = float(data_out.mip_primal_bound), float(data_out.mip_dual_bound)
-            state["bound"] = max(state["bound"], cmd.lp_bound)  # the LP relaxation, once solved
-            if cb_type == improving:
-                state["incumbent"] = min(state["incumbent"], inc)
-            elif math.isfinite(bnd) and bnd <= state["incumbent"] + 1e-9:
-                state["bound"] = max(state["bound"], bnd)
-            if now - state["shown"] < 0.5 and cb_type != improving:
-                return
-            state["shown"] = now
-            i, b = state["incumbent"], state["bound"]
-            g = (i - b) / max(abs(i), 1e-9) if math.isfinite(i) and math.isfinite(b) else math.inf
-            progress({"incumbent": i, "bound": b, "gap": g, "seconds": now - t0})
-
-        active = [interrupt] + ([improving, kinds.kCallbackMipLogging] if progress is not None else [])
-        kwargs: dict[str, Any] = {"callbackTuple": (_cb, None), "callbacksToActivate": active}
-        cmd = _HighsFromLp(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=2, random_seed=0, **kwargs)
-        with redirect_stdout_fd():  # highspy prints a banner on stdout, which must stay clean for --json
-            prob.solve(cmd)
-        info = prob.solverModel.getInfo()
-        has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) and \
-            info.primal_solution_status == 2
-        objective = float(pulp.value(prob.objective)) if has_solution else math.nan
-        bound = float(info.mip_dual_bound)
-        if not math.isfinite(bound) or abs(bound) > 1e20:
-            bound = -math.inf
-        bound = max(bound, cmd.lp_bound)  # both are valid bounds; keep the stronger
-        status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
-        if state["stopped"]:
-            status = "Time limit reached"
+        res = solve_highs(prob, time_limit_s=time_limit_s, gap=gap, lp_first=True, threads=2, progress=progress)
+        return SolveResult(res.status, res.objective, res.lower_bound, res.seconds, solver)
+    # CBC: the LP relaxation for the bound, then the MIP from a rounded start
+    relax = pulp.PULP_CBC_CMD(msg=False, mip=False, timeLimit=time_limit_s)
+    prob.solve(relax)
+    bound = float(pulp.value(prob.objective)) if prob.status == pulp.LpStatusOptimal else -math.inf
+    if prob.status == pulp.LpStatusInfeasible:
+        return SolveResult("Infeasible", math.nan, math.inf, time.perf_counter() - t0, "cbc")
+    remaining = max(1.0, time_limit_s - (time.perf_counter() - t0))
+    start = prob.status == pulp.LpStatusOptimal and rounded_start(m)  # CBC finds few plans by itself
+    cmd = pulp.PULP_CBC_CMD(
+        msg=False, timeLimit=remaining, gapRel=gap, threads=1, options=["randomSeed 0"], warmStart=start
+    )
+    prob.solve(cmd)
+    has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+    objective = float(pulp.value(prob.objective)) if has_solution else math.nan
+    if has_solution:
+        status = pulp.LpStatus[prob.status]
     else:
-        relax = pulp.PULP_CBC_CMD(msg=False, mip=False, timeLimit=time_limit_s)
-        prob.solve(relax)
-        bound = float(pulp.value(prob.objective)) if prob.status == pulp.LpStatusOptimal else -math.inf
-        if prob.status == pulp.LpStatusInfeasible:
-            return SolveResult("Infeasible", math.nan, math.inf, time.perf_counter() - t0, "cbc")
-        remaining = max(1.0, time_limit_s - (time.perf_counter() - t0))
-        start = prob.status == pulp.LpStatusOptimal and rounded_start(m)  # CBC finds few plans by itself
-        cmd = pulp.PULP_CBC_CMD(
-            msg=False, timeLimit=remaining, gapRel=gap, threads=1, options=["randomSeed 0"], warmStart=start
-        )
-        prob.solve(cmd)
-        has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-        objective = float(pulp.value(prob.objective)) if has_solution else math.nan
-        if has_solution:
-            status = pulp.LpStatus[prob.status]
-        else:
-            status = "Infeasible" if prob.status == pulp.LpStatusInfeasible else "Time limit reached"
-    if not has_solution:
-        status = "Infeasible" if "nfeasible" in status or prob.status == pulp.LpStatusInfeasible else status
+        status = "Infeasible" if prob.status == pulp.LpStatusInfeasible else "Time limit reached"
     seconds = time.perf_counter() - t0
     if progress is not None and has_solution:
         g = (objective - bound) / max(abs(objective), 1e-9) if math.isfinite(bound) else math.inf
@@ -903,7 +820,7 @@ def roster(
     A0001... Returns a :class:`Roster`; raises ConfigError for contradictory configs and InfeasibleRoster
     when no plan satisfies the hard rules (only possible with ``strict``) or the solver returns none.
     """
-    from wfm.roster_assign import assign
+    from wfm.roster.assign import assign
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks must be 1 to {MAX_WEEKS}, got {weeks}")
@@ -1001,48 +918,6 @@ def roster(
 
 
 # =========================================================================== coverage from a roster frame
-def _minutes_of(series: pd.Series) -> np.ndarray:
-    parts = series.astype(str).str.split(":", n=1, expand=True)
-    return parts[0].astype(int).to_numpy() * 60 + parts[1].astype(int).to_numpy()
-
-
-def on_phone_counts(assignments: pd.DataFrame, start: date, n_slots: int, interval_minutes: int) -> np.ndarray:
-    """Agents on shift and not on break per interval of a cyclic horizon of ``n_slots`` from ``start``."""
-    ivl = interval_minutes
-    diff = np.zeros(n_slots + 1, dtype=np.int64)
-    if assignments.empty:
-        return diff[:-1]
-    day = (pd.to_datetime(assignments["date"]).to_numpy() - np.datetime64(pd.Timestamp(start))) // np.timedelta64(1, "D")
-    s_min = _minutes_of(assignments["start"])
-    e_min = _minutes_of(assignments["end"])
-    length = np.where(e_min > s_min, e_min - s_min, e_min + 1440 - s_min)
-    base = day.astype(np.int64) * 1440 + s_min
-    _add_spans(diff, base, length, ivl, n_slots, +1)
-    brk = assignments["breaks"].fillna("").astype(str)
-    rows = np.repeat(np.arange(len(assignments)), brk.str.count(";").to_numpy() + (brk.str.len() > 0).to_numpy())
-    if len(rows):
-        items = pd.Series(";".join(b for b in brk if b).split(";"))
-        ab = items.str.split("-", n=1, expand=True)
-        b0 = _minutes_of(ab[0])
-        b1 = _minutes_of(ab[1])
-        off = (b0 - s_min[rows]) % 1440
-        blen = (b1 - b0) % 1440
-        _add_spans(diff, base[rows] + off, blen, ivl, n_slots, -1)
-    return np.cumsum(diff[:-1])
-
-
-def _add_spans(diff: np.ndarray, start_min: np.ndarray, length_min: np.ndarray, ivl: int, n: int, sign: int) -> None:
-    g0 = np.floor_divide(start_min, ivl) % n
-    g1 = g0 + np.ceil(length_min / ivl).astype(np.int64)
-    first_end = np.minimum(g1, n)
-    np.add.at(diff, g0, sign)
-    np.add.at(diff, first_end, -sign)
-    wrap = g1 > n
-    if wrap.any():  # cyclic: the part past the horizon's end covers its start
-        np.add.at(diff, np.zeros(int(wrap.sum()), dtype=np.int64), sign)
-        np.add.at(diff, g1[wrap] - n, -sign)
-
-
 def coverage(
     assignments: pd.DataFrame,
     staffing: pd.DataFrame,
@@ -1066,7 +941,8 @@ def coverage(
         weeks = max(1, math.ceil(((last - pd.Timestamp(start)).days + 1) / 7))
     _, idx, required, horizon_staffing = horizon_requirement(staffing, config, start, weeks)
     ivl = config.centre.interval_minutes
-    on = on_phone_counts(assignments, start, len(idx), ivl)
+    on = rostered_per_interval(parse_roster_rows(assignments, "roster", ROSTER_COLUMNS), pd.Timestamp(start),
+                               len(idx), ivl)
     sl = group_service_level(horizon_staffing, pd.Series(on, index=idx), config)
     return pd.DataFrame(
         {
@@ -1083,38 +959,6 @@ def coverage(
 # =========================================================================== readers
 def _bad(path: Any, line: Any, col: str, what: str) -> InputError:
     return InputError(f"{path}, line {line}, field '{col}': {what}")
-
-
-def read_roster(path: str | Path) -> pd.DataFrame:
-    """Read a roster.csv, checking every field; errors name file, line and field."""
-    from wfm.io import read_csv
-
-    frame = read_csv(path, required=ROSTER_COLUMNS)
-    for i, row in enumerate(frame.itertuples(index=False)):
-        line = frame["_line"].iloc[i]
-        if not row.agent_id:
-            raise _bad(path, line, "agent_id", "is blank")
-        try:
-            datetime.strptime(row.date, "%Y-%m-%d")
-        except ValueError:
-            raise _bad(path, line, "date", f"is not a date: {row.date!r} (expected YYYY-MM-DD)") from None
-        for col in ("start", "end"):
-            if not _is_clock(getattr(row, col)):
-                raise _bad(path, line, col, f"is not a time: {getattr(row, col)!r} (expected HH:MM)")
-        if row.breaks:
-            for item in row.breaks.split(";"):
-                ab = item.split("-")
-                if len(ab) != 2 or not all(_is_clock(x) for x in ab):
-                    raise _bad(path, line, "breaks", f"{item!r} is not HH:MM-HH:MM (breaks are separated by ';')")
-    return frame[ROSTER_COLUMNS].reset_index(drop=True)
-
-
-def _is_clock(text: str) -> bool:
-    try:
-        datetime.strptime(text, "%H:%M")
-    except ValueError:
-        return False
-    return len(text) == 5
 
 
 def read_agents(path: str | Path, config: CentreConfig | None = None) -> pd.DataFrame:
