@@ -9,6 +9,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import os
 import sys
 import tempfile
@@ -89,6 +90,14 @@ def _json_default(obj: Any) -> Any:
     if isinstance(obj, Path):
         return str(obj)
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def json_number(value: Any, digits: int = 4) -> float | None:
+    """A figure for JSON: rounded to ``digits``, None when missing, NaN or infinite (never ``-0.0``)."""
+    if value is None:
+        return None
+    value = float(value)
+    return round(value, digits) + 0.0 if math.isfinite(value) else None
 
 
 def to_json(obj: Any) -> str:

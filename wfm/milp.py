@@ -162,3 +162,35 @@ def solve_highs(
     if progress is not None and has_solution:
         progress({"incumbent": objective, "bound": bound, "gap": result.gap, "seconds": seconds})
     return result
+
+
+def largest_remainder(values: np.ndarray, totals: np.ndarray | int | None = None) -> np.ndarray:
+    """Whole numbers in proportion to ``values`` along the last axis, summing to ``totals`` (default: each
+    row's total rounded down), by largest remainder (ties: the first).
+
+    With ``totals`` given, the values are scaled to it first (negatives count as 0; a row of zeros puts
+    everything on its first element). This is how wfm turns fractional LP values or shares into whole agents.
+    """
+    raw = np.clip(np.asarray(values, dtype=float), 0, None)
+    one_d = raw.ndim == 1
+    raw = np.atleast_2d(raw)
+    row_sum = raw.sum(axis=1)
+    if totals is None:
+        total = np.floor(row_sum + 1e-9)
+        share = raw
+    else:
+        total = np.clip(np.broadcast_to(np.asarray(totals, dtype=float), row_sum.shape), 0, None)
+        empty = row_sum <= 0
+        if empty.any():
+            raw = raw.copy()
+            raw[empty] = 0.0
+            raw[empty, 0] = 1.0
+            row_sum = raw.sum(axis=1)
+        share = raw / row_sum[:, None] * total[:, None]
+    base = np.floor(share + 1e-9)
+    left = (total - base.sum(axis=1)).astype(np.int64)
+    order = np.argsort(-(share - base), axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(raw.shape[1]), raw.shape).copy(), axis=1)
+    out = (base + (rank < left[:, None])).astype(np.int64)
+    return out[0] if one_d else out

@@ -57,7 +57,7 @@ import pandas as pd
 from wfm import __version__
 from wfm.config import CentreConfig
 from wfm.errors import InputError, RunLocked
-from wfm.io import csv_text, to_json
+from wfm.io import csv_text, json_number, to_json
 
 LOCK_NAME = ".wfm-plan.lock"
 RUN_FILES = (
@@ -540,9 +540,9 @@ def manifest(
         "solver": {
             "name": r.solver,
             "status": r.status,
-            "objective": _finite(r.objective),
-            "lower_bound": _finite(r.lower_bound),
-            "gap": _finite(r.gap),
+            "objective": json_number(r.objective, 6),
+            "lower_bound": json_number(r.lower_bound, 6),
+            "gap": json_number(r.gap, 6),
             "model_size": dict(r.model_size),
             "solve_seconds": round(float(r.solve_seconds), 3),
         },
@@ -559,10 +559,6 @@ def manifest(
             "matplotlib": matplotlib.__version__,
         },
     }
-
-
-def _finite(v: float) -> float | None:
-    return round(float(v), 6) if v is not None and math.isfinite(v) else None
 
 
 # =========================================================================== lock and atomic folder

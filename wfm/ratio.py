@@ -34,6 +34,7 @@ from tabulate import tabulate
 
 from wfm.config import CentreConfig, parse_ratio_target
 from wfm.errors import ConfigError, InputError
+from wfm.io import json_number
 from wfm.roster.rows import parse_roster_rows
 
 Basis = Literal["headcount", "fte"]
@@ -192,21 +193,21 @@ class RatioResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document (plain JSON types; an infinite ratio gives ``ratio_value: null``)."""
-        n = _count if self.basis == "headcount" else _round  # whole people print as integers
+        n = _count if self.basis == "headcount" else json_number  # whole people print as integers
         return {
             "basis": self.basis,
             "front_line": n(self.front_line),
             "back_office": n(self.back_office),
             "ratio": self.ratio_text,
-            "ratio_value": _round(self.ratio),
-            "back_office_share": _round(self.back_office_share),
+            "ratio_value": json_number(self.ratio),
+            "back_office_share": json_number(self.back_office_share),
             "target": self.target.text,
-            "target_share": _round(self.target.share),
+            "target_share": json_number(self.target.share),
             "tolerance": self.tolerance,
-            "band": [_round(self.band[0]), _round(self.band[1])],
+            "band": [json_number(self.band[0]), json_number(self.band[1])],
             "status": self.status,
             "ok": self.ok,
-            "back_office_target": _round(self.back_office_target),
+            "back_office_target": json_number(self.back_office_target),
             "back_office_change": n(self.back_office_change),
             "front_line_supported": n(self.front_line_supported),
             "front_line_change": n(self.front_line_change),
@@ -223,7 +224,7 @@ class RatioResult:
                     "front_line": n(w.front_line),
                     "back_office": n(w.back_office),
                     "ratio": format_ratio(w.ratio),
-                    "back_office_share": _round(w.back_office_share),
+                    "back_office_share": json_number(w.back_office_share),
                     "status": w.status,
                     "back_office_change": n(w.back_office_change),
                     "front_line_supported": n(w.front_line_supported),
@@ -502,16 +503,10 @@ def _unit(basis: Basis) -> str:
 
 
 def _count(value: float) -> float | int | None:
-    """Whole numbers as int (headcounts in JSON), anything else rounded like :func:`_round`."""
+    """Whole numbers as int (headcounts in JSON), anything else rounded like :func:`wfm.io.json_number`."""
     if isinstance(value, (int, float)) and math.isfinite(value) and float(value).is_integer():
         return int(value)
-    return _round(value)
-
-
-def _round(value: float, digits: int = 4) -> float | None:
-    if value is None or (isinstance(value, float) and math.isinf(value)):
-        return None
-    return round(float(value), digits) + 0.0
+    return json_number(value)
 
 
 # --------------------------------------------------------------------------- front line from a roster

@@ -131,6 +131,17 @@ class StaffSummaryRow:
     worst_service_level: float
 
 
+def worst_interval(frame: pd.DataFrame, busy: np.ndarray | pd.Series) -> tuple[pd.Timestamp | None, float | None]:
+    """The interval of ``frame`` (``timestamp``, ``service_level``) with the lowest service level among the
+    ``busy`` rows (ties: the first); ``(None, None)`` when no row is busy."""
+    mask = np.asarray(busy, dtype=bool)
+    if not mask.any():
+        return None, None
+    sl = frame["service_level"].to_numpy(dtype=float)[mask]
+    i = int(sl.argmin())
+    return pd.Timestamp(frame["timestamp"].to_numpy()[mask][i]), float(sl[i])
+
+
 def staff_summary(staffing: pd.DataFrame, interval_minutes: int) -> pd.DataFrame:
     """Per day and queue: calls, peak agents, agent-hours on the phones, scheduled hours, worst interval.
 
@@ -142,13 +153,8 @@ def staff_summary(staffing: pd.DataFrame, interval_minutes: int) -> pd.DataFrame
     frame["date"] = pd.to_datetime(frame["timestamp"]).dt.strftime("%Y-%m-%d")
     rows: list[StaffSummaryRow] = []
     for (date, queue), g in frame.groupby(["date", "queue"], sort=True):
-        with_calls = g[g["volume"] > 0]
-        if with_calls.empty:
-            worst_ts, worst_sl = "", 1.0
-        else:
-            i = with_calls["service_level"].to_numpy().argmin()
-            worst_ts = pd.Timestamp(with_calls["timestamp"].iloc[i]).strftime("%H:%M")
-            worst_sl = float(with_calls["service_level"].iloc[i])
+        ts, sl = worst_interval(g, g["volume"] > 0)
+        worst_ts, worst_sl = ("", 1.0) if ts is None else (ts.strftime("%H:%M"), sl)
         rows.append(
             StaffSummaryRow(
                 date=str(date),

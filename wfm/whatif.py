@@ -61,7 +61,8 @@ from wfm import erlang
 from wfm import ratio as ratio_mod
 from wfm.config import CentreConfig
 from wfm.errors import ConfigError, InfeasibleRoster, InputError
-from wfm.milp import solve_highs
+from wfm.io import json_number
+from wfm.milp import largest_remainder, solve_highs
 from wfm.roster.rows import RosterRows, parse_roster_rows, rostered_per_interval
 from wfm.scenario import (
     LEVERS,
@@ -74,7 +75,7 @@ from wfm.scenario import (
     validate,
     window_bounds,
 )
-from wfm.staffing import group_service_level, staff, staffing_requirement
+from wfm.staffing import group_service_level, staff, staffing_requirement, worst_interval
 
 ROSTER_COLUMNS = ["agent_id", "contract", "date", "shift", "start", "end", "breaks"]
 LEVER_LABELS = {
@@ -276,18 +277,6 @@ class Impact:
         }
 
 
-def _largest_remainder(raw: np.ndarray) -> np.ndarray:
-    """Whole agents per queue (columns) summing to floor(row total), by largest remainder (ties: first)."""
-    base = np.floor(raw + 1e-9)
-    total = np.floor(raw.sum(axis=1) + 1e-9)
-    left = (total - base.sum(axis=1)).astype(np.int64)
-    rem = raw - base
-    order = np.argsort(-rem, axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(raw.shape[1])[None, :].repeat(raw.shape[0], 0), axis=1)
-    return base + (rank < left[:, None])
-
-
 def _load_shares(load: np.ndarray) -> np.ndarray:
     total = load.sum(axis=1)
     return np.divide(load, total[:, None], out=np.zeros_like(load), where=total[:, None] > 0)
@@ -324,7 +313,7 @@ def evaluate_cover(
     planned = pv * pa
     share = np.where(planned.sum(axis=1)[:, None] > 0, _load_shares(planned), _load_shares(vol * aht))
     keep = np.array([1.0 - q.shrinkage for q in queues])
-    agents = _largest_remainder(np.maximum(on_phone_agents, 0.0)[:, None] * share * keep[None, :])
+    agents = largest_remainder(np.maximum(on_phone_agents, 0.0)[:, None] * share * keep[None, :])
     ab = np.zeros_like(vol)
     ivl_s = 60.0 * plan.interval_minutes
     for j, q in enumerate(queues):
@@ -367,14 +356,9 @@ def _aggregate(g: pd.DataFrame, answered: np.ndarray, with_date: bool = False) -
     ans = float(answered.sum())
     asa_x = g["asa"].to_numpy() * answered
     asa = float(np.nansum(np.where(answered > 0, asa_x, 0.0)) / ans) if ans > 0 else 0.0
-    busy = g[g["volume"] > 0]
-    if busy.empty:
-        worst_ts, worst_sl = "", 1.0
-    else:
-        i = int(busy["service_level"].to_numpy().argmin())
-        fmt = "%Y-%m-%d %H:%M" if with_date else "%H:%M"
-        worst_ts = pd.Timestamp(busy["timestamp"].iloc[i]).strftime(fmt)
-        worst_sl = float(busy["service_level"].iloc[i])
+    ts, sl_w = worst_interval(g, g["volume"] > 0)
+    fmt = "%Y-%m-%d %H:%M" if with_date else "%H:%M"
+    worst_ts, worst_sl = ("", 1.0) if ts is None else (ts.strftime(fmt), sl_w)
     return {
         "calls": calls,
         "service_level": sl,
@@ -1106,7 +1090,7 @@ def whatif(
 
 # =========================================================================== presentation
 def _num(v: float, digits: int = 1) -> float | None:
-    return None if v is None or not np.isfinite(v) else round(float(v), digits)
+    return json_number(v, digits)
 
 
 def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

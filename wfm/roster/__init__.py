@@ -44,7 +44,7 @@ import pulp
 from wfm.clock import format_clock, parse_clock
 from wfm.config import CentreConfig, Contract, ShiftTemplate
 from wfm.errors import ConfigError, InfeasibleRoster, InputError
-from wfm.milp import highs_available, solve_highs
+from wfm.milp import highs_available, largest_remainder, solve_highs
 from wfm.roster.rows import (  # noqa: F401 - read_roster is part of wfm.roster
     ROSTER_COLUMNS,
     count_spans,
@@ -52,7 +52,7 @@ from wfm.roster.rows import (  # noqa: F401 - read_roster is part of wfm.roster
     read_roster,
     rostered_per_interval,
 )
-from wfm.staffing import group_service_level, staffing_requirement
+from wfm.staffing import group_service_level, staffing_requirement, worst_interval
 
 COVERAGE_COLUMNS = ["timestamp", "required", "on_phone", "over", "under", "service_level"]
 AGENT_COLUMNS = ["agent_id", "contract", "unavailable", "preferred_shifts"]
@@ -644,23 +644,6 @@ class SolveResult:
     solver: str
 
 
-def _largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
-    """Non-negative integers summing to ``total``, proportional to ``values`` (ties: the first)."""
-    values = np.clip(np.asarray(values, dtype=float), 0, None)
-    if total <= 0:
-        return np.zeros(len(values), dtype=np.int64)
-    if values.sum() <= 0:
-        values = np.zeros(len(values))
-        values[0] = 1.0
-    share = values * total / values.sum()
-    out = np.floor(share + 1e-9).astype(np.int64)
-    rest = total - int(out.sum())
-    if rest > 0:
-        order = np.argsort(-(share - out), kind="stable")
-        out[order[:rest]] += 1
-    return out
-
-
 def rounded_start(m: Model) -> bool:
     """Turn the LP relaxation's values (on the variables) into a whole plan: tours rounded to the nearest
     whole agent, starts and breaks dealt in proportion to the LP, slacks from the resulting coverage. Sets
@@ -674,7 +657,7 @@ def rounded_start(m: Model) -> bool:
     w: dict[tuple[int, int], int] = {}
     for keys in groups.values():
         lp = np.array([m.w[key].varValue or 0.0 for key in keys])
-        for key, n in zip(keys, _largest_remainder(lp, math.ceil(lp.sum() - 0.05)), strict=True):
+        for key, n in zip(keys, largest_remainder(lp, math.ceil(lp.sum() - 0.05)), strict=True):
             w[key] = int(n)
     for k in range(m.weeks):
         for c in m.config.contracts:
@@ -705,7 +688,7 @@ def rounded_start(m: Model) -> bool:
         for b, (i, j) in enumerate(bands):
             for d in range(7 * m.weeks):
                 keys = [(tname, b, s, d) for s in range(i, j)]
-                alloc = _largest_remainder([m.z[key].varValue or 0.0 for key in keys], working.get((tname, b, d), 0))
+                alloc = largest_remainder([m.z[key].varValue or 0.0 for key in keys], working.get((tname, b, d), 0))
                 for key, n in zip(keys, alloc, strict=True):
                     m.z[key].varValue = float(n)
                     x[(tname, key[2], d)] += int(n)
@@ -715,7 +698,7 @@ def rounded_start(m: Model) -> bool:
         m.x[(tname, s, d)].varValue = float(n)
         for k, (_, _, e, l_) in enumerate(m.shifts[tname][s].breaks):
             keys = [(tname, s, d, k, o) for o in range(e, l_ + 1, ivl)]
-            alloc = _largest_remainder([m.y[key].varValue or 0.0 for key in keys], n)
+            alloc = largest_remainder([m.y[key].varValue or 0.0 for key in keys], n)
             for key, a in zip(keys, alloc, strict=True):
                 m.y[key].varValue = float(a)
                 y[key] = int(a)
@@ -871,12 +854,8 @@ def roster(
     lb = result.lower_bound
     objective = result.objective
     g = (objective - lb) / max(abs(objective), 1e-9) if math.isfinite(lb) else math.inf
-    worst_ts, worst_sl = None, None
-    with_req = cov[cov["required"] > 0]
-    if not with_req.empty:
-        i = int(with_req["service_level"].to_numpy().argmin())
-        worst_ts = f"{with_req['timestamp'].iloc[i]:%Y-%m-%d %H:%M}"
-        worst_sl = float(with_req["service_level"].iloc[i])
+    ts, worst_sl = worst_interval(cov, cov["required"] > 0)
+    worst_ts = None if ts is None else f"{ts:%Y-%m-%d %H:%M}"
     by_contract = {c.name: int(assigned.agents_by_contract.get(c.name, 0)) for c in config.contracts}
     hard = {"cover_strict_violations": under if strict else 0, **assigned.hard}
     soft = {
