@@ -13,7 +13,6 @@ import pytest
 
 from wfm import charts
 from wfm import plan as P
-from wfm.cli import _PlanProgress
 from wfm.config import load_config
 from wfm.errors import RunLocked
 from wfm.history import clean_history
@@ -114,7 +113,7 @@ def test_publish_folder_creates_and_replaces(tmp_path: Path) -> None:
 
 
 def test_publish_folder_without_an_atomic_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(P.publish, "_exchange", lambda a, b: False)
     target = tmp_path / "2026-11-30"
     P.publish_folder({"a.csv": b"old\n"}, target)
     P.publish_folder({"a.csv": b"new\n"}, target)
@@ -148,7 +147,7 @@ def test_clean_leftovers_removes_only_temporary_folders(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- progress display
 def test_progress_lines_and_solver_updates_on_one_line() -> None:
     buf = io.StringIO()
-    show = _PlanProgress(buf)
+    show = P.StageProgress(buf)
     show("forecast", "forecasting 7 days from 2026-11-30 (auto)")
     show("solve", "  0.6 s  incumbent 9,500.0  gap 3.00%")
     show("solve", "  2.1 s  incumbent 9,480.0  gap 0.80%")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -549,63 +548,26 @@ def plan_command(
     from tabulate import tabulate
 
     from wfm import plan as stage
-    from wfm.config import load_config
-    from wfm.history import read_history
-    from wfm.io import redirect_stdout_fd, to_json
-    from wfm.roster import read_agents
+    from wfm.io import to_json
 
-    t0 = time.perf_counter()
-    cfg = load_config(config)
-    with stage.run_lock(out):
-        stage.clean_leftovers(out)
-        t_load = time.perf_counter()
-        raw = read_history(history)
-        people = read_agents(agents, cfg) if agents is not None else None
-        h = stage.prepare_history(raw, cfg, source=str(history))
-        t_load = time.perf_counter() - t_load
-        show = sys.stdout.isatty() and not quiet and not json_out
-        progress = _PlanProgress(sys.stderr) if show else None
-        with redirect_stdout_fd("null" if quiet else "stderr"):  # the solver library may print a banner on stdout
-            result = stage.plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit,
-                                gap=gap, progress=progress)
-        if progress:
-            progress.done()
-        inputs = {"config": config, "history": history, "agents": agents}
-        command = {"path": ctx.command_path, "options": {k: None if v is None else str(v) if isinstance(v, Path) else v
-                                                         for k, v in ctx.params.items()}}
-        folder = stage.write_run(result, out, inputs, command=command,
-                                 timings={"load": t_load, "wall": time.perf_counter() - t0})
+    show = sys.stdout.isatty() and not quiet and not json_out
+    progress = stage.StageProgress(sys.stderr) if show else None
+    command = {"path": ctx.command_path, "options": {k: None if v is None else str(v) if isinstance(v, Path) else v
+                                                     for k, v in ctx.params.items()}}
+    done = stage.run(config, history, out, agents=agents, start=start, weeks=weeks, time_limit_s=time_limit,
+                     gap=gap, progress=progress, quiet=quiet, command=command)
+    if progress:
+        progress.done()
+    result = done.result
     if json_out:
-        emit(to_json({**result.to_dict(), "run_folder": str(folder)}))
+        emit(to_json({**result.to_dict(), "run_folder": str(done.folder)}))
     else:
-        emit(tabulate(stage.headline_table(result, folder), tablefmt="plain", disable_numparse=True), quiet=quiet)
+        emit(tabulate(stage.headline_table(result, done.folder), tablefmt="plain", disable_numparse=True), quiet=quiet)
         for note in result.notes:
             log(f"note: {note}", quiet=quiet)
     for breach in result.breaches:
         log(f"Breached: {breach.target}: {breach.message}")
     raise typer.Exit(result.exit_code)
-
-
-class _PlanProgress:
-    """Stage lines for a person at a terminal; solver updates overwrite one line."""
-
-    def __init__(self, stream: Any):
-        self.stream = stream
-        self.open_line = False
-
-    def __call__(self, stage: str, message: str) -> None:
-        if stage == "solve":
-            self.stream.write(f"\r  solve     {message}\x1b[K")
-            self.open_line = True
-        else:
-            self.done()
-            self.stream.write(f"  {stage:<9} {message}\n")
-        self.stream.flush()
-
-    def done(self) -> None:
-        if self.open_line:
-            self.stream.write("\n")
-            self.open_line = False
 
 
 def main() -> None:

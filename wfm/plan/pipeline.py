@@ -1,0 +1,360 @@
+"""The whole plan in one call: forecast -> staffing -> roster -> ratio (``wfm plan``).
+
+:func:`plan` is a pure library function over plain data: it takes a prepared history
+(:func:`wfm.history.prepare_history`, the one way into history) and a config and returns a
+:class:`PlanResult` holding every frame and figure (forecast, staffing, roster, coverage, ratio, breached
+targets, per-stage timings). Nothing in it reads or writes files: :func:`wfm.plan.run` does, around it.
+
+Targets checked (any breach makes the run exit 1, the plan is still written):
+
+- ``service_level``: the week's pooled service level with the rostered agents (calls-weighted over the
+  coverage intervals) is below the calls-weighted service-level target of the queues;
+- ``coverage``: some interval has fewer agents rostered than required (``coverage.csv`` ``under > 0``);
+- ``ratio``: the front-line : back-office ratio of the roster is outside its band (``ratio.json`` ``ok``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfm import forecast as fc
+from wfm import ratio as rt
+from wfm import roster as ro
+from wfm import staffing as stf
+from wfm.config import CentreConfig
+from wfm.errors import InputError
+from wfm.history import History
+
+MAX_WEEKS = 6
+
+Progress = Callable[[str, str], None]
+"""``progress(stage, message)``: stage is ``forecast``, ``staffing``, ``roster``, ``ratio`` or ``solve``
+(solver updates: ``incumbent ... gap ...``)."""
+
+
+# =========================================================================== result
+@dataclass
+class Breach:
+    """One breached target: ``target`` is ``service_level``, ``coverage`` or ``ratio``."""
+
+    target: str
+    message: str
+
+
+@dataclass
+class PlanResult:
+    """Everything one plan produced. ``exit_code`` is 0, or 1 when a target is breached."""
+
+    config: CentreConfig
+    start: dt.date
+    weeks: int
+    forecast: Any  # wfm.forecast.ForecastResult
+    staffing: pd.DataFrame
+    roster: Any  # wfm.roster.Roster
+    ratio: Any  # wfm.ratio.RatioResult
+    actuals: pd.DataFrame  # last weeks of history before start: timestamp, volume (all queues)
+    headline: dict[str, Any]
+    breaches: list[Breach]
+    settings: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        return self.roster.coverage
+
+    @property
+    def assignments(self) -> pd.DataFrame:
+        return self.roster.assignments
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaches
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    @property
+    def name(self) -> str:
+        """Run folder name: the first day of the plan."""
+        return self.start.isoformat()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "weeks": self.weeks,
+            "headline": self.headline,
+            "breaches": [{"target": b.target, "message": b.message} for b in self.breaches],
+            "ok": self.ok,
+            "exit_code": self.exit_code,
+            "models": self.models(),
+            "roster": _roster_figures(self.roster),
+            "ratio": self.ratio.to_dict(),
+            "notes": list(self.notes),
+        }
+
+    def models(self) -> dict[str, dict[str, Any]]:
+        """Per queue: the forecast model chosen and its backtest WAPE."""
+        fc = self.forecast
+        return {
+            q: {"model": m, "backtest_wape": None if fc.chosen_wape.get(q) is None else round(fc.chosen_wape[q], 4)}
+            for q, m in fc.chosen.items()
+        }
+
+
+# =========================================================================== the plan
+def default_start(history: Any) -> dt.date:
+    """The Monday after the last day of history holding data."""
+    has = np.isfinite(history.volume).any(axis=(0, 2))
+    if not has.any():
+        raise InputError(f"{history.report.source}: the history holds no data")
+    last = (history.start + pd.Timedelta(days=int(np.flatnonzero(has)[-1]))).date()
+    return last + dt.timedelta(days=7 - last.weekday())
+
+
+def plan(
+    history: History,
+    config: CentreConfig,
+    *,
+    start: str | dt.date | None = None,
+    weeks: int = 1,
+    agents: pd.DataFrame | None = None,
+    method: str = "auto",
+    backtest_origins: int = 4,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    strict: bool | None = None,
+    basis: str = "headcount",
+    actual_weeks: int = 4,
+    progress: Progress | None = None,
+) -> PlanResult:
+    """Run forecast -> staffing -> roster -> ratio for ``weeks`` weeks from ``start``.
+
+    - ``history``: a :class:`wfm.history.History` from :func:`wfm.history.prepare_history`.
+    - ``start``: first day of the plan (default: the Monday after the last day of history).
+    - ``agents``: named agents (:func:`wfm.roster.read_agents`); without them agents are named A0001...
+    - ``solver``, ``time_limit_s``, ``gap``, ``strict``: override the config's ``[roster]`` settings.
+    - ``basis``: the ratio's basis, ``headcount`` or ``fte``.
+    - ``progress(stage, message)``: called as each stage starts and with the solver's incumbent and gap.
+
+    Raises InputError/ConfigError (bad input), InsufficientHistory, InfeasibleRoster (no feasible plan).
+    A breached target is not an error: it is listed in ``PlanResult.breaches``.
+    """
+    if not isinstance(history, History):
+        raise TypeError("plan() takes a History from wfm.history.prepare_history")
+    say = progress or _silent
+    timings: dict[str, float] = {}
+    t_all = time.perf_counter()
+    weeks = _check_weeks(weeks)
+    start_date = _parse_start(start) if start is not None else default_start(history)
+    forecast = _forecast(history, config, start_date, weeks, method, backtest_origins, say, timings)
+    staffing = _staffing(forecast, config, say, timings)
+    settings = roster_settings(config, solver, time_limit_s, gap, strict)
+    roster = _roster(staffing, config, start_date, weeks, agents, settings, say, timings, progress is not None)
+    ratio = _ratio(roster, config, basis, say, timings)
+    actuals = last_weeks_actuals(history, start_date, actual_weeks)
+    headline, breaches = assess(staffing, roster, ratio, config, forecast.interval_minutes)
+    timings["plan"] = time.perf_counter() - t_all
+    settings = {
+        "start": start_date.isoformat(), "weeks": weeks, "method": method, "backtest_origins": backtest_origins,
+        **settings, "ratio_basis": basis, "agents": None if agents is None else int(len(agents)),
+        "interval_minutes": forecast.interval_minutes, "holiday_like": config.forecast.holiday_like,
+    }
+    return PlanResult(
+        config=config, start=start_date, weeks=weeks, forecast=forecast, staffing=staffing, roster=roster,
+        ratio=ratio, actuals=actuals, headline=headline, breaches=breaches, settings=settings, timings=timings,
+        notes=list(forecast.notes) + [f"ratio: {w}" for w in ratio.warnings],
+    )
+
+
+def _silent(stage: str, message: str) -> None:
+    return None
+
+
+def _check_weeks(weeks: int) -> int:
+    if not 1 <= int(weeks) <= MAX_WEEKS:
+        raise InputError(f"--weeks must be 1 to {MAX_WEEKS}, got {weeks}")
+    return int(weeks)
+
+
+def roster_settings(
+    config: CentreConfig, solver: str | None, time_limit_s: float | None, gap: float | None, strict: bool | None
+) -> dict[str, Any]:
+    """The roster solver settings a plan uses: the given ones, else the config's ``[roster]``."""
+    rs = config.roster
+    return {
+        "solver": (solver or rs.solver).lower(),
+        "time_limit_s": rs.time_limit_s if time_limit_s is None else float(time_limit_s),
+        "gap": rs.gap if gap is None else float(gap),
+        "strict": rs.strict if strict is None else bool(strict),
+    }
+
+
+def _forecast(
+    history: History, config: CentreConfig, start: dt.date, weeks: int, method: str, origins: int,
+    say: Progress, timings: dict[str, float],
+) -> Any:
+    say("forecast", f"forecasting {7 * weeks} days from {start} ({method})")
+    t0 = time.perf_counter()
+    forecast = fc.forecast(history, config, horizon=7 * weeks, start=start, method=method, backtest_origins=origins,
+                           holiday_like=config.forecast.holiday_like)
+    timings["forecast"] = time.perf_counter() - t0
+    chosen = ", ".join(
+        f"{q} {m}" + (f" (WAPE {w:.1%})" if (w := forecast.chosen_wape.get(q)) is not None else "")
+        for q, m in forecast.chosen.items()
+    )
+    say("forecast", f"models: {chosen}")
+    return forecast
+
+
+def _staffing(forecast: Any, config: CentreConfig, say: Progress, timings: dict[str, float]) -> pd.DataFrame:
+    say("staffing", f"sizing {len(forecast.forecast):,} queue-intervals")
+    t0 = time.perf_counter()
+    staffing = stf.staff(forecast.forecast, config, forecast.interval_minutes)
+    timings["staffing"] = time.perf_counter() - t0
+    return staffing
+
+
+def _roster(
+    staffing: pd.DataFrame, config: CentreConfig, start: dt.date, weeks: int, agents: pd.DataFrame | None,
+    settings: Mapping[str, Any], say: Progress, timings: dict[str, float], show_solver: bool,
+) -> Any:
+    say("roster", f"solving {weeks} week(s) with {settings['solver']} (time limit {settings['time_limit_s']:g} s, "
+                  f"gap {settings['gap']:.1%})")
+
+    def _solve_progress(d: Mapping[str, float]) -> None:
+        inc, g = d.get("incumbent", math.inf), d.get("gap", math.inf)
+        inc_txt = f"{inc:,.1f}" if math.isfinite(inc) else "none yet"
+        gap_txt = f"{g:.2%}" if math.isfinite(g) else "-"
+        say("solve", f"{d.get('seconds', 0.0):5.1f} s  incumbent {inc_txt}  gap {gap_txt}")
+
+    t0 = time.perf_counter()
+    roster = ro.roster(
+        staffing, config, weeks=weeks, start=start, agents=agents, solver=settings["solver"],
+        time_limit_s=settings["time_limit_s"], gap=settings["gap"], strict=settings["strict"],
+        progress=_solve_progress if show_solver else None,
+    )
+    timings["roster"] = time.perf_counter() - t0
+    return roster
+
+
+def _ratio(roster: Any, config: CentreConfig, basis: str, say: Progress, timings: dict[str, float]) -> Any:
+    """The ratio on the roster exactly as `wfm ratio --roster roster.csv` reads it."""
+    say("ratio", "checking front line : back office")
+    t0 = time.perf_counter()
+    front = rt.front_line_from_roster(roster.assignments, config, source="roster.csv")
+    ratio = rt.ratio(config, front_line=front, basis=basis)  # type: ignore[arg-type]
+    timings["ratio"] = time.perf_counter() - t0
+    return ratio
+
+
+def _parse_start(start: str | dt.date) -> dt.date:
+    if isinstance(start, dt.datetime):
+        return start.date()
+    if isinstance(start, dt.date):
+        return start
+    try:
+        return dt.date.fromisoformat(str(start).strip())
+    except ValueError:
+        raise InputError(f"--start: {start!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def last_weeks_actuals(history: Any, start: dt.date, weeks: int = 4) -> pd.DataFrame:
+    """All-queue volume per interval over the ``weeks`` weeks of history before ``start`` (``timestamp,volume``)."""
+    p = history.per_day
+    end_day = min(int((pd.Timestamp(start) - history.start).days), history.n_days)
+    first_day = max(0, end_day - 7 * weeks)
+    if end_day <= first_day:
+        return pd.DataFrame({"timestamp": pd.Series([], dtype="datetime64[ns]"), "volume": pd.Series([], dtype=float)})
+    vol = history.volume[:, first_day:end_day, :]
+    total = np.where(np.isfinite(vol).any(axis=0), np.nansum(vol, axis=0), np.nan).ravel()
+    ts = history.start + pd.Timedelta(days=first_day) + pd.to_timedelta(
+        np.arange(len(total)) * history.interval_minutes, unit="min"
+    )
+    assert len(total) == (end_day - first_day) * p
+    return pd.DataFrame({"timestamp": ts, "volume": total})
+
+
+def assess(
+    staffing: pd.DataFrame, roster: Any, ratio: Any, config: CentreConfig, interval_minutes: int
+) -> tuple[dict[str, Any], list[Breach]]:
+    """Headline figures and breached targets of a plan (see the module docstring for the targets)."""
+    cov = roster.coverage
+    st = staffing.copy()
+    st["timestamp"] = pd.to_datetime(st["timestamp"])
+    calls = st.groupby("timestamp", sort=True)["volume"].sum()
+    targets = st["queue"].map({q.name: q.service_level for q in config.queues}).astype(float)
+    weights = st["volume"].to_numpy(float)
+    total_calls = float(weights.sum())
+    sl_target = float((targets.to_numpy() * weights).sum() / total_calls) if total_calls > 0 else math.nan
+    cov_ts = pd.to_datetime(cov["timestamp"])
+    w = calls.reindex(pd.DatetimeIndex(cov_ts)).fillna(0.0).to_numpy()
+    sl = cov["service_level"].to_numpy(float)
+    sl_week = float((sl * w).sum() / w.sum()) if w.sum() > 0 else math.nan
+    required = cov["required"].to_numpy()
+    under = cov["under"].to_numpy()
+    short = int((under > 0).sum())
+    hours = interval_minutes / 60.0
+    agents_req = staffing.groupby("timestamp")["agents"].sum()
+    headline = {
+        "calls": round(total_calls, 1),
+        "peak_agents": int(agents_req.max()) if len(agents_req) else 0,
+        "peak_required": int(required.max()) if len(required) else 0,
+        "required_hours": round(float(required.sum() * hours), 2),
+        "rostered_agents": int(roster.agents),
+        "paid_hours": round(float(roster.paid_hours), 2),
+        "cost": round(float(roster.cost), 4),
+        "intervals": int(len(cov)),
+        "intervals_short": short,
+        "agent_intervals_short": int(under.sum()),
+        "coverage": round(float(1.0 - under.sum() / required.sum()), 4) if required.sum() > 0 else 1.0,
+        "service_level": None if math.isnan(sl_week) else round(sl_week, 4),
+        "service_level_target": None if math.isnan(sl_target) else round(sl_target, 4),
+        "worst_interval": roster.worst_interval,
+        "worst_service_level": None if roster.worst_service_level is None else round(roster.worst_service_level, 4),
+        "ratio": ratio.ratio_text,
+        "ratio_target": ratio.target.text,
+        "ratio_status": ratio.status,
+        "solver_status": roster.status,
+        "gap": None if not math.isfinite(roster.gap) else round(float(roster.gap), 6),
+    }
+    breaches: list[Breach] = []
+    if not math.isnan(sl_week) and not math.isnan(sl_target) and sl_week + 1e-9 < sl_target:
+        breaches.append(Breach(
+            "service_level", f"service level {sl_week:.1%} for the plan is below the target {sl_target:.1%}"
+        ))
+    if short:
+        breaches.append(Breach(
+            "coverage",
+            f"{short} interval(s) short of the requirement ({int(under.sum())} agent-intervals; worst "
+            f"{_worst_under(cov)})",
+        ))
+    if not ratio.ok:
+        lo, hi = ratio.band
+        breaches.append(Breach(
+            "ratio",
+            f"front line : back office {ratio.ratio_text} ({ratio.status}; back-office share "
+            f"{ratio.back_office_share:.1%}, band {lo:.1%}..{hi:.1%} for {ratio.target.text})",
+        ))
+    return headline, breaches
+
+
+def _worst_under(cov: pd.DataFrame) -> str:
+    i = int(cov["under"].to_numpy().argmax())
+    return f"{pd.Timestamp(cov['timestamp'].iloc[i]):%Y-%m-%d %H:%M}, {int(cov['under'].iloc[i])} short"
+
+
+def _roster_figures(roster: Any) -> dict[str, Any]:
+    s = roster.summary()
+    s.pop("solve_seconds", None)  # a timing: manifest.json only
+    return s

@@ -1,0 +1,147 @@
+"""The run folder, cron-safe: an exclusive lock on the runs folder and an all-at-once publish.
+
+- :func:`run_lock` holds an exclusive ``flock`` on ``<out>/.wfm-plan.lock`` for the whole run; a second run
+  against the same output folder raises :class:`~wfm.errors.RunLocked` (exit 75) instead of clobbering it.
+  The kernel drops the lock when a process dies, so a killed run never leaves a stale lock.
+- :func:`publish_folder` builds the folder under a hidden temporary name beside the target
+  (``<out>/.<name>.tmp-<pid>``) and renames it into place at the end (swapped atomically with the previous run
+  where the OS allows, Linux ``renameat2(RENAME_EXCHANGE)``), so a run killed at any moment leaves the
+  previous run intact and no half-written folder under the run's name. :func:`clean_leftovers` removes the
+  temporary folders of killed runs (under the lock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import datetime as dt
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from wfm.errors import InputError, RunLocked
+
+LOCK_NAME = ".wfm-plan.lock"
+
+
+@contextlib.contextmanager
+def run_lock(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
+    """Hold the exclusive run lock on ``out_dir`` (created if missing); RunLocked when another run has it.
+
+    The lock is an ``flock`` on ``<out_dir>/.wfm-plan.lock`` holding the owner's pid; it dies with its
+    process, so a killed run leaves no stale lock.
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"{out}: is not a folder (--out names the folder that holds the runs)") from None
+    except OSError as exc:
+        raise InputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+    if not out.is_dir():
+        raise InputError(f"{out}: is not a folder (--out names the folder that holds the runs)")
+    path = out / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open the lock file ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            owner = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+            raise RunLocked(
+                f"{out}: another wfm plan run is writing here ({owner}); not touching it, try again later"
+            ) from None
+        os.ftruncate(fd, 0)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        os.pwrite(fd, f"pid {os.getpid()} since {stamp}\n".encode(), 0)
+        try:
+            yield path
+        finally:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def clean_leftovers(out_dir: str | os.PathLike[str]) -> list[str]:
+    """Remove temporary folders left by killed runs (call only while holding :func:`run_lock`)."""
+    removed = []
+    for p in sorted(Path(out_dir).glob(".*.tmp-*")):
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
+    return removed
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP if hasattr(errno, "ENOTSUP") else errno.EINVAL):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def publish_folder(files: Mapping[str, bytes], target: str | os.PathLike[str]) -> Path:
+    """Write ``files`` into a hidden temporary folder beside ``target``, then rename it into place.
+
+    An existing ``target`` is swapped out atomically (or, where the OS cannot swap, renamed aside a moment
+    before) and removed afterwards. Readers see the old folder or the new one, never a half-written one.
+    """
+    target = Path(target)
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".{target.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        for name, data in files.items():
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        _fsync_dir(tmp)
+        if not target.exists():
+            os.rename(tmp, target)
+        elif _exchange(tmp, target):
+            shutil.rmtree(tmp)  # now holds the previous run
+        else:
+            old = parent / f".{target.name}.old.tmp-{os.getpid()}"
+            os.rename(target, old)
+            os.rename(tmp, target)
+            shutil.rmtree(old)
+        _fsync_dir(parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

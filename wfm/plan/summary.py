@@ -1,0 +1,121 @@
+"""What a person reads: summary.md of a run folder, the headline table ``wfm plan`` prints, and the stage
+progress lines it shows at a terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from wfm.plan.pipeline import PlanResult
+
+
+def summary_markdown(result: PlanResult) -> str:
+    """The run's summary.md: headline figures, breaches, models, files and the charts."""
+    h = result.headline
+    cfg = result.config
+    end = result.start + dt.timedelta(days=7 * result.weeks - 1)
+    lines = [
+        f"# Plan {result.start.isoformat()} .. {end.isoformat()} — {cfg.centre.name}",
+        "",
+        "**All targets met.**" if result.ok else "**Targets breached:**",
+    ]
+    lines += [f"- {b.target}: {b.message}" for b in result.breaches]
+    lines += [
+        "",
+        "## Headline",
+        "",
+        "| figure | value |",
+        "|---|---|",
+        f"| calls forecast | {h['calls']:,.0f} |",
+        f"| peak agents on the phones (required) | {h['peak_agents']} |",
+        f"| peak agents to schedule (required) | {h['peak_required']} |",
+        f"| agents rostered | {h['rostered_agents']} |",
+        f"| paid hours | {h['paid_hours']:,.1f} |",
+        f"| coverage | {_pct(h['coverage'])} ({h['intervals_short']} of {h['intervals']} intervals short) |",
+        f"| service level (target) | {_pct(h['service_level'])} ({_pct(h['service_level_target'])}) |",
+        f"| worst interval | {h['worst_interval']} ({_pct(h['worst_service_level'])}) |",
+        f"| front line : back office (target) | {h['ratio']} ({h['ratio_target']}, {h['ratio_status']}) |",
+        f"| solver | {result.settings['solver']}: {h['solver_status']}, gap {_pct(h['gap'], 2)} |",
+        "",
+        "## Forecast models",
+        "",
+        "| queue | model | backtest WAPE |",
+        "|---|---|---|",
+    ]
+    for q, m in result.models().items():
+        lines.append(f"| {q} | {m['model']} | {_pct(m['backtest_wape'])} |")
+    lines += [
+        "",
+        "## Charts",
+        "",
+        "![Forecast against the last weeks' actuals](forecast.png)",
+        "",
+        "![Required against scheduled agents per interval](staffing.png)",
+        "",
+        "![Over and under staffing by day and interval](coverage_heatmap.png)",
+        "",
+        "## Files",
+        "",
+        "- [forecast.csv](forecast.csv): volume and AHT per interval and queue, with p10/p90",
+        "- [staffing.csv](staffing.csv): agents required per interval and queue (Erlang)",
+        "- [roster.csv](roster.csv): one row per agent and working day",
+        "- [coverage.csv](coverage.csv): required against on the phones per interval",
+        "- [ratio.json](ratio.json): front line : back office check",
+        "- [manifest.json](manifest.json): inputs and their sha256, settings, models, solver, timings",
+        "",
+    ]
+    if result.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
+    return "\n".join(lines)
+
+
+def headline_table(result: PlanResult, folder: str | os.PathLike[str] | None = None) -> list[list[str]]:
+    """Rows ``[figure, value]`` of the headline figures, as ``wfm plan`` prints them."""
+    h = result.headline
+    end = result.start + dt.timedelta(days=7 * result.weeks - 1)
+    models = ", ".join(
+        f"{q} {m['model']}" + (f" ({m['backtest_wape']:.1%})" if m["backtest_wape"] is not None else "")
+        for q, m in result.models().items()
+    )
+    rows = [["run folder", str(folder)]] if folder is not None else []
+    rows += [
+        ["plan", f"{result.start} .. {end} ({result.weeks} week{'s' if result.weeks > 1 else ''})"],
+        ["models (WAPE)", models],
+        ["calls forecast", f"{h['calls']:,.0f}"],
+        ["peak agents", f"{h['peak_agents']} on the phones, {h['peak_required']} scheduled"],
+        ["agents rostered", f"{h['rostered_agents']} ({h['paid_hours']:,.0f} paid hours)"],
+        ["coverage", f"{_pct(h['coverage'])} ({h['intervals_short']} of {h['intervals']} intervals short)"],
+        ["service level", f"{_pct(h['service_level'])} (target {_pct(h['service_level_target'])})"],
+        ["ratio", f"{h['ratio']} (target {h['ratio_target']}, {h['ratio_status']})"],
+        ["solver", f"{result.settings['solver']} {h['solver_status']}, gap {_pct(h['gap'], 2)}"],
+        ["targets", "all met" if result.ok else "breached: " + ", ".join(b.target for b in result.breaches)],
+    ]
+    return rows
+
+
+def _pct(v: float | None, digits: int = 1) -> str:
+    return "n/a" if v is None else f"{v:.{digits}%}"
+
+
+class StageProgress:
+    """``progress(stage, message)`` for a person at a terminal: one line per stage; solver updates overwrite
+    one line."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+        self.open_line = False
+
+    def __call__(self, stage: str, message: str) -> None:
+        if stage == "solve":
+            self.stream.write(f"\r  solve     {message}\x1b[K")
+            self.open_line = True
+        else:
+            self.done()
+            self.stream.write(f"  {stage:<9} {message}\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.open_line:
+            self.stream.write("\n")
+            self.open_line = False
