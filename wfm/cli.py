@@ -211,18 +211,13 @@ def staff(
 
     from wfm import staffing
     from wfm.config import load_config
-    from wfm.erlang import Targets
     from wfm.io import atomic_write_csv, read_forecast, to_json
 
     if forecast is None:
-        if volume is None or aht is None:
-            raise InputError("calculator mode needs --volume and --aht (or give a forecast CSV)")
-        if max_abandon is not None and patience is None:
-            raise InputError("--max-abandon needs --patience (Erlang A)")
-        sl_target, within = staffing.parse_service_target(sl)
-        targets = Targets(sl_target, within, asa, max_occupancy, max_abandon, patience)
+        staffing.check_calculator_inputs(volume, aht)
+        targets = staffing.calculator_targets(sl, asa, max_occupancy, patience, max_abandon)
         if table is not None:
-            lo, hi = _parse_range(table, "--table")
+            lo, hi = staffing.parse_agent_range(table)
             frame = staffing.staff_table(volume, interval, aht, targets, lo, hi, shrinkage)
             if json_out:
                 emit(to_json(frame.to_dict(orient="records")))
@@ -230,53 +225,24 @@ def staff(
                 emit(tabulate(frame, headers="keys", showindex=False, floatfmt=".4f"), quiet=quiet)
             return
         res = staffing.staff_interval(volume, interval, aht, targets, shrinkage, agents)
-        data = {k: v for k, v in vars(res).items() if not (k == "abandon_rate" and v is None)}
-        met = res.meets_targets
         if json_out:
-            emit(to_json(data))
+            emit(to_json({k: v for k, v in vars(res).items() if not (k == "abandon_rate" and v is None)}))
         else:
-            rows = [
-                ["volume", f"{res.volume:g} calls in {res.interval_minutes:g} min"],
-                ["aht", f"{res.aht:g} s"],
-                ["load", f"{res.load:.2f} Erlangs"],
-                ["agents", res.agents],
-                ["fractional_agents", f"{res.fractional_agents:.2f}"],
-                ["scheduled", f"{res.scheduled} (shrinkage {shrinkage:.0%})"],
-                ["service_level", f"{res.service_level:.4f} within {targets.answer_within_s:g} s"],
-                ["asa", f"{res.asa:.2f} s"],
-                ["occupancy", f"{res.occupancy:.3f}"],
-                ["wait_probability", f"{res.wait_probability:.4f}"],
-            ]
-            if res.abandon_rate is not None:
-                rows.append(["abandon_rate", f"{res.abandon_rate:.4f}"])
-            rows.append(["meets_targets", "yes" if met else "no"])
-            emit(tabulate(rows, tablefmt="plain"), quiet=quiet)
-        if not met:
-            raise typer.Exit(1)
-        return
+            emit(tabulate(staffing.interval_rows(res, targets, shrinkage), tablefmt="plain"), quiet=quiet)
+        raise typer.Exit(0 if res.meets_targets else 1)
 
     cfg = load_config(config)
-    fc = read_forecast(forecast, cfg.queue_names)
-    result = staffing.staff(fc, cfg)
+    result = staffing.staff(read_forecast(forecast, cfg.queue_names), cfg)
     if out is not None:
         atomic_write_csv(out, result)
     summary = staffing.staff_summary(result, cfg.centre.interval_minutes)
     if json_out:
         emit(to_json({"out": str(out) if out else None, "days": summary.to_dict(orient="records")}))
     else:
-        fmt = [".1f" if c in ("agent_hours", "scheduled_hours") else ".3f" if c == "worst_service_level" else ".0f"
-               for c in summary.columns]
-        emit(tabulate(summary, headers="keys", showindex=False, floatfmt=fmt), quiet=quiet)
+        emit(tabulate(summary, headers="keys", showindex=False, floatfmt=staffing.summary_floatfmt(summary)),
+             quiet=quiet)
         if out is not None:
             log(f"wrote {out} ({len(result)} rows)", quiet=quiet)
-
-
-def _parse_range(text: str, flag: str) -> tuple[int, int]:
-    try:
-        lo, hi = (int(p) for p in text.split(":"))
-    except ValueError:
-        raise InputError(f"{flag} must look like FROM:TO (whole numbers), got {text!r}") from None
-    return lo, hi
 
 
 # --------------------------------------------------------------------------- roster
@@ -397,13 +363,10 @@ def ratio_command(
     """
     from wfm import ratio as stage
     from wfm.config import load_config
-    from wfm.io import read_csv, to_json
+    from wfm.io import to_json
 
     cfg = load_config(config)
-    front_line = None
-    if roster is not None:
-        frame = read_csv(roster, required=stage.FRONT_LINE_COLUMNS)
-        front_line = stage.front_line_from_roster(frame, cfg, source=str(roster))
+    front_line = stage.front_line_from_file(roster, cfg) if roster is not None else None
     result = stage.ratio(cfg, front_line=front_line, basis=basis)
     for warning in result.warnings:
         log(f"Warning: {warning}", quiet=quiet)

@@ -90,6 +90,42 @@ def highs_available() -> bool:
         return False
 
 
+class _Watch:
+    """HiGHS's callback: stops the search at wfm's time limit (HiGHS can overrun its own in sub-MIPs and
+    restarts) and reports progress at most twice a second."""
+
+    def __init__(self, t0: float, time_limit_s: float, progress: Progress | None, improving: Any, interrupt: Any):
+        self.t0, self.time_limit_s, self.progress = t0, time_limit_s, progress
+        self.improving, self.interrupt = improving, interrupt
+        self.incumbent, self.bound, self.shown, self.stopped = math.inf, -math.inf, 0.0, False
+        self.cmd: HighsCmd | None = None
+
+    def __call__(self, cb_type: Any, message: str, data_out: Any, data_in: Any, user: Any) -> None:
+        now = time.perf_counter()
+        if cb_type == self.interrupt:
+            if now - self.t0 > self.time_limit_s:
+                data_in.user_interrupt = True
+                self.stopped = True
+            return
+        if self.progress is None:
+            return
+        # HiGHS's sub-MIPs report too, with bounds valid only for themselves: take incumbents from
+        # any improving solution (they are real plans) and bounds only from the main search's log
+        inc, bnd = float(data_out.mip_primal_bound), float(data_out.mip_dual_bound)
+        if self.cmd is not None:
+            self.bound = max(self.bound, self.cmd.lp_bound)  # the LP relaxation, once solved
+        if cb_type == self.improving:
+            self.incumbent = min(self.incumbent, inc)
+        elif math.isfinite(bnd) and bnd <= self.incumbent + 1e-9:
+            self.bound = max(self.bound, bnd)
+        if now - self.shown < 0.5 and cb_type != self.improving:
+            return
+        self.shown = now
+        i, b = self.incumbent, self.bound
+        g = (i - b) / max(abs(i), 1e-9) if math.isfinite(i) and math.isfinite(b) else math.inf
+        self.progress({"incumbent": i, "bound": b, "gap": g, "seconds": now - self.t0})
+
+
 def solve_highs(
     prob: pulp.LpProblem,
     *,
@@ -110,38 +146,14 @@ def solve_highs(
     t0 = time.perf_counter()
     kinds = highspy.cb.HighsCallbackType
     improving, interrupt = kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt
-    state = {"incumbent": math.inf, "bound": -math.inf, "shown": 0.0, "stopped": False}
-
-    def _cb(cb_type: Any, message: str, data_out: Any, data_in: Any, user: Any) -> None:
-        now = time.perf_counter()
-        if cb_type == interrupt:
-            if now - t0 > time_limit_s:
-                data_in.user_interrupt = True
-                state["stopped"] = True
-            return
-        if progress is None:
-            return
-        # HiGHS's sub-MIPs report too, with bounds valid only for themselves: take incumbents from
-        # any improving solution (they are real plans) and bounds only from the main search's log
-        inc, bnd = float(data_out.mip_primal_bound), float(data_out.mip_dual_bound)
-        state["bound"] = max(state["bound"], cmd.lp_bound)  # the LP relaxation, once solved
-        if cb_type == improving:
-            state["incumbent"] = min(state["incumbent"], inc)
-        elif math.isfinite(bnd) and bnd <= state["incumbent"] + 1e-9:
-            state["bound"] = max(state["bound"], bnd)
-        if now - state["shown"] < 0.5 and cb_type != improving:
-            return
-        state["shown"] = now
-        i, b = state["incumbent"], state["bound"]
-        g = (i - b) / max(abs(i), 1e-9) if math.isfinite(i) and math.isfinite(b) else math.inf
-        progress({"incumbent": i, "bound": b, "gap": g, "seconds": now - t0})
-
+    watch = _Watch(t0, time_limit_s, progress, improving, interrupt)
     active = [interrupt] + ([improving, kinds.kCallbackMipLogging] if progress is not None else [])
-    options: dict[str, Any] = {"callbackTuple": (_cb, None), "callbacksToActivate": active}
+    options: dict[str, Any] = {"callbackTuple": (watch, None), "callbacksToActivate": active}
     if threads is not None:
         options["threads"] = threads
     cmd = HighsCmd(lp_first=lp_first, start=start, msg=False, timeLimit=time_limit_s, gapRel=gap, random_seed=0,
                    **options)
+    watch.cmd = cmd
     with redirect_stdout_fd():  # highspy prints a banner on stdout, which must stay clean for --json
         prob.solve(cmd)
     info = prob.solverModel.getInfo()
@@ -153,7 +165,7 @@ def solve_highs(
         bound = -math.inf
     bound = max(bound, cmd.lp_bound)  # both are valid bounds; keep the stronger
     status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
-    if state["stopped"]:
+    if watch.stopped:
         status = "Time limit reached"
     if not has_solution and (prob.status == pulp.LpStatusInfeasible or "nfeasible" in status):
         status = "Infeasible"

@@ -23,6 +23,7 @@ Nothing here reads files; the CLI loads the config and the roster CSV and passes
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -35,7 +36,7 @@ from tabulate import tabulate
 from wfm.config import CentreConfig, parse_ratio_target
 from wfm.errors import ConfigError, InputError
 from wfm.io import json_number
-from wfm.roster.rows import parse_roster_rows
+from wfm.roster.rows import RosterRows, parse_roster_rows
 
 Basis = Literal["headcount", "fte"]
 BASES: tuple[str, ...] = ("headcount", "fte")
@@ -250,7 +251,7 @@ def ratio(
 
     Raises InputError for negative or non-numeric figures, ConfigError when there is no front line.
     """
-    return evaluate(_as_parts(config_or_parts, front_line, basis))
+    return check_parts(_as_parts(config_or_parts, front_line, basis))
 
 
 def move_to_phones(
@@ -282,7 +283,7 @@ def move_to_phones(
         centre_headcount=_centre_headcount(parts),
         moved_to_phones=parts.moved_to_phones + moved,
     )
-    return evaluate(moved_parts)
+    return check_parts(moved_parts)
 
 
 def ratio_parts(
@@ -343,7 +344,7 @@ def ratio_parts(
     )
 
 
-def evaluate(parts: RatioParts) -> RatioResult:
+def check_parts(parts: RatioParts) -> RatioResult:
     """Run the check on plain numbers (see the module docstring for the band and the statuses)."""
     if parts.basis not in BASES:
         raise InputError(f"basis must be 'headcount' or 'fte', got {parts.basis!r}")
@@ -541,45 +542,48 @@ def front_line_from_roster(
         raise InputError(f"{source}: the roster has no rows (expected one row per agent and working day)")
     rows = parse_roster_rows(roster, source, required=FRONT_LINE_COLUMNS)
     frame = roster.reset_index(drop=True)
+    paid = _paid_hours(frame, rows, config, unpaid_break_minutes, source)
+    ft_hours = _figure("full_time_hours", full_time_hours if full_time_hours is not None else _full_time_hours(config))
+    if ft_hours <= 0:
+        raise InputError("full_time_hours must be positive")
+    return _front_line(pd.Series(rows.agent_id), pd.Series(rows.date), paid, ft_hours)
+
+
+def _paid_hours(
+    frame: pd.DataFrame, rows: RosterRows, config: CentreConfig | None,
+    unpaid_break_minutes: Mapping[str, float] | None, source: str,
+) -> np.ndarray:
+    """Paid hours per roster row: the ``paid_hours`` column, else time on site less the shift's unpaid breaks."""
 
     def fail(mask: np.ndarray, column: str, what: str) -> None:
         i = int(np.flatnonzero(mask)[0])
         cell = str(frame[column].iloc[i])
         raise InputError(f"{source}, line {rows.line[i]}, field '{column}': {what.format(cell=cell)}")
 
-    agents = pd.Series(rows.agent_id)
-    dates = pd.Series(rows.date)
-    on_site_h = rows.on_site_hours
     if "paid_hours" in frame.columns:
         raw = frame["paid_hours"].astype(str).str.strip()
         paid = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(paid) | (paid < 0)
         if bad.any():
             fail(bad, "paid_hours", "must be a non-negative number, got {cell!r}")
-    else:
-        unpaid_map = (
-            dict(unpaid_break_minutes) if unpaid_break_minutes is not None else _unpaid_minutes(config)
-        )
-        shifts = frame["shift"].astype(str).str.strip()
-        if unpaid_map:
-            unpaid = shifts.map(unpaid_map)
-            bad = unpaid.isna().to_numpy()
-            if bad.any():
-                known = ", ".join(sorted(unpaid_map))
-                fail(bad, "shift", "unknown shift {cell!r}" + f" (the config has: {known})")
-            unpaid_h = unpaid.to_numpy(dtype=float) / 60.0
-        else:
-            unpaid_h = np.zeros(len(frame))
-        paid = on_site_h - unpaid_h
-        bad = paid <= 0
+        return paid
+    unpaid_map = dict(unpaid_break_minutes) if unpaid_break_minutes is not None else _unpaid_minutes(config)
+    unpaid_h = np.zeros(len(frame))
+    if unpaid_map:
+        unpaid = frame["shift"].astype(str).str.strip().map(unpaid_map)
+        bad = unpaid.isna().to_numpy()
         if bad.any():
-            fail(bad, "shift", "{cell!r}: unpaid breaks leave no paid time in this shift")
+            fail(bad, "shift", "unknown shift {cell!r}" + f" (the config has: {', '.join(sorted(unpaid_map))})")
+        unpaid_h = unpaid.to_numpy(dtype=float) / 60.0
+    paid = rows.on_site_hours - unpaid_h
+    bad = paid <= 0
+    if bad.any():
+        fail(bad, "shift", "{cell!r}: unpaid breaks leave no paid time in this shift")
+    return paid
 
-    ft_hours = full_time_hours if full_time_hours is not None else _full_time_hours(config)
-    ft_hours = _figure("full_time_hours", ft_hours)
-    if ft_hours <= 0:
-        raise InputError("full_time_hours must be positive")
 
+def _front_line(agents: pd.Series, dates: pd.Series, paid: np.ndarray, ft_hours: float) -> FrontLine:
+    """Distinct agents and FTE overall and per 7-day block from the first date."""
     first = dates.min()
     week_idx = ((dates - first).dt.days // 7).to_numpy()
     table = pd.DataFrame({"week": week_idx, "agent_id": agents.to_numpy(), "paid": paid})
@@ -603,6 +607,13 @@ def front_line_from_roster(
         weeks=weeks,
         full_time_hours=ft_hours,
     )
+
+
+def front_line_from_file(path: str | os.PathLike[str], config: CentreConfig | None = None) -> FrontLine:
+    """:func:`front_line_from_roster` of a roster.csv file (``wfm ratio --roster``); errors name file, line, field."""
+    from wfm.io import read_csv
+
+    return front_line_from_roster(read_csv(path, required=FRONT_LINE_COLUMNS), config, source=str(path))
 
 
 def _unpaid_minutes(config: CentreConfig | None) -> dict[str, float]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,6 @@ from wfm import erlang
 from wfm.config import CentreConfig, Queue
 from wfm.errors import InputError
 
-FORECAST_COLUMNS = ["timestamp", "queue", "volume", "aht"]
 STAFFING_COLUMNS = [
     "timestamp", "queue", "volume", "aht", "agents", "fractional_agents", "scheduled",
     "service_level", "asa", "occupancy", "wait_probability",
@@ -450,6 +450,61 @@ def _check_interval_inputs(
         raise InputError(f"--max-abandon must be between 0 and 1 (exclusive), got {targets.max_abandon:g}")
     if not 0 <= shrinkage < 1:
         raise InputError(f"--shrinkage must be in [0, 1), got {shrinkage:g}")
+
+
+def calculator_targets(
+    sl: str = "80/20",
+    asa_s: float | None = None,
+    max_occupancy: float | None = None,
+    patience_s: float | None = None,
+    max_abandon: float | None = None,
+) -> erlang.Targets:
+    """The calculator's targets from its options (``--sl 80/20``, ``--asa``, ...); the abandonment cap needs a
+    patience (Erlang A)."""
+    if max_abandon is not None and patience_s is None:
+        raise InputError("--max-abandon needs --patience (Erlang A)")
+    sl_target, within = parse_service_target(sl)
+    return erlang.Targets(sl_target, within, asa_s, max_occupancy, max_abandon, patience_s)
+
+
+def check_calculator_inputs(volume: float | None, aht_s: float | None) -> None:
+    if volume is None or aht_s is None:
+        raise InputError("calculator mode needs --volume and --aht (or give a forecast CSV)")
+
+
+def parse_agent_range(text: str, flag: str = "--table") -> tuple[int, int]:
+    """``FROM:TO`` -> two whole numbers of agents."""
+    try:
+        lo, hi = (int(p) for p in text.split(":"))
+    except ValueError:
+        raise InputError(f"{flag} must look like FROM:TO (whole numbers), got {text!r}") from None
+    return lo, hi
+
+
+def interval_rows(res: IntervalStaffing, targets: erlang.Targets, shrinkage: float) -> list[list[Any]]:
+    """The calculator's result as ``[figure, value]`` rows (what ``wfm staff --volume ...`` prints)."""
+    rows: list[list[Any]] = [
+        ["volume", f"{res.volume:g} calls in {res.interval_minutes:g} min"],
+        ["aht", f"{res.aht:g} s"],
+        ["load", f"{res.load:.2f} Erlangs"],
+        ["agents", res.agents],
+        ["fractional_agents", f"{res.fractional_agents:.2f}"],
+        ["scheduled", f"{res.scheduled} (shrinkage {shrinkage:.0%})"],
+        ["service_level", f"{res.service_level:.4f} within {targets.answer_within_s:g} s"],
+        ["asa", f"{res.asa:.2f} s"],
+        ["occupancy", f"{res.occupancy:.3f}"],
+        ["wait_probability", f"{res.wait_probability:.4f}"],
+    ]
+    if res.abandon_rate is not None:
+        rows.append(["abandon_rate", f"{res.abandon_rate:.4f}"])
+    rows.append(["meets_targets", "yes" if res.meets_targets else "no"])
+    return rows
+
+
+def summary_floatfmt(summary: pd.DataFrame) -> list[str]:
+    """Number formats of :func:`staff_summary`'s columns for printing."""
+    return [".1f" if c in ("agent_hours", "scheduled_hours") else ".3f" if c == "worst_service_level" else ".0f"
+            for c in summary.columns]
 
 
 def parse_service_target(text: str) -> tuple[float, float]:
