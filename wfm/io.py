@@ -1,6 +1,9 @@
-"""File helpers shared by every stage: CSV reading with located errors, atomic writes, timestamps.
+"""File helpers shared by every stage: CSV reading with located errors, atomic writes, timestamps, JSON.
 
-Stages never read files themselves; the CLI uses these helpers to load inputs and write outputs.
+Each file format has one reader, in the stage that owns it (``wfm.history.read_history``,
+``wfm.roster.rows.read_roster``, ``wfm.roster.read_staffing``, :func:`read_forecast` here, ...), built on
+:func:`read_csv`; the stages' pure functions take frames, and the job functions (``wfm.plan.run``) read
+and write the files around them.
 """
 
 from __future__ import annotations
