@@ -152,15 +152,11 @@ def forecast_command(
     from wfm.io import atomic_write_csv, to_json
 
     cfg = None if (config == DEFAULT_CONFIG and not config.exists()) else load_config(config)
-    settings = cfg.forecast if cfg else None
     raw = hist.read_history(history)
     h = hist.prepare_history(
         raw, cfg, source=str(history), interval_minutes=interval, holidays=holidays, exclude=exclude
     )
-    result = fc.forecast(
-        h, cfg, horizon, start, method, backtest_origins=origins, run_backtest=backtest or method == "auto",
-        holiday_like=settings.holiday_like if settings else "sunday",
-    )
+    result = fc.forecast(h, cfg, horizon, start, method, backtest_origins=origins, run_backtest=backtest or None)
     if out is not None:
         atomic_write_csv(out, result.forecast, float_format="%.10g")
     if json_out:
@@ -550,7 +546,7 @@ def plan_command(
 
     from wfm import plan as stage
     from wfm.config import load_config
-    from wfm.history import read_history
+    from wfm.history import prepare_history, read_history
     from wfm.io import redirect_stdout_fd, to_json
     from wfm.roster import read_agents
 
@@ -561,7 +557,7 @@ def plan_command(
         t_load = time.perf_counter()
         raw = read_history(history)
         people = read_agents(agents, cfg) if agents is not None else None
-        h = stage.prepare_history(raw, cfg, source=str(history))
+        h = prepare_history(raw, cfg, source=str(history))
         t_load = time.perf_counter() - t_load
         show = sys.stdout.isatty() and not quiet and not json_out
         progress = _PlanProgress(sys.stderr) if show else None

@@ -154,21 +154,6 @@ def default_start(history: Any) -> dt.date:
     return last + dt.timedelta(days=7 - last.weekday())
 
 
-def prepare_history(
-    raw: pd.DataFrame,
-    config: CentreConfig,
-    *,
-    source: str = "history",
-    holidays: set[dt.date] | None = None,
-    exclude: set[dt.date] | None = None,
-) -> Any:
-    """Clean a raw history frame and flag special days exactly as ``wfm forecast`` does
-    (:func:`wfm.history.prepare_history`: the config's ``[forecast]`` special days plus the given ones)."""
-    from wfm import history as hist
-
-    return hist.prepare_history(raw, config, source=source, holidays=holidays or set(), exclude=exclude or set())
-
-
 def plan(
     history: Any,
     config: CentreConfig,
@@ -189,7 +174,7 @@ def plan(
     """Run forecast -> staffing -> roster -> ratio for ``weeks`` weeks from ``start``.
 
     - ``history``: a :class:`wfm.history.History` or a raw long frame (``timestamp,queue,volume[,aht]``),
-      cleaned here with :func:`prepare_history`.
+      cleaned here with :func:`wfm.history.prepare_history`.
     - ``start``: first day of the plan (default: the Monday after the last day of history).
     - ``agents``: named agents (:func:`wfm.roster.read_agents`); without them agents are named A0001...
     - ``solver``, ``time_limit_s``, ``gap``, ``strict``: override the config's ``[roster]`` settings.
@@ -203,7 +188,7 @@ def plan(
     from wfm import ratio as rt
     from wfm import roster as ro
     from wfm import staffing as stf
-    from wfm.history import History
+    from wfm.history import History, prepare_history
 
     say = progress or (lambda stage, message: None)
     timings: dict[str, float] = {}
@@ -223,7 +208,6 @@ def plan(
     t0 = time.perf_counter()
     forecast = fc.forecast(
         h, config, horizon=7 * weeks, start=start_date, method=method, backtest_origins=backtest_origins,
-        holiday_like=config.forecast.holiday_like,
     )
     timings["forecast"] = time.perf_counter() - t0
     chosen = ", ".join(
@@ -713,7 +697,7 @@ def write_run(
 
 
 __all__ = [
-    "Breach", "PlanResult", "plan", "prepare_history", "default_start", "assess", "last_weeks_actuals",
+    "Breach", "PlanResult", "plan", "default_start", "assess", "last_weeks_actuals",
     "run_files", "summary_markdown", "manifest", "run_lock", "clean_leftovers", "publish_folder", "write_run",
     "frame_csv", "sha256_file",
 ]
