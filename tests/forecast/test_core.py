@@ -92,3 +92,8 @@ def test_a_gap_inside_opening_hours_is_not_a_zero(method):
     f = f[~gap.to_numpy()]
     out = forecast(prepared(f), horizon=7, method=method).forecast.set_index("timestamp")["volume"]
     np.testing.assert_allclose(out["2026-03-03"].to_numpy(), true_mean(7)[1], rtol=0.02)
+
+
+def test_a_raw_frame_is_refused_with_the_way_in():
+    with pytest.raises(InputError, match=r"takes a History, not DataFrame: .*wfm.history.prepare_history"):
+        forecast(history_frame(2), horizon=7)

@@ -53,3 +53,12 @@ def test_exclude_keeps_a_storm_out_of_training():
     wed = slice(2 * P, 3 * P)
     assert kept.forecast["volume"].iloc[wed].sum() == pytest.approx(4 * 1000 * WEEKDAY_LEVEL[2])
     assert excluded.forecast["volume"].iloc[wed].sum() == pytest.approx(1000 * WEEKDAY_LEVEL[2])
+
+
+def test_holiday_like_comes_from_the_config():
+    f = history_frame(8, seed=None)
+    cfg = parse_config({"centre": {"interval_minutes": 60}, "queues": [{"name": "q"}],
+                        "forecast": {"holiday_like": "saturday"}})
+    res = forecast(prepared(f, cfg, holidays={dt.date(2026, 3, 4)}), cfg, horizon=7, method="week_average")
+    out = res.forecast.set_index("timestamp")["volume"]
+    np.testing.assert_allclose(out["2026-03-04"].to_numpy(), true_mean(7)[5], rtol=1e-3)
