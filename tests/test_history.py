@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,15 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wfm.config import load_config, parse_config
 from wfm.errors import InputError
 from wfm.history import (
     clean_history,
     open_intervals,
     parse_dates,
+    prepare_history,
     read_history,
     resolve_holidays,
     set_special_days,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _frame(start: str, days: int, minutes: int = 60, queue: str | None = "q", value=None) -> pd.DataFrame:
@@ -311,3 +316,45 @@ def test_cleaning_is_order_and_duplicate_invariant(seed, dup_frac, drop_frac):
     grid = h.volume[0].ravel()[: len(base)]
     np.testing.assert_array_equal(np.isnan(grid), ~keep)
     assert h.report.duplicates_dropped == len(messy) - len(kept)
+
+
+# --------------------------------------------------------------------------- prepare_history: the one way in
+def test_prepare_history_adds_the_configs_special_days_to_the_users():
+    cfg = parse_config({
+        "centre": {"interval_minutes": 60}, "queues": [{"name": "q"}],
+        "forecast": {"holidays": ["2026-01-06"], "exclude": ["2026-01-08..2026-01-09"]},
+    })
+    h = prepare_history(_frame("2026-01-05", 14), cfg, source="h.csv", holidays="2026-01-13", exclude={dt.date(2026, 1, 15)})
+    assert [d.date().isoformat() for d in h.dates()[h.holiday]] == ["2026-01-06", "2026-01-13"]
+    assert [d.date().isoformat() for d in h.dates()[h.excluded]] == ["2026-01-08", "2026-01-09", "2026-01-15"]
+    assert h.report.summary.endswith("3 days excluded; 2 holidays")
+    bare = prepare_history(_frame("2026-01-05", 14), source="h.csv")  # no config: UTC, no special days
+    assert bare.timezone == "UTC" and not bare.holiday.any() and not bare.excluded.any()
+
+
+def test_the_whatif_baseline_forecasts_the_prepared_history(example_config, monkeypatch):
+    """The what-if baseline forecast sees the config's [forecast] special days, as `wfm forecast` does: the
+    example's 10 holidays, its excluded storm day, and a holiday in the horizon forecast as a holiday."""
+    from wfm import forecast as fc
+    from wfm import whatif
+
+    cfg = load_config(example_config)
+    cfg.forecast.holidays.append("2026-12-01")  # a Tuesday in the baseline's week
+    raw = read_history(ROOT / "forecasts" / "history.csv")
+    seen = []
+    real_forecast = fc.forecast
+
+    def spy(history, *args, **kwargs):
+        seen.append(history)
+        return real_forecast(history, *args, **kwargs)
+
+    monkeypatch.setattr(fc, "forecast", spy)
+    forecast, _, _ = whatif.baseline_inputs(cfg, history=raw, roster=pd.DataFrame(), horizon_days=7)
+    (h,) = seen
+    assert h.report.holiday_days == 10 and h.report.excluded_days == 1
+    assert [d.date() for d in h.dates()[h.excluded]] == [dt.date(2026, 8, 12)]
+    day = pd.to_datetime(forecast["timestamp"]).dt.date
+    holiday_total = forecast.loc[day == dt.date(2026, 12, 1), "volume"].sum()
+    ts = pd.to_datetime(raw["timestamp"])
+    tuesdays = raw["volume"].astype(float)[ts.dt.date.isin([dt.date(2026, 11, d) for d in (3, 10, 17, 24)])]
+    assert holiday_total < 0.6 * tuesdays.sum() / 4  # holidays run at about 40% of a normal day

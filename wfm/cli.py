@@ -151,15 +151,11 @@ def forecast_command(
     from wfm.io import atomic_write_csv, to_json
 
     cfg = None if (config == DEFAULT_CONFIG and not config.exists()) else load_config(config)
-    settings = cfg.forecast if cfg else None
     raw = hist.read_history(history)
     h = hist.prepare_history(
         raw, cfg, source=str(history), interval_minutes=interval, holidays=holidays, exclude=exclude
     )
-    result = fc.forecast(
-        h, cfg, horizon, start, method, backtest_origins=origins, run_backtest=backtest or method == "auto",
-        holiday_like=settings.holiday_like if settings else "sunday",
-    )
+    result = fc.forecast(h, cfg, horizon, start, method, backtest_origins=origins, run_backtest=backtest or None)
     if out is not None:
         atomic_write_csv(out, result.forecast, float_format="%.10g")
     if json_out:

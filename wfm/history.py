@@ -12,6 +12,10 @@ built in Python) into a :class:`History`: per-queue arrays on a calendar grid of
 Monday, so that "the same interval one week earlier" is always ``day - 7`` whatever is missing.
 Missing cells are NaN (a gap, never a zero). What was cleaned is counted in a :class:`CleaningReport`
 whose ``summary`` is one line for the planner.
+
+:func:`prepare_history` is the one way in for the stages (forecast, plan, what-if): ``clean_history`` in the
+config's timezone, then the config's ``[forecast]`` holidays, ``holiday_country`` and ``exclude`` plus the
+user's ``--holidays``/``--exclude`` flagged on the grid.
 """
 
 from __future__ import annotations
@@ -356,7 +360,37 @@ def clean_history(
     - The interval is inferred (most common step, 5..60 minutes) unless given; data at a finer interval
       that divides ``interval_minutes`` is aggregated (volume summed, AHT volume-weighted).
     - ``exclude`` and ``holidays`` are dates; both are kept out of regular-day training.
+
+    Most callers want :func:`prepare_history`, which adds the config's timezone and special days.
     """
+    frame = _standard_columns(frame, source)
+    report = CleaningReport(source=source, rows=len(frame))
+    rows = _parse_rows(frame, source, default_queue, report)
+    step, fine = _interval(rows, interval_minutes, source)
+    df = _drop_duplicates(rows, timezone, report)
+    if fine != step:
+        report.aggregated_from = fine
+        df = _aggregate(df, step)
+    hist, real_cells = _to_grid(df, rows.queues, step, timezone, report)
+    set_special_days(hist, holidays=holidays, exclude=exclude)
+    _count_gaps(hist.volume, real_cells, report)
+    return hist
+
+
+@dataclass
+class _Rows:
+    """The parsed columns of a raw history frame, one entry per row."""
+
+    timestamp: pd.Series  # datetime64, wall-clock time
+    volume: np.ndarray  # NaN where blank
+    aht: np.ndarray  # NaN where blank, zero or absent
+    queues: np.ndarray  # queue names, sorted
+    queue_code: np.ndarray  # index into ``queues``
+    line: np.ndarray  # line numbers in the file
+
+
+def _standard_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Lower-case column names, aliases renamed (``calls`` -> ``volume``...), required columns present."""
     frame = frame.rename(columns={c: c.strip().lower() for c in frame.columns})
     for name, aliases in VOLUME_ALIASES.items():
         if name not in frame.columns:
@@ -369,9 +403,11 @@ def clean_history(
             raise InputError(f"{source}: missing column {col} (columns found: {', '.join(map(str, frame.columns))})")
     if len(frame) == 0:
         raise InputError(f"{source}: no data rows")
-    frame = frame.reset_index(drop=True)
-    report = CleaningReport(source=source, rows=len(frame))
+    return frame.reset_index(drop=True)
 
+
+def _parse_rows(frame: pd.DataFrame, source: str, default_queue: str, report: CleaningReport) -> _Rows:
+    """Timestamps, volume, AHT and queue codes, with located errors; blank cells and unsorted rows counted."""
     ts = _parse_ts(frame, source)
     volume, report.blank_volume = _parse_volume_like(frame, "volume", source)
     if "aht" in frame.columns:
@@ -391,14 +427,17 @@ def clean_history(
     else:
         qnames, qcodes = np.array([default_queue], dtype=object), np.zeros(len(frame), dtype=np.int64)
     lines = frame["_line"].to_numpy() if "_line" in frame.columns else np.arange(2, len(frame) + 2)
-
-    tsv = ts.to_numpy()
     by_queue = np.argsort(qcodes, kind="stable")
-    t_int = tsv.astype(np.int64)[by_queue]
+    t_int = ts.to_numpy().astype(np.int64)[by_queue]
     report.sorted_rows = bool(np.any((np.diff(t_int) < 0) & (np.diff(qcodes[by_queue]) == 0)))
+    return _Rows(ts, volume, aht, qnames, qcodes, lines)
 
-    # -- interval
-    data_step = infer_interval(tsv, qcodes)
+
+def _interval(rows: _Rows, interval_minutes: int | None, source: str) -> tuple[int, int]:
+    """``(step, fine)``: the grid's interval and the data's (smaller when a finer export is summed up to
+    ``interval_minutes``). Raises when the interval is not supported or a timestamp is off its grid."""
+    ts, tsv = rows.timestamp, rows.timestamp.to_numpy()
+    data_step = infer_interval(tsv, rows.queue_code)
     step = interval_minutes or data_step
     if step is None:
         raise InputError(f"{source}: cannot infer the interval from a single row per queue; pass --interval")
@@ -419,60 +458,90 @@ def clean_history(
     if off.any():
         i = int(np.flatnonzero(off)[0])
         raise InputError(
-            f"{source}, line {lines[i]}, field 'timestamp': {ts.iloc[i]:%Y-%m-%d %H:%M:%S} is not on the "
+            f"{source}, line {rows.line[i]}, field 'timestamp': {ts.iloc[i]:%Y-%m-%d %H:%M:%S} is not on the "
             f"{fine}-minute grid (interval starts must be multiples of {fine} minutes)"
         )
+    return step, fine
 
-    # -- duplicates
-    df = pd.DataFrame({"t": tsv, "q": qcodes, "v": volume, "a": aht, "order": np.arange(len(tsv))})
+
+def _drop_duplicates(rows: _Rows, timezone: str, report: CleaningReport) -> pd.DataFrame:
+    """One row per interval and queue (frame ``t, q, v, a, order``): exact duplicates dropped, the repeated
+    DST hour averaged, other conflicts keep the last row."""
+    tsv = rows.timestamp.to_numpy()
+    df = pd.DataFrame({"t": tsv, "q": rows.queue_code, "v": rows.volume, "a": rows.aht, "order": np.arange(len(tsv))})
     exact = df.duplicated(subset=["t", "q", "v", "a"], keep="last")
     report.duplicates_dropped = int(exact.sum())
     df = df[~exact.to_numpy()]
     dup_any = df.duplicated(subset=["t", "q"], keep=False).to_numpy()
-    if dup_any.any():
-        times = pd.DatetimeIndex(df["t"].to_numpy()[dup_any])
-        _, ambiguous = wall_time_status(times, timezone)
-        amb_idx = df.index.to_numpy()[dup_any][ambiguous]
-        if len(amb_idx):
-            sub = df.loc[amb_idx]
-            report.dst_repeated_merged = len(sub)
-            merged = sub.groupby(["t", "q"], as_index=False).agg(
-                v=("v", "mean"), a=("a", "mean"), order=("order", "max")
-            )
-            df = pd.concat([df.drop(index=amb_idx), merged], ignore_index=True)
-        dup_last = df.duplicated(subset=["t", "q"], keep="last")
-        report.conflicts_kept_last = int(dup_last.sum())
-        df = df.sort_values("order", kind="stable")
-        df = df[~df.duplicated(subset=["t", "q"], keep="last").to_numpy()]
-
-    # -- aggregate a finer export up to the requested interval
-    if fine != step:
-        report.aggregated_from = fine
-        t = pd.DatetimeIndex(df["t"].to_numpy()).floor(f"{step}min")
-        va = df["v"].to_numpy() * df["a"].to_numpy()
-        g = pd.DataFrame({"t": t, "q": df["q"].to_numpy(), "v": df["v"].to_numpy(), "va": va,
-                          "vw": np.where(np.isfinite(va), df["v"].to_numpy(), 0.0)})
-        g = g.groupby(["t", "q"], as_index=False).agg(
-            v=("v", lambda s: s.sum(min_count=1)), va=("va", "sum"), vw=("vw", "sum")
+    if not dup_any.any():
+        return df
+    times = pd.DatetimeIndex(df["t"].to_numpy()[dup_any])
+    _, ambiguous = wall_time_status(times, timezone)
+    amb_idx = df.index.to_numpy()[dup_any][ambiguous]
+    if len(amb_idx):
+        sub = df.loc[amb_idx]
+        report.dst_repeated_merged = len(sub)
+        merged = sub.groupby(["t", "q"], as_index=False).agg(
+            v=("v", "mean"), a=("a", "mean"), order=("order", "max")
         )
-        g["a"] = np.where(g["vw"] > 0, g["va"] / g["vw"].where(g["vw"] > 0, 1.0), np.nan)
-        df = g[["t", "q", "v", "a"]]
+        df = pd.concat([df.drop(index=amb_idx), merged], ignore_index=True)
+    dup_last = df.duplicated(subset=["t", "q"], keep="last")
+    report.conflicts_kept_last = int(dup_last.sum())
+    df = df.sort_values("order", kind="stable")
+    return df[~df.duplicated(subset=["t", "q"], keep="last").to_numpy()]
 
-    # -- the grid
+
+def _aggregate(df: pd.DataFrame, step: int) -> pd.DataFrame:
+    """A finer export summed up to ``step`` minutes: volume summed, AHT volume-weighted."""
+    t = pd.DatetimeIndex(df["t"].to_numpy()).floor(f"{step}min")
+    va = df["v"].to_numpy() * df["a"].to_numpy()
+    g = pd.DataFrame({"t": t, "q": df["q"].to_numpy(), "v": df["v"].to_numpy(), "va": va,
+                      "vw": np.where(np.isfinite(va), df["v"].to_numpy(), 0.0)})
+    g = g.groupby(["t", "q"], as_index=False).agg(
+        v=("v", lambda s: s.sum(min_count=1)), va=("va", "sum"), vw=("vw", "sum")
+    )
+    g["a"] = np.where(g["vw"] > 0, g["va"] / g["vw"].where(g["vw"] > 0, 1.0), np.nan)
+    return g[["t", "q", "v", "a"]]
+
+
+def _to_grid(
+    df: pd.DataFrame, qnames: np.ndarray, step: int, timezone: str, report: CleaningReport
+) -> tuple[History, np.ndarray]:
+    """The rows on the calendar grid from the Monday on or before the first day; wall times that do not
+    exist (the lost hour of a 23-hour DST day) are NaN. Also returns the ``(days, per_day)`` mask of the
+    grid's real cells: wall times that exist, from the first day of data on."""
     t = pd.DatetimeIndex(df["t"].to_numpy())
     first_day = t.min().normalize()
     start = first_day - pd.Timedelta(days=first_day.day_of_week)
-    last_day = t.max().normalize()
-    n_days = int((last_day - start).days) + 1
+    n_days = int((t.max().normalize() - start).days) + 1
     per_day = 1440 // step
     day_idx = ((t.normalize() - start).days).to_numpy()
     slot = ((t.hour * 60 + t.minute) // step).to_numpy()
     q = df["q"].to_numpy()
     vol = np.full((len(qnames), n_days, per_day), np.nan)
-    aht_g = np.full((len(qnames), n_days, per_day), np.nan)
+    aht = np.full((len(qnames), n_days, per_day), np.nan)
     vol[q, day_idx, slot] = df["v"].to_numpy()
-    aht_g[q, day_idx, slot] = df["a"].to_numpy()
+    aht[q, day_idx, slot] = df["a"].to_numpy()
+    nonexist = _nonexistent_cells(start, n_days, first_day, step, timezone, report)
+    vol[:, nonexist] = np.nan
+    aht[:, nonexist] = np.nan
+    report.queues = len(qnames)
+    report.interval_minutes = step
+    report.first = f"{t.min():%Y-%m-%d}"
+    report.last = f"{t.max():%Y-%m-%d}"
+    hist = History(
+        queues=[str(x) for x in qnames], interval_minutes=step, start=start, volume=vol, aht=aht,
+        holiday=np.zeros(n_days, bool), excluded=np.zeros(n_days, bool), timezone=timezone, report=report,
+    )
+    in_span = np.arange(n_days) >= first_day.day_of_week
+    return hist, in_span[:, None] & ~nonexist
 
+
+def _nonexistent_cells(
+    start: pd.Timestamp, n_days: int, first_day: pd.Timestamp, step: int, timezone: str, report: CleaningReport
+) -> np.ndarray:
+    """``(days, per_day)`` mask of wall times that do not exist in ``timezone``; DST days counted."""
+    per_day = 1440 // step
     dates = pd.date_range(start, periods=n_days, freq="D")
     odd = dst_days(dates[dates >= first_day], timezone)
     report.dst_days = len(odd)
@@ -482,38 +551,21 @@ def clean_history(
             wall = pd.date_range(mid, periods=per_day, freq=f"{step}min")
             ne, _ = wall_time_status(wall, timezone)
             nonexist[(mid - start).days] = ne
-    vol[:, nonexist] = np.nan
-    aht_g[:, nonexist] = np.nan
+    return nonexist
 
-    hist = History(
-        queues=[str(x) for x in qnames],
-        interval_minutes=step,
-        start=start,
-        volume=vol,
-        aht=aht_g,
-        holiday=np.zeros(n_days, bool),
-        excluded=np.zeros(n_days, bool),
-        timezone=timezone,
-        report=report,
-    )
-    set_special_days(hist, holidays=holidays, exclude=exclude)
-    report.queues = len(qnames)
-    report.interval_minutes = step
-    report.first = f"{t.min():%Y-%m-%d}"
-    report.last = f"{t.max():%Y-%m-%d}"
-    # -- gaps: missing cells at open intervals of the week, inside the span of the data
-    open_week = open_intervals(vol)  # (Q, 7, P)
-    span = np.zeros(n_days, bool)
-    span[first_day.day_of_week :] = True
-    dow = np.arange(n_days) % 7
-    open_cells = open_week[:, dow, :] & span[None, :, None] & ~nonexist[None]
-    missing = np.isnan(vol) & open_cells
+
+def _count_gaps(volume: np.ndarray, real_cells: np.ndarray, report: CleaningReport) -> None:
+    """Count the gaps: missing cells at open intervals of the week among ``real_cells``, and the days
+    missing every open interval; and the closed intervals per week."""
+    open_week = open_intervals(volume)  # (Q, 7, P)
+    dow = np.arange(volume.shape[1]) % 7
+    open_cells = open_week[:, dow, :] & real_cells[None]
+    missing = np.isnan(volume) & open_cells
     report.gap_intervals = int(missing.sum())
     n_open = open_cells.sum(2)
     whole = (missing.sum(2) == n_open) & (n_open > 0)  # (Q, D): every open interval of the day missing
     report.missing_days = int(whole.all(0).sum())
     report.closed_intervals_per_week = int((~open_week).sum())
-    return hist
 
 
 def set_special_days(

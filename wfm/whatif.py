@@ -875,8 +875,11 @@ def baseline_inputs(
         if history is None:
             raise InputError("give --forecast forecast.csv, or a history to forecast from (--history)")
         from wfm import forecast as fc_mod
+        from wfm.history import prepare_history
 
-        res = fc_mod.forecast(history, config, horizon_days, method="week_average", run_backtest=False)
+        res = fc_mod.forecast(
+            prepare_history(history, config), config, horizon_days, method="week_average", run_backtest=False
+        )
         forecast = res.forecast
         notes.append(f"forecast: week_average, {horizon_days} days from {res.start:%Y-%m-%d}")
     if scenarios:

@@ -19,7 +19,7 @@ import numpy as np
 
 from wfm import forecast as fc
 from wfm.generate import EXAMPLE_QUEUES, QueueSpec, generate_history
-from wfm.history import clean_history, read_history, resolve_holidays, set_special_days
+from wfm.history import clean_history, prepare_history, read_history, resolve_holidays
 
 REAL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "israel_bank_calls_6min_1999.csv"
 HOLDOUT_START = "1999-12-18"
@@ -68,8 +68,7 @@ def real_data_table(path: Path = REAL_DATA) -> list[dict] | None:
     il = resolve_holidays("IL", [1999, 2000])
     for minutes, holidays in ((None, set()), (30, set()), (None, il), (30, il)):
         t0 = time.perf_counter()
-        hist = clean_history(raw, source=path.name, interval_minutes=minutes)
-        set_special_days(hist, holidays=holidays)
+        hist = prepare_history(raw, source=path.name, interval_minutes=minutes, holidays=holidays)
         p, s = hist.per_day, hist.season_length
         cut = (np.datetime64(HOLDOUT_START) - np.datetime64(hist.start.date())).astype(int)
         actual = hist.volume[0, cut : cut + 14].ravel()
@@ -117,7 +116,7 @@ def rolling_table(path: Path = REAL_DATA, n_origins: int = 12) -> None:
     print("| interval | seasonal_naive | 4-week average | auto |")
     print("|---|---|---|---|")
     for minutes in (None, 30):
-        hist = clean_history(raw, source=path.name, interval_minutes=minutes)
+        hist = prepare_history(raw, source=path.name, interval_minutes=minutes)
         p = hist.per_day
         end = hist.n_days
         err = {"seasonal_naive": 0.0, "4-week average": 0.0, "auto": 0.0}

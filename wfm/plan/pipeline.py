@@ -151,7 +151,7 @@ def plan(
     A breached target is not an error: it is listed in ``PlanResult.breaches``.
     """
     if not isinstance(history, History):
-        raise TypeError("plan() takes a History from wfm.history.prepare_history")
+        raise InputError(f"plan() takes a History, not {type(history).__name__}: prepare it with wfm.history.prepare_history")
     say = progress or _silent
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
@@ -206,8 +206,7 @@ def _forecast(
 ) -> Any:
     say("forecast", f"forecasting {7 * weeks} days from {start} ({method})")
     t0 = time.perf_counter()
-    forecast = fc.forecast(history, config, horizon=7 * weeks, start=start, method=method, backtest_origins=origins,
-                           holiday_like=config.forecast.holiday_like)
+    forecast = fc.forecast(history, config, horizon=7 * weeks, start=start, method=method, backtest_origins=origins)
     timings["forecast"] = time.perf_counter() - t0
     chosen = ", ".join(
         f"{q} {m}" + (f" (WAPE {w:.1%})" if (w := forecast.chosen_wape.get(q)) is not None else "")
