@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import typer
 
 from wfm import __version__
+from wfm.config import DEFAULT_CONFIG
 from wfm.errors import InputError, WfmError
 
 app = typer.Typer(
@@ -33,7 +34,6 @@ app = typer.Typer(
 EXIT_INTERNAL = 70
 
 # --------------------------------------------------------------------------- shared options
-DEFAULT_CONFIG = Path("configs/example.toml")
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Centre config (TOML).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the result here (atomically).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON result on stdout.")]
@@ -147,10 +147,10 @@ def forecast_command(
 
     from wfm import forecast as fc
     from wfm import history as hist
-    from wfm.config import load_config
+    from wfm.config import load_config_or_none
     from wfm.io import atomic_write_csv, to_json
 
-    cfg = None if (config == DEFAULT_CONFIG and not config.exists()) else load_config(config)
+    cfg = load_config_or_none(config)
     raw = hist.read_history(history)
     h = hist.prepare_history(
         raw, cfg, source=str(history), interval_minutes=interval, holidays=holidays, exclude=exclude

@@ -292,6 +292,18 @@ class CentreConfig(_Model):
         return [q.name for q in self.queues]
 
 
+DEFAULT_CONFIG = Path("configs/example.toml")
+"""The config every command reads when not given ``--config``."""
+
+
+def load_config_or_none(path: str | Path) -> CentreConfig | None:
+    """:func:`load_config`, or None when ``path`` is the default config and it does not exist (``wfm forecast``
+    works without a config: UTC, one queue per history queue, no special days)."""
+    if Path(path) == DEFAULT_CONFIG and not DEFAULT_CONFIG.exists():
+        return None
+    return load_config(path)
+
+
 def load_config(path: str | Path) -> CentreConfig:
     """Load and validate a centre config TOML. Errors name the file and the field."""
     path = Path(path)
