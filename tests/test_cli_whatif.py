@@ -109,7 +109,7 @@ def args(d: Path, *extra: str, scenarios: str = "surge.toml") -> list[str]:
             "--forecast", str(d / "forecast.csv"), "--roster", str(d / "roster.csv"), *extra]
 
 
-def test_table_exact_output(runner, files):
+def test_snapshot_table_exact_output(runner, files):
     result = runner.invoke(app, args(files))
     assert result.exit_code == 0, result.output
     assert result.stdout == TABLE
@@ -164,7 +164,7 @@ def test_ratio_during_redeploy_matches_wfm_ratio_on_changed_headcounts(runner, f
     assert during["ratio"] == "10.0:1" and during["status"] == "ok"
 
 
-def test_sweep_table_and_workers_agree(runner, files):
+def test_snapshot_sweep_table_and_workers_agree(runner, files):
     one = runner.invoke(app, args(files, "--sweep", "volume=1:3:1"))
     two = runner.invoke(app, args(files, "--sweep", "volume=1:3:1", "--workers", "2"))
     assert one.exit_code == two.exit_code == 0

@@ -1,4 +1,4 @@
-"""wfm.scenario: scenario-file models, validation against the config and the plan, located one-line errors."""
+"""wfm.whatif.scenario: scenario-file models, validation against the config and the plan, located one-line errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from wfm.config import load_config
 from wfm.errors import ConfigError
-from wfm.scenario import load_scenarios, parse_scenarios, parse_when, validate
+from wfm.whatif.scenario import load_scenarios, parse_scenarios, parse_when, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 START = pd.Timestamp("2026-11-30 00:00")

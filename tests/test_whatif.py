@@ -17,8 +17,8 @@ from wfm import erlang, ratio
 from wfm import whatif as W
 from wfm.config import parse_config
 from wfm.errors import InputError
-from wfm.scenario import parse_scenarios
 from wfm.staffing import group_service_level, staff, staffing_requirement
+from wfm.whatif.scenario import parse_scenarios
 
 CONFIG = {
     "centre": {"name": "Small", "interval_minutes": 60, "front_line_headcount": 7},

@@ -419,27 +419,14 @@ def whatif_command(
     from wfm import whatif as stage
     from wfm.config import load_config
     from wfm.io import atomic_write_csv, atomic_write_json, to_json
-    from wfm.scenario import load_scenarios
 
     cfg = load_config(config)
-    scen = load_scenarios(scenarios)
+    scen = stage.load_scenarios(scenarios)
     if sweep is not None:
         stage.parse_sweep(sweep)  # a bad --sweep fails before any solving
-    fc = stage.read_forecast(forecast) if forecast is not None else None
-    ro = stage.read_published_roster(roster) if roster is not None else None
-    hist_frame = None
-    if fc is None:
-        from wfm import forecast as fc_mod
-        from wfm import history as hist
-
-        hist_frame = hist.read_history(history)
-        days = fc_mod.parse_horizon(horizon)
-    else:
-        days = 7
-    fc, ro, notes = stage.baseline_inputs(
-        cfg, forecast=fc, history=hist_frame, roster=ro, horizon_days=days,
-        roster_time_limit_s=cfg.roster.time_limit_s if roster_time_limit is None else roster_time_limit,
-        scenarios=scen, source=str(scenarios),
+    fc, ro, notes = stage.load_inputs(
+        cfg, scen, forecast_path=forecast, history_path=history, roster_path=roster, horizon=horizon,
+        roster_time_limit_s=roster_time_limit, source=str(scenarios),
     )
     result = stage.whatif(
         cfg, scen, fc, ro, sweep=sweep, workers=workers, time_limit_s=time_limit, source=str(scenarios)

@@ -16,7 +16,7 @@ def run() -> None:
     from wfm import history as hist
     from wfm import whatif as W
     from wfm.config import load_config
-    from wfm.scenario import load_scenarios
+    from wfm.whatif.scenario import load_scenarios
 
     cfg = load_config(ROOT / "configs" / "example.toml")
     scen = load_scenarios(ROOT / "configs" / "storm.toml")

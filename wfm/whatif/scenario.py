@@ -37,12 +37,12 @@ from typing import Annotated, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from wfm.clock import clock_minutes
 from wfm.config import CentreConfig, check_unique, describe_validation_error, read_toml
 from wfm.errors import ConfigError
 
 NonNeg = Annotated[float, Field(ge=0)]
 _RELATIVE = re.compile(r"^day\s+(\d+)(?:\s+(\d{1,2}):(\d{2}))?$", re.IGNORECASE)
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 class _Model(BaseModel):
@@ -64,8 +64,7 @@ def _check_when(v: object) -> str:
 
 def _check_clock(v: object) -> str:
     text = str(v).strip()
-    m = _CLOCK.match(text)
-    if not m or int(m.group(1)) > 24 or int(m.group(2)) > 59 or (int(m.group(1)) == 24 and int(m.group(2))):
+    if clock_minutes(text, end_of_day=True) is None:
         raise ValueError(f"must be a clock time HH:MM, got {text!r}")
     return text
 
@@ -187,10 +186,11 @@ class Levers(_Model):
 
     @property
     def names(self) -> list[str]:
-        return [n for n in LEVERS if getattr(self, n) is not None and (n != "reoptimise" or self.reoptimise.enabled)]
+        """The levers the scenario pulls, in the file's order (a disabled ``reoptimise`` is not pulled)."""
+        return [n for n in LEVER_NAMES if getattr(self, n) is not None and (n != "reoptimise" or self.reoptimise.enabled)]
 
 
-LEVERS = ("back_office", "rest_days", "overtime", "agency", "reoptimise")
+LEVER_NAMES = ("back_office", "rest_days", "overtime", "agency", "reoptimise")
 
 
 class Scenario(_Model):
@@ -259,12 +259,6 @@ def parse_when(text: str, plan_start: pd.Timestamp) -> pd.Timestamp:
         hh, mm = int(m.group(2) or 0), int(m.group(3) or 0)
         return plan_start.normalize() + pd.Timedelta(days=day - 1, hours=hh, minutes=mm)
     return pd.Timestamp(text.strip())
-
-
-def clock_minutes(text: str) -> int:
-    m = _CLOCK.match(text)
-    assert m is not None
-    return int(m.group(1)) * 60 + int(m.group(2))
 
 
 def window_bounds(

@@ -1,0 +1,127 @@
+"""What a what-if runs on: the forecast and the published roster, read from files or built by the forecast and
+roster stages (:func:`load_inputs` makes the choice between them, for the CLI and notebooks alike)."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import CentreConfig
+from wfm.errors import InputError
+from wfm.history import History, prepare_history, read_history
+from wfm.staffing import staff
+from wfm.whatif.impact import parse_roster
+from wfm.whatif.scenario import Scenario, validate
+
+PathLike = str | os.PathLike[str]
+
+
+def read_forecast(path: PathLike) -> pd.DataFrame:
+    """Read forecast.csv (``timestamp,queue,volume[,aht]``); errors name file, line and field."""
+    from wfm.io import parse_numbers, parse_timestamps, read_csv
+
+    frame = read_csv(path, required=["timestamp", "queue", "volume"])
+    out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
+    out["volume"] = parse_numbers(frame, "volume", path, min_value=0)
+    out["aht"] = (
+        parse_numbers(frame, "aht", path, allow_blank=True, min_value=0, exclusive_min=True)
+        if "aht" in frame.columns else np.nan
+    )
+    return out
+
+
+def read_published_roster(path: PathLike) -> pd.DataFrame:
+    """Read roster.csv (``agent_id,contract,date,shift,start,end,breaks``) as strings with ``_line``."""
+    from wfm.io import read_csv
+
+    frame = read_csv(path, required=["agent_id", "contract", "date", "start", "end"])
+    parse_roster(frame, str(path))  # located errors now, not mid-run
+    return frame
+
+
+def baseline_history(config: CentreConfig, history: pd.DataFrame | History, source: str = "history") -> History:
+    """The history the baseline forecast is made from: a raw history frame goes through
+    :func:`wfm.history.prepare_history` (the config's ``[forecast]`` holidays, holiday_country and exclude)."""
+    return history if isinstance(history, History) else prepare_history(history, config, source=source)
+
+
+def load_inputs(
+    config: CentreConfig,
+    scenarios: Sequence[Scenario] = (),
+    *,
+    forecast_path: PathLike | None = None,
+    history_path: PathLike | None = None,
+    roster_path: PathLike | None = None,
+    horizon: str | int = "7d",
+    roster_time_limit_s: float | None = None,
+    source: str = "<scenarios>",
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The forecast and published roster of ``wfm whatif``, with notes on what was built.
+
+    The forecast is read from ``forecast_path`` if given, else made from the history at ``history_path``
+    for ``horizon`` (``7d``, ``1w``); the roster is read from ``roster_path`` if given, else built for the
+    baseline within ``roster_time_limit_s`` (default: the config's ``[roster] time_limit_s``). See
+    :func:`baseline_inputs`."""
+    from wfm.forecast import parse_horizon
+
+    forecast = read_forecast(forecast_path) if forecast_path is not None else None
+    roster = read_published_roster(roster_path) if roster_path is not None else None
+    history, days = None, 7
+    if forecast is None and history_path is not None:
+        raw = read_history(history_path)
+        days = parse_horizon(horizon)
+        history = baseline_history(config, raw, source=str(history_path))
+    limit = config.roster.time_limit_s if roster_time_limit_s is None else roster_time_limit_s
+    return baseline_inputs(
+        config, forecast=forecast, history=history, roster=roster, horizon_days=days, roster_time_limit_s=limit,
+        scenarios=scenarios, source=source,
+    )
+
+
+def baseline_inputs(
+    config: CentreConfig,
+    *,
+    forecast: pd.DataFrame | None = None,
+    history: pd.DataFrame | History | None = None,
+    roster: pd.DataFrame | None = None,
+    horizon_days: int = 7,
+    roster_time_limit_s: float = 20.0,
+    scenarios: Sequence[Scenario] = (),
+    source: str = "<scenarios>",
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The forecast and published roster a what-if runs on: given, or built with the forecast and roster stages
+    (forecast: ``week_average`` over ``history`` (:func:`baseline_history`) for ``horizon_days``; roster:
+    :func:`wfm.roster.roster` on the baseline staffing, one cyclic roster for the plan's weeks). ``scenarios``
+    are checked against the config and the forecast's dates before any roster is built. Returns them with
+    notes on what was built."""
+    notes: list[str] = []
+    if forecast is None:
+        if history is None:
+            raise InputError("give --forecast forecast.csv, or a history to forecast from (--history)")
+        from wfm import forecast as fc_mod
+
+        res = fc_mod.forecast(baseline_history(config, history), config, horizon_days, method="week_average",
+                              run_backtest=False)
+        forecast = res.forecast
+        notes.append(f"forecast: week_average, {horizon_days} days from {res.start:%Y-%m-%d}")
+    if scenarios:
+        ts = pd.to_datetime(forecast["timestamp"])
+        end = ts.max() + pd.Timedelta(minutes=config.centre.interval_minutes)
+        validate(list(scenarios), config, ts.min(), end, source)
+    if roster is None:
+        from wfm import roster as roster_mod
+
+        days = pd.to_datetime(forecast["timestamp"]).dt.normalize().nunique()
+        built = roster_mod.roster(
+            staff(forecast, config), config, weeks=max(1, math.ceil(days / 7)), time_limit_s=roster_time_limit_s
+        )
+        roster = built.assignments
+        notes.append(
+            f"roster: built for the baseline ({built.agents} agents, {built.status}, "
+            f"time limit {roster_time_limit_s:g} s)"
+        )
+    return forecast, roster, notes

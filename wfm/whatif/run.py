@@ -1,0 +1,205 @@
+"""One scenario end to end (:func:`run_scenario`), and the baseline plus every scenario or sweep point
+(:func:`whatif`), in worker processes if asked."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfm import ratio as ratio_mod
+from wfm.config import CentreConfig
+from wfm.errors import InputError
+from wfm.staffing import staff, staffing_requirement
+from wfm.whatif import report
+from wfm.whatif.impact import Impact, WhatifBase, assess_cover, make_plan, on_phone, row_presence
+from wfm.whatif.recovery import Recovery, recover, reoptimise
+from wfm.whatif.scenario import AbsenceShock, AhtShock, Scenario, VolumeShock, validate
+from wfm.whatif.shocks import apply_shocks
+
+SWEEP_KEYS = ("volume", "aht", "absence")
+
+
+@dataclass
+class ScenarioResult:
+    """Baseline or one scenario: impact before recovery, the recovery and the impact after it."""
+
+    name: str
+    before: Impact
+    after: Impact
+    recovery: Recovery
+    ratio: ratio_mod.RatioResult | None = None
+    sweep: dict[str, float] | None = None
+
+    @property
+    def breached(self) -> bool:
+        """True when some interval is still short after recovery."""
+        return self.after.short_intervals > 0
+
+    def to_dict(self, detail: bool = True) -> dict[str, Any]:
+        return report.scenario_to_dict(self, detail)
+
+
+@dataclass
+class WhatIfResult:
+    """The baseline, every scenario (or every sweep point), in order."""
+
+    baseline: ScenarioResult
+    scenarios: list[ScenarioResult]
+    sweep_key: str | None = None
+    plan_start: str = ""
+    plan_end: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def breached(self) -> bool:
+        return any(s.breached for s in self.scenarios)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every scenario is fully recovered, 1 when some interval is still short after recovery."""
+        return 1 if self.breached else 0
+
+    def comparison(self) -> pd.DataFrame:
+        return report.comparison(self)
+
+    def intervals(self) -> pd.DataFrame:
+        return report.intervals_table(self)
+
+    def sweep_table(self) -> pd.DataFrame:
+        return report.sweep_table(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return report.result_to_dict(self)
+
+
+def run_scenario(
+    plan: WhatifBase,
+    scenario: Scenario,
+    *,
+    time_limit_s: float = 30.0,
+    gap: float = 1e-3,
+    sweep: dict[str, float] | None = None,
+) -> ScenarioResult:
+    """Shock, size, assess the published roster, recover, assess again, and the ratio while redeployed."""
+    shocked = apply_shocks(plan, scenario)
+    staffing = staff(shocked.forecast, plan.config, plan.interval_minutes)
+    req = staffing_requirement(staffing, plan.config).set_index("timestamp")["scheduled"]
+    required = req.reindex(plan.timestamps).fillna(0).to_numpy(float)
+    base = np.minimum(on_phone(plan, row_presence(plan, shocked.absence)), shocked.seats)
+    before = assess_cover(staffing, base, required, plan)
+    rec = recover(plan, scenario, required, base, shocked.absence, shocked.seats, time_limit_s=time_limit_s, gap=gap)
+    rec = reoptimise(plan, scenario, staffing, required, shocked, rec, time_limit_s=time_limit_s, gap=gap)
+    after = before if rec.status in ("not_needed", "no_levers") else assess_cover(staffing, rec.on_phone, required, plan)
+    ratio_result = None
+    if scenario.levers.back_office is not None and rec.back_office_peak > 0:
+        ratio_result = redeploy_ratio(plan, rec.back_office_peak)
+    return ScenarioResult(scenario.name, before, after, rec, ratio_result, sweep)
+
+
+def redeploy_ratio(plan: WhatifBase, moved: int) -> ratio_mod.RatioResult:
+    """Front-line : back-office ratio with ``moved`` back-office people on the phones (front line from the roster)."""
+    front = ratio_mod.front_line_from_roster(plan.roster, plan.config)
+    return ratio_mod.move_to_phones(plan.config, moved, front_line=front, basis="headcount")
+
+
+# =========================================================================== sweeps
+def parse_sweep(text: str) -> tuple[str, list[float]]:
+    """``"volume=1.0:3.0:0.25"`` -> ``("volume", [1.0, 1.25, ..., 3.0])`` (end included); also ``aht=``,
+    ``absence=`` or a list ``volume=1.5,2,2.5``."""
+    m = re.match(r"^\s*([a-z_]+)\s*=\s*(.+)$", text or "")
+    if not m:
+        raise InputError(f"--sweep: {text!r} is not KEY=START:STOP:STEP (e.g. volume=1.0:3.0:0.25)")
+    key, spec = m.group(1), m.group(2).strip()
+    if key not in SWEEP_KEYS:
+        raise InputError(f"--sweep: unknown key {key!r} (use one of: {', '.join(SWEEP_KEYS)})")
+    try:
+        values = _sweep_values(text, spec)
+    except ValueError:
+        raise InputError(f"--sweep: {text!r} is not KEY=START:STOP:STEP (e.g. volume=1.0:3.0:0.25)") from None
+    if len(values) > 200:
+        raise InputError(f"--sweep: {text!r} gives {len(values)} values (at most 200)")
+    bad = [v for v in values if v < 0 or not math.isfinite(v) or (key == "absence" and v >= 1) or (key == "aht" and v <= 0)]
+    if bad:
+        raise InputError(f"--sweep: {key}={bad[0]:g} is out of range")
+    return key, values
+
+
+def _sweep_values(text: str, spec: str) -> list[float]:
+    if ":" not in spec:
+        return [float(x) for x in spec.split(",")]
+    parts = [float(x) for x in spec.split(":")]
+    if len(parts) != 3:
+        raise ValueError
+    lo, hi, step = parts
+    if step <= 0 or hi < lo:
+        raise InputError(f"--sweep: {text!r} needs START <= STOP and STEP > 0")
+    n = int(math.floor((hi - lo) / step + 1e-9)) + 1
+    return [round(lo + i * step, 10) for i in range(n)]
+
+
+def swept(scenario: Scenario, key: str, value: float, plan: WhatifBase) -> Scenario:
+    """The scenario with its ``key`` shock set to ``value``: the volume/AHT multiplier at full strength, or
+    the absence share. A scenario without such a shock gets one over the whole plan."""
+    whole = {"start": f"{plan.start:%Y-%m-%d %H:%M}", "end": f"{plan.end:%Y-%m-%d %H:%M}"}
+    if key == "volume":
+        shocks = [v for v in scenario.volume if v.multiplier is not None]
+        new = [v.model_copy(update={"multiplier": value}) for v in shocks] or [VolumeShock(multiplier=value, **whole)]
+        return scenario.model_copy(update={"volume": new + [v for v in scenario.volume if v.multiplier is None]})
+    if key == "aht":
+        new = [a.model_copy(update={"multiplier": value}) for a in scenario.aht] or [AhtShock(multiplier=value, **whole)]
+        return scenario.model_copy(update={"aht": new})
+    new_ab = [a.model_copy(update={"share": value}) for a in scenario.absence] or [AbsenceShock(share=value, **whole)]
+    return scenario.model_copy(update={"absence": new_ab})
+
+
+# =========================================================================== all of them
+def _run_task(args: tuple) -> ScenarioResult:
+    plan, scenario, kwargs = args
+    return run_scenario(plan, scenario, **kwargs)
+
+
+def whatif(
+    config: CentreConfig,
+    scenarios: Sequence[Scenario],
+    forecast: pd.DataFrame,
+    roster: pd.DataFrame,
+    *,
+    sweep: str | None = None,
+    workers: int = 1,
+    time_limit_s: float = 30.0,
+    gap: float = 1e-3,
+    source: str = "<scenarios>",
+) -> WhatIfResult:
+    """Run the baseline and every scenario (or every scenario at every sweep value) on the published roster.
+
+    ``forecast``: ``timestamp,queue,volume[,aht]``; ``roster``: roster.csv rows. ``workers`` > 1 runs the
+    scenarios in that many processes; results are identical and in the same order however many run.
+    """
+    if workers < 1:
+        raise InputError(f"--workers must be 1 or more, got {workers}")
+    plan = make_plan(config, forecast, roster)
+    validate(list(scenarios), config, plan.start, plan.end, source)
+    kwargs = {"time_limit_s": time_limit_s, "gap": gap}
+    tasks: list[tuple[WhatifBase, Scenario, dict]] = [(plan, Scenario.model_construct(name="baseline"), kwargs)]
+    key = None
+    if sweep:
+        key, values = parse_sweep(sweep)
+        tasks += [(plan, swept(s, key, v, plan), {**kwargs, "sweep": {key: v}}) for s in scenarios for v in sorted(values)]
+    else:
+        tasks += [(plan, s, kwargs) for s in scenarios]
+    if workers == 1 or len(tasks) == 1:
+        results = [_run_task(t) for t in tasks]
+    else:
+        # spawn, not fork: a forked child inherits HiGHS's thread pool without its threads and hangs
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
+            results = list(pool.map(_run_task, tasks))
+    return WhatIfResult(results[0], results[1:], key, f"{plan.start:%Y-%m-%d %H:%M}", f"{plan.end:%Y-%m-%d %H:%M}")
