@@ -185,8 +185,8 @@ def test_coverage_recomputed_from_roster_csv_equals_coverage(week, tmp_path):
             hours.remove(b0)
         for h in hours:
             on[int((h - datetime(2026, 1, 5)).total_seconds() // 3600) % (7 * 24)] += 1
-    assert on.tolist() == r.coverage["on_phone"].tolist()
-    assert (r.coverage["under"] == np.maximum(r.coverage["required"] - on, 0)).all()
+    assert on.tolist() == r.coverage["rostered"].tolist()
+    assert (r.coverage["under"] == np.maximum(r.coverage["required_scheduled"] - on, 0)).all()
 
 
 def test_breaks_inside_their_windows(week):
@@ -271,7 +271,7 @@ def test_same_input_same_output(week):
 def test_roster_frame_shape_and_summary_keys(week):
     _, _, r = week
     assert list(r.assignments.columns) == ROSTER_COLUMNS
-    assert list(r.coverage.columns) == ["timestamp", "required", "on_phone", "over", "under", "service_level"]
+    assert list(r.coverage.columns) == ["timestamp", "required_scheduled", "rostered", "over", "under", "service_level"]
     s = r.summary()
     for key in ("objective", "lower_bound", "gap", "paid_hours", "cost", "agents", "agents_by_contract",
                 "under_agent_intervals", "worst_interval", "solve_seconds", "solver"):
@@ -295,7 +295,7 @@ def test_two_weeks_from_one_week_of_staffing_keeps_agents_and_rules():
     assert dates.min() >= pd.Timestamp(MONDAY) and dates.max() < pd.Timestamp(MONDAY) + timedelta(days=14)
     assert len(r.coverage) == 14 * 24
     # the second week asks what the first did
-    assert r.coverage["required"].iloc[:168].tolist() == r.coverage["required"].iloc[168:].tolist()
+    assert r.coverage["required_scheduled"].iloc[:168].tolist() == r.coverage["required_scheduled"].iloc[168:].tolist()
     assert contract_violations(r.assignments, cfg, MONDAY, 2) == []
     weeks = (dates - pd.Timestamp(MONDAY)).dt.days // 7
     per_week = r.assignments.assign(week=weeks).groupby("week")["agent_id"].nunique().tolist()

@@ -29,7 +29,7 @@ Targets checked (any breach makes the run exit 1, the plan is still written):
 
 - ``service_level``: the week's pooled service level with the rostered agents (calls-weighted over the
   coverage intervals) is below the calls-weighted service-level target of the queues;
-- ``coverage``: some interval has fewer agents on the phones than required (``coverage.csv`` ``under > 0``);
+- ``coverage``: some interval has fewer agents rostered than required (``coverage.csv`` ``under > 0``);
 - ``ratio``: the front-line : back-office ratio of the roster is outside its band (``ratio.json`` ``ok``).
 """
 
@@ -332,7 +332,7 @@ def assess(
     w = calls.reindex(pd.DatetimeIndex(cov_ts)).fillna(0.0).to_numpy()
     sl = cov["service_level"].to_numpy(float)
     sl_week = float((sl * w).sum() / w.sum()) if w.sum() > 0 else math.nan
-    required = cov["required"].to_numpy()
+    required = cov["required_scheduled"].to_numpy()
     under = cov["under"].to_numpy()
     short = int((under > 0).sum())
     hours = interval_minutes / 60.0
@@ -471,7 +471,7 @@ def summary_markdown(result: PlanResult) -> str:
         "- [forecast.csv](forecast.csv): volume and AHT per interval and queue, with p10/p90",
         "- [staffing.csv](staffing.csv): agents required per interval and queue (Erlang)",
         "- [roster.csv](roster.csv): one row per agent and working day",
-        "- [coverage.csv](coverage.csv): required against on the phones per interval",
+        "- [coverage.csv](coverage.csv): required scheduled against rostered (on shift, off break) per interval",
         "- [ratio.json](ratio.json): front line : back office check",
         "- [manifest.json](manifest.json): inputs and their sha256, settings, models, solver, timings",
         "",
