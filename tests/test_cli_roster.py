@@ -90,7 +90,7 @@ def without_seconds(text: str) -> str:
     return re.sub(r"solve_seconds +[0-9.]+", "solve_seconds  <s>", text)
 
 
-def test_roster_writes_roster_and_coverage_and_prints_the_summary(runner, files):
+def test_snapshot_roster_writes_roster_and_coverage_and_prints_the_summary(runner, files):
     result = runner.invoke(app, ["roster", "staffing.csv", "-c", "tiny.toml", "--out", "out/roster.csv"])
     assert result.exit_code == 0, result.output
     assert without_seconds(result.stdout) == (
@@ -124,7 +124,7 @@ def test_roster_writes_roster_and_coverage_and_prints_the_summary(runner, files)
     assert np.allclose(again["service_level"], cov["service_level"], atol=1e-4)
 
 
-def test_roster_json_is_clean_and_has_the_keys(runner, files):
+def test_snapshot_roster_json_is_clean_and_has_the_keys(runner, files):
     result = runner.invoke(app, ["roster", "staffing.csv", "-c", "tiny.toml", "--out", "r.csv", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

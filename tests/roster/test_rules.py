@@ -16,13 +16,16 @@ from roster_cases import (
     MONDAY,
     config,
     contract_violations,
+    hourly_forecast,
     hours_needed,
+    one_shift_config,
     requirement_staffing,
     rest_hours,
 )
 
 from wfm.errors import InfeasibleRoster
 from wfm.roster import CONSTRAINTS, build_model, check_roster_config, horizon_requirement, roster
+from wfm.staffing import staff
 
 UNDER = 50.0  # under_penalty per agent-interval short
 
@@ -183,8 +186,7 @@ def test_breaks_are_staggered_to_follow_demand():
     # forces one break at 10:00 and the other at 11:00 (both at once would leave 10:00 uncovered).
     req = np.zeros(7 * 24, dtype=int)
     req[9:14] = [2, 1, 1, 2, 2]
-    cfg = centre([contract(days=1, hours=4)], [template(length=300, breaks=[
-        {"minutes": 60, "paid": False, "window": ["01:00", "04:00"]}])])
+    cfg = one_shift_config(1, 4, length=300, breaks=[{"minutes": 60, "paid": False, "window": ["01:00", "04:00"]}])
     r = roster(requirement_staffing(req), cfg)
     assert r.objective == pytest.approx(8.0)  # 2 agents x 4 paid hours
     assert r.under_agent_intervals == 0
@@ -221,10 +223,6 @@ def test_max_share_caps_a_contracts_share():
 
 def test_max_share_caps_the_cheaper_contract():
     # part-timers are cheaper here, so without max_share the plan would use only them
-    from roster_cases import hourly_forecast
-
-    from wfm.staffing import staff
-
     cfg = config(contracts=[
         {"name": "full_time", "days_per_week": 5, "paid_hours_per_week": 40, "cost_per_paid_hour": 1.0},
         {"name": "part_time", "days_per_week": [3, 4], "paid_hours_per_week": [12, 16],
@@ -263,7 +261,7 @@ def test_available_agents_on_a_day_limit_the_tours_working_it():
     req = np.zeros(7 * 24, dtype=int)
     for d in range(7):
         req[d * 24 + 9 : d * 24 + 17] = 1
-    cfg = centre([contract(days=5, hours=40)], [template()])
+    cfg = one_shift_config(5, 40)
     agents = pd.DataFrame({"agent_id": ["X", "Y"], "contract": "c",
                            "unavailable": ["2026-01-05;2026-01-06", "2026-01-07"], "preferred_shifts": ""})
     r = roster(requirement_staffing(req), cfg, agents=agents)
@@ -288,10 +286,12 @@ def test_unavailable_keeps_agents_off_their_dates():
 
 def test_seats_cap_agents_on_site():
     # three agents wanted 09:00-17:00 on Monday but two seats: the third is never rostered
-    cfg = centre([contract(days=1, hours=8)], [template()])
-    assert solve(cfg, (0, 9, 17, 3)).agents == 3
+    req = np.zeros(7 * 24, dtype=int)
+    req[9:17] = 3
+    cfg = one_shift_config(1, 8)
+    assert roster(requirement_staffing(req), cfg).agents == 3
     cfg.roster.seats = 2
-    r = solve(cfg, (0, 9, 17, 3))
+    r = roster(requirement_staffing(req), cfg)
     assert r.agents == 2
     assert r.under_agent_intervals == 8
     assert r.objective == pytest.approx(16 + 8 * 50)
@@ -312,10 +312,6 @@ def test_cover_rostered_plus_under_minus_over_is_required():
 
 
 def test_cover_strict_with_too_few_agents_is_infeasible():
-    from roster_cases import hourly_forecast
-
-    from wfm.staffing import staff
-
     cfg = config()
     st = staff(hourly_forecast(), cfg)
     agents = pd.DataFrame({"agent_id": ["F1"], "contract": ["full_time"], "unavailable": [""],
@@ -329,7 +325,7 @@ def test_under_coverage_penalty_is_exact():
     # three agents wanted 09:00-17:00 on Monday, only two named: 8 agent-intervals short at 50 each
     req = np.zeros(7 * 24, dtype=int)
     req[9:17] = 3
-    cfg = centre([contract(days=1, hours=8)], [template()])
+    cfg = one_shift_config(1, 8)
     agents = pd.DataFrame({"agent_id": ["X", "Y"], "contract": "c", "unavailable": "", "preferred_shifts": ""})
     r = roster(requirement_staffing(req), cfg, agents=agents)
     assert r.under_agent_intervals == 8
@@ -401,7 +397,7 @@ def test_fair_weekends_and_min_rest_between_weeks_for_named_agents():
     req = np.zeros(7 * 24, dtype=int)
     for d in range(7):
         req[d * 24 + 9 : d * 24 + 17] = 1
-    cfg = centre([contract(days=5, hours=40, consecutive_days_off=2)], [template()])
+    cfg = one_shift_config(5, 40, consecutive_days_off=2)
     r = roster(requirement_staffing(req), cfg, weeks=2)
     assert r.agents == 2 and r.under_agent_intervals == 0
     assert r.hard == {"cover_strict_violations": 0, "unavailable": 0, "min_rest_between_weeks": 0}
