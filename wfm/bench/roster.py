@@ -1,4 +1,4 @@
-"""Roster bench: a 1,300-seat 24x7 centre in 15-minute intervals (peak about 1,000 agents on the phones).
+"""Roster bench: a 1,300-seat 24x7 centre in 15-minute intervals (peak about 1,000 scheduled agents).
 
 1. One week, HiGHS: target within 1% of the lower bound in under 60 s.
 2. Four weeks with named agents (agents.csv-like frame with unavailable dates and preferences), HiGHS:

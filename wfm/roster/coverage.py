@@ -24,7 +24,8 @@ from wfm.staffing import group_service_level, staffing_requirement
 def horizon_requirement(
     staffing: pd.DataFrame, config: CentreConfig, start: date | None, weeks: int
 ) -> tuple[date, pd.DatetimeIndex, np.ndarray, pd.DataFrame]:
-    """The horizon's interval starts, required agents per interval and a staffing frame over the horizon.
+    """The horizon's interval starts, required scheduled agents per interval (staffing's ``scheduled``, summed
+    or pooled) and a staffing frame over the horizon.
 
     Intervals the staffing file lacks are taken from the same time whole weeks earlier or later (so one
     week of staffing serves a multi-week roster); an interval with no such week is an InputError.
@@ -100,16 +101,16 @@ def coverage(
         weeks = max(1, math.ceil(((last - pd.Timestamp(start)).days + 1) / 7))
     _, idx, required, horizon_staffing = horizon_requirement(staffing, config, start, weeks)
     ivl = config.centre.interval_minutes
-    on = rostered_per_interval(parse_roster_rows(assignments, "roster", ROSTER_COLUMNS), pd.Timestamp(start),
-                               len(idx), ivl)
-    sl = group_service_level(horizon_staffing, pd.Series(on, index=idx), config)
+    rostered = rostered_per_interval(parse_roster_rows(assignments, "roster", ROSTER_COLUMNS),
+                                     pd.Timestamp(start), len(idx), ivl)
+    sl = group_service_level(horizon_staffing, pd.Series(rostered, index=idx), config)
     return pd.DataFrame(
         {
             "timestamp": idx,
             "required_scheduled": required,
-            "rostered": on,
-            "over": np.maximum(on - required, 0),
-            "under": np.maximum(required - on, 0),
+            "rostered": rostered,
+            "over": np.maximum(rostered - required, 0),
+            "under": np.maximum(required - rostered, 0),
             "service_level": np.round(sl["service_level"].to_numpy(float), 4),
         }
     )
