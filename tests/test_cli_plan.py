@@ -103,10 +103,10 @@ def test_files_agree_with_each_other(run: dict) -> None:
     # the coverage file's required is the staffing requirement (scheduled agents, queues pooled)
     req = staffing_requirement(st, cfg)
     assert list(cov["timestamp"]) == list(req["timestamp"])
-    assert (cov["required"].to_numpy() == req["scheduled"].to_numpy()).all()
+    assert (cov["required_scheduled"].to_numpy() == req["scheduled"].to_numpy()).all()
     # the roster's coverage, recomputed from roster.csv alone, equals coverage.csv
     again = coverage(roster_frame, st, cfg, start=pd.Timestamp(START).date(), weeks=1)
-    for col in ("required", "on_phone", "over", "under"):
+    for col in ("required_scheduled", "rostered", "over", "under"):
         assert (again[col].to_numpy() == cov[col].to_numpy()).all(), col
     np.testing.assert_allclose(again["service_level"].to_numpy(), cov["service_level"].to_numpy(), atol=1e-4)
     # headline figures in the manifest come from these files
@@ -114,7 +114,7 @@ def test_files_agree_with_each_other(run: dict) -> None:
     h = m["headline"]
     assert h["calls"] == pytest.approx(fc["volume"].sum(), abs=0.1)
     assert h["rostered_agents"] == roster_frame["agent_id"].nunique()
-    assert h["peak_required"] == cov["required"].max()
+    assert h["peak_required"] == cov["required_scheduled"].max()
     assert h["intervals"] == len(cov) == 7 * 96
     assert h["intervals_short"] == int((cov["under"] > 0).sum())
     assert h["agent_intervals_short"] == int(cov["under"].sum())

@@ -90,7 +90,7 @@ def without_seconds(text: str) -> str:
     return re.sub(r"solve_seconds +[0-9.]+", "solve_seconds  <s>", text)
 
 
-def test_roster_writes_roster_and_coverage_and_prints_the_summary(runner, files):
+def test_snapshot_roster_writes_roster_and_coverage_and_prints_the_summary(runner, files):
     result = runner.invoke(app, ["roster", "staffing.csv", "-c", "tiny.toml", "--out", "out/roster.csv"])
     assert result.exit_code == 0, result.output
     assert without_seconds(result.stdout) == (
@@ -114,17 +114,17 @@ def test_roster_writes_roster_and_coverage_and_prints_the_summary(runner, files)
     assert roster_csv[0] == "agent_id,contract,date,shift,start,end,breaks"
     assert len(roster_csv) == 196
     cov = pd.read_csv(files / "out" / "coverage.csv")
-    assert list(cov.columns) == ["timestamp", "required", "on_phone", "over", "under", "service_level"]
+    assert list(cov.columns) == ["timestamp", "required_scheduled", "rostered", "over", "under", "service_level"]
     assert len(cov) == 168 and cov["under"].sum() == 0
     # coverage.csv is what roster.csv alone gives
     cfg = load_config(files / "tiny.toml")
     st = pd.read_csv(files / "staffing.csv", parse_dates=["timestamp"])
     again = coverage(read_roster(files / "out" / "roster.csv"), st, cfg)
-    assert again["on_phone"].tolist() == cov["on_phone"].tolist()
+    assert again["rostered"].tolist() == cov["rostered"].tolist()
     assert np.allclose(again["service_level"], cov["service_level"], atol=1e-4)
 
 
-def test_roster_json_is_clean_and_has_the_keys(runner, files):
+def test_snapshot_roster_json_is_clean_and_has_the_keys(runner, files):
     result = runner.invoke(app, ["roster", "staffing.csv", "-c", "tiny.toml", "--out", "r.csv", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -163,7 +163,7 @@ def test_roster_exit_1_lists_uncovered_intervals(runner, files):
     data = json.loads(result.stdout)
     assert data["agents"] == 2 and data["under_agent_intervals"] > 0
     assert len(data["uncovered"]) > 0
-    assert data["uncovered"][0] == {"timestamp": "2026-01-05 07:00", "required": 7, "on_phone": 0, "under": 7}
+    assert data["uncovered"][0] == {"timestamp": "2026-01-05 07:00", "required_scheduled": 7, "rostered": 0, "under": 7}
     assert result.stderr.startswith("demand not met: ")
     assert "2026-01-05 07:00 (7 short)" in result.stderr
 

@@ -53,7 +53,7 @@ def _plan_pieces(on_phone: list[int], sl: list[float], front_line: int):
     required = np.array([12, 12, 1])
     on = np.array(on_phone)
     cov = pd.DataFrame({
-        "timestamp": ts, "required": required, "on_phone": on, "over": np.maximum(on - required, 0),
+        "timestamp": ts, "required_scheduled": required, "rostered": on, "over": np.maximum(on - required, 0),
         "under": np.maximum(required - on, 0), "service_level": sl,
     })
     roster = SimpleNamespace(coverage=cov, agents=front_line, paid_hours=40.0 * front_line, cost=40.0 * front_line,
@@ -166,7 +166,7 @@ def _coverage(days: int = 2) -> pd.DataFrame:
     ts = pd.date_range("2026-11-30", periods=days * 96, freq="15min")
     req = (20 + 10 * np.sin(np.arange(len(ts)) / 96 * 2 * np.pi)).round().astype(int)
     on = req + np.tile([0, 1, -1, 2], len(ts) // 4)
-    return pd.DataFrame({"timestamp": ts, "required": req, "on_phone": on, "over": np.maximum(on - req, 0),
+    return pd.DataFrame({"timestamp": ts, "required_scheduled": req, "rostered": on, "over": np.maximum(on - req, 0),
                          "under": np.maximum(req - on, 0), "service_level": 0.8})
 
 

@@ -97,22 +97,23 @@ def forecast_chart(forecast: pd.DataFrame, actuals: pd.DataFrame, title: str = "
 
 
 def staffing_chart(coverage: pd.DataFrame, title: str = "Required against scheduled agents") -> bytes:
-    """Required agents (``required``) against agents on the phones (``on_phone``) per interval, with the
-    shortfall shaded red and the surplus blue. ``coverage``: ``timestamp,required,on_phone``."""
+    """Required scheduled agents (``required_scheduled``) against agents rostered (``rostered``: on shift,
+    off break) per interval, with the shortfall shaded red and the surplus blue. ``coverage``:
+    ``timestamp,required_scheduled,rostered``."""
     with plt.rc_context(_STYLE):
         c = coverage.copy()
         c["timestamp"] = pd.to_datetime(c["timestamp"])
         days = max(1, int(np.ceil(len(c) / max(1, _per_day(c)))))
         fig, ax = plt.subplots(figsize=(11 if days <= 7 else 14, 4))
         x = (c["timestamp"] - c["timestamp"].min()).dt.total_seconds().to_numpy() / 3600.0
-        req = c["required"].to_numpy(float)
-        on = c["on_phone"].to_numpy(float)
+        req = c["required_scheduled"].to_numpy(float)
+        on = c["rostered"].to_numpy(float)
         ax.fill_between(x, on, req, where=on < req, step="post", color="#d62728", alpha=0.35, linewidth=0,
                         label="short")
         ax.fill_between(x, req, on, where=on > req, step="post", color="#1f77b4", alpha=0.2, linewidth=0,
                         label="over")
-        ax.plot(x, req, drawstyle="steps-post", color="black", linewidth=1.0, label="required")
-        ax.plot(x, on, drawstyle="steps-post", color="#2ca02c", linewidth=1.0, label="scheduled (on the phones)")
+        ax.plot(x, req, drawstyle="steps-post", color="black", linewidth=1.0, label="required (scheduled)")
+        ax.plot(x, on, drawstyle="steps-post", color="#2ca02c", linewidth=1.0, label="rostered (on shift, off break)")
         hours = 24.0 * days
         ticks = np.arange(0, hours + 1, 24)
         start = c["timestamp"].min()
@@ -136,13 +137,13 @@ def _per_day(c: pd.DataFrame) -> int:
 
 
 def coverage_heatmap(coverage: pd.DataFrame, title: str = "Over (+) and under (-) staffing") -> bytes:
-    """Day x interval heatmap of ``on_phone - required`` (agents); red short, blue over, white exact."""
+    """Day x interval heatmap of ``rostered - required_scheduled`` (agents); red short, blue over, white exact."""
     with plt.rc_context(_STYLE):
         c = coverage.copy()
         c["timestamp"] = pd.to_datetime(c["timestamp"])
         c["date"] = c["timestamp"].dt.normalize()
         c["minute"] = c["timestamp"].dt.hour * 60 + c["timestamp"].dt.minute
-        c["diff"] = c["on_phone"].astype(float) - c["required"].astype(float)
+        c["diff"] = c["rostered"].astype(float) - c["required_scheduled"].astype(float)
         grid = c.pivot_table(index="date", columns="minute", values="diff", aggfunc="first", sort=True)
         vals = grid.to_numpy(float)
         lim = max(1.0, float(np.nanmax(np.abs(vals))) if vals.size else 1.0)

@@ -310,8 +310,8 @@ def roster_command(
         emit(to_json({
             **result.summary(), "out": str(out) if out else None, "coverage": str(cov_path) if cov_path else None,
             "uncovered": [
-                {"timestamp": f"{r.timestamp:%Y-%m-%d %H:%M}", "required": int(r.required), "on_phone": int(r.on_phone),
-                 "under": int(r.under)}
+                {"timestamp": f"{r.timestamp:%Y-%m-%d %H:%M}", "required_scheduled": int(r.required_scheduled),
+                 "rostered": int(r.rostered), "under": int(r.under)}
                 for r in uncovered.sort_values("timestamp").itertuples()
             ],
         }))
@@ -320,12 +320,11 @@ def roster_command(
         if out is not None:
             log(f"wrote {out} ({len(result.assignments)} rows) and {cov_path}", quiet=quiet)
     broken = rmod.violations_message(result)
-    if len(uncovered) or broken:
-        if len(uncovered):
-            log(rmod.uncovered_message(result))
-        if broken:
-            log(broken)
-        raise typer.Exit(1)
+    if len(uncovered):
+        log(rmod.uncovered_message(result))
+    if broken:
+        log(broken)
+    raise typer.Exit(result.exit_code)
 
 
 # --------------------------------------------------------------------------- ratio

@@ -1,4 +1,4 @@
-"""Roster bench: a 1,300-seat 24x7 centre in 15-minute intervals (peak about 1,000 agents on the phones).
+"""Roster bench: a 1,300-seat 24x7 centre in 15-minute intervals (peak about 1,000 scheduled agents).
 
 1. One week, HiGHS: target within 1% of the lower bound in under 60 s.
 2. Four weeks with named agents (agents.csv-like frame with unavailable dates and preferences), HiGHS:
@@ -78,7 +78,7 @@ def _report(label: str, r: Roster, seconds: float, interval_minutes: int) -> Non
           f"({r.status})")
     print(f"    agents       {r.agents:,} {dict(r.agents_by_contract)}, paid hours {r.paid_hours:,.0f}, "
           f"peak on site {_peak_on_site(r, interval_minutes):,} of {SEATS:,} seats, "
-          f"peak on the phones {int(r.coverage['on_phone'].max()):,}")
+          f"peak rostered (off break) {int(r.coverage['rostered'].max()):,}")
     print(f"    coverage     under {r.under_agent_intervals:,} agent-intervals, over {r.over_agent_intervals:,}, "
           f"worst interval {r.worst_interval} SL {r.worst_service_level:.3f}")
     print(f"    hard rules   {r.hard}")

@@ -300,7 +300,7 @@ def assess(
     w = calls.reindex(pd.DatetimeIndex(cov_ts)).fillna(0.0).to_numpy()
     sl = cov["service_level"].to_numpy(float)
     sl_week = float((sl * w).sum() / w.sum()) if w.sum() > 0 else math.nan
-    required = cov["required"].to_numpy()
+    required = cov["required_scheduled"].to_numpy()
     under = cov["under"].to_numpy()
     short = int((under > 0).sum())
     hours = interval_minutes / 60.0

@@ -60,7 +60,7 @@ def summary_markdown(result: PlanResult) -> str:
         "- [forecast.csv](forecast.csv): volume and AHT per interval and queue, with p10/p90",
         "- [staffing.csv](staffing.csv): agents required per interval and queue (Erlang)",
         "- [roster.csv](roster.csv): one row per agent and working day",
-        "- [coverage.csv](coverage.csv): required against on the phones per interval",
+        "- [coverage.csv](coverage.csv): required scheduled against rostered (on shift, off break) per interval",
         "- [ratio.json](ratio.json): front line : back office check",
         "- [manifest.json](manifest.json): inputs and their sha256, settings, models, solver, timings",
         "",

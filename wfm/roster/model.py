@@ -1,0 +1,281 @@
+"""The aggregated roster MILP: the :class:`Model`, the ``CONSTRAINTS`` catalogue and one ``add_<rule>``
+per rule that needs rows. :func:`build_model` reads as the table of contents.
+
+Variables (all per week ``k`` or day ``d`` of the horizon):
+
+- ``w[tour, k]`` agents working a tour type in week k (integer);
+- ``x[template, start, d]`` shifts starting at a start time on a day (integer);
+- ``z[template, band, start, d]`` the split of those starts over the start bands (continuous);
+- ``y[template, start, d, break, offset]`` breaks taken at each offset from the start (integer);
+- ``under[g]``, ``over[g]`` agent-intervals short of and above the requirement (continuous).
+
+Rules enforced by the tour types (see :mod:`wfm.roster.tours`) or by the named assignment (see
+:mod:`wfm.roster.assign`) have no rows here; ``CONSTRAINTS`` says where each rule lives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from wfm.config import CentreConfig
+from wfm.roster.domain import Rule, Shift, TourType
+from wfm.roster.tours import template_bands, tour_types
+
+CONSTRAINTS: list[Rule] = [
+    # hard: contract rules, built into the tour types (every agent-week is one tour type)
+    Rule("days_per_week", "hard", "Working days per week within the contract's range", "tour types"),
+    Rule("paid_hours", "hard", "Paid hours per week within the contract's range", "tour types"),
+    Rule("consecutive_days_off", "hard", "A run of consecutive days off each week", "tour types"),
+    Rule("one_shift_a_day", "hard", "At most one shift a day", "tour types"),
+    Rule("min_rest", "hard", "Minimum rest between shifts", "tour types (in a week), assignment (across)"),
+    Rule("start_band", "hard", "Start times within a band across the week", "tour types"),
+    Rule("contract_template", "hard", "Only templates that serve the contract", "tour types"),
+    # hard: rows in the model
+    Rule("tour_link", "hard", "Shifts worked each day equal tours working that day", "add_tour_link"),
+    Rule("breaks", "hard", "Every shift takes each break inside its window", "add_breaks"),
+    Rule("max_share", "hard", "A contract's share of the agents at most max_share", "add_max_share"),
+    Rule("headcount", "hard", "The same agents every week (multi-week)", "add_headcount"),
+    Rule("available_agents", "hard", "No more agents of a contract, in all or on a day, than agents.csv has",
+         "add_available_agents"),
+    Rule("unavailable", "hard", "No shift on an agent's unavailable date", "assignment"),
+    Rule("seats", "hard", "Agents on site at most the seats ([roster] seats)", "add_seats"),
+    Rule("cover", "hard", "Rostered (on shift, off break) + under - over = required scheduled (under = 0 with --strict)",
+         "add_cover"),
+    # soft: penalised in the objective or in the assignment
+    Rule("under_coverage", "soft", "Agent-intervals short of the requirement", "objective (under_penalty)"),
+    Rule("over_coverage", "soft", "Agent-intervals above the requirement", "objective (over_penalty)"),
+    Rule("paid_cost", "soft", "Cost of paid hours", "objective (cost_per_paid_hour)"),
+    Rule("fair_weekends", "soft", "Weekend days spread fairly across agents", "assignment"),
+    Rule("fair_nights", "soft", "Night shifts spread fairly across agents", "assignment"),
+    Rule("preferred_shifts", "soft", "Agents get their preferred shift templates", "assignment"),
+]
+
+
+@dataclass
+class Model:
+    """The PuLP problem and the index of its variables (plain Python lists/dicts)."""
+
+    prob: pulp.LpProblem
+    config: CentreConfig
+    shifts: dict[str, list[Shift]]
+    tours: list[TourType]
+    bands: dict[str, list[tuple[int, int]]]
+    weeks: int
+    slots_per_day: int
+    required: np.ndarray
+    idx: pd.DatetimeIndex
+    strict: bool
+    w: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # (tour, week)
+    x: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # (template, start, day)
+    z: dict[tuple[str, int, int, int], pulp.LpVariable] = field(default_factory=dict)  # (template, band, start, day)
+    y: dict[tuple[str, int, int, int, int], pulp.LpVariable] = field(default_factory=dict)  # (+break, offset)
+    under: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    over: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    cost_expr: pulp.LpAffineExpression | None = None
+
+
+def _expr(pairs: dict) -> pulp.LpAffineExpression:
+    return pulp.LpAffineExpression(list(pairs.items()))
+
+
+def _add(prob: pulp.LpProblem, pairs: dict, sense: int, rhs: float, name: str) -> None:
+    prob.addConstraint(pulp.LpConstraint(_expr(pairs), sense, name, rhs), name)
+
+
+def add_tour_link(prob: pulp.LpProblem, m: Model) -> None:
+    """``tour_<template>_<band>_<day>``: agents of a band starting a shift on a day = tours of that band
+    working that day; ``shift_<template>_<start>_<day>``: the band split of each start adds up to ``x``."""
+    by_band: dict[tuple[str, int, int], dict] = {}
+    for (ti, k), var in m.w.items():
+        t = m.tours[ti]
+        for dow, on in enumerate(t.days):
+            if on:
+                by_band.setdefault((t.template, t.band, k * 7 + dow), {})[var] = -1.0
+    for tname, sh in m.shifts.items():
+        for b, (i, j) in enumerate(m.bands[tname]):
+            for d in range(7 * m.weeks):
+                pairs = by_band.get((tname, b, d), {})
+                for s in range(i, j):
+                    pairs[m.z[(tname, b, s, d)]] = 1.0
+                _add(prob, pairs, pulp.LpConstraintEQ, 0, f"tour_{tname}_{b}_{d}")
+        for s in range(len(sh)):
+            for d in range(7 * m.weeks):
+                pairs = {m.z[(tname, b, s, d)]: 1.0 for b, (i, j) in enumerate(m.bands[tname]) if i <= s < j}
+                pairs[m.x[(tname, s, d)]] = -1.0
+                _add(prob, pairs, pulp.LpConstraintEQ, 0, f"shift_{tname}_{s}_{d}")
+
+
+def add_breaks(prob: pulp.LpProblem, m: Model) -> None:
+    """``break_<template>_<start>_<day>_<k>``: every agent on a shift takes break k once inside its window."""
+    for tname, sh in m.shifts.items():
+        for s, shift in enumerate(sh):
+            for k, (_, _, e, l_) in enumerate(shift.breaks):
+                step = m.config.centre.interval_minutes
+                for d in range(7 * m.weeks):
+                    pairs = {m.y[(tname, s, d, k, o)]: 1.0 for o in range(e, l_ + 1, step)}
+                    pairs[m.x[(tname, s, d)]] = -1.0
+                    _add(prob, pairs, pulp.LpConstraintEQ, 0, f"break_{tname}_{s}_{d}_{k}")
+
+
+def add_max_share(prob: pulp.LpProblem, m: Model) -> None:
+    """``max_share_<contract>_<week>``: agents of a contract <= max_share x all agents, each week."""
+    for c in m.config.contracts:
+        if c.max_share is None:
+            continue
+        for k in range(m.weeks):
+            pairs = {}
+            for (ti, kk), var in m.w.items():
+                if kk == k:
+                    pairs[var] = (1.0 if m.tours[ti].contract == c.name else 0.0) - c.max_share
+            _add(prob, pairs, pulp.LpConstraintLE, 0, f"max_share_{c.name}_{k}")
+
+
+def add_headcount(prob: pulp.LpProblem, m: Model) -> None:
+    """``headcount_<contract>_<week>``: the same number of agents of each contract every week."""
+    for c in m.config.contracts:
+        for k in range(1, m.weeks):
+            pairs = {}
+            for (ti, kk), var in m.w.items():
+                if m.tours[ti].contract == c.name and kk in (0, k):
+                    pairs[var] = 1.0 if kk == k else -1.0
+            _add(prob, pairs, pulp.LpConstraintEQ, 0, f"headcount_{c.name}_{k}")
+
+
+def add_available_agents(
+    prob: pulp.LpProblem, m: Model, available: dict[str, int], by_day: dict[str, list[int]] | None = None
+) -> None:
+    """``available_<contract>_<week>``: no more tours of a contract than agents.csv names; and
+    ``available_<contract>_d<day>``: no more of them working a day than are available that day (so the
+    named assignment can keep everyone off their unavailable dates)."""
+    for c in m.config.contracts:
+        if c.name not in available:
+            continue
+        for k in range(m.weeks):
+            pairs = {var: 1.0 for (ti, kk), var in m.w.items() if kk == k and m.tours[ti].contract == c.name}
+            _add(prob, pairs, pulp.LpConstraintLE, available[c.name], f"available_{c.name}_{k}")
+        days = (by_day or {}).get(c.name)
+        if not days:
+            continue
+        for d, n in enumerate(days):
+            if n >= available[c.name]:
+                continue  # nobody of this contract is away that day
+            k, dow = divmod(d, 7)
+            pairs = {var: 1.0 for (ti, kk), var in m.w.items()
+                     if kk == k and m.tours[ti].contract == c.name and m.tours[ti].days[dow]}
+            _add(prob, pairs, pulp.LpConstraintLE, n, f"available_{c.name}_d{d}")
+
+
+def _on_site_rows(m: Model) -> list[dict]:
+    """Per interval: the shift variables on site then (coefficient 1)."""
+    ivl = m.config.centre.interval_minutes
+    n = len(m.required)
+    rows: list[dict] = [{} for _ in range(n)]
+    for (tname, s, d), var in m.x.items():
+        shift = m.shifts[tname][s]
+        g0 = d * m.slots_per_day + shift.start_minute // ivl
+        for g in range(g0, g0 + shift.length_minutes // ivl):
+            rows[g % n][var] = 1.0
+    return rows
+
+
+def add_seats(prob: pulp.LpProblem, m: Model) -> None:
+    """``seats_<YYYYMMDD_HHMM>``: agents on site (on shift, breaks included) at most ``[roster] seats``."""
+    seats = m.config.roster.seats
+    if seats is None:
+        return
+    for g, pairs in enumerate(_on_site_rows(m)):
+        if pairs:
+            _add(prob, pairs, pulp.LpConstraintLE, float(seats), f"seats_{m.idx[g]:%Y%m%d_%H%M}")
+
+
+def add_cover(prob: pulp.LpProblem, m: Model) -> None:
+    """``cover_<YYYYMMDD_HHMM>``: rostered (on shift - on break) + under - over = required scheduled, every
+    interval."""
+    ivl = m.config.centre.interval_minutes
+    n = len(m.required)
+    spd = m.slots_per_day
+    rows = _on_site_rows(m)
+    for (tname, s, d, k, o), var in m.y.items():
+        shift = m.shifts[tname][s]
+        g0 = d * spd + (shift.start_minute + o) // ivl
+        for g in range(g0, g0 + shift.breaks[k][0] // ivl):
+            rows[g % n][var] = rows[g % n].get(var, 0.0) - 1.0
+    for g in range(n):
+        pairs = rows[g]
+        if g in m.under:
+            pairs[m.under[g]] = 1.0
+        pairs[m.over[g]] = -1.0
+        _add(prob, pairs, pulp.LpConstraintEQ, float(m.required[g]), f"cover_{m.idx[g]:%Y%m%d_%H%M}")
+
+
+def build_model(
+    required: np.ndarray,
+    idx: pd.DatetimeIndex,
+    config: CentreConfig,
+    shifts: dict[str, list[Shift]],
+    weeks: int,
+    strict: bool,
+    available: dict[str, int] | None = None,
+    available_by_day: dict[str, list[int]] | None = None,
+) -> Model:
+    """Variables, objective and every ``add_<rule>`` of the aggregated roster model."""
+    prob = pulp.LpProblem("roster", pulp.LpMinimize)
+    m = Model(prob, config, shifts, tour_types(config, shifts), template_bands(config, shifts), weeks,
+              1440 // config.centre.interval_minutes, required, idx, strict)
+    add_variables(m)
+    add_objective(m)
+    add_tour_link(prob, m)
+    add_breaks(prob, m)
+    add_max_share(prob, m)
+    add_headcount(prob, m)
+    if available:
+        add_available_agents(prob, m, available, available_by_day)
+    add_seats(prob, m)
+    add_cover(prob, m)
+    return m
+
+
+def add_variables(m: Model) -> None:
+    """``w`` per tour and week; per template ``x`` and ``y`` per start and day, then ``z`` per band; then
+    ``under`` (not with strict) and ``over`` per interval. The order is the solver's column order."""
+    prob, ivl = m.prob, m.config.centre.interval_minutes
+    days = range(7 * m.weeks)
+    for ti in range(len(m.tours)):
+        for k in range(m.weeks):
+            m.w[(ti, k)] = prob.add_variable(f"w_{ti}_{k}", lowBound=0, cat=pulp.LpInteger)
+    for tname, sh in m.shifts.items():
+        for s, shift in enumerate(sh):
+            for d in days:
+                m.x[(tname, s, d)] = prob.add_variable(f"x_{tname}_{s}_{d}", lowBound=0, cat=pulp.LpInteger)
+                for k, (_, _, e, l_) in enumerate(shift.breaks):
+                    for o in range(e, l_ + 1, ivl):
+                        m.y[(tname, s, d, k, o)] = prob.add_variable(
+                            f"y_{tname}_{s}_{d}_{k}_{o}", lowBound=0, cat=pulp.LpInteger
+                        )
+        for b, (i, j) in enumerate(m.bands[tname]):
+            for s in range(i, j):
+                for d in days:
+                    m.z[(tname, b, s, d)] = prob.add_variable(f"z_{tname}_{b}_{s}_{d}", lowBound=0)
+    for g in range(len(m.required)):
+        if not m.strict:
+            m.under[g] = prob.add_variable(f"under_{g}", lowBound=0)
+        m.over[g] = prob.add_variable(f"over_{g}", lowBound=0)
+
+
+def add_objective(m: Model) -> None:
+    """Minimise paid cost (``paid_cost``) + ``under_penalty`` x under (``under_coverage``) + ``over_penalty``
+    x over (``over_coverage``)."""
+    rs = m.config.roster
+    cost = {var: m.tours[ti].cost for (ti, _), var in m.w.items()}
+    m.cost_expr = _expr(cost)
+    obj = dict(cost)
+    for var in m.under.values():
+        obj[var] = rs.under_penalty
+    if rs.over_penalty:
+        for var in m.over.values():
+            obj[var] = rs.over_penalty
+    m.prob.setObjective(_expr(obj))

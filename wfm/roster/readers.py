@@ -1,0 +1,101 @@
+"""Readers of the roster stage's inputs: staffing.csv (from `wfm staff`) and agents.csv.
+
+roster.csv itself has its one reader in :mod:`wfm.roster.rows`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import CentreConfig
+from wfm.errors import InputError
+from wfm.io import parse_numbers, parse_timestamps, read_csv
+from wfm.roster.domain import AGENT_COLUMNS, Agent
+
+
+def _bad(path: Any, line: Any, col: str, what: str) -> InputError:
+    return InputError(f"{path}, line {line}, field '{col}': {what}")
+
+
+def read_agents(path: str | Path, config: CentreConfig | None = None) -> pd.DataFrame:
+    """Read agents.csv: ``agent_id,contract[,unavailable,preferred_shifts]`` (dates and shift names
+    separated by ';'). With ``config``, contracts and shift names are checked. Errors name file, line, field."""
+    frame = read_csv(path, required=["agent_id", "contract"])
+    for col in ("unavailable", "preferred_shifts"):
+        if col not in frame.columns:
+            frame[col] = ""
+    contracts = {c.name for c in config.contracts} if config else None
+    templates = {t.name for t in config.shifts} if config else None
+    seen: set[str] = set()
+    for i in range(len(frame)):
+        line = frame["_line"].iloc[i]
+        aid, con = frame["agent_id"].iloc[i], frame["contract"].iloc[i]
+        if not aid:
+            raise _bad(path, line, "agent_id", "is blank")
+        if aid in seen:
+            raise _bad(path, line, "agent_id", f"{aid!r} appears twice")
+        seen.add(aid)
+        if contracts is not None and con not in contracts:
+            raise _bad(path, line, "contract", f"unknown contract {con!r} (the config has: {', '.join(sorted(contracts))})")
+        for d in filter(None, frame["unavailable"].iloc[i].split(";")):
+            try:
+                datetime.strptime(d.strip(), "%Y-%m-%d")
+            except ValueError:
+                raise _bad(path, line, "unavailable", f"is not a date: {d!r} (expected YYYY-MM-DD;...)") from None
+        for s in filter(None, frame["preferred_shifts"].iloc[i].split(";")):
+            if templates is not None and s.strip() not in templates:
+                raise _bad(path, line, "preferred_shifts", f"unknown shift {s!r} (the config has: {', '.join(sorted(templates))})")
+    return frame[AGENT_COLUMNS].reset_index(drop=True)
+
+
+def agents_from_frame(frame: pd.DataFrame, config: CentreConfig) -> list[Agent]:
+    """A frame from :func:`read_agents` -> :class:`Agent` s (unknown contracts are an InputError)."""
+    contracts = {c.name for c in config.contracts}
+    out = []
+    for row in frame.fillna("").astype(str).itertuples(index=False):
+        if row.contract not in contracts:
+            raise InputError(f"agent {row.agent_id!r}: unknown contract {row.contract!r}")
+        un = frozenset(date.fromisoformat(d.strip()) for d in getattr(row, "unavailable", "").split(";") if d.strip())
+        pref = frozenset(s.strip() for s in getattr(row, "preferred_shifts", "").split(";") if s.strip())
+        out.append(Agent(row.agent_id, row.contract, un, pref))
+    return out
+
+
+STAFFING_NUMERIC = ["volume", "aht", "agents", "scheduled"]
+
+
+def read_staffing(path: str | Path, config: CentreConfig | None = None) -> pd.DataFrame:
+    """Read a staffing CSV from `wfm staff` (``timestamp,queue,volume,aht,agents,...,scheduled``).
+
+    Errors name file, line and field. Unknown queues are an error when ``config`` is given.
+    """
+    frame = read_csv(path, required=["timestamp", "queue", *STAFFING_NUMERIC])
+    out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
+    for col in STAFFING_NUMERIC:
+        out[col] = parse_numbers(frame, col, path, min_value=0)
+    out["fractional_agents"] = (
+        parse_numbers(frame, "fractional_agents", path, min_value=0) if "fractional_agents" in frame else out["agents"]
+    )
+    for col in ("agents", "scheduled"):
+        bad = np.flatnonzero(out[col].to_numpy() != np.round(out[col].to_numpy()))
+        if len(bad):
+            i = int(bad[0])
+            raise _bad(path, frame["_line"].iloc[i], col, f"must be a whole number of agents, got {frame[col].iloc[i]}")
+        out[col] = out[col].astype(np.int64)
+    if config is not None:
+        known = set(config.queue_names)
+        bad = np.flatnonzero(~out["queue"].isin(known).to_numpy())
+        if len(bad):
+            i = int(bad[0])
+            raise _bad(path, frame["_line"].iloc[i], "queue",
+                       f"unknown queue {out['queue'].iloc[i]!r} (the config has: {', '.join(config.queue_names)})")
+    dup = out.duplicated(["timestamp", "queue"]).to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise _bad(path, frame["_line"].iloc[i], "timestamp", "interval and queue appear twice")
+    return out

@@ -1,0 +1,76 @@
+"""What `wfm roster` prints: the progress line, the summary table and the messages for a shortfall or a
+broken hard rule. Presentation only; the figures come from :class:`wfm.roster.domain.Roster`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from wfm.roster.domain import Roster
+
+
+def progress_printer(stream: Any) -> Callable[[dict[str, float]], None]:
+    """A progress callback that redraws one line on ``stream``: incumbent, bound, gap, seconds."""
+
+    def show(p: dict[str, float]) -> None:
+        inc = p.get("incumbent", math.inf)
+        bnd = p.get("bound", -math.inf)
+        inc_s = f"{inc:,.1f}" if math.isfinite(inc) and abs(inc) < 1e20 else "-"
+        bnd_s = f"{bnd:,.1f}" if math.isfinite(bnd) and abs(bnd) < 1e20 else "-"
+        g = p.get("gap", math.inf)
+        gap_s = f"{100 * g:.2f}%" if math.isfinite(g) and g < 1e6 else "-"
+        stream.write(f"\rsolving: best {inc_s}  bound {bnd_s}  gap {gap_s}  {p.get('seconds', 0):.0f} s   ")
+        stream.flush()
+
+    return show
+
+
+def summary_table(r: Roster) -> list[list[str]]:
+    """Rows of the `wfm roster` summary table."""
+    rows = [
+        ["solver", f"{r.solver} ({r.status})"],
+        ["weeks", f"{r.weeks} from {r.start.isoformat()}"],
+        ["objective", f"{r.objective:,.2f}"],
+        ["lower_bound", f"{r.lower_bound:,.2f}"],
+        ["gap", f"{100 * r.gap:.2f}%"],
+        ["paid_hours", f"{r.paid_hours:,.1f}"],
+        ["cost", f"{r.cost:,.2f}"],
+        ["agents", str(r.agents)],
+    ]
+    rows += [[f"agents: {name}", str(n)] for name, n in r.agents_by_contract.items()]
+    rows += [
+        ["under_agent_intervals", str(r.under_agent_intervals)],
+        ["over_agent_intervals", str(r.over_agent_intervals)],
+        ["worst_interval", "-" if r.worst_interval is None else f"{r.worst_interval} (SL {r.worst_service_level:.3f})"],
+    ]
+    if r.unused_agents:
+        rows.append(["unused_agents", str(len(r.unused_agents))])
+    broken = {k: v for k, v in r.hard.items() if v}
+    if broken:
+        rows.append(["hard_violations", ", ".join(f"{k} {v}" for k, v in broken.items())])
+    rows.append(["solve_seconds", f"{r.solve_seconds:.1f}"])
+    return rows
+
+
+def violations_message(r: Roster) -> str:
+    """A sentence naming the hard rules the named assignment had to break ('' when none)."""
+    labels = {
+        "unavailable": "shift(s) on an agent's unavailable date",
+        "min_rest_between_weeks": "week change(s) with less than the minimum rest",
+        "cover_strict_violations": "agent-interval(s) short under --strict",
+    }
+    parts = [f"{n} {labels.get(k, k)}" for k, n in r.hard.items() if n]
+    return ("hard rules broken: " + ", ".join(parts)) if parts else ""
+
+
+def uncovered_message(r: Roster, limit: int = 20) -> str:
+    """One paragraph listing the intervals left short of agents (first ``limit`` in time order)."""
+    u = r.uncovered.sort_values("timestamp")
+    items = [f"{t:%Y-%m-%d %H:%M} ({n} short)" for t, n in zip(u["timestamp"], u["under"], strict=True)]
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return (
+        f"demand not met: {len(items)} interval(s) under-covered by {r.under_agent_intervals} agent-intervals: "
+        + ", ".join(items[:limit]) + more
+    )

@@ -1,0 +1,203 @@
+"""Solving the roster model: HiGHS through :func:`wfm.milp.solve_highs`, or CBC from a rounded LP start; and
+reading the solved counts back.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pulp
+
+from wfm.milp import highs_available, largest_remainder, solve_highs
+from wfm.roster.model import Model
+from wfm.roster.rows import count_spans
+
+
+@dataclass
+class SolveResult:
+    status: str
+    objective: float
+    lower_bound: float
+    seconds: float
+    solver: str
+
+
+def rounded_start(m: Model) -> bool:
+    """Turn the LP relaxation's values (on the variables) into a whole plan: tours rounded to the nearest
+    whole agent, starts and breaks dealt in proportion to the LP, slacks from the resulting coverage. Sets
+    the variables' values (a MIP start for CBC). Returns False when the rounding breaks a hard rule
+    (max_share, headcount, agents available), so no start is given."""
+    w = _rounded_tours(m)
+    if not _tours_keep_headcount(m, w):
+        return False
+    if any(m.prob.get_constraint_by_name(f"available_{c.name}_0") is not None for c in m.config.contracts):
+        return False
+    x = _rounded_starts(m, w)
+    y = _rounded_breaks(m, x)
+    for key, var in m.w.items():
+        var.varValue = float(w[key])
+    return _set_slacks(m, phones_from_counts(m, {"x": x, "y": y}))
+
+
+def _rounded_tours(m: Model) -> dict[tuple[int, int], int]:
+    """Per contract, template, band and week: the LP's agents rounded up, dealt over its day patterns; then
+    the most rounded-up tours of a contract over its max_share dropped."""
+    groups: dict[tuple[str, str, int, int], list[tuple[int, int]]] = {}
+    for (ti, k) in m.w:
+        t = m.tours[ti]
+        groups.setdefault((t.contract, t.template, t.band, k), []).append((ti, k))
+    w: dict[tuple[int, int], int] = {}
+    for keys in groups.values():
+        lp = np.array([m.w[key].varValue or 0.0 for key in keys])
+        for key, n in zip(keys, largest_remainder(lp, math.ceil(lp.sum() - 0.05)), strict=True):
+            w[key] = int(n)
+    for k in range(m.weeks):
+        for c in m.config.contracts:
+            while c.max_share is not None:  # drop the most rounded-up tours of a contract over its share
+                total = sum(n for (ti, kk), n in w.items() if kk == k)
+                mine = [key for key in w if key[1] == k and m.tours[key[0]].contract == c.name and w[key] > 0]
+                if not mine or sum(w[key] for key in mine) <= c.max_share * total + 1e-9:
+                    break
+                worst = max(mine, key=lambda key: (w[key] - (m.w[key].varValue or 0.0), -key[0]))
+                w[worst] -= 1
+    return w
+
+
+def _tours_keep_headcount(m: Model, w: dict[tuple[int, int], int]) -> bool:
+    """Every week has as many agents of each contract as the first (the headcount rule)."""
+    for k in range(1, m.weeks):
+        for c in m.config.contracts:
+            n_c = sum(n for (ti, kk), n in w.items() if kk == k and m.tours[ti].contract == c.name)
+            n_0 = sum(n for (ti, kk), n in w.items() if kk == 0 and m.tours[ti].contract == c.name)
+            if n_0 != n_c:
+                return False
+    return True
+
+
+def _rounded_starts(m: Model, w: dict[tuple[int, int], int]) -> dict[tuple[str, int, int], int]:
+    """Each band's working agents on a day dealt over its starts in proportion to the LP's ``z``; sets ``z``."""
+    working: dict[tuple[str, int, int], int] = {}
+    for (ti, k), n in w.items():
+        t = m.tours[ti]
+        for dow, on in enumerate(t.days):
+            if on and n:
+                key = (t.template, t.band, 7 * k + dow)
+                working[key] = working.get(key, 0) + n
+    x = {key: 0 for key in m.x}
+    for tname, bands in m.bands.items():
+        for b, (i, j) in enumerate(bands):
+            for d in range(7 * m.weeks):
+                keys = [(tname, b, s, d) for s in range(i, j)]
+                alloc = largest_remainder([m.z[key].varValue or 0.0 for key in keys], working.get((tname, b, d), 0))
+                for key, n in zip(keys, alloc, strict=True):
+                    m.z[key].varValue = float(n)
+                    x[(tname, key[2], d)] += int(n)
+    return x
+
+
+def _rounded_breaks(m: Model, x: dict[tuple[str, int, int], int]) -> dict[tuple[str, int, int, int, int], int]:
+    """Each start's shifts dealt over its break offsets in proportion to the LP's ``y``; sets ``x`` and ``y``."""
+    ivl = m.config.centre.interval_minutes
+    y: dict[tuple[str, int, int, int, int], int] = {}
+    for (tname, s, d), n in x.items():
+        m.x[(tname, s, d)].varValue = float(n)
+        for k, (_, _, e, l_) in enumerate(m.shifts[tname][s].breaks):
+            keys = [(tname, s, d, k, o) for o in range(e, l_ + 1, ivl)]
+            alloc = largest_remainder([m.y[key].varValue or 0.0 for key in keys], n)
+            for key, a in zip(keys, alloc, strict=True):
+                m.y[key].varValue = float(a)
+                y[key] = int(a)
+    return y
+
+
+def _set_slacks(m: Model, rostered: np.ndarray) -> bool:
+    """``over`` and ``under`` from the rounded plan's coverage; False when it is short under strict."""
+    for g in m.over:
+        gap_g = int(rostered[g]) - int(m.required[g])
+        if gap_g < 0 and g not in m.under:
+            return False
+        m.over[g].varValue = float(max(gap_g, 0))
+        if g in m.under:
+            m.under[g].varValue = float(max(-gap_g, 0))
+    return True
+
+
+def phones_from_counts(m: Model, counts: dict[str, Any]) -> np.ndarray:
+    """Agents rostered (on shift and off break, before shrinkage) per interval (cyclic) from shift and
+    break counts; the same count as :func:`wfm.roster.rows.rostered_per_interval` gives from roster.csv."""
+    minute = np.timedelta64(1, "m")
+    origin = np.datetime64(0, "m")
+    x = [(m.shifts[t][s], d, k) for (t, s, d), k in counts["x"].items() if k]
+    y = [(m.shifts[t][s], d, o, b, k) for (t, s, d, b, o), k in counts["y"].items() if k]
+    s0 = np.array([d * 1440 + sh.start_minute for sh, d, _ in x], dtype=np.int64) * minute + origin
+    s1 = s0 + np.array([sh.length_minutes for sh, _, _ in x], dtype=np.int64) * minute
+    b0 = np.array([d * 1440 + sh.start_minute + o for sh, d, o, _, _ in y], dtype=np.int64) * minute + origin
+    b1 = b0 + np.array([sh.breaks[b][0] for sh, _, _, b, _ in y], dtype=np.int64) * minute
+    return count_spans(s0, s1, np.array([k for *_, k in x], dtype=np.int64), b0, b1,
+                       np.array([k for *_, k in y], dtype=np.int64), origin, len(m.required),
+                       m.config.centre.interval_minutes)
+
+
+def solve(
+    m: Model,
+    solver: str,
+    time_limit_s: float,
+    gap: float,
+    progress: Callable[[dict[str, float]], None] | None = None,
+) -> SolveResult:
+    """Solve with HiGHS (dual bound from the branch and bound) or CBC (bound from the LP relaxation)."""
+    prob = m.prob
+    t0 = time.perf_counter()
+    if solver == "highs" and not highs_available():
+        solver = "cbc"
+    if solver == "highs":
+        res = solve_highs(prob, time_limit_s=time_limit_s, gap=gap, lp_first=True, threads=2, progress=progress)
+        return SolveResult(res.status, res.objective, res.lower_bound, res.seconds, solver)
+    return _solve_cbc(m, time_limit_s, gap, progress, t0)
+
+
+def _solve_cbc(
+    m: Model, time_limit_s: float, gap: float, progress: Callable[[dict[str, float]], None] | None, t0: float
+) -> SolveResult:
+    """CBC: the LP relaxation for the bound, then the MIP from a rounded start."""
+    prob = m.prob
+    relax = pulp.PULP_CBC_CMD(msg=False, mip=False, timeLimit=time_limit_s)
+    prob.solve(relax)
+    bound = float(pulp.value(prob.objective)) if prob.status == pulp.LpStatusOptimal else -math.inf
+    if prob.status == pulp.LpStatusInfeasible:
+        return SolveResult("Infeasible", math.nan, math.inf, time.perf_counter() - t0, "cbc")
+    remaining = max(1.0, time_limit_s - (time.perf_counter() - t0))
+    start = prob.status == pulp.LpStatusOptimal and rounded_start(m)  # CBC finds few plans by itself
+    cmd = pulp.PULP_CBC_CMD(
+        msg=False, timeLimit=remaining, gapRel=gap, threads=1, options=["randomSeed 0"], warmStart=start
+    )
+    prob.solve(cmd)
+    has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+    objective = float(pulp.value(prob.objective)) if has_solution else math.nan
+    if has_solution:
+        status = pulp.LpStatus[prob.status]
+    else:
+        status = "Infeasible" if prob.status == pulp.LpStatusInfeasible else "Time limit reached"
+    seconds = time.perf_counter() - t0
+    if progress is not None and has_solution:
+        g = (objective - bound) / max(abs(objective), 1e-9) if math.isfinite(bound) else math.inf
+        progress({"incumbent": objective, "bound": bound, "gap": g, "seconds": seconds})
+    return SolveResult(status, objective if has_solution else math.nan, bound, seconds, "cbc")
+
+
+def _int(var: pulp.LpVariable) -> int:
+    v = var.varValue
+    return 0 if v is None else int(round(v))
+
+
+def solution_counts(m: Model) -> dict[str, Any]:
+    """Rounded tour, shift and break counts of the solved model."""
+    w = {key: _int(var) for key, var in m.w.items() if _int(var)}
+    x = {key: _int(var) for key, var in m.x.items() if _int(var)}
+    y = {key: _int(var) for key, var in m.y.items() if _int(var)}
+    return {"w": w, "x": x, "y": y}
