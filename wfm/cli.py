@@ -20,7 +20,7 @@ import typer
 
 from wfm import __version__
 from wfm.config import DEFAULT_CONFIG
-from wfm.errors import InputError, WfmError
+from wfm.errors import WfmError
 
 app = typer.Typer(
     name="wfm",
@@ -275,54 +275,30 @@ def roster_command(
     coverage.csv beside it. Exit 1 when some intervals stay under-covered (listed), 3 when --strict cannot
     be met.
     """
-    from datetime import date as _date
-
     from tabulate import tabulate
 
     from wfm import roster as rmod
     from wfm.config import load_config
-    from wfm.io import atomic_write_csv, to_json
+    from wfm.io import to_json
 
     cfg = load_config(config)
-    frame = rmod.read_staffing(staffing_csv, cfg)
-    first = None
-    if start is not None:
-        try:
-            first = _date.fromisoformat(start)
-        except ValueError:
-            raise InputError(f"--start must be a date YYYY-MM-DD, got {start!r}") from None
-    people = rmod.read_agents(agents, cfg) if agents is not None else None
     watch = sys.stderr.isatty() and not quiet
     progress = rmod.progress_printer(sys.stderr) if watch else None
-    result = rmod.roster(
-        frame, cfg, weeks=weeks, start=first, agents=people, solver=solver, time_limit_s=time_limit, gap=gap,
-        strict=strict or None, progress=progress,
-    )
+    result = rmod.roster_files(staffing_csv, cfg, agents_csv=agents, start=start, progress=progress, weeks=weeks,
+                               solver=solver, time_limit_s=time_limit, gap=gap, strict=strict or None)
     if watch:
         sys.stderr.write("\n")
-    cov_path = None
-    if out is not None:
-        cov_path = out.parent / "coverage.csv"
-        atomic_write_csv(out, result.assignments)
-        atomic_write_csv(cov_path, result.coverage)
-    uncovered = result.uncovered
+    cov_path = rmod.write_roster(result, out) if out is not None else None
     if json_out:
-        emit(to_json({
-            **result.summary(), "out": str(out) if out else None, "coverage": str(cov_path) if cov_path else None,
-            "uncovered": [
-                {"timestamp": f"{r.timestamp:%Y-%m-%d %H:%M}", "required_scheduled": int(r.required_scheduled),
-                 "rostered": int(r.rostered), "under": int(r.under)}
-                for r in uncovered.sort_values("timestamp").itertuples()
-            ],
-        }))
+        emit(to_json({**result.summary(), "out": str(out) if out else None,
+                      "coverage": str(cov_path) if cov_path else None, "uncovered": rmod.uncovered_records(result)}))
     else:
         emit(tabulate(rmod.summary_table(result), tablefmt="plain", disable_numparse=True), quiet=quiet)
         if out is not None:
             log(f"wrote {out} ({len(result.assignments)} rows) and {cov_path}", quiet=quiet)
-    broken = rmod.violations_message(result)
-    if len(uncovered):
+    if len(result.uncovered):
         log(rmod.uncovered_message(result))
-    if broken:
+    if broken := rmod.violations_message(result):
         log(broken)
     raise typer.Exit(result.exit_code)
 
