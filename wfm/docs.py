@@ -54,7 +54,7 @@ LAYERS_END = "<!-- layers:end -->"
 WIDTH = 100
 EXAMPLE_FILES = ("configs", "forecasts/history.csv")
 TIMING_KEYS = ("solve_seconds",)
-_TIMING = re.compile(r"""(?P<key>"?(?:%s)"?:?\s+)\d+(?:\.\d+)?""" % "|".join(TIMING_KEYS))
+_TIMING = re.compile(r'(?P<key>"?(?:' + "|".join(TIMING_KEYS) + r')"?:?\s+)\d+(?:\.\d+)?')
 _FENCE = re.compile(r"^(`{3,})(.*)$")
 
 
@@ -62,16 +62,18 @@ def command_names() -> list[str]:
     return list(get_command(app).commands)  # type: ignore[attr-defined]
 
 
-def command_help(name: str) -> str:
+def command_help(name: str | None) -> str:
+    """`wfm NAME --help` (`wfm --help` when NAME is None), at WIDTH columns whatever the terminal."""
     group = get_command(app)
-    command = group.commands[name]  # type: ignore[attr-defined]
-    ctx = command.context_class(command, info_name=f"wfm {name}", terminal_width=WIDTH, max_content_width=WIDTH)
+    command = group if name is None else group.commands[name]  # type: ignore[attr-defined]
+    info_name = "wfm" if name is None else f"wfm {name}"
+    ctx = command.context_class(command, info_name=info_name, terminal_width=WIDTH, max_content_width=WIDTH)
     return command.get_help(ctx)
 
 
 def cli_reference() -> str:
     """The generated part of docs/cli-reference.md: one `--help` example per command."""
-    parts = [START, ""]
+    parts = [START, "", "```console", "$ wfm --help", command_help(None).rstrip(), "```", ""]
     for name in command_names():
         parts += [f"## wfm {name}", "", "```console", f"$ wfm {name} --help", command_help(name).rstrip(), "```", ""]
     parts.append(END)
@@ -192,9 +194,9 @@ class Shell:
         return (self.cwd / name).read_text(encoding="utf-8")
 
     def _wfm(self, args: list[str]) -> str:
-        if len(args) == 2 and args[1] == "--help" and args[0] in command_names():
+        if args == ["--help"] or (len(args) == 2 and args[1] == "--help" and args[0] in command_names()):
             self.status = 0
-            return command_help(args[0]).rstrip("\n")
+            return command_help(args[0] if len(args) == 2 else None).rstrip("\n")
         from typer.testing import CliRunner
 
         result = CliRunner().invoke(app, args)
@@ -235,6 +237,8 @@ class Stale:
     got: str
 
     def __str__(self) -> str:
+        if self.command == "page":
+            return f"{self.page}: {self.got}"
         return f"{self.page}:{self.line}: `{self.command}` prints something else now"
 
 
@@ -298,26 +302,44 @@ def render_page(path: Path, root: Path = ROOT) -> tuple[str, list[Stale]]:
     return new, stale
 
 
-def _render(path: str) -> tuple[str, str, list[Stale]]:
-    new, stale = render_page(Path(path))
-    return path, new, stale
+def _render(path: str) -> tuple[str, str, list[Stale], float]:
+    """One page, for the process pool: a page that cannot run is reported as stale, the others still render."""
+    import time
+
+    began = time.perf_counter()
+    try:
+        new, stale = render_page(Path(path))
+    except Exception as exc:
+        new, stale = Path(path).read_text(encoding="utf-8"), [Stale(path, 1, "page", "runs", f"failed: {exc}")]
+    return path, new, stale, time.perf_counter() - began
 
 
-def run(paths: list[Path], *, check: bool, jobs: int) -> list[Stale]:
+SLOW = ("wfm plan", "wfm roster", "wfm whatif", "make demo")
+
+
+def _cost(path: Path) -> int:
+    """A rough guess of a page's seconds, to start the slow pages first: the solver runs count."""
+    text = path.read_text(encoding="utf-8")
+    return sum(text.count(f"\n$ {command}") for command in SLOW) * 15 + text.count("\n$ wfm ")
+
+
+def run(paths: list[Path], *, check: bool, jobs: int, verbose: bool = False) -> list[Stale]:
     """Render the pages (in ``jobs`` processes); write them unless ``check``. Returns what was stale."""
     stale: list[Stale] = []
     if jobs > 1 and len(paths) > 1:
         import multiprocessing
 
         # the slowest pages first, so the processes finish together
-        order = sorted(paths, key=lambda p: -p.read_text(encoding="utf-8").count("\n$ wfm "))
+        order = sorted(paths, key=_cost, reverse=True)
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             results = list(pool.map(_render, [str(p) for p in order]))
     else:
         results = [_render(str(p)) for p in paths]
-    for path, new, page_stale in results:
+    for path, new, page_stale, seconds in results:
         stale += page_stale
-        if page_stale and not check:
+        if verbose:
+            print(f"{Path(path).name}: {seconds:.1f} s", file=sys.stderr)
+        if page_stale and not check and not any(s.command == "page" for s in page_stale):
             Path(path).write_text(new, encoding="utf-8")
     return stale
 
@@ -327,9 +349,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="*", type=Path, help="pages to render (default: README.md and docs/*.md)")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when a page is stale")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="pages rendered at once")
+    parser.add_argument("--times", action="store_true", help="print each page's seconds on stderr")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.pages] or pages()
-    stale = run(paths, check=args.check, jobs=args.jobs)
+    stale = run(paths, check=args.check, jobs=args.jobs, verbose=args.times)
     for item in stale:
         print(item if args.check else f"{item.page}:{item.line}: regenerated `{item.command}`")
     if args.check and stale:
