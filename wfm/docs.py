@@ -9,7 +9,7 @@ The markers, all plain Markdown that GitHub renders as usual:
   the lines after each, up to the next ``$`` line, are that command's output and are regenerated. Every page runs
   in its own temporary copy of the bundled example (``configs/``, ``forecasts/history.csv``); its blocks run in
   page order in that one folder, so a later command may read an earlier one's output file. Commands:
-  ``wfm ...`` (run through typer's CliRunner; printed: stdout, then stderr), ``wfm <command> --help`` (the help at
+  ``wfm ...`` (run through typer's CliRunner; printed: stdout and stderr interleaved as a terminal shows them), ``wfm <command> --help`` (the help at
   100 columns), ``make <target>`` (the target's ``wfm`` recipe lines from the Makefile, echoed as make does),
   ``echo $?`` (the previous command's exit status), ``cat``, ``head -N``, ``ls`` and ``sed -n 'Np;A,Bp'`` on files
   in the folder. A command that exits non-zero must be followed by ``$ echo $?``, so the page shows the status
@@ -203,7 +203,7 @@ class Shell:
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise RuntimeError(f"wfm {shlex.join(args)} raised {result.exception!r}") from result.exception
         self.status = result.exit_code
-        return (result.stdout + result.stderr).rstrip("\n")
+        return result.output.rstrip("\n")  # stdout and stderr interleaved, as a terminal shows them
 
     def _make(self, target: str) -> str:
         """A Makefile target's recipe lines that run `wfm`, echoed as make echoes them (with $(BIN) expanded)."""
