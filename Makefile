@@ -25,7 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python -m wfm.bench
 
 docs: $(STAMP)
-	$(BIN)/python -m wfm.docs README.md
+	$(BIN)/python -m wfm.docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check wfm tests

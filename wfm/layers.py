@@ -1,0 +1,52 @@
+"""Which wfm stage may import which: the import layers, as data.
+
+A *stage* is a top-level module or package of wfm (`wfm.roster.model` belongs to stage `roster`). ``LAYERS`` lists
+the stages lowest first; a stage may import any stage of a lower layer, and a stage of its own layer only when
+the pair is in ``SAME_LAYER``. Data flows one way, so there are no cycles between stages.
+
+tests/test_layers.py enforces this on every `wfm/**/*.py`; `make docs` renders it as the table in
+docs/architecture.md, so the page and the test cannot disagree.
+"""
+
+from __future__ import annotations
+
+LAYERS: list[list[str]] = [
+    ["errors", "layers"],  # layers: this table, data only
+    ["clock", "io", "config"],
+    ["milp", "erlang", "history"],
+    ["forecast"],
+    ["staffing"],
+    ["roster"],
+    ["ratio"],  # reads roster.csv through the roster stage's one reader, so it sits above roster
+    ["charts"],
+    ["whatif"],
+    ["plan"],
+    ["docs", "cli", "bench", "generate"],
+]
+
+# (importer, imported) pairs allowed inside one layer
+SAME_LAYER: set[tuple[str, str]] = {
+    ("config", "clock"),
+    ("config", "io"),
+    ("io", "clock"),
+    ("docs", "cli"),
+    ("bench", "generate"),
+}
+
+
+def layer_of(stage: str) -> int | None:
+    """The layer number of ``stage``, or None when LAYERS does not place it."""
+    for number, layer in enumerate(LAYERS):
+        if stage in layer:
+            return number
+    return None
+
+
+def allowed(importer: str, imported: str) -> bool:
+    """May stage ``importer`` import stage ``imported``? Unknown stages are never allowed."""
+    if importer == imported:
+        return True
+    a, b = layer_of(importer), layer_of(imported)
+    if a is None or b is None:
+        return False
+    return b < a or (a == b and (importer, imported) in SAME_LAYER)
