@@ -10,8 +10,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 from wfm.layers import LAYERS, SAME_LAYER, allowed, layer_of
 
 PACKAGE = Path(__file__).resolve().parents[1] / "wfm"
@@ -97,11 +95,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-# Stages of today's tree that the refactor folds into packages (roster_assign -> roster/assign.py,
-# scenario -> whatif/scenario.py). Remove an entry once its module has moved; the lead removes the xfails below.
-PENDING = {"roster_assign", "scenario"}
-
-
 def test_layers_are_well_formed():
     names = [name for layer in LAYERS for name in layer]
     assert len(names) == len(set(names)), "a stage is listed twice in LAYERS"
@@ -132,7 +125,6 @@ def test_cycles_are_found():
     assert _cycles({"a": {"b"}, "b": {"c"}}) == []
 
 
-@pytest.mark.xfail(strict=False, reason="today roster_assign and scenario are modules of their own; see PENDING")
 def test_every_stage_is_placed_in_a_layer():
     unknown = sorted(stages() - {name for layer in LAYERS for name in layer})
     assert not unknown, f"stages not in wfm.layers.LAYERS: {unknown} (add them to a layer, or move them into a package)"
@@ -142,20 +134,13 @@ def test_no_stage_imports_a_higher_layer():
     bad = [
         f"{a} (layer {layer_of(a)}) imports {b} (layer {layer_of(b)}) at {', '.join(where)}"
         for (a, b), where in sorted(edges().items())
-        if not allowed(a, b) and a not in PENDING and b not in PENDING
+        if not allowed(a, b)
     ]
     assert not bad, "imports against wfm.layers.LAYERS:\n" + "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=False, reason="today roster.py and roster_assign.py import each other; see PENDING")
 def test_no_import_cycles_between_stages():
     graph: dict[str, set[str]] = {}
     for a, b in edges():
         graph.setdefault(a, set()).add(b)
     assert not _cycles(graph), f"stages importing each other: {_cycles(graph)}"
-
-
-@pytest.mark.xfail(strict=False, reason="today roster_assign and scenario are outside LAYERS; see PENDING")
-def test_pending_stages_follow_the_layers_once_placed():
-    bad = [f"{a} imports {b} at {', '.join(w)}" for (a, b), w in sorted(edges().items()) if not allowed(a, b)]
-    assert not bad, "\n".join(bad)
