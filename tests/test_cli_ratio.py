@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -381,17 +380,3 @@ def test_help_text():
     assert "--roster" in result.output and "--basis" in result.output
 
 
-# --------------------------------------------------------------------------- the README shows real output
-def test_readme_ratio_examples_are_real_output(monkeypatch):
-    root = Path(__file__).resolve().parents[1]
-    readme = (root / "README.md").read_text()
-    section = readme.split("### wfm ratio\n", 1)[1].split("\n### ", 1)[0]
-    blocks = [b for b in section.split("```\n")[1::2] if b.startswith("$ wfm ratio")]
-    assert len(blocks) == 3
-    monkeypatch.chdir(root)
-    for block in blocks:
-        command, expected = block.split("\n", 1)
-        result = CliRunner().invoke(app, shlex.split(command)[2:])
-        assert result.exit_code == 0, command
-        # warnings (stderr) come before the report (stdout), as on a terminal
-        assert result.stderr + result.stdout.rstrip("\n") + "\n" == expected, command

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 
 import pytest
@@ -220,20 +219,6 @@ def test_bad_inputs_exit_2_with_one_line(runner, files):
     assert result.stderr == f"Error: {files}/forecast.csv, line 4, field 'volume': -5 must be at least 0\n"
 
 
-# --------------------------------------------------------------------------- the README shows real output
-def test_readme_storm_example_is_real_output(runner, monkeypatch):
-    """The bundled storm on the bundled example (forecast and baseline roster built on the way)."""
-    root = Path(__file__).resolve().parents[1]
-    section = (root / "README.md").read_text().split("### wfm whatif\n", 1)[1].split("\n### ", 1)[0]
-    blocks = [b for b in section.split("```\n")[1::2] if b.startswith("$ wfm whatif") and "--sweep" not in b]
-    assert len(blocks) == 1
-    command, rest = blocks[0].split("\n", 1)
-    expected, exit_line = rest.split("$ echo $?\n")
-    monkeypatch.chdir(root)
-    result = runner.invoke(app, shlex.split(command)[2:])
-    assert result.exit_code == int(exit_line.strip())
-    # notes (stderr) come before the report (stdout), as on a terminal
-    assert result.stderr + result.stdout == expected
 
 
 def test_bad_scenario_fails_before_the_baseline_roster_is_built(runner, tmp_path, monkeypatch):
