@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_whatif import small_forecast, small_roster
+from whatif.small import small_forecast, small_roster
 
 from wfm.cli import app
 from wfm.io import atomic_write_csv
@@ -246,13 +246,13 @@ def test_intervals_csv_adds_up(runner, files):
     result = runner.invoke(app, args(files, "--intervals", str(path), "--quiet"))
     assert result.exit_code == 0 and result.stdout == ""
     frame = pd.read_csv(path)
-    assert list(frame.columns) == ["scenario", "phase", "timestamp", "volume", "required", "on_phone", "service_level",
+    assert list(frame.columns) == ["scenario", "phase", "timestamp", "volume", "required_scheduled", "rostered", "service_level",
                                    "asa", "abandoned", "short", "back_office", "overtime", "agency"]
     assert frame.groupby(["scenario", "phase"], dropna=False).size().tolist() == [48, 48, 48]
     before = frame[frame["phase"] == "as published"].reset_index(drop=True)
     after = frame[frame["phase"] == "after recovery"].reset_index(drop=True)
     # back office counts 1/1.3 of an agent (the default handle_time_factor), overtime and agency 1
     added = after["back_office"] / 1.3 + after["overtime"] + after["agency"]
-    assert (after["on_phone"] - before["on_phone"] - added).abs().max() < 1e-3
+    assert (after["rostered"] - before["rostered"] - added).abs().max() < 1e-3
     assert not after["short"].any() and before["short"].sum() == 20
     assert (before[["back_office", "overtime", "agency"]] == 0).all().all()

@@ -42,7 +42,7 @@ def test_default_start_is_the_monday_after_the_history(first: str, days: int, ex
 
 
 # --------------------------------------------------------------------------- targets
-def _plan_pieces(on_phone: list[int], sl: list[float], front_line: int):
+def _plan_pieces(rostered: list[int], sl: list[float], front_line: int):
     ts = pd.date_range("2026-11-30 09:00", periods=3, freq="15min")
     staffing = pd.DataFrame({
         "timestamp": np.repeat(ts, 2),
@@ -51,7 +51,7 @@ def _plan_pieces(on_phone: list[int], sl: list[float], front_line: int):
         "agents": [5, 3, 5, 3, 0, 0],
     })
     required = np.array([12, 12, 1])
-    on = np.array(on_phone)
+    on = np.array(rostered)
     cov = pd.DataFrame({
         "timestamp": ts, "required_scheduled": required, "rostered": on, "over": np.maximum(on - required, 0),
         "under": np.maximum(required - on, 0), "service_level": sl,

@@ -126,15 +126,15 @@ def test_group_service_level_with_scheduled_agents_meets_target():
     cfg = _config()
     out = staff(fc, cfg)
     req = staffing_requirement(out, cfg, pooled=True)
-    on_phone = pd.Series(req["scheduled"].to_numpy(), index=req["timestamp"])
-    sl = group_service_level(out, on_phone, cfg)
+    rostered = pd.Series(req["scheduled"].to_numpy(), index=req["timestamp"])
+    sl = group_service_level(out, rostered, cfg)
     assert (sl["service_level"] >= 0.8).all()
     # the separately sized queues, added up, give at least as much service
     summed = staffing_requirement(out, cfg)
     assert (summed["scheduled"] >= req["scheduled"]).all()
-    fewer = group_service_level(out, on_phone - 2, cfg)
+    fewer = group_service_level(out, rostered - 2, cfg)
     assert (fewer["service_level"] < sl["service_level"]).all()
-    none = group_service_level(out, on_phone * 0, cfg)
+    none = group_service_level(out, rostered * 0, cfg)
     assert (none["service_level"] == 0).all()
 
 

@@ -296,22 +296,22 @@ def staffing_requirement(
 
 def group_service_level(
     staffing: pd.DataFrame,
-    on_phone: pd.Series,
+    rostered: pd.Series,
     config: CentreConfig,
     interval_minutes: int | None = None,
     group: str | None = None,
 ) -> pd.DataFrame:
-    """Service level, ASA and abandonment with ``on_phone`` rostered agents serving the pooled queues.
+    """Service level, ASA and abandonment with ``rostered`` rostered agents serving the pooled queues.
 
-    ``on_phone`` is indexed by timestamp (agents on shift and not on break). Shrinkage still applies: the
-    agents taking calls are ``floor(on_phone * (1 - shrinkage))`` with the workload-weighted shrinkage, so
-    ``on_phone = scheduled`` from :func:`staffing_requirement` gives at least its ``agents``. The queues are
+    ``rostered`` is indexed by timestamp (agents on shift and not on break). Shrinkage still applies: the
+    agents taking calls are ``floor(rostered * (1 - shrinkage))`` with the workload-weighted shrinkage, so
+    ``rostered = scheduled`` from :func:`staffing_requirement` gives at least its ``agents``. The queues are
     pooled as there (one FIFO queue, volume-weighted AHT and patience); ``service_level`` is the calls-weighted
     share answered within each queue's own answer time. Returns ``timestamp, service_level, asa,
-    abandon_rate, occupancy`` per timestamp of ``on_phone``.
+    abandon_rate, occupancy`` per timestamp of ``rostered``.
     """
-    pool = pool_queues(staffing, config, group, timestamps=on_phone.index, interval_minutes=interval_minutes)
-    effective = np.floor(on_phone.to_numpy(float) * (1.0 - pool.shrinkage) + 1e-9)
+    pool = pool_queues(staffing, config, group, timestamps=rostered.index, interval_minutes=interval_minutes)
+    effective = np.floor(rostered.to_numpy(float) * (1.0 - pool.shrinkage) + 1e-9)
     sl_sum = np.zeros(len(pool.timestamps))
     metrics = None
     for i, q in enumerate(pool.queues):
@@ -325,7 +325,7 @@ def group_service_level(
         metrics = erlang.evaluate(pool.volume, pool.aht, pool.interval_s, effective, 20.0)
     return pd.DataFrame(
         {
-            "timestamp": on_phone.index,
+            "timestamp": rostered.index,
             "service_level": sl,
             "asa": metrics.asa,
             "abandon_rate": metrics.abandon_rate,

@@ -62,9 +62,8 @@ def test_baseline_history_is_prepare_history():
 
 
 def test_load_inputs_reads_the_files_it_is_given(tmp_path):
-    from test_whatif import small_config, small_forecast, small_roster
-
     from wfm.io import atomic_write_csv
+    from whatif.small import small_config, small_forecast, small_roster
 
     atomic_write_csv(tmp_path / "forecast.csv", small_forecast())
     small_roster().to_csv(tmp_path / "roster.csv", index=False)
@@ -75,7 +74,7 @@ def test_load_inputs_reads_the_files_it_is_given(tmp_path):
 
 
 def test_load_inputs_needs_a_forecast_or_a_history():
-    from test_whatif import small_config
+    from whatif.small import small_config
 
     with pytest.raises(InputError, match="give --forecast forecast.csv, or a history"):
         W.load_inputs(small_config())

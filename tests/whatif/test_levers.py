@@ -1,7 +1,7 @@
 """Each lever of wfm.whatif.levers.LEVERS alone, on a hand-made shortfall: the cost it restores it at (worked
 out by hand from the lever's settings), and a shortfall it cannot reach (lever unused, nothing spent).
 
-The base is the small centre of tests/test_whatif.py (two days, hourly; A..C 08-16 and D..F 10-18 on both days,
+The base is the small centre of tests/whatif/small.py (two days, hourly; A..C 08-16 and D..F 10-18 on both days,
 G 08-16 on day 1 only). ``required`` and ``base`` are set by hand, so only the lever under test decides.
 """
 
@@ -11,10 +11,10 @@ import sys
 
 import numpy as np
 import pytest
-from test_whatif import small_config, small_forecast, small_roster
 
 from wfm import whatif as W
 from wfm.whatif.scenario import parse_scenarios
+from whatif.small import small_config, small_forecast, small_roster
 
 T = 48  # intervals: two days of hours
 
@@ -31,7 +31,7 @@ def recover(levers: dict, short_at: dict[int, float]):
 
 
 def still_short(rec, short_at: dict[int, float]) -> float:
-    return sum(max(n - rec.on_phone[t], 0.0) for t, n in short_at.items())
+    return sum(max(n - rec.rostered[t], 0.0) for t, n in short_at.items())
 
 
 # --------------------------------------------------------------------------- back office

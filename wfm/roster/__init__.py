@@ -57,7 +57,7 @@ from wfm.roster.model import CONSTRAINTS, Model, build_model
 from wfm.roster.readers import STAFFING_NUMERIC, agents_from_frame, read_agents, read_staffing
 from wfm.roster.report import progress_printer, summary_table, uncovered_message, violations_message
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, read_roster, rostered_per_interval
-from wfm.roster.solve import SolveResult, phones_from_counts, rounded_start, solution_counts, solve
+from wfm.roster.solve import SolveResult, rostered_from_counts, rounded_start, solution_counts, solve
 from wfm.roster.tours import check_roster_config, day_patterns, shifts_of, start_bands, tour_types
 from wfm.staffing import worst_interval
 
@@ -65,7 +65,7 @@ __all__ = [
     "parse_start", "roster_files", "uncovered_records", "write_roster",
     "AGENT_COLUMNS", "CONSTRAINTS", "MAX_WEEKS", "ROSTER_COLUMNS", "STAFFING_NUMERIC", "Agent", "Model", "Roster",
     "Rule", "Shift", "SolveResult", "TourType", "agents_from_frame", "build_model", "check_roster_config",
-    "coverage", "day_patterns", "horizon_requirement", "parse_roster_rows", "phones_from_counts",
+    "coverage", "day_patterns", "horizon_requirement", "parse_roster_rows", "rostered_from_counts",
     "progress_printer", "read_agents", "read_roster", "read_staffing", "roster", "roster_dates",
     "rostered_per_interval", "rounded_start", "shifts_of", "solution_counts", "solve", "start_bands",
     "summary_table", "tour_types", "uncovered_message", "violations_message",

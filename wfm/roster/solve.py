@@ -41,7 +41,7 @@ def rounded_start(m: Model) -> bool:
     y = _rounded_breaks(m, x)
     for key, var in m.w.items():
         var.varValue = float(w[key])
-    return _set_slacks(m, phones_from_counts(m, {"x": x, "y": y}))
+    return _set_slacks(m, rostered_from_counts(m, {"x": x, "y": y}))
 
 
 def _rounded_tours(m: Model) -> dict[tuple[int, int], int]:
@@ -127,7 +127,7 @@ def _set_slacks(m: Model, rostered: np.ndarray) -> bool:
     return True
 
 
-def phones_from_counts(m: Model, counts: dict[str, Any]) -> np.ndarray:
+def rostered_from_counts(m: Model, counts: dict[str, Any]) -> np.ndarray:
     """Agents rostered (on shift and off break, before shrinkage) per interval (cyclic) from shift and
     break counts; the same count as :func:`wfm.roster.rows.rostered_per_interval` gives from roster.csv."""
     minute = np.timedelta64(1, "m")

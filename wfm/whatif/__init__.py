@@ -56,8 +56,8 @@ from wfm.whatif.impact import (
     assess_cover,
     interval_index,
     make_plan,
-    on_phone,
     parse_roster,
+    rostered,
     row_presence,
 )
 from wfm.whatif.inputs import (
@@ -107,7 +107,7 @@ __all__ = [
     "load_inputs",
     "load_scenarios",
     "make_plan",
-    "on_phone",
+    "rostered",
     "parse_roster",
     "parse_scenarios",
     "parse_sweep",

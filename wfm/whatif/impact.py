@@ -107,7 +107,7 @@ def interval_index(ts: np.ndarray, plan: WhatifBase) -> np.ndarray:
     return np.floor(delta.astype(np.int64) / plan.interval_minutes).astype(np.int64)
 
 
-def on_phone(plan: WhatifBase, row_weight: np.ndarray | None = None) -> np.ndarray:
+def rostered(plan: WhatifBase, row_weight: np.ndarray | None = None) -> np.ndarray:
     """Agents on the phones per interval of the plan: on shift and not on a break (x ``row_weight``).
 
     The roster is cyclic (as :mod:`wfm.roster` builds it): time past the plan's end wraps to its start.
@@ -128,7 +128,7 @@ def row_presence(plan: WhatifBase, absence: np.ndarray) -> np.ndarray:
 class Impact:
     """Service on the phones per interval, per day and overall.
 
-    intervals: ``timestamp, volume, required, on_phone, service_level, asa, abandoned, short``
+    intervals: ``timestamp, volume, required_scheduled, rostered, service_level, asa, abandoned, short``
     days:      ``date, calls, service_level, asa, abandoned, worst_interval, worst_service_level, short_intervals``
     """
 
@@ -155,29 +155,29 @@ class Impact:
 
 
 def assess_cover(
-    staffing: pd.DataFrame, on_phone_agents: np.ndarray, required: np.ndarray, plan: WhatifBase
+    staffing: pd.DataFrame, rostered_agents: np.ndarray, required: np.ndarray, plan: WhatifBase
 ) -> Impact:
-    """Service level, ASA and abandoned calls per interval with ``on_phone_agents`` (rostered, before shrinkage).
+    """Service level, ASA and abandoned calls per interval with ``rostered_agents`` (rostered, before shrinkage).
 
     Service level and ASA are the staff group's, as for a roster (:func:`wfm.staffing.group_service_level`:
     the queues pooled into one, shrinkage applied). Abandoned calls: :func:`abandoned_calls`.
     ``short``: fewer on the phones than ``required``.
     """
-    abandoned, calls = abandoned_calls(staffing, on_phone_agents, plan)
+    abandoned, calls = abandoned_calls(staffing, rostered_agents, plan)
     pooled = group_service_level(
-        staffing, pd.Series(np.maximum(on_phone_agents, 0.0), index=plan.timestamps), plan.config,
+        staffing, pd.Series(np.maximum(rostered_agents, 0.0), index=plan.timestamps), plan.config,
         plan.interval_minutes,
     )
     intervals = pd.DataFrame(
         {
             "timestamp": plan.timestamps,
             "volume": calls,
-            "required": required.astype(np.int64),
-            "on_phone": np.round(on_phone_agents, 4),
+            "required_scheduled": required.astype(np.int64),
+            "rostered": np.round(rostered_agents, 4),
             "service_level": np.where(calls > 0, pooled["service_level"].to_numpy(float), 1.0),
             "asa": np.where(calls > 0, pooled["asa"].to_numpy(float), 0.0),
             "abandoned": abandoned,
-            "short": on_phone_agents < required - EPS,
+            "short": rostered_agents < required - EPS,
         }
     )
     answered = np.maximum(calls - abandoned, 0.0)
@@ -190,7 +190,7 @@ def assess_cover(
 
 
 def abandoned_calls(
-    staffing: pd.DataFrame, on_phone_agents: np.ndarray, plan: WhatifBase
+    staffing: pd.DataFrame, rostered_agents: np.ndarray, plan: WhatifBase
 ) -> tuple[np.ndarray, np.ndarray]:
     """Abandoned calls and calls per interval.
 
@@ -205,7 +205,7 @@ def abandoned_calls(
     planned = pv * pa
     share = np.where(planned.sum(axis=1)[:, None] > 0, _load_shares(planned), _load_shares(vol * aht))
     keep = np.array([1.0 - q.shrinkage for q in queues])
-    agents = largest_remainder(np.maximum(on_phone_agents, 0.0)[:, None] * share * keep[None, :])
+    agents = largest_remainder(np.maximum(rostered_agents, 0.0)[:, None] * share * keep[None, :])
     ab = np.zeros_like(vol)
     ivl_s = 60.0 * plan.interval_minutes
     for j, q in enumerate(queues):

@@ -19,7 +19,7 @@ import pulp
 
 from wfm.errors import InfeasibleRoster
 from wfm.milp import solve_highs
-from wfm.whatif.impact import EPS, WhatifBase, on_phone, parse_roster, row_presence
+from wfm.whatif.impact import EPS, WhatifBase, parse_roster, rostered, row_presence
 from wfm.whatif.levers import LEVERS, RecoveryRows
 from wfm.whatif.scenario import ReoptimiseLever, Scenario
 from wfm.whatif.shocks import Shocked
@@ -33,7 +33,7 @@ class Recovery:
     usage:       per interval: ``timestamp`` + agents on the phones from each lever used (people)
     hours:       per day: ``date`` + extra paid hours per lever (+ ``rest_days_cancelled``)
     cost_by_lever: lever -> cost; ``cost`` their sum
-    on_phone:    agent equivalents on the phones after recovery
+    rostered:    agent equivalents on the phones after recovery
     """
 
     status: str
@@ -41,7 +41,7 @@ class Recovery:
     usage: pd.DataFrame
     hours: pd.DataFrame
     cost_by_lever: dict[str, float]
-    on_phone: np.ndarray
+    rostered: np.ndarray
     back_office_peak: int = 0
     rest_days_cancelled: int = 0
     reoptimised: bool = False
@@ -227,7 +227,7 @@ def reoptimise(
     old_dates = pd.to_datetime(old["date"].astype(str))
     merged = pd.concat([old[old_dates < first].drop(columns=["_line"], errors="ignore"), new_rows], ignore_index=True)
     plan2 = replace(plan, roster=merged, shifts=parse_roster(merged, "re-roster"))
-    base2 = np.minimum(on_phone(plan2, row_presence(plan2, shocked.absence)), shocked.seats)
+    base2 = np.minimum(rostered(plan2, row_presence(plan2, shocked.absence)), shocked.seats)
     rec2 = recover(plan2, scenario, required, base2, shocked.absence, shocked.seats, time_limit_s=time_limit_s, gap=gap)
     changed = changed_shifts(old[old_dates >= first], new_rows)
     rec2.cost_by_lever["reoptimise"] = round(changed * lever.cost_per_changed_shift, 4)
@@ -261,8 +261,8 @@ def _reroster(plan: WhatifBase, lever: ReoptimiseLever, staffing: pd.DataFrame, 
 
 def _better(new: Recovery, kept: Recovery, required: np.ndarray) -> bool:
     """Fewer agent-intervals short, or as many and cheaper."""
-    short_kept = float(np.clip(required - kept.on_phone, 0, None).sum())
-    short_new = float(np.clip(required - new.on_phone, 0, None).sum())
+    short_kept = float(np.clip(required - kept.rostered, 0, None).sum())
+    short_new = float(np.clip(required - new.rostered, 0, None).sum())
     return short_new < short_kept - EPS or (abs(short_new - short_kept) <= EPS and new.cost < kept.cost - EPS)
 
 

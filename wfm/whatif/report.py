@@ -35,7 +35,7 @@ def comparison(result: WhatIfResult) -> pd.DataFrame:
 
 def intervals_table(result: WhatIfResult) -> pd.DataFrame:
     """Every interval of the baseline and of each scenario before and after recovery (long format):
-    ``scenario, phase, timestamp, volume, required, on_phone, service_level, asa, abandoned, short`` plus
+    ``scenario, phase, timestamp, volume, required_scheduled, rostered, service_level, asa, abandoned, short`` plus
     the agents each lever puts on the phones (after recovery; 0 elsewhere)."""
     levers = [k for k in LEVER_NAMES if any(k in s.recovery.usage.columns for s in result.scenarios)]
     parts = []

@@ -19,7 +19,7 @@ from wfm.config import CentreConfig
 from wfm.errors import InputError
 from wfm.staffing import staff, staffing_requirement
 from wfm.whatif import report
-from wfm.whatif.impact import Impact, WhatifBase, assess_cover, make_plan, on_phone, row_presence
+from wfm.whatif.impact import Impact, WhatifBase, assess_cover, make_plan, rostered, row_presence
 from wfm.whatif.recovery import Recovery, recover, reoptimise
 from wfm.whatif.scenario import AbsenceShock, AhtShock, Scenario, VolumeShock, validate
 from wfm.whatif.shocks import apply_shocks
@@ -93,11 +93,11 @@ def run_scenario(
     staffing = staff(shocked.forecast, plan.config, plan.interval_minutes)
     req = staffing_requirement(staffing, plan.config).set_index("timestamp")["scheduled"]
     required = req.reindex(plan.timestamps).fillna(0).to_numpy(float)
-    base = np.minimum(on_phone(plan, row_presence(plan, shocked.absence)), shocked.seats)
+    base = np.minimum(rostered(plan, row_presence(plan, shocked.absence)), shocked.seats)
     before = assess_cover(staffing, base, required, plan)
     rec = recover(plan, scenario, required, base, shocked.absence, shocked.seats, time_limit_s=time_limit_s, gap=gap)
     rec = reoptimise(plan, scenario, staffing, required, shocked, rec, time_limit_s=time_limit_s, gap=gap)
-    after = before if rec.status in ("not_needed", "no_levers") else assess_cover(staffing, rec.on_phone, required, plan)
+    after = before if rec.status in ("not_needed", "no_levers") else assess_cover(staffing, rec.rostered, required, plan)
     ratio_result = None
     if scenario.levers.back_office is not None and rec.back_office_peak > 0:
         ratio_result = redeploy_ratio(plan, rec.back_office_peak)

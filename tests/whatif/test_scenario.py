@@ -11,7 +11,7 @@ from wfm.config import load_config
 from wfm.errors import ConfigError
 from wfm.whatif.scenario import load_scenarios, parse_scenarios, parse_when, validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 START = pd.Timestamp("2026-11-30 00:00")
 END = pd.Timestamp("2026-12-07 00:00")
 
