@@ -51,7 +51,9 @@ def test_cbc_and_highs_agree_on_small_instances():
 def test_time_limit_returns_the_best_plan_with_its_gap():
     cfg = config(roster={"time_limit_s": 30, "gap": 0.0, "min_rest_hours": 11, "start_band_minutes": 60})
     st = staff(hourly_forecast(days=7, scale=3.0), cfg)
-    r = roster(st, cfg, time_limit_s=0.5)
+    # HiGHS needs about 9 s to prove this week optimal; 2 s leaves it far from done on any machine, and is
+    # long enough, even on a loaded one, for the rounded start to be in as the incumbent.
+    r = roster(st, cfg, time_limit_s=2.0)
     assert r.status == "Time limit reached"
     assert r.lower_bound < r.objective
     assert r.gap == pytest.approx((r.objective - r.lower_bound) / r.objective)
