@@ -186,64 +186,107 @@ def erlang_a_metrics(
 def _erlang_a_sums(
     a: FloatArray, n: FloatArray, aht: FloatArray, t: FloatArray, pat: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Sums over the number of callers waiting, k = 0, 1, ... (states N + k), for loads a > 0.
+    """Service level, ASA, P(wait), P(abandon) from sums over the number of callers waiting, k = 0, 1, ...
 
-    With x = N patience / AHT and y = A patience / AHT (= lambda * patience), the stationary probability of
-    state N + k relative to state N is r_k = y^k / prod_{i=1..k} (x + i).
+    States N + k, for loads a > 0. With x = N patience / AHT and y = A patience / AHT (= lambda * patience),
+    the stationary probability of state N + k relative to state N is r_k = y^k / prod_{i=1..k} (x + i).
     """
+    chain = _erlang_a_chain(a, n, aht, t, pat)
+    with np.errstate(divide="ignore", over="ignore"):
+        r0 = np.exp(np.log(inv_erlang_b_minus_one(a, n)) - chain.scale)  # sum_{n<N} pi_n / pi_N, scaled
+    s_all, s_sl, s_ab, s_wait = _waiting_sums(chain)
+    return _erlang_a_shares(r0, s_all, s_sl, s_ab, s_wait)
+
+
+@dataclass(frozen=True)
+class _ErlangAChain:
+    """Per-interval constants of the Erlang A birth-death chain (see :func:`_erlang_a_sums`)."""
+
+    x: FloatArray  # N patience / AHT
+    log_y: FloatArray  # log(A patience / AHT)
+    gx1: FloatArray  # gammaln(x + 1)
+    dx1: FloatArray  # digamma(x + 1)
+    theta: FloatArray  # 1 / patience
+    log_p: FloatArray  # log p, p = P(one exponential patience clock has run out by T)
+    log_q: FloatArray  # log (1 - p)
+    scale: FloatArray  # log r_k at the peak k*, taken off every log r_k
+    peak: FloatArray  # r_k rises while y > x + k, then falls: sums run at least this far
+
+
+def _erlang_a_chain(
+    a: FloatArray, n: FloatArray, aht: FloatArray, t: FloatArray, pat: FloatArray
+) -> _ErlangAChain:
+    """The chain's constants for intervals with loads a > 0 (x and y as in :func:`_erlang_a_sums`)."""
     x = n * pat / aht
     y = a * pat / aht
     theta = 1.0 / pat
     p_t = -np.expm1(-t * theta)  # P(one exponential patience clock has run out by T)
     log_y = np.log(y)
     gx1 = special.gammaln(x + 1.0)
-    dx1 = special.digamma(x + 1.0)
     # Scale every r_k by the largest one (at the peak k*) so that nothing overflows.
     k_star = np.maximum(np.ceil(y - x - 1.0), 0.0)
     scale = k_star * log_y - (special.gammaln(x + k_star + 1.0) - gx1)
-    with np.errstate(divide="ignore", over="ignore"):
-        r0 = np.exp(np.log(inv_erlang_b_minus_one(a, n)) - scale)  # sum_{n<N} pi_n / pi_N, scaled
+    return _ErlangAChain(
+        x=x, log_y=log_y, gx1=gx1, dx1=special.digamma(x + 1.0), theta=theta,
+        log_p=np.log(p_t), log_q=np.log1p(-p_t), scale=scale, peak=np.maximum(np.ceil(y - x), 0.0),
+    )
 
-    s_all = np.zeros(a.size)  # sum r_k
-    s_sl = np.zeros(a.size)  # sum r_k * P(answered within T | k)
-    s_ab = np.zeros(a.size)  # sum r_k * P(abandon | k)
-    s_wait = np.zeros(a.size)  # sum r_k * E[wait; answered | k]
-    # r_k rises while y > x + k, then falls; keep adding blocks until past the peak and negligible.
-    peak = np.maximum(np.ceil(y - x), 0.0)
-    # P(offered wait <= T | k ahead), tilted: I_p(k+1, x+1). I_p(1, b) = 1 - (1-p)^b, then the recurrence
-    # I_p(a+1, b) = I_p(a, b) - p^a (1-p)^b / (a B(a, b)) (cheap gammaln instead of betainc per term).
-    log_p = np.log(p_t)
-    log_q = np.log1p(-p_t)
-    i_next = -np.expm1((x + 1.0) * log_q)  # I_p(k0 + 1, x + 1) for the first k0 of the next block
-    active = np.arange(a.size)
+
+def _waiting_sums(c: _ErlangAChain) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Scaled sums over k of r_k, r_k P(answered within T | k), r_k P(abandon | k), r_k E[wait; answered | k].
+
+    ``_BLOCK`` states at a time, vectorised over intervals; an interval stops once past its peak and its
+    last term is negligible.
+    """
+    s_all, s_sl, s_ab, s_wait = (np.zeros(c.x.size) for _ in range(4))
+    i_next = -np.expm1((c.x + 1.0) * c.log_q)  # I_p(k0 + 1, x + 1) for the first k0 of the next block
+    active = np.arange(c.x.size)
     k0 = 0
     while active.size:
         ks = np.arange(k0, k0 + _BLOCK, dtype=float)[None, :]
-        xa = x[active, None]
+        xa = c.x[active, None]
         gxk = special.gammaln(xa + ks + 1.0)
-        log_r = ks * log_y[active, None] - (gxk - gx1[active, None]) - scale[active, None]
-        r = np.exp(log_r)
+        r = np.exp(ks * c.log_y[active, None] - (gxk - c.gx1[active, None]) - c.scale[active, None])
         answered = xa / (xa + ks + 1.0)
+        within, i_next[active] = _answered_within(c, active, ks, gxk, i_next[active])
+        mean_wait = (special.digamma(xa + ks + 2.0) - c.dx1[active, None]) / c.theta[active, None]
         s_all[active] += r.sum(axis=1)
         s_ab[active] += (r * (ks + 1.0) / (xa + ks + 1.0)).sum(axis=1)
-        # decrements d_k = p^(k+1) q^(x+1) / ((k+1) B(k+1, x+1)); B via gammaln(k+1)+gammaln(x+1)-gammaln(x+k+2)
-        a_k = ks + 1.0
-        log_d = (
-            a_k * log_p[active, None] + (xa + 1.0) * log_q[active, None] - np.log(a_k)
-            - (special.gammaln(a_k) + gx1[active, None] - (gxk + np.log(xa + ks + 1.0)))
-        )
-        dec = np.exp(log_d)
-        within = i_next[active, None] - np.concatenate([np.zeros((active.size, 1)), np.cumsum(dec[:, :-1], axis=1)], axis=1)
-        within = np.clip(within, 0.0, 1.0)
-        i_next[active] = np.clip(within[:, -1] - dec[:, -1], 0.0, 1.0)
         s_sl[active] += (r * answered * within).sum(axis=1)
-        mean_wait = (special.digamma(xa + ks + 2.0) - dx1[active, None]) / theta[active, None]
         s_wait[active] += (r * answered * mean_wait).sum(axis=1)
-        last = r[:, -1]
         k0 += _BLOCK
-        still = (k0 <= peak[active]) | (last > _TERM_TOL * s_all[active])
+        still = (k0 <= c.peak[active]) | (r[:, -1] > _TERM_TOL * s_all[active])
         active = active[still]
+    return s_all, s_sl, s_ab, s_wait
 
+
+def _answered_within(
+    c: _ErlangAChain, active: IntArray, ks: FloatArray, gxk: FloatArray, i_first: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """P(offered wait <= T | k ahead), tilted: I_p(k+1, x+1) for the block ``ks`` of the rows ``active``.
+
+    ``i_first`` is I_p at the block's first k; also returned: I_p at the next block's first k. I_p(1, b) =
+    1 - (1-p)^b, then the recurrence I_p(a+1, b) = I_p(a, b) - p^a (1-p)^b / (a B(a, b)) (cheap gammaln
+    instead of betainc per term); ``gxk`` is gammaln(x + k + 1).
+    """
+    xa = c.x[active, None]
+    # decrements d_k = p^(k+1) q^(x+1) / ((k+1) B(k+1, x+1)); B via gammaln(k+1)+gammaln(x+1)-gammaln(x+k+2)
+    a_k = ks + 1.0
+    log_d = (
+        a_k * c.log_p[active, None] + (xa + 1.0) * c.log_q[active, None] - np.log(a_k)
+        - (special.gammaln(a_k) + c.gx1[active, None] - (gxk + np.log(xa + ks + 1.0)))
+    )
+    dec = np.exp(log_d)
+    done = np.concatenate([np.zeros((active.size, 1)), np.cumsum(dec[:, :-1], axis=1)], axis=1)
+    within = i_first[:, None] - done
+    within = np.clip(within, 0.0, 1.0)
+    return within, np.clip(within[:, -1] - dec[:, -1], 0.0, 1.0)
+
+
+def _erlang_a_shares(
+    r0: FloatArray, s_all: FloatArray, s_sl: FloatArray, s_ab: FloatArray, s_wait: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Service level, ASA, P(wait), P(abandon) from the scaled sums (``r0``: states with nobody waiting)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         norm = r0 + s_all  # sum of pi / pi_N over all states
         inf_r0 = ~np.isfinite(r0)  # only when a == 0, excluded by the caller; keep safe anyway
@@ -364,6 +407,45 @@ def required_agents(
         max_abandon=max_abandon,
         patience_s=patience_s,
     )
+    q = _staffing_problem(volume, aht_s, interval_s, tg)
+    out = np.zeros(q.load.size, dtype=np.int64)
+    busy = np.flatnonzero(q.load > 0)
+    if busy.size == 0:
+        return out.reshape(q.shape)
+    lo = _lower_bound(q, busy)
+    hi = _upper_bound(q, busy, lo)
+    out[busy] = _bisect(q, busy, lo, hi).astype(np.int64)
+    return out.reshape(q.shape)
+
+
+@dataclass(frozen=True)
+class _StaffingProblem:
+    """The inputs of :func:`required_agents` broadcast together and flattened; ``None`` for a target off."""
+
+    shape: tuple[int, ...]
+    vol: FloatArray
+    aht: FloatArray
+    ivl: FloatArray
+    t: FloatArray  # answer_within_s
+    load: FloatArray
+    sl_t: FloatArray | None
+    asa_t: FloatArray | None
+    occ_t: FloatArray | None
+    ab_t: FloatArray | None
+    pat: FloatArray | None
+
+    def meets(self, agents: FloatArray, sel: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """True where ``agents`` (one per interval of ``sel``) meet every target of those intervals."""
+        pat = None if self.pat is None else self.pat[sel]
+        m = evaluate(self.vol[sel], self.aht[sel], self.ivl[sel], agents, self.t[sel], pat)
+        pick = (lambda v: None if v is None else v[sel])  # noqa: E731
+        return meets_targets(m, pick(self.sl_t), pick(self.asa_t), pick(self.occ_t), pick(self.ab_t))
+
+
+def _staffing_problem(
+    volume: ArrayLike, aht_s: ArrayLike, interval_s: ArrayLike, tg: dict[str, ArrayLike | None]
+) -> _StaffingProblem:
+    """Broadcast and flatten the inputs and targets; refuse max_abandon without patience and bad volumes."""
     arrays = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (volume, aht_s, interval_s, tg["answer_within_s"]))
     )
@@ -380,39 +462,44 @@ def required_agents(
     )
     if pat is None and ab_t is not None:
         raise ValueError("max_abandon needs patience_s (Erlang A)")
-
-    def _ok(agents: FloatArray, sel: NDArray[np.intp]) -> NDArray[np.bool_]:
-        m = evaluate(vol[sel], aht[sel], ivl[sel], agents, t[sel], None if pat is None else pat[sel])
-        pick = (lambda v: None if v is None else v[sel])  # noqa: E731
-        return meets_targets(m, pick(sl_t), pick(asa_t), pick(occ_t), pick(ab_t))
-
     if np.any(vol < 0) or np.any(~np.isfinite(vol)):
         raise ValueError("volume must be finite and non-negative")
-    out = np.zeros(load.size, dtype=np.int64)
-    busy = np.flatnonzero(load > 0)
-    if busy.size == 0:
-        return out.reshape(shape)
-    a = load[busy]
-    lo = np.ones(busy.size)  # lo - 1 agents are known to fail (or lo is the floor)
-    erlang_c_rows = np.ones(busy.size, dtype=bool) if pat is None else ~np.isfinite(pat[busy])
+    return _StaffingProblem(shape, vol, aht, ivl, t, load, sl_t, asa_t, occ_t, ab_t, pat)
+
+
+def _lower_bound(q: _StaffingProblem, busy: NDArray[np.intp]) -> FloatArray:
+    """Lower bound per ``busy`` interval: lo - 1 agents are known to fail (or lo is the floor, 1)."""
+    a = q.load[busy]
+    lo = np.ones(busy.size)
+    erlang_c_rows = np.ones(busy.size, dtype=bool) if q.pat is None else ~np.isfinite(q.pat[busy])
     # Erlang C needs N > A, and occupancy A / N caps N from below; under Erlang A abandonment lowers
     # the carried load, so neither bound holds there.
     lo = np.where(erlang_c_rows, np.maximum(lo, np.floor(a) + 1.0), lo)
-    if occ_t is not None:
-        lo = np.where(erlang_c_rows, np.maximum(lo, np.ceil(a / occ_t[busy] - 1e-9)), lo)
-    lo = np.maximum(lo, 1.0)
-    # upper bound: square-root staffing with a growing safety factor
+    if q.occ_t is not None:
+        lo = np.where(erlang_c_rows, np.maximum(lo, np.ceil(a / q.occ_t[busy] - 1e-9)), lo)
+    return np.maximum(lo, 1.0)
+
+
+def _upper_bound(q: _StaffingProblem, busy: NDArray[np.intp], lo: FloatArray) -> FloatArray:
+    """Agents meeting every target: square-root staffing above ``lo`` with a growing safety factor."""
+    a = q.load[busy]
     beta = 1.0
     hi = np.ceil(lo + beta * np.sqrt(a) + 1.0)
-    ok_hi = _ok(hi, busy)
+    ok_hi = q.meets(hi, busy)
     while not ok_hi.all():
         beta *= 2.0
         grow = ~ok_hi
         hi[grow] = np.ceil(lo[grow] + beta * np.sqrt(a[grow]) + beta)
-        ok_hi[grow] = _ok(hi[grow], busy[grow])
+        ok_hi[grow] = q.meets(hi[grow], busy[grow])
         if beta > 1e6:
             raise ValueError("targets cannot be met by any number of agents")
-    ok_lo = _ok(lo, busy)
+    return hi
+
+
+def _bisect(q: _StaffingProblem, busy: NDArray[np.intp], lo: FloatArray, hi: FloatArray) -> FloatArray:
+    """The fewest agents meeting the targets: ``lo`` where it already does, else halve ``lo``..``hi``."""
+    ok_lo = q.meets(lo, busy)
+    lo = lo.copy()
     hi = np.where(ok_lo, lo, hi)
     # invariant where ok_lo is False: lo fails, hi meets the targets; halve the gap until adjacent
     while True:
@@ -421,11 +508,10 @@ def required_agents(
             break
         sel = np.flatnonzero(open_)
         mid = np.floor((lo[sel] + hi[sel]) / 2.0)
-        ok_mid = _ok(mid, busy[sel])
+        ok_mid = q.meets(mid, busy[sel])
         hi[sel] = np.where(ok_mid, mid, hi[sel])
         lo[sel] = np.where(ok_mid, lo[sel], mid)
-    out[busy] = hi.astype(np.int64)
-    return out.reshape(shape)
+    return hi
 
 
 def fractional_agents(

@@ -356,33 +356,9 @@ def check_parts(parts: RatioParts) -> RatioResult:
     target = parts.target
     lo, hi = max(target.share - tolerance, 0.0), min(target.share + tolerance, 1.0)
     a = _assess(front, back, target, lo, hi, parts.basis)
-    weeks = []
-    for w in parts.weeks:
-        wf = _figure(f"front_line (week {w.week})", w.front_line)
-        if wf <= 0 and back <= 0:
-            raise InputError(f"nothing to check in week {w.week}: front line and back office both empty")
-        wa = _assess(wf, back, target, lo, hi, parts.basis)
-        weeks.append(
-            WeekRatio(
-                week=w.week,
-                week_start=w.week_start,
-                front_line=wf,
-                back_office=back,
-                ratio=wa["ratio"],
-                back_office_share=wa["share"],
-                status=wa["status"],
-                back_office_change=wa["back_office_change"],
-                front_line_supported=wa["front_line_supported"],
-            )
-        )
+    weeks = _week_ratios(parts, back, lo, hi)
     people = _centre_headcount(parts)
     layers = recommended_layers(people)
-    warnings = list(parts.notes)
-    if parts.management_layers is not None and parts.management_layers != layers:
-        warnings.append(
-            f"the config declares {parts.management_layers} management layers; a centre of {people} people "
-            f"needs about {layers} (up to {LAYERS_SMALL_CENTRE} people: 3, more: 4)"
-        )
     return RatioResult(
         basis=parts.basis,
         front_line=front,
@@ -401,10 +377,45 @@ def check_parts(parts: RatioParts) -> RatioResult:
         layers_recommended=layers,
         management_layers=parts.management_layers,
         front_line_source=parts.front_line_source,
-        weeks=tuple(weeks),
+        weeks=weeks,
         moved_to_phones=parts.moved_to_phones,
-        warnings=tuple(warnings),
+        warnings=_warnings(parts, people, layers),
     )
+
+
+def _week_ratios(parts: RatioParts, back: float, lo: float, hi: float) -> tuple[WeekRatio, ...]:
+    """The check per roster week: that week's front line against the same back office and band."""
+    weeks = []
+    for w in parts.weeks:
+        wf = _figure(f"front_line (week {w.week})", w.front_line)
+        if wf <= 0 and back <= 0:
+            raise InputError(f"nothing to check in week {w.week}: front line and back office both empty")
+        wa = _assess(wf, back, parts.target, lo, hi, parts.basis)
+        weeks.append(
+            WeekRatio(
+                week=w.week,
+                week_start=w.week_start,
+                front_line=wf,
+                back_office=back,
+                ratio=wa["ratio"],
+                back_office_share=wa["share"],
+                status=wa["status"],
+                back_office_change=wa["back_office_change"],
+                front_line_supported=wa["front_line_supported"],
+            )
+        )
+    return tuple(weeks)
+
+
+def _warnings(parts: RatioParts, people: int, layers: int) -> tuple[str, ...]:
+    """The notes of the parts, and a warning when the declared management layers differ from ``layers``."""
+    warnings = list(parts.notes)
+    if parts.management_layers is not None and parts.management_layers != layers:
+        warnings.append(
+            f"the config declares {parts.management_layers} management layers; a centre of {people} people "
+            f"needs about {layers} (up to {LAYERS_SMALL_CENTRE} people: 3, more: 4)"
+        )
+    return tuple(warnings)
 
 
 def recommended_layers(people: int) -> int:
@@ -631,15 +642,28 @@ def _full_time_hours(config: CentreConfig | None) -> float:
 # --------------------------------------------------------------------------- presentation
 def render(result: RatioResult, centre: str | None = None) -> str:
     """The human-readable report: a summary table, the fix in words, and a per-week table if any."""
-    basis = result.basis
-    num = _fmt_people if basis == "headcount" else _fmt_fte
-    lo, hi = result.band
+    num = _fmt_people if result.basis == "headcount" else _fmt_fte
+    out = [_title(result, centre, num), "", _summary_table(result, num), "", explain(result)]
+    if result.weeks:
+        out += ["", _week_table(result, num)]
+    return "\n".join(out)
+
+
+def _title(result: RatioResult, centre: str | None, num: Any) -> str:
+    """The report's first line: centre, basis, where the front line comes from, any back office moved."""
     source = {"config": "from the config", "roster": "from the roster"}.get(
         result.front_line_source, result.front_line_source
     )
+    basis = result.basis
     title = f"Front-line : back-office ratio{', ' + centre if centre else ''} ({basis} basis, front line {source})"
     if result.moved_to_phones:
         title += f", {num(result.moved_to_phones)} back office moved onto the phones"
+    return title
+
+
+def _summary_table(result: RatioResult, num: Any) -> str:
+    """The summary table: one (measure, value) row per figure."""
+    lo, hi = result.band
     declared = "" if result.management_layers is None else f" (config declares {result.management_layers})"
     rows = [
         ("front_line", num(result.front_line)),
@@ -662,34 +686,35 @@ def render(result: RatioResult, centre: str | None = None) -> str:
         ),
         ("layers_recommended", f"{result.layers_recommended} for {result.centre_headcount} people{declared}"),
     ]
-    out = [title, "", tabulate(rows, headers=["measure", "value"], tablefmt="simple", disable_numparse=True)]
-    out += ["", explain(result)]
-    if result.weeks:
-        week_rows = [
-            (
-                w.week,
-                w.week_start.isoformat(),
-                num(w.front_line),
-                num(w.back_office),
-                format_ratio(w.ratio),
-                f"{w.back_office_share:.1%}",
-                w.status,
-                _signed(w.back_office_change, num),
-            )
-            for w in result.weeks
-        ]
-        headers = [
-            "week",
-            "week_start",
-            "front_line",
-            "back_office",
-            "ratio",
-            "back_office_share",
-            "status",
-            "back_office_change",
-        ]
-        out += ["", tabulate(week_rows, headers=headers, tablefmt="simple", disable_numparse=True)]
-    return "\n".join(out)
+    return tabulate(rows, headers=["measure", "value"], tablefmt="simple", disable_numparse=True)
+
+
+def _week_table(result: RatioResult, num: Any) -> str:
+    """The per-week table (one row per roster week)."""
+    week_rows = [
+        (
+            w.week,
+            w.week_start.isoformat(),
+            num(w.front_line),
+            num(w.back_office),
+            format_ratio(w.ratio),
+            f"{w.back_office_share:.1%}",
+            w.status,
+            _signed(w.back_office_change, num),
+        )
+        for w in result.weeks
+    ]
+    headers = [
+        "week",
+        "week_start",
+        "front_line",
+        "back_office",
+        "ratio",
+        "back_office_share",
+        "status",
+        "back_office_change",
+    ]
+    return tabulate(week_rows, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
 def explain(result: RatioResult) -> str:

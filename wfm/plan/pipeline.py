@@ -289,6 +289,18 @@ def assess(
 ) -> tuple[dict[str, Any], list[Breach]]:
     """Headline figures and breached targets of a plan (see the module docstring for the targets)."""
     cov = roster.coverage
+    total_calls, sl_week, sl_target = _service_levels(staffing, cov, config)
+    headline = _headline(staffing, roster, ratio, interval_minutes, total_calls, sl_week, sl_target)
+    return headline, _breaches(cov, ratio, sl_week, sl_target)
+
+
+def _service_levels(
+    staffing: pd.DataFrame, cov: pd.DataFrame, config: CentreConfig
+) -> tuple[float, float, float]:
+    """Calls, the plan's service level over the coverage intervals, and the queues' service-level target.
+
+    Both service levels are weighted by calls, and NaN without calls.
+    """
     st = staffing.copy()
     st["timestamp"] = pd.to_datetime(st["timestamp"])
     calls = st.groupby("timestamp", sort=True)["volume"].sum()
@@ -300,12 +312,25 @@ def assess(
     w = calls.reindex(pd.DatetimeIndex(cov_ts)).fillna(0.0).to_numpy()
     sl = cov["service_level"].to_numpy(float)
     sl_week = float((sl * w).sum() / w.sum()) if w.sum() > 0 else math.nan
+    return total_calls, sl_week, sl_target
+
+
+def _headline(
+    staffing: pd.DataFrame,
+    roster: Any,
+    ratio: Any,
+    interval_minutes: int,
+    total_calls: float,
+    sl_week: float,
+    sl_target: float,
+) -> dict[str, Any]:
+    """The headline figures of a plan (``PlanResult.headline``, ``manifest.json`` ``headline``)."""
+    cov = roster.coverage
     required = cov["required_scheduled"].to_numpy()
     under = cov["under"].to_numpy()
-    short = int((under > 0).sum())
     hours = interval_minutes / 60.0
     agents_req = staffing.groupby("timestamp")["agents"].sum()
-    headline = {
+    return {
         "calls": round(total_calls, 1),
         "peak_agents": int(agents_req.max()) if len(agents_req) else 0,
         "peak_required": int(required.max()) if len(required) else 0,
@@ -314,7 +339,7 @@ def assess(
         "paid_hours": round(float(roster.paid_hours), 2),
         "cost": round(float(roster.cost), 4),
         "intervals": int(len(cov)),
-        "intervals_short": short,
+        "intervals_short": int((under > 0).sum()),
         "agent_intervals_short": int(under.sum()),
         "coverage": round(float(1.0 - under.sum() / required.sum()), 4) if required.sum() > 0 else 1.0,
         "service_level": None if math.isnan(sl_week) else round(sl_week, 4),
@@ -327,6 +352,12 @@ def assess(
         "solver_status": roster.status,
         "gap": None if not math.isfinite(roster.gap) else round(float(roster.gap), 6),
     }
+
+
+def _breaches(cov: pd.DataFrame, ratio: Any, sl_week: float, sl_target: float) -> list[Breach]:
+    """The targets the plan breaches: service level, coverage, ratio (in that order)."""
+    under = cov["under"].to_numpy()
+    short = int((under > 0).sum())
     breaches: list[Breach] = []
     if not math.isnan(sl_week) and not math.isnan(sl_target) and sl_week + 1e-9 < sl_target:
         breaches.append(Breach(
@@ -345,7 +376,7 @@ def assess(
             f"front line : back office {ratio.ratio_text} ({ratio.status}; back-office share "
             f"{ratio.back_office_share:.1%}, band {lo:.1%}..{hi:.1%} for {ratio.target.text})",
         ))
-    return headline, breaches
+    return breaches
 
 
 def _worst_under(cov: pd.DataFrame) -> str:
