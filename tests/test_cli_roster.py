@@ -109,7 +109,7 @@ def test_snapshot_roster_writes_roster_and_coverage_and_prints_the_summary(runne
         "worst_interval         2026-01-10 22:00 (SL 0.817)\n"
         "solve_seconds  <s>\n"
     )
-    assert result.stderr == "wrote out/roster.csv (195 rows) and out/coverage.csv\n"
+    assert result.stderr == "wrote out/roster.csv (195 rows), out/coverage.csv and out/service.csv\n"
     roster_csv = (files / "out" / "roster.csv").read_text().splitlines()
     assert roster_csv[0] == "agent_id,contract,date,shift,start,end,breaks"
     assert len(roster_csv) == 196

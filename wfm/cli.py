@@ -295,11 +295,14 @@ def roster_command(
     else:
         emit(tabulate(rmod.summary_table(result), tablefmt="plain", disable_numparse=True), quiet=quiet)
         if out is not None:
-            log(f"wrote {out} ({len(result.assignments)} rows) and {cov_path}", quiet=quiet)
+            log(f"wrote {out} ({len(result.assignments)} rows), {cov_path} and {cov_path.parent / 'service.csv'}",
+                quiet=quiet)
     if len(result.uncovered):
         log(rmod.uncovered_message(result))
     if broken := rmod.violations_message(result):
         log(broken)
+    if short := rmod.short_periods_message(result):
+        log(short)
     raise typer.Exit(result.exit_code)
 
 

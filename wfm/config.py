@@ -90,6 +90,30 @@ class Queue(_Model):
     max_abandon: Annotated[float, Field(gt=0, lt=1)] | None = None  # Erlang A target
     aht_s: Annotated[float, Field(gt=0)] = 300
     staff_group: str = "front_line"
+    # the period the service-level (and ASA) target is judged over: "interval" holds every interval to it;
+    # "day"/"week" hold the calls-weighted figure over each day/week to it (the roster meets it at least cost)
+    service_level_period: Literal["interval", "day", "week"] = "interval"
+    # with a "day"/"week" period, no interval with calls may fall below this service level
+    min_interval_service_level: Annotated[float, Field(ge=0, lt=1)] = 0.5
+
+    @model_validator(mode="after")
+    def _floor_below_target(self) -> Queue:
+        if self.service_level_period != "interval" and self.min_interval_service_level > self.service_level:
+            raise ValueError(
+                f"min_interval_service_level {self.min_interval_service_level:g} is above the queue's "
+                f"service_level {self.service_level:g}: no plan can hold every interval above its own target"
+            )
+        return self
+
+
+class StaffGroup(_Model):
+    """``[[staff_groups]]``: how the agents of one staff group choose the next call among its queues."""
+
+    name: str
+    # "fifo": the oldest waiting call of any queue first (one pooled queue); "priority": a free agent takes
+    # the first queue in ``priority`` that has a caller waiting (non-preemptive; FIFO within a queue)
+    routing: Literal["fifo", "priority"] = "fifo"
+    priority: list[str] | None = None  # queue order; default: tightest target first
 
 
 # --------------------------------------------------------------------------- roster
@@ -155,6 +179,9 @@ class RosterSettings(_Model):
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
     gap: Annotated[float, Field(ge=0, lt=1)] = 0.01
     under_penalty: Annotated[float, Field(gt=0)] = 50.0  # cost per agent-interval short
+    # cost per call short of a period service-level target (and per call x ASA target over its ASA target,
+    # per agent-interval over its occupancy cap): high, so a plan misses a period target only when it must
+    period_penalty: Annotated[float, Field(gt=0)] = 1000.0
     over_penalty: Annotated[float, Field(ge=0)] = 0.0
     strict: bool = False
     min_rest_hours: Annotated[float, Field(ge=0, le=24)] = 11.0
@@ -269,15 +296,53 @@ class CentreConfig(_Model):
     roster: RosterSettings = Field(default_factory=RosterSettings)
     back_office: BackOffice = Field(default_factory=BackOffice)
     forecast: ForecastSettings = Field(default_factory=ForecastSettings)
+    staff_groups: list[StaffGroup] = Field(default_factory=list)
     source: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
     def _unique_names(self) -> CentreConfig:
-        for kind, items in (("queue", self.queues), ("contract", self.contracts), ("shift", self.shifts)):
+        for kind, items in (("queue", self.queues), ("contract", self.contracts), ("shift", self.shifts),
+                            ("staff group", self.staff_groups)):
             check_unique([item.name for item in items], f"{kind} name")
         if not self.queues:
             raise ValueError("at least one [[queues]] entry is required")
         return self
+
+    @model_validator(mode="after")
+    def _staff_groups_name_their_queues(self) -> CentreConfig:
+        groups = {q.staff_group for q in self.queues}
+        for g in self.staff_groups:
+            if g.name not in groups:
+                raise ValueError(f"staff group {g.name!r} serves no queue (queues name their staff_group)")
+            mine = [q.name for q in self.queues if q.staff_group == g.name]
+            for name in g.priority or []:
+                if name not in mine:
+                    raise ValueError(
+                        f"staff group {g.name!r}: priority names unknown queue {name!r} "
+                        f"(its queues: {', '.join(mine)})"
+                    )
+            if g.priority is not None:
+                check_unique(g.priority, f"staff group {g.name!r}: priority queue")
+        return self
+
+    def routing(self, group: str | None = None) -> tuple[str, list[Queue]]:
+        """The routing of a staff group and its queues in the order it serves them: the ``priority`` list
+        (queues it leaves out follow, tightest target first), or, when none is given, tightest target first
+        (shortest answer time, then highest service level, then config order). FIFO keeps config order.
+        ``group=None``: all queues as one group (the first staff group's routing if there is just one)."""
+        queues = [q for q in self.queues if group is None or q.staff_group == group]
+        spec = next((g for g in self.staff_groups if g.name == group), None)
+        if spec is None and group is None and len(self.staff_groups) == 1:
+            spec = self.staff_groups[0]
+        if spec is None or spec.routing == "fifo":
+            return "fifo", queues
+        pos = {name: i for i, name in enumerate(spec.priority or [])}
+        order = sorted(
+            range(len(queues)),
+            key=lambda i: (pos.get(queues[i].name, len(pos)), queues[i].answer_within_s,
+                           -queues[i].service_level, i),
+        )
+        return "priority", [queues[i] for i in order]
 
     def queue(self, name: str) -> Queue:
         for q in self.queues:

@@ -14,7 +14,7 @@ LAYERS: list[list[str]] = [
     ["errors", "layers"],  # layers: this table, data only
     ["clock", "io", "config"],
     ["milp", "erlang", "history"],
-    ["forecast"],
+    ["forecast", "routing"],  # routing: each queue's service when a staff group's agents serve its queues
     ["staffing"],
     ["roster"],
     ["ratio"],  # reads roster.csv through the roster stage's one reader, so it sits above roster

@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wfm import erlang
+from wfm import erlang, routing
 from wfm.config import CentreConfig, Queue
-from wfm.errors import InputError
+from wfm.errors import ConfigError, InputError
 
 STAFFING_COLUMNS = [
     "timestamp", "queue", "volume", "aht", "agents", "fractional_agents", "scheduled",
@@ -180,6 +180,7 @@ class PooledQueues:
     timestamps: pd.DatetimeIndex
     queues: list[Queue]
     volume_by_queue: np.ndarray
+    aht_by_queue: np.ndarray  # (queues, intervals); the queue's aht_s where it has no calls
     volume: np.ndarray  # calls of all the group's queues
     aht: np.ndarray  # volume-weighted AHT
     shrinkage: np.ndarray  # workload-weighted (volume x AHT) shrinkage
@@ -202,6 +203,7 @@ def pool_queues(
     idx = pd.DatetimeIndex(timestamps, name="timestamp")
     vol = np.zeros((len(queues), len(idx)))
     work = np.zeros((len(queues), len(idx)))
+    aht_q = np.zeros((len(queues), len(idx)))
     for i, q in enumerate(queues):
         rows = frame[frame["queue"] == q.name].groupby("timestamp")[["volume", "aht"]].agg(
             volume=("volume", "sum"), aht=("aht", "mean")
@@ -210,7 +212,8 @@ def pool_queues(
         v = rows["volume"].fillna(0.0).to_numpy(float)
         h = rows["aht"].to_numpy(float)
         vol[i] = v
-        work[i] = v * np.where(np.isfinite(h) & (h > 0), h, q.aht_s)
+        aht_q[i] = np.where(np.isfinite(h) & (h > 0), h, q.aht_s)
+        work[i] = v * aht_q[i]
     total = vol.sum(axis=0)
     total_work = work.sum(axis=0)
     mean_aht = float(np.mean([q.aht_s for q in queues])) if queues else 300.0
@@ -226,11 +229,35 @@ def pool_queues(
         timestamps=idx,
         queues=queues,
         volume_by_queue=vol,
+        aht_by_queue=aht_q,
         volume=total,
         aht=aht,
         shrinkage=shrink,
         patience=patience,
         interval_s=60.0 * (interval_minutes or config.centre.interval_minutes),
+    )
+
+
+def group_load(pool: PooledQueues, config: CentreConfig, group: str | None = None, *,
+               floors: bool = False) -> routing.GroupLoad:
+    """The pool's queues in their staff group's routing order (:meth:`CentreConfig.routing`).
+
+    ``floors``: a queue judged over a period (``service_level_period`` "day" or "week") is held in each
+    interval only to its ``min_interval_service_level`` (and its abandonment cap); its service level, ASA and
+    occupancy targets go to the period (:func:`service_curves`)."""
+    how, ordered = config.routing(group)
+    pos = {q.name: i for i, q in enumerate(pool.queues)}
+    rows = [pos[q.name] for q in ordered]
+    queues = [floor_targets(q) if floors else q for q in ordered]
+    return routing.GroupLoad(how, queues, pool.volume_by_queue[rows], pool.aht_by_queue[rows], pool.interval_s)
+
+
+def floor_targets(queue: Queue) -> Queue:
+    """A queue's targets in each interval: its own, or for a period-judged queue the interval floor."""
+    if queue.service_level_period == "interval":
+        return queue
+    return queue.model_copy(
+        update={"service_level": queue.min_interval_service_level, "asa_s": None, "max_occupancy": None}
     )
 
 
@@ -241,11 +268,12 @@ def staffing_requirement(
 
     ``pooled=False`` (the default unless the config's ``[roster] requirement = "pooled"``) adds up the
     staffing frame's per-queue ``agents`` and ``scheduled``, so a planner's edits to the staffing file count.
-    ``pooled=True``: the group's calls form one queue (volume-weighted AHT and patience), and the
-    requirement is the fewest agents meeting **every** queue's targets at once on that pooled queue (each
-    queue's service level within its own answer time, ASA, occupancy, abandonment); a queue with no calls in
-    the interval sets no target. Pooling is what serving all queues from one group does, and sizing the
-    queues separately then adding them up overstates the need (at the bundled example by about a tenth).
+    ``pooled=True``: the fewest agents meeting **every** queue's targets at once when they serve all the
+    group's queues under its routing (:mod:`wfm.routing`: one FIFO pool, or priority); a queue with no calls
+    in the interval sets no target. A queue judged over a day or week is held here only to its interval
+    floor, raised where needed to the point from which its service curve is concave (:func:`service_curves`;
+    the roster meets the period target). Pooling is what serving all queues from one group does, and sizing
+    the queues separately then adding them up overstates the need (at the bundled example by about a tenth).
 
     Returns ``timestamp, volume, agents, fractional_agents, scheduled`` sorted by timestamp. ``agents`` must
     be on the phones; ``scheduled = ceil(agents / (1 - shrinkage))`` (workload-weighted shrinkage) is what a
@@ -254,17 +282,50 @@ def staffing_requirement(
     if pooled is None:
         pooled = config.roster.requirement == "pooled"
     if not pooled:
-        names = [q.name for q in config.queues if group is None or q.staff_group == group]
-        frame = staffing[staffing["queue"].isin(names)]
-        agg = (
-            frame.groupby("timestamp", sort=True)[["volume", "agents", "fractional_agents", "scheduled"]]
-            .sum()
-            .reset_index()
-        )
-        agg["agents"] = agg["agents"].astype(np.int64)
-        agg["scheduled"] = agg["scheduled"].astype(np.int64)
-        return agg
+        return _summed_requirement(staffing, config, group)
     pool = pool_queues(staffing, config, group)
+    load = group_load(pool, config, group, floors=True)
+    if any(q.service_level_period != "interval" for q in pool.queues):
+        curves = service_curves(staffing, config, group)
+        agents = curves.low
+        fractional = agents.astype(float)
+    elif load.routing == "fifo":
+        agents, fractional = _fifo_requirement(pool)
+    else:
+        agents = routing.required_agents(load)
+        fractional = _fractional_agents(load, agents)
+    return pd.DataFrame(
+        {
+            "timestamp": pool.timestamps,
+            "volume": pool.volume,
+            "agents": agents,
+            "fractional_agents": np.round(fractional, 4),
+            "scheduled": scheduled_agents(agents, pool.shrinkage),
+        }
+    )
+
+
+def _summed_requirement(staffing: pd.DataFrame, config: CentreConfig, group: str | None) -> pd.DataFrame:
+    """The staffing frame's per-queue ``agents`` and ``scheduled`` added up per interval."""
+    if any(q.service_level_period != "interval" for q in config.queues if group is None or q.staff_group == group):
+        raise ConfigError(
+            f"{config.source or 'config'}: a service_level_period of 'day' or 'week' needs "
+            "[roster] requirement = \"pooled\" (the period target is met by the group's agents together)"
+        )
+    names = [q.name for q in config.queues if group is None or q.staff_group == group]
+    frame = staffing[staffing["queue"].isin(names)]
+    agg = (
+        frame.groupby("timestamp", sort=True)[["volume", "agents", "fractional_agents", "scheduled"]]
+        .sum()
+        .reset_index()
+    )
+    agg["agents"] = agg["agents"].astype(np.int64)
+    agg["scheduled"] = agg["scheduled"].astype(np.int64)
+    return agg
+
+
+def _fifo_requirement(pool: PooledQueues) -> tuple[np.ndarray, np.ndarray]:
+    """One FIFO pool: per queue with calls, the fewest agents meeting its targets on the pooled queue."""
     agents = np.zeros(len(pool.timestamps), dtype=np.int64)
     fractional = np.zeros(len(pool.timestamps))
     for i, q in enumerate(pool.queues):
@@ -283,15 +344,49 @@ def staffing_requirement(
         )
         agents = np.maximum(agents, need)
         fractional = np.maximum(fractional, np.where(has_calls, frac, 0.0))
+    return agents, fractional
+
+
+def _fractional_agents(load: routing.GroupLoad, agents: np.ndarray) -> np.ndarray:
+    """Unrounded agents: ``agents - 1`` plus the share of the last agent the tightest service level needs
+    (linear between the service levels at ``agents - 1`` and ``agents``)."""
+    c = agents.astype(float)
+    lo = routing.group_metrics(load, np.maximum(c - 1.0, 0.0)).service_level
+    hi = routing.group_metrics(load, c).service_level
+    target = np.array([q.service_level for q in load.queues])[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(hi > lo, (target - lo) / (hi - lo), 1.0)
+    share = np.where(load.volume > 0, np.clip(share, 0.0, 1.0), 0.0).max(axis=0)
+    return np.where(c > 0, c - 1.0 + share, 0.0)
+
+
+def queue_service_levels(
+    staffing: pd.DataFrame,
+    rostered: pd.Series,
+    config: CentreConfig,
+    interval_minutes: int | None = None,
+    group: str | None = None,
+) -> pd.DataFrame:
+    """Each queue's service with ``rostered`` agents (on shift, off break) serving the group's queues under
+    its routing: the agents taking calls are ``floor(rostered * (1 - shrinkage))`` with the workload-weighted
+    shrinkage. Returns ``timestamp, queue, volume, agents, service_level, asa, abandon_rate`` (queues in
+    routing order within each timestamp)."""
+    pool = pool_queues(staffing, config, group, timestamps=rostered.index, interval_minutes=interval_minutes)
+    effective = np.floor(rostered.to_numpy(float) * (1.0 - pool.shrinkage) + 1e-9)
+    load = group_load(pool, config, group)
+    m = routing.group_metrics(load, effective)
+    k, t = load.volume.shape
     return pd.DataFrame(
         {
-            "timestamp": pool.timestamps,
-            "volume": pool.volume,
-            "agents": agents,
-            "fractional_agents": np.round(fractional, 4),
-            "scheduled": scheduled_agents(agents, pool.shrinkage),
+            "timestamp": np.tile(np.asarray(rostered.index), k),
+            "queue": np.repeat([q.name for q in load.queues], t),
+            "volume": load.volume.ravel(),
+            "agents": np.tile(effective, k).astype(np.int64),
+            "service_level": m.service_level.ravel(),
+            "asa": m.asa.ravel(),
+            "abandon_rate": m.abandon_rate.ravel(),
         }
-    )
+    ).sort_values(["timestamp"], kind="stable").reset_index(drop=True)
 
 
 def group_service_level(
@@ -301,37 +396,126 @@ def group_service_level(
     interval_minutes: int | None = None,
     group: str | None = None,
 ) -> pd.DataFrame:
-    """Service level, ASA and abandonment with ``rostered`` rostered agents serving the pooled queues.
+    """Service level, ASA and abandonment with ``rostered`` rostered agents serving the group's queues.
 
     ``rostered`` is indexed by timestamp (agents on shift and not on break). Shrinkage still applies: the
     agents taking calls are ``floor(rostered * (1 - shrinkage))`` with the workload-weighted shrinkage, so
-    ``rostered = scheduled`` from :func:`staffing_requirement` gives at least its ``agents``. The queues are
-    pooled as there (one FIFO queue, volume-weighted AHT and patience); ``service_level`` is the calls-weighted
-    share answered within each queue's own answer time. Returns ``timestamp, service_level, asa,
-    abandon_rate, occupancy`` per timestamp of ``rostered``.
+    ``rostered = scheduled`` from :func:`staffing_requirement` gives at least its ``agents``. The queues share
+    the agents under the group's routing (:mod:`wfm.routing`); ``service_level``, ``asa`` and
+    ``abandon_rate`` are calls-weighted over the queues (each queue's service level within its own answer
+    time). Returns ``timestamp, service_level, asa, abandon_rate, occupancy`` per timestamp of ``rostered``.
     """
     pool = pool_queues(staffing, config, group, timestamps=rostered.index, interval_minutes=interval_minutes)
     effective = np.floor(rostered.to_numpy(float) * (1.0 - pool.shrinkage) + 1e-9)
-    sl_sum = np.zeros(len(pool.timestamps))
-    metrics = None
-    for i, q in enumerate(pool.queues):
-        metrics = erlang.evaluate(
-            pool.volume, pool.aht, pool.interval_s, effective, q.answer_within_s, pool.patience
-        )
-        sl_sum += pool.volume_by_queue[i] * metrics.service_level
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sl = np.where(pool.volume > 0, sl_sum / pool.volume, 1.0)
-    if metrics is None:
-        metrics = erlang.evaluate(pool.volume, pool.aht, pool.interval_s, effective, 20.0)
+    load = group_load(pool, config, group)
+    m = routing.group_metrics(load, effective)
+    sl, asa, abandon = (_per_call(load.volume, x) for x in (m.service_level, m.asa, m.abandon_rate))
     return pd.DataFrame(
         {
             "timestamp": rostered.index,
             "service_level": sl,
-            "asa": metrics.asa,
-            "abandon_rate": metrics.abandon_rate,
-            "occupancy": metrics.occupancy,
+            "asa": asa,
+            "abandon_rate": abandon,
+            "occupancy": m.occupancy,
         }
     )
+
+
+def _per_call(volume: np.ndarray, per_queue: np.ndarray) -> np.ndarray:
+    """Calls-weighted over the queues (first axis); the first queue's value where nobody calls."""
+    total = volume.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weighted = (volume * np.where(volume > 0, per_queue, 0.0)).sum(axis=0) / total
+    return np.where(total > 0, weighted, per_queue[0])
+
+
+# --------------------------------------------------------------------------- service curves (roster)
+@dataclass(frozen=True)
+class PeriodCurve:
+    """One period-judged queue: per interval its calls, and its service level and ASA with ``low + j``
+    agents on the phones (j = 0 .. m-1; the last column holds for any more)."""
+
+    queue: str
+    period: str  # "day" or "week"
+    service_level_target: float
+    asa_target: float | None
+    max_occupancy: float | None  # of the group's agents over the period
+    volume: np.ndarray  # (intervals,)
+    service_level: np.ndarray  # (intervals, m)
+    asa: np.ndarray  # (intervals, m)
+
+
+@dataclass(frozen=True)
+class ServiceCurves:
+    """What the roster needs to meet period targets at least cost (:func:`wfm.roster.model.add_service_period`).
+
+    ``low``: agents on the phones each interval must have (the interval floors and the other queues'
+    per-interval targets), raised to where every curve is concave in agents (service level) or convex (ASA),
+    so that the chords between whole agents describe each curve exactly in the MILP."""
+
+    timestamps: pd.DatetimeIndex
+    low: np.ndarray  # (intervals,) int
+    shrinkage: np.ndarray  # (intervals,)
+    work: np.ndarray  # (intervals,) the group's offered load, Erlangs
+    curves: list[PeriodCurve]
+
+
+CURVE_TOP = 0.999  # curves run until every period queue is answered this well (the last column holds above)
+MAX_CURVE_AGENTS = 400
+
+
+def service_curves(staffing: pd.DataFrame, config: CentreConfig, group: str | None = None,
+                   timestamps: pd.Index | None = None) -> ServiceCurves:
+    """The period-judged queues' service curves per interval (see :class:`ServiceCurves`)."""
+    pool = pool_queues(staffing, config, group, timestamps=timestamps)
+    floors = group_load(pool, config, group, floors=True)
+    full = group_load(pool, config, group)
+    judged = [k for k, q in enumerate(full.queues) if q.service_level_period != "interval"]
+    low = routing.required_agents(floors).astype(float)
+    top = routing.fewest_agents(full, lambda c: _curve_top(full, routing.group_metrics(full, c), judged))
+    for _ in range(MAX_CURVE_AGENTS):  # raise low until each curve is concave (or convex for ASA) from it
+        width = int(np.clip(np.max(top - low, initial=0), 1, MAX_CURVE_AGENTS)) + 2
+        agents = low[:, None] + np.arange(width)[None, :]
+        m = routing.group_metrics(full, agents)
+        raise_by = _curvature_start(m, judged, full.volume)
+        if not raise_by.any():
+            break
+        low = low + raise_by
+        top = np.maximum(top, low)
+    curves = [
+        PeriodCurve(
+            queue=full.queues[k].name, period=full.queues[k].service_level_period,
+            service_level_target=full.queues[k].service_level, asa_target=full.queues[k].asa_s,
+            max_occupancy=full.queues[k].max_occupancy,
+            volume=full.volume[k], service_level=m.service_level[k], asa=m.asa[k],
+        )
+        for k in judged
+    ]
+    work = (full.volume * full.aht).sum(axis=0) / full.interval_s
+    return ServiceCurves(pool.timestamps, low.astype(np.int64), pool.shrinkage, work, curves)
+
+
+def _curve_top(load: routing.GroupLoad, m: routing.GroupMetrics, judged: list[int]) -> np.ndarray:
+    ok = np.ones(m.occupancy.shape, dtype=bool)
+    for k in judged:
+        ok &= (load.volume[k] <= 0) | (m.service_level[k] >= max(CURVE_TOP, load.queues[k].service_level))
+    return ok
+
+
+def _curvature_start(m: routing.GroupMetrics, judged: list[int], volume: np.ndarray) -> np.ndarray:
+    """Per interval, how many agents above its first column every judged curve with calls becomes concave
+    (service level: increments never rise again) and convex with a finite start (ASA); 0 where it already is."""
+    shift = np.zeros(m.occupancy.shape[0])
+    cols = np.arange(m.occupancy.shape[1] - 2)[None, :]
+    for k in judged:
+        d = np.diff(m.service_level[k], axis=1)
+        bad = d[:, 1:] > d[:, :-1] + 1e-12  # increment rises: not concave before column j + 1
+        asa = m.asa[k]
+        da = np.diff(np.where(np.isfinite(asa), asa, 1e30), axis=1)
+        bad |= (da[:, 1:] < da[:, :-1] - 1e-9) | ~np.isfinite(asa[:, :-2]) | ~np.isfinite(asa[:, 1:-1])
+        last = np.where(bad, cols + 1, 0).max(axis=1)
+        shift = np.maximum(shift, np.where(volume[k] > 0, last, 0))
+    return shift
 
 
 # --------------------------------------------------------------------------- calculator mode

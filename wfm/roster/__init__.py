@@ -50,12 +50,18 @@ import pandas as pd
 from wfm.config import CentreConfig
 from wfm.errors import InfeasibleRoster, InputError
 from wfm.roster.assign import Assigned, assign
-from wfm.roster.coverage import coverage, horizon_requirement
+from wfm.roster.coverage import SERVICE_COLUMNS, coverage, horizon_requirement, period_curves, service_table
 from wfm.roster.domain import AGENT_COLUMNS, MAX_WEEKS, Agent, Roster, Rule, Shift, TourType, roster_dates
 from wfm.roster.files import parse_start, roster_files, uncovered_records, write_roster  # noqa: E402
 from wfm.roster.model import CONSTRAINTS, Model, build_model
 from wfm.roster.readers import STAFFING_NUMERIC, agents_from_frame, read_agents, read_staffing
-from wfm.roster.report import progress_printer, summary_table, uncovered_message, violations_message
+from wfm.roster.report import (
+    progress_printer,
+    short_periods_message,
+    summary_table,
+    uncovered_message,
+    violations_message,
+)
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, read_roster, rostered_per_interval
 from wfm.roster.solve import SolveResult, rostered_from_counts, rounded_start, solution_counts, solve
 from wfm.roster.tours import check_roster_config, day_patterns, shifts_of, start_bands, tour_types
@@ -65,7 +71,8 @@ __all__ = [
     "parse_start", "roster_files", "uncovered_records", "write_roster",
     "AGENT_COLUMNS", "CONSTRAINTS", "MAX_WEEKS", "ROSTER_COLUMNS", "STAFFING_NUMERIC", "Agent", "Model", "Roster",
     "Rule", "Shift", "SolveResult", "TourType", "agents_from_frame", "build_model", "check_roster_config",
-    "coverage", "day_patterns", "horizon_requirement", "parse_roster_rows", "rostered_from_counts",
+    "SERVICE_COLUMNS", "coverage", "day_patterns", "horizon_requirement", "parse_roster_rows", "period_curves",
+    "rostered_from_counts", "service_table", "short_periods_message",
     "progress_printer", "read_agents", "read_roster", "read_staffing", "roster", "roster_dates",
     "rostered_per_interval", "rounded_start", "shifts_of", "solution_counts", "solve", "start_bands",
     "summary_table", "tour_types", "uncovered_message", "violations_message",
@@ -105,7 +112,8 @@ def roster(
     agent_list = agents_from_frame(agents, config) if agents is not None else None
     available, by_day = _availability(agent_list, config, start, weeks)
     t0 = time.perf_counter()
-    m = build_model(required, idx, config, shifts, weeks, strict, available, by_day)
+    curves = period_curves(horizon_staffing, config, idx)
+    m = build_model(required, idx, config, shifts, weeks, strict, available, by_day, curves)
     t1 = time.perf_counter()
     result = solve(m, solver, time_limit_s, gap, progress)
     if not math.isfinite(result.objective):
@@ -115,9 +123,10 @@ def roster(
     assigned = assign(m, counts, start, agent_list)
     t3 = time.perf_counter()
     cov = coverage(assigned.frame, horizon_staffing, config, start=start, weeks=weeks)
+    service = service_table(cov["rostered"].to_numpy(), horizon_staffing, config, idx)
     t4 = time.perf_counter()
     timings = {"build": t1 - t0, "solve": t2 - t1, "assign": t3 - t2, "coverage": t4 - t3}
-    return _result(m, result, counts, assigned, cov, start, timings)
+    return _result(m, result, counts, assigned, cov, service, start, timings)
 
 
 def _availability(
@@ -150,8 +159,8 @@ def _no_plan(result: SolveResult, strict: bool, time_limit_s: float) -> Infeasib
 
 
 def _result(
-    m: Model, result: SolveResult, counts: dict, assigned: Assigned, cov: pd.DataFrame, start: date,
-    timings: dict[str, float],
+    m: Model, result: SolveResult, counts: dict, assigned: Assigned, cov: pd.DataFrame, service: pd.DataFrame,
+    start: date, timings: dict[str, float],
 ) -> Roster:
     """The :class:`Roster`: the frames, the score and its per-rule breakdown."""
     config, rs = m.config, m.config.roster
@@ -182,5 +191,5 @@ def _result(
             "constraints": m.prob.numConstraints(),
             "tour_types": len(m.tours),
         },
-        unused_agents=assigned.unused, timings=timings,
+        unused_agents=assigned.unused, timings=timings, service=service,
     )

@@ -18,7 +18,14 @@ import pandas as pd
 from wfm.config import CentreConfig
 from wfm.errors import InputError
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, rostered_per_interval
-from wfm.staffing import group_service_level, staffing_requirement
+from wfm.staffing import (
+    ServiceCurves,
+    group_service_level,
+    pool_queues,
+    queue_service_levels,
+    service_curves,
+    staffing_requirement,
+)
 
 
 def horizon_requirement(
@@ -78,6 +85,16 @@ def horizon_requirement(
     return start, idx, required, horizon_staffing
 
 
+def period_curves(horizon_staffing: pd.DataFrame, config: CentreConfig, idx: pd.DatetimeIndex) -> ServiceCurves | None:
+    """The service curves of the queues judged over a day or week, on the horizon's intervals (None when every
+    queue is judged per interval)."""
+    if all(q.service_level_period == "interval" for q in config.queues):
+        return None
+    if config.roster.requirement != "pooled":
+        staffing_requirement(horizon_staffing, config)  # raises the config error that names the fix
+    return service_curves(horizon_staffing, config, timestamps=idx)
+
+
 def coverage(
     assignments: pd.DataFrame,
     staffing: pd.DataFrame,
@@ -114,3 +131,61 @@ def coverage(
             "service_level": np.round(sl["service_level"].to_numpy(float), 4),
         }
     )
+
+
+SERVICE_COLUMNS = [
+    "queue", "judged", "period", "start", "calls", "service_level", "target", "asa", "asa_target",
+    "occupancy", "max_occupancy", "met",
+]
+
+
+def service_table(rostered: np.ndarray, horizon_staffing: pd.DataFrame, config: CentreConfig,
+                  idx: pd.DatetimeIndex) -> pd.DataFrame:
+    """Each queue's service over each day (and each week for a queue judged weekly) with the rostered agents
+    (``service.csv``), recomputed with the routing model (:func:`wfm.staffing.queue_service_levels`).
+
+    ``judged`` is the queue's ``service_level_period``. ``met``: for a queue judged per interval, every
+    interval of the day with its calls meets its service-level target; for a queue judged over a day or
+    week, the calls-weighted service level and ASA over the period meet its targets and the group's
+    occupancy over the period's intervals with its calls (offered work / agents taking calls) is within its
+    cap; empty for the days of a queue judged weekly. ``service_level`` and ``asa`` are calls-weighted over
+    the period."""
+    per = queue_service_levels(horizon_staffing, pd.Series(rostered, index=idx), config)
+    pool = pool_queues(horizon_staffing, config, timestamps=idx)
+    work = pd.Series((pool.volume_by_queue * pool.aht_by_queue).sum(axis=0) / pool.interval_s, index=idx)
+    per["work"] = work.reindex(per["timestamp"]).to_numpy()
+    day = (per["timestamp"] - idx[0].normalize()).dt.days.to_numpy()
+    rows = []
+    for q in config.queues:
+        mine = per[per["queue"] == q.name].assign(day=day[per["queue"].to_numpy() == q.name])
+        units = [("day", mine["day"].to_numpy())]
+        if q.service_level_period == "week":
+            units.append(("week", mine["day"].to_numpy() // 7))
+        for period, key in units:
+            for k, g in mine.groupby(key, sort=True):
+                first = idx[0].normalize() + pd.Timedelta(days=int(k) * (7 if period == "week" else 1))
+                rows.append(_service_row(q, period, first, g))
+    return pd.DataFrame(rows, columns=SERVICE_COLUMNS)
+
+
+def _service_row(q, period: str, start: pd.Timestamp, g: pd.DataFrame) -> dict:
+    calls = g["volume"].to_numpy(float)
+    busy = calls > 0
+    total = float(calls.sum())
+    sl = float((calls * g["service_level"]).sum() / total) if total > 0 else 1.0
+    asa = float((calls[busy] * g["asa"].to_numpy(float)[busy]).sum() / total) if total > 0 else 0.0
+    agents = float(g["agents"].to_numpy(float)[busy].sum())
+    occ = float(g["work"].to_numpy(float)[busy].sum() / agents) if agents > 0 else (0.0 if total == 0 else 1.0)
+    if q.service_level_period == "interval":
+        met: bool | None = bool((g["service_level"].to_numpy(float)[busy] >= q.service_level - 1e-9).all())
+    elif q.service_level_period != period:
+        met = None  # a day of a queue judged weekly: for information
+    else:
+        met = sl >= q.service_level - 1e-9 and (q.asa_s is None or asa <= q.asa_s + 1e-9) and (
+            q.max_occupancy is None or occ <= q.max_occupancy + 1e-9)
+    return {
+        "queue": q.name, "judged": q.service_level_period, "period": period, "start": start.strftime("%Y-%m-%d"),
+        "calls": round(total, 3), "service_level": round(sl, 4), "target": q.service_level,
+        "asa": round(asa, 2) if math.isfinite(asa) else math.inf, "asa_target": q.asa_s,
+        "occupancy": round(occ, 4), "max_occupancy": q.max_occupancy, "met": met,
+    }

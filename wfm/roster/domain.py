@@ -86,11 +86,20 @@ class Roster:
     model_size: dict[str, int] = field(default_factory=dict)
     unused_agents: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds: build, solve, assign, coverage
+    service: pd.DataFrame = field(default_factory=pd.DataFrame)  # service.csv: each queue per day (and week)
 
     @property
     def ok(self) -> bool:
-        """No under-covered interval and no broken hard rule."""
-        return self.under_agent_intervals == 0 and not any(self.hard.values())
+        """No under-covered interval, no period target missed and no broken hard rule."""
+        return self.under_agent_intervals == 0 and self.short_periods.empty and not any(self.hard.values())
+
+    @property
+    def short_periods(self) -> pd.DataFrame:
+        """The days/weeks on which a queue judged over a period misses a target (service.csv ``met`` false)."""
+        s = self.service
+        if s.empty:
+            return s
+        return s[(s["judged"] != "interval") & (s["met"] == False)]  # noqa: E712 - met may be None
 
     @property
     def exit_code(self) -> int:
@@ -125,6 +134,11 @@ class Roster:
             "hard": dict(self.hard),
             "soft": {k: dict(v) for k, v in self.soft.items()},
             "unused_agents": list(self.unused_agents),
+            "periods_short": [
+                {"queue": r.queue, "period": r.period, "start": r.start, "service_level": r.service_level,
+                 "target": r.target}
+                for r in self.short_periods.itertuples()
+            ],
         }
 
 

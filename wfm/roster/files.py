@@ -1,4 +1,5 @@
-"""``wfm roster`` on files: read the staffing (and agents), roster, write roster.csv with coverage.csv beside it."""
+"""``wfm roster`` on files: read the staffing (and agents), roster, write roster.csv with coverage.csv and
+service.csv beside it."""
 
 from __future__ import annotations
 
@@ -43,11 +44,13 @@ def roster_files(
 
 
 def write_roster(result: Roster, out: str | os.PathLike[str]) -> Path:
-    """Write roster.csv to ``out`` and coverage.csv beside it (each atomically); returns coverage.csv's path."""
+    """Write roster.csv to ``out`` with coverage.csv and service.csv beside it (each atomically); returns
+    coverage.csv's path."""
     out = Path(out)
     coverage_path = out.parent / "coverage.csv"
     atomic_write_csv(out, result.assignments)
     atomic_write_csv(coverage_path, result.coverage)
+    atomic_write_csv(out.parent / "service.csv", result.service)
     return coverage_path
 
 

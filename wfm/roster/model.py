@@ -7,7 +7,12 @@ Variables (all per week ``k`` or day ``d`` of the horizon):
 - ``x[template, start, d]`` shifts starting at a start time on a day (integer);
 - ``z[template, band, start, d]`` the split of those starts over the start bands (continuous);
 - ``y[template, start, d, break, offset]`` breaks taken at each offset from the start (integer);
-- ``under[g]``, ``over[g]`` agent-intervals short of and above the requirement (continuous).
+- ``under[g]``, ``over[g]`` agent-intervals short of and above the requirement (continuous);
+- with a queue judged over a day or week (:class:`wfm.staffing.ServiceCurves`): ``e[g]`` agents taking calls
+  (integer, at most the rostered agents after shrinkage), ``step[g][j]`` and ``below[g]`` the agents above
+  and under the curves' ``low`` (continuous), ``short[q, p]``, ``late[q, p]`` and ``busy[q, p]`` the calls
+  short of a period's service-level target, call-seconds over its ASA target, agent-intervals over its
+  occupancy cap.
 
 Rules enforced by the tour types (see :mod:`wfm.roster.tours`) or by the named assignment (see
 :mod:`wfm.roster.assign`) have no rows here; ``CONSTRAINTS`` says where each rule lives.
@@ -24,6 +29,7 @@ import pulp
 from wfm.config import CentreConfig
 from wfm.roster.domain import Rule, Shift, TourType
 from wfm.roster.tours import template_bands, tour_types
+from wfm.staffing import PeriodCurve, ServiceCurves
 
 CONSTRAINTS: list[Rule] = [
     # hard: contract rules, built into the tour types (every agent-week is one tour type)
@@ -45,9 +51,13 @@ CONSTRAINTS: list[Rule] = [
     Rule("seats", "hard", "Agents on site at most the seats ([roster] seats)", "add_seats"),
     Rule("cover", "hard", "Rostered (on shift, off break) + under - over = required scheduled (under = 0 with --strict)",
          "add_cover"),
+    Rule("service_period", "hard", "Each period-judged queue's calls-weighted service level, ASA and occupancy "
+         "over each day/week meet its targets, each interval's from the curve of its agents", "add_service_period"),
     # soft: penalised in the objective or in the assignment
     Rule("under_coverage", "soft", "Agent-intervals short of the requirement", "objective (under_penalty)"),
     Rule("over_coverage", "soft", "Agent-intervals above the requirement", "objective (over_penalty)"),
+    Rule("period_shortfall", "soft", "Calls short of a period service-level target, call-seconds over its ASA "
+         "target (per target second), agent-intervals over its occupancy cap", "objective (period_penalty)"),
     Rule("paid_cost", "soft", "Cost of paid hours", "objective (cost_per_paid_hour)"),
     Rule("fair_weekends", "soft", "Weekend days spread fairly across agents", "assignment"),
     Rule("fair_nights", "soft", "Night shifts spread fairly across agents", "assignment"),
@@ -75,6 +85,15 @@ class Model:
     y: dict[tuple[str, int, int, int, int], pulp.LpVariable] = field(default_factory=dict)  # (+break, offset)
     under: dict[int, pulp.LpVariable] = field(default_factory=dict)
     over: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    curves: ServiceCurves | None = None
+    available: dict[str, int] | None = None
+    available_by_day: dict[str, list[int]] | None = None
+    e: dict[int, pulp.LpVariable] = field(default_factory=dict)  # interval: agents taking calls
+    below: dict[int, pulp.LpVariable] = field(default_factory=dict)  # interval: agents under the curves' low
+    step: dict[int, list[pulp.LpVariable]] = field(default_factory=dict)  # interval: each agent above low
+    short: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # (queue, period): calls
+    late: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # (queue, period): call-seconds
+    busy: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # (queue, period): agent-intervals
     cost_expr: pulp.LpAffineExpression | None = None
 
 
@@ -192,9 +211,8 @@ def add_seats(prob: pulp.LpProblem, m: Model) -> None:
             _add(prob, pairs, pulp.LpConstraintLE, float(seats), f"seats_{m.idx[g]:%Y%m%d_%H%M}")
 
 
-def add_cover(prob: pulp.LpProblem, m: Model) -> None:
-    """``cover_<YYYYMMDD_HHMM>``: rostered (on shift - on break) + under - over = required scheduled, every
-    interval."""
+def _rostered_rows(m: Model) -> list[dict]:
+    """Per interval: the variables of agents on shift and off break then (shifts +1, breaks -1)."""
     ivl = m.config.centre.interval_minutes
     n = len(m.required)
     spd = m.slots_per_day
@@ -204,6 +222,14 @@ def add_cover(prob: pulp.LpProblem, m: Model) -> None:
         g0 = d * spd + (shift.start_minute + o) // ivl
         for g in range(g0, g0 + shift.breaks[k][0] // ivl):
             rows[g % n][var] = rows[g % n].get(var, 0.0) - 1.0
+    return rows
+
+
+def add_cover(prob: pulp.LpProblem, m: Model) -> None:
+    """``cover_<YYYYMMDD_HHMM>``: rostered (on shift - on break) + under - over = required scheduled, every
+    interval."""
+    n = len(m.required)
+    rows = _rostered_rows(m)
     for g in range(n):
         pairs = rows[g]
         if g in m.under:
@@ -221,11 +247,13 @@ def build_model(
     strict: bool,
     available: dict[str, int] | None = None,
     available_by_day: dict[str, list[int]] | None = None,
+    curves: ServiceCurves | None = None,
 ) -> Model:
     """Variables, objective and every ``add_<rule>`` of the aggregated roster model."""
     prob = pulp.LpProblem("roster", pulp.LpMinimize)
     m = Model(prob, config, shifts, tour_types(config, shifts), template_bands(config, shifts), weeks,
-              1440 // config.centre.interval_minutes, required, idx, strict)
+              1440 // config.centre.interval_minutes, required, idx, strict, curves=curves, available=available,
+              available_by_day=available_by_day)
     add_variables(m)
     add_objective(m)
     add_tour_link(prob, m)
@@ -236,7 +264,92 @@ def build_model(
         add_available_agents(prob, m, available, available_by_day)
     add_seats(prob, m)
     add_cover(prob, m)
+    if curves is not None:
+        add_service_period(prob, m)
     return m
+
+
+def build_cover_model(m: Model, required: np.ndarray) -> Model:
+    """The same roster model without period rows, covering ``required`` in every interval (its variables have
+    the same names as ``m``'s)."""
+    return build_model(required, m.idx, m.config, m.shifts, m.weeks, m.strict, m.available, m.available_by_day)
+
+
+def periods_of(m: Model, period: str) -> np.ndarray:
+    """Each interval's period index over the horizon: its day, or its week (7-day blocks from the start)."""
+    day = np.arange(len(m.required)) // m.slots_per_day
+    return day if period == "day" else day // 7
+
+
+def add_service_period(prob: pulp.LpProblem, m: Model) -> None:
+    """Period targets (Koole and van der Sluis 2003, a global service-level constraint), in the incremental
+    form: each interval's agents taking calls are ``e = low + sum_j step[j] - below``, where ``step[j]`` in
+    [0, 1] is the (j+1)-th agent above ``low``. A queue's service level there is its value at ``low`` plus
+    each step's gain (the curve is concave from ``low``, so the solver takes the steps in order and the
+    figure is exact at whole agents); ``below`` agents under ``low`` cost the whole service level at ``low``
+    each (a line falling to 0 at ``low - 1``: never optimistic).
+
+    - ``agents_<ts>``: ``e - sum(step) + below = low``;
+    - ``effective_<ts>``: ``e`` (whole) at most the rostered agents x (1 - shrinkage), so at most their floor,
+      as :func:`wfm.staffing.group_service_level` counts;
+    - ``period_sl_<queue>_<p>``: calls answered in time over the period + ``short`` >= target x its calls;
+    - ``period_asa_<queue>_<p>``: calls x ASA over the period - ``late`` <= ASA target x its calls;
+    - ``period_occ_<queue>_<p>``: offered work over the period <= max_occupancy x agent time (intervals with
+      calls) + ``busy``.
+    """
+    cv = m.curves
+    assert cv is not None
+    rows = _rostered_rows(m)
+    keep = 1.0 - cv.shrinkage
+    for g, var in m.e.items():
+        ts = f"{m.idx[g]:%Y%m%d_%H%M}"
+        pairs = {v: -keep[g] * c for v, c in rows[g].items()}
+        pairs[var] = 1.0
+        _add(prob, pairs, pulp.LpConstraintLE, 1e-7, f"effective_{ts}")
+        pairs = {step: -1.0 for step in m.step[g]}
+        pairs[var] = 1.0
+        pairs[m.below[g]] = 1.0
+        _add(prob, pairs, pulp.LpConstraintEQ, float(cv.low[g]), f"agents_{ts}")
+    for c in cv.curves:
+        periods = periods_of(m, c.period)
+        for p in np.unique(periods):
+            mine = [int(g) for g in np.flatnonzero((periods == p) & (c.volume > 0))]
+            if mine:
+                _add_period_rows(prob, m, c, int(p), mine)
+
+
+def _add_period_rows(prob: pulp.LpProblem, m: Model, c: PeriodCurve, p: int, mine: list[int]) -> None:
+    """One queue's period rows over its intervals ``mine`` with calls."""
+    calls = c.volume
+    total = float(calls[mine].sum())
+    sl, pairs = 0.0, {}
+    for g in mine:
+        f = c.service_level[g]
+        sl += calls[g] * f[0]
+        for j, step in enumerate(m.step[g]):
+            gain = calls[g] * (f[min(j + 1, len(f) - 1)] - f[j])
+            if gain > 1e-9:
+                pairs[step] = pairs.get(step, 0.0) + gain
+        pairs[m.below[g]] = pairs.get(m.below[g], 0.0) - calls[g] * f[0]
+    pairs[m.short[(c.queue, p)]] = 1.0
+    _add(prob, pairs, pulp.LpConstraintGE, c.service_level_target * total - sl, f"period_sl_{c.queue}_{p}")
+    if c.asa_target is not None:
+        asa, pairs = 0.0, {}
+        for g in mine:
+            h = c.asa[g]
+            asa += calls[g] * h[0]
+            for j, step in enumerate(m.step[g]):
+                fall = calls[g] * (h[min(j + 1, len(h) - 1)] - h[j])
+                if fall < -1e-9:
+                    pairs[step] = pairs.get(step, 0.0) + fall
+            pairs[m.below[g]] = pairs.get(m.below[g], 0.0) + calls[g] * (h[0] + c.asa_target)
+        pairs[m.late[(c.queue, p)]] = -1.0
+        _add(prob, pairs, pulp.LpConstraintLE, c.asa_target * total - asa, f"period_asa_{c.queue}_{p}")
+    if c.max_occupancy is not None:
+        work = float(m.curves.work[mine].sum())
+        pairs = {m.e[g]: -c.max_occupancy for g in mine}
+        pairs[m.busy[(c.queue, p)]] = -1.0
+        _add(prob, pairs, pulp.LpConstraintLE, -work, f"period_occ_{c.queue}_{p}")
 
 
 def add_variables(m: Model) -> None:
@@ -264,6 +377,30 @@ def add_variables(m: Model) -> None:
         if not m.strict:
             m.under[g] = prob.add_variable(f"under_{g}", lowBound=0)
         m.over[g] = prob.add_variable(f"over_{g}", lowBound=0)
+    if m.curves is not None:
+        add_period_variables(m)
+
+
+def add_period_variables(m: Model) -> None:
+    """Per interval where a period-judged queue has calls: ``e`` (whole), ``below`` and one ``step`` per agent
+    of the curves above ``low``; per queue and period: ``short``, ``late`` (ASA target) and ``busy``
+    (occupancy cap)."""
+    prob, cv = m.prob, m.curves
+    busy = np.zeros(len(m.required), dtype=bool)
+    for c in cv.curves:
+        busy |= c.volume > 0
+    width = max(c.service_level.shape[1] for c in cv.curves) - 1
+    for g in (int(g) for g in np.flatnonzero(busy)):
+        m.e[g] = prob.add_variable(f"e_{g}", lowBound=0, cat=pulp.LpInteger)
+        m.below[g] = prob.add_variable(f"below_{g}", lowBound=0, upBound=float(cv.low[g]))
+        m.step[g] = [prob.add_variable(f"step_{g}_{j}", lowBound=0, upBound=1) for j in range(width)]
+    for c in cv.curves:
+        for p in np.unique(periods_of(m, c.period)):
+            m.short[(c.queue, int(p))] = prob.add_variable(f"short_{c.queue}_{p}", lowBound=0)
+            if c.asa_target is not None:
+                m.late[(c.queue, int(p))] = prob.add_variable(f"late_{c.queue}_{p}", lowBound=0)
+            if c.max_occupancy is not None:
+                m.busy[(c.queue, int(p))] = prob.add_variable(f"busy_{c.queue}_{p}", lowBound=0)
 
 
 def add_objective(m: Model) -> None:
@@ -275,6 +412,13 @@ def add_objective(m: Model) -> None:
     obj = dict(cost)
     for var in m.under.values():
         obj[var] = rs.under_penalty
+    for var in m.short.values():
+        obj[var] = rs.period_penalty
+    targets = {c.queue: c.asa_target for c in (m.curves.curves if m.curves else [])}
+    for (q, _), var in m.late.items():
+        obj[var] = rs.period_penalty / float(targets[q])
+    for var in m.busy.values():
+        obj[var] = rs.period_penalty
     if rs.over_penalty:
         for var in m.over.values():
             obj[var] = rs.over_penalty

@@ -45,6 +45,10 @@ def summary_table(r: Roster) -> list[list[str]]:
         ["over_agent_intervals", str(r.over_agent_intervals)],
         ["worst_interval", "-" if r.worst_interval is None else f"{r.worst_interval} (SL {r.worst_service_level:.3f})"],
     ]
+    judged = r.service[r.service["judged"] != "interval"] if not r.service.empty else r.service
+    for row in judged[judged["period"] == judged["judged"]].groupby("queue", sort=False):
+        name, g = row
+        rows.append([f"service: {name}", _period_line(g)])
     if r.unused_agents:
         rows.append(["unused_agents", str(len(r.unused_agents))])
     broken = {k: v for k, v in r.hard.items() if v}
@@ -74,3 +78,20 @@ def uncovered_message(r: Roster, limit: int = 20) -> str:
         f"demand not met: {len(items)} interval(s) under-covered by {r.under_agent_intervals} agent-intervals: "
         + ", ".join(items[:limit]) + more
     )
+
+
+def _period_line(g: Any) -> str:
+    """One queue's period figures: its lowest and highest service level against its target, days met."""
+    lo, hi = g["service_level"].min(), g["service_level"].max()
+    unit = g["period"].iloc[0]
+    return (f"{lo:.1%}-{hi:.1%} per {unit} (target {g['target'].iloc[0]:.0%}), "
+            f"{int(g['met'].astype(bool).sum())} of {len(g)} {unit}s met")
+
+
+def short_periods_message(r: Roster) -> str:
+    """A sentence naming the days/weeks and queues whose period target the plan misses ('' when none)."""
+    s = r.short_periods
+    if s.empty:
+        return ""
+    items = [f"{q.queue} {q.period} of {q.start} ({q.service_level:.1%} < {q.target:.0%})" for q in s.itertuples()]
+    return "period targets missed: " + ", ".join(items)

@@ -14,8 +14,11 @@ import numpy as np
 import pulp
 
 from wfm.milp import highs_available, largest_remainder, solve_highs
-from wfm.roster.model import Model
+from wfm.roster.model import Model, build_cover_model, periods_of
 from wfm.roster.rows import count_spans
+
+START_SECONDS = 20.0  # the per-interval model that gives a period model its start
+START_ROUND_UP = 0.3  # the LP's agents taking calls are rounded up from this fraction of an agent
 
 
 @dataclass
@@ -127,6 +130,85 @@ def _set_slacks(m: Model, rostered: np.ndarray) -> bool:
     return True
 
 
+def period_start(m: Model) -> dict[str, float] | None:
+    """A whole plan for a model with period targets, from the LP relaxation's values on its variables.
+
+    The LP's agents taking calls per interval, rounded up from 0.3 of an agent, become a per-interval
+    requirement, which the roster model without period rows covers (HiGHS solves it fast: its LP is tight).
+    Where that plan still misses a period target, the LP's agents rounded up in every interval of that
+    period are required and the cover solved once more. That plan, with the steps and period shortfalls it
+    implies, is the start; None when there is none."""
+    cv = m.curves
+    assert cv is not None
+    effective = np.zeros(len(m.required))
+    for g, var in m.e.items():
+        effective[g] = var.varValue or 0.0
+    need = np.floor(effective + 1.0 - START_ROUND_UP)
+    start = _cover_start(m, need)
+    short = _short_intervals(m) if start is not None else None
+    if short is not None and short.any():
+        need = np.where(short, np.maximum(need, np.ceil(effective - 1e-6)), need)
+        start = _cover_start(m, need) or start
+    return start
+
+
+def _cover_start(m: Model, need: np.ndarray) -> dict[str, float] | None:
+    """Solve the cover model for ``need`` agents taking calls per interval; put its plan on ``m`` and return
+    ``m``'s whole start (None when the cover has no plan)."""
+    cv = m.curves
+    assert cv is not None
+    required = np.ceil(need / (1.0 - cv.shrinkage) - 1e-9).astype(np.int64)
+    cover = build_cover_model(m, np.maximum(m.required, required))
+    res = solve_highs(cover.prob, time_limit_s=START_SECONDS, gap=m.config.roster.gap, lp_first=True, threads=2)
+    if not res.has_solution:
+        return None
+    values = {v.name: float(v.varValue or 0.0) for v in cover.prob.variables()}
+    for group in (m.w, m.x, m.y, m.z):
+        for var in group.values():
+            var.varValue = values.get(var.name, 0.0)
+    return complete_start(m)
+
+
+def _short_intervals(m: Model) -> np.ndarray:
+    """Intervals of the periods whose target the values on ``m`` miss (a shortfall variable above 0)."""
+    cv = m.curves
+    assert cv is not None
+    short = np.zeros(len(m.required), dtype=bool)
+    by_queue = {c.queue: c for c in cv.curves}
+    for slack in (m.short, m.late, m.busy):
+        for (q, p), var in slack.items():
+            if (var.varValue or 0.0) > 1e-6:
+                short |= periods_of(m, by_queue[q].period) == p
+    return short
+
+
+def complete_start(m: Model) -> dict[str, float]:
+    """Given whole tours, starts and breaks on a model's variables, every other variable's value: coverage
+    slacks, and with period targets the agents taking calls, the steps and the period shortfalls."""
+    counts = {"x": {k: _int(v) for k, v in m.x.items()}, "y": {k: _int(v) for k, v in m.y.items()}}
+    rostered = rostered_from_counts(m, counts)
+    for g, var in m.over.items():
+        var.varValue = float(max(int(rostered[g]) - int(m.required[g]), 0))
+        if g in m.under:
+            m.under[g].varValue = float(max(int(m.required[g]) - int(rostered[g]), 0))
+    cv = m.curves
+    if cv is not None:
+        for g, e in m.e.items():
+            top = cv.low[g] + len(m.step[g])
+            n = int(min(np.floor(rostered[g] * (1.0 - cv.shrinkage[g]) + 1e-9), top))
+            e.varValue = float(n)
+            m.below[g].varValue = float(max(cv.low[g] - n, 0))
+            for j, step in enumerate(m.step[g]):
+                step.varValue = 1.0 if j < n - cv.low[g] else 0.0
+        for name, slack in (("period_sl", m.short), ("period_asa", m.late), ("period_occ", m.busy)):
+            for (q, p), var in slack.items():
+                var.varValue = 0.0
+                row = m.prob.constraints.get(f"{name}_{q}_{p}")
+                if row is not None:
+                    var.varValue = max(0.0, -float(row.value()) if row.sense >= 0 else float(row.value()))
+    return {v.name: float(v.varValue or 0.0) for v in m.prob.variables()}
+
+
 def rostered_from_counts(m: Model, counts: dict[str, Any]) -> np.ndarray:
     """Agents rostered (on shift and off break, before shrinkage) per interval (cyclic) from shift and
     break counts; the same count as :func:`wfm.roster.rows.rostered_per_interval` gives from roster.csv."""
@@ -156,7 +238,9 @@ def solve(
     if solver == "highs" and not highs_available():
         solver = "cbc"
     if solver == "highs":
-        res = solve_highs(prob, time_limit_s=time_limit_s, gap=gap, lp_first=True, threads=2, progress=progress)
+        start = (lambda: period_start(m)) if m.curves is not None else None
+        res = solve_highs(prob, time_limit_s=time_limit_s, gap=gap, lp_first=True, start_from_lp=start, threads=2,
+                          progress=progress)
         return SolveResult(res.status, res.objective, res.lower_bound, res.seconds, solver)
     return _solve_cbc(m, time_limit_s, gap, progress, t0)
 
