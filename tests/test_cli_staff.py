@@ -12,6 +12,7 @@ def test_calculator_reference_output(runner):
     r = runner.invoke(app, ["staff", "--volume", "100", "--interval", "30", "--aht", "180", "--sl", "80/20", "--shrinkage", "0.3"])
     assert r.exit_code == 0, r.output
     assert r.output == (
+        "targets            service level 80% within 20 s, Erlang C\n"
         "volume             100 calls in 30 min\n"
         "aht                180 s\n"
         "load               10.00 Erlangs\n"
@@ -23,6 +24,7 @@ def test_calculator_reference_output(runner):
         "occupancy          0.714\n"
         "wait_probability   0.1741\n"
         "meets_targets      yes\n"
+        "binding            service_level\n"
     )
 
 
@@ -139,3 +141,62 @@ def test_version(runner):
 
     r = runner.invoke(app, ["--version"])
     assert r.exit_code == 0 and r.output == f"wfm {__version__}\n"
+
+
+ISSUE_CONFIG = """\
+[centre]
+interval_minutes = 5
+
+[[queues]]
+name = "stated"
+service_level = 0.80
+answer_within_s = 20
+shrinkage = 0.30
+
+[[queues]]
+name = "defaulted"
+shrinkage = 0.30
+"""
+
+
+def test_calculator_and_file_mode_same_agents_for_the_same_interval(runner, tmp_path):
+    """The issue's case: 228.194 calls in 5 min at 240 s, 80/20, 30% shrinkage. The calculator said 192 agents,
+    file mode 215 (a hidden 0.85 occupancy cap); now both say 192, with --sl given or left at its default."""
+    calc = ["staff", "--volume", "228.194", "--interval", "5", "--aht", "240", "--shrinkage", "0.3"]
+    stated = runner.invoke(app, [*calc, "--sl", "80/20", "--json"])
+    defaulted = runner.invoke(app, [*calc])
+    assert stated.exit_code == 0 and defaulted.exit_code == 0, (stated.output, defaulted.output)
+    data = json.loads(stated.stdout)
+    assert (data["agents"], data["scheduled"], data["binding"]) == (192, 275, "service_level")
+    assert defaulted.stdout.splitlines()[0] == "targets            service level 80% within 20 s (default), Erlang C"
+    assert "agents             192\n" in defaulted.stdout and "binding            service_level\n" in defaulted.stdout
+
+    (tmp_path / "c.toml").write_text(ISSUE_CONFIG)
+    rows = ["2026-12-07 09:00,stated,228.194,240", "2026-12-07 09:00,defaulted,228.194,240"]
+    fc = _write_forecast(tmp_path / "fc.csv", rows)
+    out = tmp_path / "staffing.csv"
+    r = runner.invoke(app, ["staff", str(fc), "--config", str(tmp_path / "c.toml"), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    frame = pd.read_csv(out)
+    assert frame[["agents", "scheduled", "binding"]].values.tolist() == [[192, 275, "service_level"]] * 2
+    assert r.stderr.splitlines()[:2] == [
+        "stated targets: service level 80% within 20 s, Erlang C, shrinkage 30%",
+        "defaulted targets: service level 80% within 20 s (default), Erlang C, shrinkage 30%",
+    ]
+    r = runner.invoke(app, ["staff", str(fc), "--config", str(tmp_path / "c.toml"), "--json"])
+    assert json.loads(r.stdout)["targets"]["defaulted"].endswith("(default), Erlang C, shrinkage 30%")
+
+
+def test_staffing_csv_columns_end_with_binding_and_roster_reads_it(runner, tmp_path, example_config):
+    from wfm.config import load_config
+    from wfm.roster import read_staffing
+    from wfm.staffing import STAFFING_COLUMNS
+
+    fc = _write_forecast(tmp_path / "fc.csv", ["2026-12-07 09:00,retail,100,300", "2026-12-07 09:00,cards,0,"])
+    out = tmp_path / "staffing.csv"
+    assert runner.invoke(app, ["staff", str(fc), "--config", str(example_config), "--out", str(out)]).exit_code == 0
+    header = out.read_text().splitlines()[0].split(",")
+    assert header == STAFFING_COLUMNS  # the example has patience, so abandon_rate too; binding last
+    assert pd.read_csv(out)["binding"].tolist() == ["occupancy", "none"]  # 33.3 Erlangs: the 85% cap binds
+    st = read_staffing(out, load_config(example_config))  # the roster's reader ignores the new column
+    assert list(st.columns) == ["timestamp", "queue", "volume", "aht", "agents", "scheduled", "fractional_agents"]

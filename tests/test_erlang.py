@@ -193,3 +193,58 @@ def test_required_agents_is_the_smallest_that_meets_targets(volume, aht, sl, t, 
         return
     ok = erlang.meets_targets(erlang.evaluate(volume, aht, 900, [need - 1, need], t, patience), sl, None, occ, None)
     assert bool(ok[1]) and not bool(ok[0])
+
+
+def test_per_interval_targets_switch_off_with_inf_and_nan_patience():
+    """Intervals of queues with different targets sized in one call give what each queue sized alone gives:
+    +inf switches a cap off, NaN patience is Erlang C (how wfm.staffing sizes every queue at once)."""
+    vol = np.array([100.0, 100.0, 228.194, 60.0, 0.0])
+    aht = np.array([180.0, 180.0, 240.0, 300.0, 180.0])
+    alone = [
+        Targets(0.8, 20),
+        Targets(0.8, 20, asa_s=5.0),
+        Targets(0.8, 20, max_occupancy=0.85),
+        Targets(0.5, 60, max_abandon=0.01, patience_s=60.0, max_occupancy=0.7),
+        Targets(0.9, 15, patience_s=120.0),
+    ]
+    ivl = 900.0
+    per = {
+        "service_level": np.array([t.service_level for t in alone]),
+        "answer_within_s": np.array([t.answer_within_s for t in alone]),
+        "asa_s": np.array([np.inf if t.asa_s is None else t.asa_s for t in alone]),
+        "max_occupancy": np.array([np.inf if t.max_occupancy is None else t.max_occupancy for t in alone]),
+        "max_abandon": np.array([np.inf if t.max_abandon is None else t.max_abandon for t in alone]),
+        "patience_s": np.array([np.nan if t.patience_s is None else t.patience_s for t in alone]),
+    }
+    need = erlang.required_agents(vol, aht, ivl, **per)
+    frac = erlang.fractional_agents(vol, aht, ivl, need, **per)
+    labels = erlang.binding_targets(vol, aht, ivl, need, **per)
+    for i, tg in enumerate(alone):
+        n = int(erlang.required_agents(vol[i], aht[i], ivl, tg))
+        assert need[i] == n
+        assert frac[i] == float(erlang.fractional_agents(vol[i], aht[i], ivl, n, tg))
+        assert labels[i] == erlang.binding_targets(vol[i], aht[i], ivl, n, tg)
+    m = erlang.evaluate(vol, aht, ivl, need, per["answer_within_s"], per["patience_s"])
+    assert m.abandon_rate[0] == 0.0 and m.abandon_rate[3] > 0  # Erlang C where patience is NaN
+
+
+def test_binding_targets_name_what_one_agent_fewer_misses():
+    # 100 calls / 30 min at 180 s: 80/20 needs 14 (13 answer 79.6%); ASA 5 s needs 15 (14 wait 7.8 s);
+    # 182.56 Erlangs with an 85% cap: ceil(182.56 / 0.85) = 215; one call: 1 agent; no calls: none
+    vol = np.array([0.0, 1.0, 100.0, 100.0, 228.194])
+    aht = np.array([180.0, 180.0, 180.0, 180.0, 240.0])
+    ivl = np.array([1800.0, 1800.0, 1800.0, 1800.0, 300.0])
+    occ = np.array([np.inf, np.inf, np.inf, np.inf, 0.85])
+    asa = np.array([np.inf, np.inf, np.inf, 5.0, np.inf])
+    n = erlang.required_agents(vol, aht, ivl, service_level=0.8, answer_within_s=20.0, asa_s=asa, max_occupancy=occ)
+    assert n.tolist() == [0, 1, 14, 15, 215]
+    labels = erlang.binding_targets(vol, aht, ivl, n, service_level=0.8, answer_within_s=20.0, asa_s=asa,
+                                    max_occupancy=occ)
+    assert labels.tolist() == ["none", "floor", "service_level", "asa", "occupancy"]
+    # several missed at once: ASA 8 s and 80/20 both fail at 13 agents; the order is fixed
+    assert erlang.binding_targets(100, 180, 1800, 14, Targets(0.8, 20, asa_s=8.0)) == "service_level+asa"
+    # Erlang C's stability floor: 1% in 1 s is met by floor(182.56) + 1 = 183 agents
+    assert erlang.required_agents(228.194, 240, 300, Targets(0.01, 1.0)) == 183
+    assert erlang.binding_targets(228.194, 240, 300, 183, Targets(0.01, 1.0)) == "floor"
+    # more agents than needed: nothing binds
+    assert erlang.binding_targets(100, 180, 1800, 16, Targets(0.8, 20)) == "none"

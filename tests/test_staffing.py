@@ -6,9 +6,9 @@ import pytest
 
 from wfm import erlang
 from wfm.config import parse_config
-from wfm.erlang import Targets
 from wfm.errors import InputError
 from wfm.staffing import (
+    calculator_queue,
     group_service_level,
     parse_service_target,
     scheduled_agents,
@@ -22,7 +22,8 @@ from wfm.staffing import (
 def _config(**queue_overrides):
     q = {"name": "sales", "service_level": 0.8, "answer_within_s": 20, "shrinkage": 0.3, "max_occupancy": 1.0}
     q.update(queue_overrides)
-    return parse_config({"centre": {"interval_minutes": 30}, "queues": [q, {"name": "help", "aht_s": 240}]})
+    help_queue = {"name": "help", "aht_s": 240, "shrinkage": 0.3, "max_occupancy": 0.85}
+    return parse_config({"centre": {"interval_minutes": 30}, "queues": [q, help_queue]})
 
 
 def test_shrinkage_divides_never_multiplies():
@@ -148,11 +149,15 @@ def test_parse_service_target():
 
 def test_staff_interval_checks_inputs():
     with pytest.raises(InputError, match="--aht must be greater than 0"):
-        staff_interval(100, 30, 0, Targets())
+        staff_interval(100, 30, 0, calculator_queue())
     with pytest.raises(InputError, match="--volume"):
-        staff_interval(-5, 30, 180, Targets())
-    with pytest.raises(InputError, match="service level must be between 0 and 1"):
-        staff_interval(100, 30, 180, Targets(service_level=1.2))
+        staff_interval(-5, 30, 180, calculator_queue())
+    with pytest.raises(InputError, match="service level must be between 0 and 100 percent"):
+        calculator_queue("120/20")
+    with pytest.raises(InputError, match="--asa must be greater than 0 seconds"):
+        calculator_queue(asa_s=0)
+    with pytest.raises(InputError, match="--max-abandon needs --patience"):
+        calculator_queue(max_abandon=0.05)
 
 
 def test_atomic_write_leaves_old_file_on_failure_and_normal_mode(tmp_path, monkeypatch):

@@ -185,7 +185,7 @@ def staff(
     volume: Annotated[float | None, typer.Option(help="Calculator: calls offered in the interval.")] = None,
     interval: Annotated[float, typer.Option(help="Calculator: interval length, minutes.")] = 30.0,
     aht: Annotated[float | None, typer.Option(help="Calculator: average handle time, seconds.")] = None,
-    sl: Annotated[str, typer.Option(help="Service-level target, percent/seconds, e.g. 80/20.")] = "80/20",
+    sl: Annotated[str | None, typer.Option(help="Service-level target, percent/seconds [default: 80/20].")] = None,
     asa: Annotated[float | None, typer.Option(help="ASA target, seconds (met together with --sl).")] = None,
     max_occupancy: Annotated[float | None, typer.Option(help="Occupancy cap, e.g. 0.85.")] = None,
     shrinkage: Annotated[float, typer.Option(help="Shrinkage: scheduled = ceil(agents / (1 - shrinkage)).")] = 0.0,
@@ -211,20 +211,19 @@ def staff(
 
     if forecast is None:
         staffing.check_calculator_inputs(volume, aht)
-        targets = staffing.calculator_targets(sl, asa, max_occupancy, patience, max_abandon)
+        queue = staffing.calculator_queue(sl, asa, max_occupancy, shrinkage, patience, max_abandon)
         if table is not None:
-            lo, hi = staffing.parse_agent_range(table)
-            frame = staffing.staff_table(volume, interval, aht, targets, lo, hi, shrinkage)
+            frame = staffing.staff_table(volume, interval, aht, queue, *staffing.parse_agent_range(table))
             if json_out:
                 emit(to_json(frame.to_dict(orient="records")))
             else:
                 emit(tabulate(frame, headers="keys", showindex=False, floatfmt=".4f"), quiet=quiet)
             return
-        res = staffing.staff_interval(volume, interval, aht, targets, shrinkage, agents)
+        res = staffing.staff_interval(volume, interval, aht, queue, agents)
         if json_out:
-            emit(to_json({k: v for k, v in vars(res).items() if not (k == "abandon_rate" and v is None)}))
+            emit(to_json(res.to_dict()))
         else:
-            emit(tabulate(staffing.interval_rows(res, targets, shrinkage), tablefmt="plain"), quiet=quiet)
+            emit(tabulate(staffing.interval_rows(res, queue), tablefmt="plain"), quiet=quiet)
         raise typer.Exit(0 if res.meets_targets else 1)
 
     cfg = load_config(config)
@@ -233,10 +232,11 @@ def staff(
         atomic_write_csv(out, result)
     summary = staffing.staff_summary(result, cfg.centre.interval_minutes)
     if json_out:
-        emit(to_json({"out": str(out) if out else None, "days": summary.to_dict(orient="records")}))
+        emit(to_json({"out": str(out) if out else None, "targets": staffing.targets_by_queue(result, cfg),
+                      "days": summary.to_dict(orient="records")}))
     else:
-        emit(tabulate(summary, headers="keys", showindex=False, floatfmt=staffing.summary_floatfmt(summary)),
-             quiet=quiet)
+        emit(staffing.summary_text(summary), quiet=quiet)
+        log(staffing.targets_note(result, cfg), quiet=quiet)
         if out is not None:
             log(f"wrote {out} ({len(result)} rows)", quiet=quiet)
 

@@ -77,18 +77,30 @@ class Centre(_Model):
         return parse_ratio_target(self.ratio_target or MATURITY_TARGETS[self.maturity])
 
 
+DEFAULT_SERVICE_LEVEL = 0.80
+DEFAULT_ANSWER_WITHIN_S = 20.0
+DEFAULT_AHT_S = 300.0
+
+
 class Queue(_Model):
-    """One queue's service targets. ``scheduled = ceil(agents / (1 - shrinkage))``."""
+    """One queue's service targets and shrinkage. ``scheduled = ceil(agents / (1 - shrinkage))``.
+
+    No hidden targets (docs/config.md lists every default): a queue is sized to the targets it sets, plus one
+    default target, the service level of 80% within 20 s (the calculator's ``--sl`` default too), which the
+    output marks "(default)". ASA, occupancy and abandonment caps are off unless set. ``shrinkage`` has no
+    default: a queue cannot be sized without it (:func:`wfm.staffing.queue_shrinkage`), but a config used only
+    to forecast or check the ratio need not state it.
+    """
 
     name: str
-    service_level: Annotated[float, Field(gt=0, lt=1)] = 0.80
-    answer_within_s: Annotated[float, Field(gt=0)] = 20
+    service_level: Annotated[float, Field(gt=0, lt=1)] = DEFAULT_SERVICE_LEVEL
+    answer_within_s: Annotated[float, Field(gt=0)] = DEFAULT_ANSWER_WITHIN_S
     asa_s: Annotated[float, Field(gt=0)] | None = None
-    max_occupancy: Annotated[float, Field(gt=0, le=1)] = 0.85
-    shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.30
+    max_occupancy: Annotated[float, Field(gt=0, le=1)] | None = None  # None: no occupancy cap
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] | None = None  # required to size the queue
     patience_s: Annotated[float, Field(gt=0)] | None = None  # enables Erlang A
-    max_abandon: Annotated[float, Field(gt=0, lt=1)] | None = None  # Erlang A target
-    aht_s: Annotated[float, Field(gt=0)] = 300
+    max_abandon: Annotated[float, Field(gt=0, lt=1)] | None = None  # Erlang A target (needs patience_s)
+    aht_s: Annotated[float, Field(gt=0)] = DEFAULT_AHT_S  # for intervals whose forecast has no AHT
     staff_group: str = "front_line"
     # the period the service-level (and ASA) target is judged over: "interval" holds every interval to it;
     # "day"/"week" hold the calls-weighted figure over each day/week to it (the roster meets it at least cost)
@@ -104,6 +116,23 @@ class Queue(_Model):
                 f"service_level {self.service_level:g}: no plan can hold every interval above its own target"
             )
         return self
+
+    @model_validator(mode="after")
+    def _targets_complete(self) -> Queue:
+        given = self.model_fields_set
+        if ("service_level" in given) != ("answer_within_s" in given):
+            raise ValueError(
+                "set service_level and answer_within_s together (a share answered within a time; "
+                "with neither the default is 80% within 20 s)"
+            )
+        if self.max_abandon is not None and self.patience_s is None:
+            raise ValueError("max_abandon needs patience_s (Erlang A): without it abandonment cannot be sized")
+        return self
+
+    @property
+    def service_level_is_default(self) -> bool:
+        """True when the config sets no service-level target, so the default 80% within 20 s applies."""
+        return "service_level" not in self.model_fields_set
 
 
 class StaffGroup(_Model):

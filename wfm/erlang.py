@@ -317,18 +317,22 @@ def evaluate(
     pat = np.asarray(patience_s, dtype=float)
     if np.all(np.isfinite(pat)):
         return erlang_a_metrics(load, agents, aht_s, answer_within_s, pat)
-    # mixed: compute both and pick per interval
-    load, agents_b, aht_b, t_b, pat_b = np.broadcast_arrays(
+    # mixed: Erlang C on the intervals without patience, Erlang A on the others
+    arrays = np.broadcast_arrays(
         load, np.asarray(agents, dtype=float), np.asarray(aht_s, dtype=float),
         np.asarray(answer_within_s, dtype=float), pat,
     )
+    shape = arrays[0].shape
+    load, agents_b, aht_b, t_b, pat_b = (v.ravel() for v in arrays)
     use_a = np.isfinite(pat_b)
-    c = erlang_c_metrics(load, agents_b, aht_b, t_b)
-    if not use_a.any():
-        return c
-    safe_pat = np.where(use_a, pat_b, 1.0)
-    am = erlang_a_metrics(load, agents_b, aht_b, t_b, safe_pat)
-    return QueueMetrics(*(np.where(use_a, getattr(am, f), getattr(c, f)) for f in QueueMetrics.__dataclass_fields__))
+    c = erlang_c_metrics(load[~use_a], agents_b[~use_a], aht_b[~use_a], t_b[~use_a])
+    am = erlang_a_metrics(load[use_a], agents_b[use_a], aht_b[use_a], t_b[use_a], pat_b[use_a])
+    fields = {}
+    for f in QueueMetrics.__dataclass_fields__:
+        out = np.empty(load.size)
+        out[~use_a], out[use_a] = getattr(c, f), getattr(am, f)
+        fields[f] = out.reshape(shape)
+    return QueueMetrics(**fields)
 
 
 # --------------------------------------------------------------------------- required agents
@@ -358,6 +362,32 @@ def _target_arrays(targets: Targets | None, **overrides: ArrayLike | None) -> di
     return base
 
 
+TARGET_NAMES = ("service_level", "asa", "occupancy", "abandon")
+"""The targets in their fixed order: :func:`binding_targets` names them in this order, joined with ``+``."""
+
+
+def missed_targets(
+    metrics: QueueMetrics,
+    service_level: ArrayLike | None,
+    asa_s: ArrayLike | None,
+    max_occupancy: ArrayLike | None,
+    max_abandon: ArrayLike | None,
+) -> dict[str, NDArray[np.bool_]]:
+    """Per target given (keys from ``TARGET_NAMES``), True where it is missed (a tiny tolerance absorbs
+    floating-point noise). Targets that are None are left out."""
+    eps = 1e-12
+    missed: dict[str, NDArray[np.bool_]] = {}
+    if service_level is not None:
+        missed["service_level"] = ~(metrics.service_level >= np.asarray(service_level, dtype=float) - eps)
+    if asa_s is not None:
+        missed["asa"] = ~(metrics.asa <= np.asarray(asa_s, dtype=float) + eps)
+    if max_occupancy is not None:
+        missed["occupancy"] = ~(metrics.occupancy <= np.asarray(max_occupancy, dtype=float) + eps)
+    if max_abandon is not None:
+        missed["abandon"] = ~(metrics.abandon_rate <= np.asarray(max_abandon, dtype=float) + eps)
+    return missed
+
+
 def meets_targets(
     metrics: QueueMetrics,
     service_level: ArrayLike | None,
@@ -366,16 +396,9 @@ def meets_targets(
     max_abandon: ArrayLike | None,
 ) -> NDArray[np.bool_]:
     """True where every given target is met (a tiny tolerance absorbs floating-point noise)."""
-    eps = 1e-12
     ok = np.ones(np.shape(metrics.service_level), dtype=bool)
-    if service_level is not None:
-        ok &= metrics.service_level >= np.asarray(service_level, dtype=float) - eps
-    if asa_s is not None:
-        ok &= metrics.asa <= np.asarray(asa_s, dtype=float) + eps
-    if max_occupancy is not None:
-        ok &= metrics.occupancy <= np.asarray(max_occupancy, dtype=float) + eps
-    if max_abandon is not None:
-        ok &= metrics.abandon_rate <= np.asarray(max_abandon, dtype=float) + eps
+    for miss in missed_targets(metrics, service_level, asa_s, max_occupancy, max_abandon).values():
+        ok &= ~miss
     return ok
 
 
@@ -396,7 +419,8 @@ def required_agents(
 
     Bisection between a lower bound (stability for Erlang C, ``A / max_occupancy``) and an upper bound grown
     by square-root staffing, vectorised over intervals: about ``log2(sqrt(A))`` evaluations, never a scan
-    from one agent. Keyword arrays override the ``targets`` per interval.
+    from one agent. Keyword arrays override the ``targets`` per interval; a target of +inf (or a NaN
+    ``patience_s``: Erlang C) switches it off in that interval, so one call sizes queues with different targets.
     """
     tg = _target_arrays(
         targets,
@@ -526,7 +550,9 @@ def fractional_agents(
 
     For each target the metric is interpolated linearly between ``agents - 1`` (fails) and ``agents``
     (meets); the largest fraction over the targets is taken. Summing these across queues before rounding
-    avoids the overstatement of rounding each queue up.
+    avoids the overstatement of rounding each queue up. Targets of +inf are off in their interval, and an
+    occupancy cap is the interpolated carried occupancy under Erlang A, ``load / cap`` under Erlang C, per
+    interval (as :func:`required_agents`).
     """
     tg = _target_arrays(targets, **overrides)
     n = np.asarray(agents, dtype=float)
@@ -541,20 +567,71 @@ def fractional_agents(
     def _share(lo_v: FloatArray, hi_v: FloatArray, target: ArrayLike, rising: bool) -> FloatArray:
         tgt = np.asarray(target, dtype=float)
         lo_v = np.where(np.isfinite(lo_v), lo_v, 1e9 if not rising else -1e9)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             f = (tgt - lo_v) / (hi_v - lo_v)
-        return np.clip(np.nan_to_num(f, nan=1.0), 0.0, 1.0)
+        return np.where(np.isfinite(tgt), np.clip(np.nan_to_num(f, nan=1.0), 0.0, 1.0), 0.0)
 
+    erlang_a_rows = (
+        np.zeros(n.shape, dtype=bool) if pat is None
+        else np.broadcast_to(np.isfinite(np.asarray(pat, dtype=float)), n.shape)
+    )
     if tg["service_level"] is not None:
         frac = np.maximum(frac, _share(lo.service_level, hi.service_level, tg["service_level"], True))
     if tg["asa_s"] is not None:
         frac = np.maximum(frac, _share(lo.asa, hi.asa, tg["asa_s"], False))
     if tg["max_abandon"] is not None:
         frac = np.maximum(frac, _share(lo.abandon_rate, hi.abandon_rate, tg["max_abandon"], False))
-    if tg["max_occupancy"] is not None and pat is not None:  # Erlang A: occupancy of the carried load
-        frac = np.maximum(frac, _share(lo.occupancy, hi.occupancy, tg["max_occupancy"], False))
+    if tg["max_occupancy"] is not None and erlang_a_rows.any():  # Erlang A: occupancy of the carried load
+        occ_share = _share(lo.occupancy, hi.occupancy, tg["max_occupancy"], False)
+        frac = np.where(erlang_a_rows, np.maximum(frac, occ_share), frac)
     out = np.where(n > 0, n - 1.0 + frac, 0.0)
-    if tg["max_occupancy"] is not None and pat is None:
+    if tg["max_occupancy"] is not None and not erlang_a_rows.all():  # Erlang C: load / cap agents at least
         occ_floor = offered_load(vol, aht, ivl) / np.asarray(tg["max_occupancy"], dtype=float)
-        out = np.where(n > 0, np.maximum(out, np.minimum(occ_floor, n)), 0.0)
+        out = np.where((n > 0) & ~erlang_a_rows, np.maximum(out, np.minimum(occ_floor, n)), out)
     return out
+
+
+_BINDING_LABELS = np.array(
+    ["+".join(name for bit, name in enumerate(TARGET_NAMES) if code >> bit & 1) or "none" for code in range(16)],
+    dtype=object,
+)
+
+
+def binding_targets(
+    volume: ArrayLike,
+    aht_s: ArrayLike,
+    interval_s: ArrayLike,
+    agents: ArrayLike,
+    targets: Targets | None = None,
+    **overrides: ArrayLike | None,
+) -> NDArray[np.object_]:
+    """Which target binds at ``agents``, per interval: the targets missed at ``agents - 1``.
+
+    Labels: ``service_level``, ``asa``, ``occupancy``, ``abandon``, several joined with ``+`` in that order
+    (``service_level+occupancy``); ``floor`` where the interval has calls and ``agents - 1`` is below what any
+    target could ask for: no agent at all (``agents == 1``), or under Erlang C an unstable queue
+    (``agents - 1 <= load``, whose wait grows without bound); ``none`` where no target binds: no calls (0 agents),
+    or more ``agents`` than the targets need (none is missed at ``agents - 1``). Meaningful for agents that meet
+    the targets (as :func:`required_agents` gives); vectorised, one evaluation at ``agents - 1``.
+    """
+    tg = _target_arrays(targets, **overrides)
+    vol, aht, ivl, t, n = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (volume, aht_s, interval_s, tg["answer_within_s"], agents))
+    )
+    pat = tg["patience_s"]
+    below = evaluate(vol, aht, ivl, np.maximum(n - 1.0, 0.0), t, pat)
+    missed = missed_targets(below, tg["service_level"], tg["asa_s"], tg["max_occupancy"], tg["max_abandon"])
+    code = np.zeros(n.shape, dtype=np.int64)
+    for bit, name in enumerate(TARGET_NAMES):
+        if name in missed:
+            code |= np.broadcast_to(missed[name], n.shape).astype(np.int64) << bit
+    labels = _BINDING_LABELS[code]
+    load = offered_load(vol, aht, ivl)
+    erlang_c_rows = (
+        np.ones(n.shape, dtype=bool) if pat is None
+        else ~np.isfinite(np.broadcast_to(np.asarray(pat, dtype=float), n.shape))
+    )
+    busy = (load > 0) & (n > 0)
+    floor = busy & ((n <= 1) | (erlang_c_rows & (n - 1.0 <= load)))
+    labels = np.where(floor, "floor", labels)
+    return np.where(busy, labels, "none").astype(object)

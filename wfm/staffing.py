@@ -17,26 +17,35 @@ Output frame (a staffing file), one row per interval and queue, in input order:
 ``occupancy``       share of on-phone time busy with calls
 ``wait_probability`` share of calls that wait at all
 ``abandon_rate``    share of calls that abandon (only when some queue has ``patience_s``)
+``binding``         the target that binds at ``agents``: the one missed at ``agents - 1``
+                    (:func:`wfm.erlang.binding_targets`: ``service_level``, ``asa``, ``occupancy``,
+                    ``abandon``, several joined with ``+``; ``floor``; ``none`` where there are no calls)
 =================== ================================================================================
+
+File mode (:func:`staff`) and the calculator (:func:`staff_interval`) size through one function,
+:func:`size_intervals`, with one set of defaults (the config's, docs/config.md).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from wfm import erlang, routing
-from wfm.config import CentreConfig, Queue
+from wfm.config import DEFAULT_AHT_S, CentreConfig, Queue
 from wfm.errors import ConfigError, InputError
 
 STAFFING_COLUMNS = [
     "timestamp", "queue", "volume", "aht", "agents", "fractional_agents", "scheduled",
-    "service_level", "asa", "occupancy", "wait_probability",
+    "service_level", "asa", "occupancy", "wait_probability", "abandon_rate", "binding",
 ]
+"""Every column of a staffing file, in order; ``abandon_rate`` only when some queue has ``patience_s``."""
 
 
 def queue_targets(queue: Queue) -> erlang.Targets:
@@ -51,72 +60,133 @@ def queue_targets(queue: Queue) -> erlang.Targets:
     )
 
 
+def queue_shrinkage(queue: Queue, source: str | None = None) -> float:
+    """The queue's ``shrinkage``; a ConfigError when the config does not set it (it has no default)."""
+    if queue.shrinkage is None:
+        where = f"{source}: " if source else ""
+        raise ConfigError(
+            f"{where}field 'queues[{queue.name!r}].shrinkage': is required to size the queue (no default: the "
+            "share of paid time not on the phones, e.g. 0.30; scheduled = ceil(agents / (1 - shrinkage)))"
+        )
+    return queue.shrinkage
+
+
 def scheduled_agents(agents: np.ndarray, shrinkage: float | np.ndarray) -> np.ndarray:
     """Agents to schedule so that ``agents`` remain after shrinkage: ``ceil(agents / (1 - shrinkage))``."""
     raw = np.asarray(agents, dtype=float) / (1.0 - np.asarray(shrinkage, dtype=float))
     return np.ceil(raw - 1e-9).astype(np.int64)
 
 
+@dataclass(frozen=True)
+class Sizing:
+    """Intervals sized for their queues' targets (arrays, one element per interval)."""
+
+    agents: np.ndarray  # int64
+    fractional_agents: np.ndarray
+    scheduled: np.ndarray  # int64, ceil(agents / (1 - shrinkage))
+    metrics: erlang.QueueMetrics
+    meets_targets: np.ndarray  # bool: every target of the interval's queue met by ``agents``
+    binding: np.ndarray  # object: erlang.binding_targets's label, None where ``agents`` miss a target
+
+
+def _per_interval(values: list[float | None], which: np.ndarray, off: float) -> np.ndarray | None:
+    """One queue setting per interval (``off`` where a queue leaves it unset); None when no queue sets it."""
+    if all(v is None for v in values):
+        return None
+    return np.array([off if v is None else float(v) for v in values])[which]
+
+
+def size_intervals(
+    volume: ArrayLike,
+    aht_s: ArrayLike,
+    interval_s: float,
+    queues: Sequence[Queue],
+    which: ArrayLike = 0,
+    agents: ArrayLike | None = None,
+    source: str | None = None,
+) -> Sizing:
+    """Size intervals, interval ``i`` of queue ``queues[which[i]]``: the fewest agents meeting all the queue's
+    targets at once (or evaluate the given ``agents``), vectorised over intervals and queues.
+
+    The one sizing path of `wfm staff`: file mode (:func:`staff`, every row of the forecast in one call) and
+    the calculator (:func:`staff_interval`, one interval of its one queue) both call it, so the same inputs
+    give the same agents. A target a queue does not set is off in its intervals (+inf for the caps, NaN
+    patience for Erlang C), never a default.
+    """
+    vol, aht, idx = np.broadcast_arrays(
+        np.asarray(volume, dtype=float), np.asarray(aht_s, dtype=float), np.asarray(which, dtype=np.intp)
+    )
+    used = np.unique(idx)
+    shrink = np.zeros(len(queues))
+    shrink[used] = [queue_shrinkage(queues[i], source) for i in used]
+    targets: dict[str, np.ndarray | None] = {
+        "service_level": _per_interval([q.service_level for q in queues], idx, np.nan),
+        "answer_within_s": _per_interval([q.answer_within_s for q in queues], idx, np.nan),
+        "asa_s": _per_interval([q.asa_s for q in queues], idx, np.inf),
+        "max_occupancy": _per_interval([q.max_occupancy for q in queues], idx, np.inf),
+        "max_abandon": _per_interval([q.max_abandon if q.patience_s else None for q in queues], idx, np.inf),
+        "patience_s": _per_interval([q.patience_s for q in queues], idx, np.nan),
+    }
+    if agents is None:
+        n = erlang.required_agents(vol, aht, interval_s, **targets)
+        frac = erlang.fractional_agents(vol, aht, interval_s, n, **targets)
+    else:
+        n = np.broadcast_to(np.asarray(agents, dtype=np.int64), vol.shape)
+        frac = n.astype(float)
+    metrics = erlang.evaluate(vol, aht, interval_s, n, targets["answer_within_s"], targets["patience_s"])
+    ok = erlang.meets_targets(
+        metrics, targets["service_level"], targets["asa_s"], targets["max_occupancy"], targets["max_abandon"]
+    )
+    binding = np.where(ok, erlang.binding_targets(vol, aht, interval_s, n, **targets), None)
+    return Sizing(n, frac, scheduled_agents(n, shrink[idx]), metrics, ok, binding)
+
+
 def staff(forecast: pd.DataFrame, config: CentreConfig, interval_minutes: int | None = None) -> pd.DataFrame:
     """Size every interval of every queue in ``forecast`` with that queue's targets from ``config``.
 
     Returns the staffing frame described in the module docstring. Raises ``InputError`` for unknown queues,
-    negative or missing volumes, or non-positive AHT.
+    negative or missing volumes, or non-positive AHT; ``ConfigError`` for a queue without ``shrinkage``.
     """
     missing = [c for c in ("timestamp", "queue", "volume") if c not in forecast.columns]
     if missing:
         raise InputError(f"forecast is missing column(s) {', '.join(missing)}")
-    frame = forecast.copy()
-    if "aht" not in frame.columns:
-        frame["aht"] = np.nan
-    frame["volume"] = pd.to_numeric(frame["volume"], errors="coerce").astype(float)
-    frame["aht"] = pd.to_numeric(frame["aht"], errors="coerce").astype(float)
-    if frame["volume"].isna().any() or (frame["volume"] < 0).any():
+    vol = pd.to_numeric(forecast["volume"], errors="coerce").to_numpy(dtype=float)
+    aht = (
+        pd.to_numeric(forecast["aht"], errors="coerce").to_numpy(dtype=float)
+        if "aht" in forecast.columns else np.full(len(forecast), np.nan)
+    )
+    if np.isnan(vol).any() or (vol < 0).any():
         raise InputError("forecast volume must be a non-negative number in every row")
-    ivl_min = interval_minutes or config.centre.interval_minutes
-    interval_s = 60.0 * ivl_min
-    has_patience = any(q.patience_s for q in config.queues)
-    out_cols = STAFFING_COLUMNS + (["abandon_rate"] if has_patience else [])
-    parts: list[pd.DataFrame] = []
-    known = set(config.queue_names)
-    unknown = sorted(set(frame["queue"].astype(str)) - known)
-    if unknown:
+    names = forecast["queue"].astype(str).to_numpy()
+    which = pd.Index(config.queue_names).get_indexer(names)
+    if (which < 0).any():
+        unknown = sorted(set(names[which < 0]))
         raise InputError(
             f"forecast has unknown queue {unknown[0]!r} (the config has: {', '.join(config.queue_names)})"
         )
-    frame["_order"] = np.arange(len(frame))
-    for queue in config.queues:
-        rows = frame[frame["queue"] == queue.name]
-        if rows.empty:
-            continue
-        vol = rows["volume"].to_numpy(float)
-        aht = rows["aht"].to_numpy(float)
-        aht = np.where(np.isfinite(aht) & (aht > 0), aht, queue.aht_s)
-        targets = queue_targets(queue)
-        agents = erlang.required_agents(vol, aht, interval_s, targets)
-        metrics = erlang.evaluate(vol, aht, interval_s, agents, queue.answer_within_s, queue.patience_s)
-        frac = erlang.fractional_agents(vol, aht, interval_s, agents, targets)
-        part = pd.DataFrame(
-            {
-                "timestamp": rows["timestamp"].to_numpy(),
-                "queue": queue.name,
-                "volume": vol,
-                "aht": aht,
-                "agents": agents,
-                "fractional_agents": np.round(frac, 4),
-                "scheduled": scheduled_agents(agents, queue.shrinkage),
-                "service_level": metrics.service_level,
-                "asa": metrics.asa,
-                "occupancy": metrics.occupancy,
-                "wait_probability": metrics.wait_probability,
-                "_order": rows["_order"].to_numpy(),
-            }
-        )
-        if has_patience:
-            part["abandon_rate"] = metrics.abandon_rate
-        parts.append(part)
-    result = pd.concat(parts, ignore_index=True).sort_values("_order", kind="stable")
-    return result[out_cols].reset_index(drop=True)
+    aht = np.where(np.isfinite(aht) & (aht > 0), aht, np.array([q.aht_s for q in config.queues])[which])
+    interval_s = 60.0 * (interval_minutes or config.centre.interval_minutes)
+    sized = size_intervals(vol, aht, interval_s, config.queues, which, source=config.source)
+    m = sized.metrics
+    has_patience = any(q.patience_s for q in config.queues)
+    result = pd.DataFrame(
+        {
+            "timestamp": forecast["timestamp"].to_numpy(),
+            "queue": names,
+            "volume": vol,
+            "aht": aht,
+            "agents": sized.agents,
+            "fractional_agents": np.round(sized.fractional_agents, 4),
+            "scheduled": sized.scheduled,
+            "service_level": m.service_level,
+            "asa": m.asa,
+            "occupancy": m.occupancy,
+            "wait_probability": m.wait_probability,
+            "abandon_rate": m.abandon_rate,
+            "binding": sized.binding,
+        }
+    )
+    return result[[c for c in STAFFING_COLUMNS if has_patience or c != "abandon_rate"]]
 
 
 @dataclass(frozen=True)
@@ -216,10 +286,10 @@ def pool_queues(
         work[i] = v * aht_q[i]
     total = vol.sum(axis=0)
     total_work = work.sum(axis=0)
-    mean_aht = float(np.mean([q.aht_s for q in queues])) if queues else 300.0
+    mean_aht = float(np.mean([q.aht_s for q in queues])) if queues else DEFAULT_AHT_S
     with np.errstate(divide="ignore", invalid="ignore"):
         aht = np.where(total > 0, total_work / total, mean_aht)
-        shrink_w = np.array([q.shrinkage for q in queues])[:, None]
+        shrink_w = np.array([queue_shrinkage(q, config.source) for q in queues])[:, None]
         shrink = np.where(total_work > 0, (work * shrink_w).sum(axis=0) / total_work, float(shrink_w.mean()))
         patience = None
         if queues and all(q.patience_s for q in queues):
@@ -518,6 +588,39 @@ def _curvature_start(m: routing.GroupMetrics, judged: list[int], volume: np.ndar
     return shift
 
 
+# --------------------------------------------------------------------------- targets shown
+def _share(x: float) -> str:
+    return f"{x * 100:g}%"
+
+
+def targets_text(queue: Queue, *, shrinkage: bool = True) -> str:
+    """A queue's targets as the output shows them, the default service level marked, e.g. ``service level 80%
+    within 20 s, occupancy <= 85%, Erlang A (patience 180 s), shrinkage 30%``."""
+    parts = [f"service level {_share(queue.service_level)} within {queue.answer_within_s:g} s"
+             + (" (default)" if queue.service_level_is_default else "")]
+    if queue.asa_s is not None:
+        parts.append(f"ASA <= {queue.asa_s:g} s")
+    if queue.max_occupancy is not None:
+        parts.append(f"occupancy <= {_share(queue.max_occupancy)}")
+    if queue.max_abandon is not None:
+        parts.append(f"abandonment <= {_share(queue.max_abandon)}")
+    parts.append(f"Erlang A (patience {queue.patience_s:g} s)" if queue.patience_s else "Erlang C")
+    if shrinkage and queue.shrinkage is not None:
+        parts.append(f"shrinkage {_share(queue.shrinkage)}")
+    return ", ".join(parts)
+
+
+def targets_by_queue(staffing: pd.DataFrame, config: CentreConfig) -> dict[str, str]:
+    """``{queue: targets_text}`` for the config's queues that ``staffing`` sized, in config order."""
+    sized = set(staffing["queue"])
+    return {q.name: targets_text(q) for q in config.queues if q.name in sized}
+
+
+def targets_note(staffing: pd.DataFrame, config: CentreConfig) -> str:
+    """One line per queue sized: ``retail targets: service level 80% within 20 s, ...`` (file mode prints it)."""
+    return "\n".join(f"{name} targets: {text}" for name, text in targets_by_queue(staffing, config).items())
+
+
 # --------------------------------------------------------------------------- calculator mode
 @dataclass(frozen=True)
 class IntervalStaffing:
@@ -536,44 +639,76 @@ class IntervalStaffing:
     wait_probability: float
     abandon_rate: float | None  # None under Erlang C
     meets_targets: bool  # every target of the calculator met by these agents
+    binding: str | None  # the target that binds (erlang.binding_targets); None when a target is missed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record (no ``abandon_rate`` under Erlang C)."""
+        return {k: v for k, v in asdict(self).items() if not (k == "abandon_rate" and v is None)}
+
+
+def calculator_queue(
+    sl: str | None = None,
+    asa_s: float | None = None,
+    max_occupancy: float | None = None,
+    shrinkage: float = 0.0,
+    patience_s: float | None = None,
+    max_abandon: float | None = None,
+) -> Queue:
+    """The calculator's options (``--sl 80/20``, ``--asa``, ...) as a one-queue config, so that the calculator
+    and file mode size through the same code with the same defaults: an option not given is a setting not set
+    (service level 80% within 20 s, no ASA, occupancy or abandonment cap, Erlang C). ``shrinkage`` is 0 unless
+    given (scheduled = agents, and the output says so); a config's queue must state its own."""
+    if asa_s is not None and not asa_s > 0:
+        raise InputError(f"--asa must be greater than 0 seconds, got {asa_s:g}")
+    if max_occupancy is not None and not 0 < max_occupancy <= 1:
+        raise InputError(f"--max-occupancy must be in (0, 1], got {max_occupancy:g}")
+    if patience_s is not None and not patience_s > 0:
+        raise InputError(f"--patience must be greater than 0 seconds, got {patience_s:g}")
+    if max_abandon is not None and not 0 < max_abandon < 1:
+        raise InputError(f"--max-abandon must be between 0 and 1 (exclusive), got {max_abandon:g}")
+    if max_abandon is not None and patience_s is None:
+        raise InputError("--max-abandon needs --patience (Erlang A)")
+    if not 0 <= shrinkage < 1:
+        raise InputError(f"--shrinkage must be in [0, 1), got {shrinkage:g}")
+    given = {"asa_s": asa_s, "max_occupancy": max_occupancy, "patience_s": patience_s, "max_abandon": max_abandon}
+    settings: dict[str, Any] = {"name": "calculator", "shrinkage": shrinkage}
+    settings.update({k: v for k, v in given.items() if v is not None})
+    if sl is not None:
+        settings["service_level"], settings["answer_within_s"] = parse_service_target(sl)
+    return Queue(**settings)
 
 
 def staff_interval(
     volume: float,
     interval_minutes: float,
     aht_s: float,
-    targets: erlang.Targets,
-    shrinkage: float = 0.0,
+    queue: Queue,
     agents: int | None = None,
 ) -> IntervalStaffing:
-    """Size one interval for ``targets`` (or evaluate a given number of ``agents``)."""
-    _check_interval_inputs(volume, interval_minutes, aht_s, targets, shrinkage)
+    """Size one interval for ``queue``'s targets (or evaluate a given number of ``agents``), through
+    :func:`size_intervals` as file mode does."""
+    _check_interval_inputs(volume, interval_minutes, aht_s)
+    if agents is not None and agents < 0:
+        raise InputError(f"--agents must be at least 0, got {agents}")
     interval_s = 60.0 * interval_minutes
-    if agents is None:
-        n = int(erlang.required_agents(volume, aht_s, interval_s, targets))
-        frac = float(erlang.fractional_agents(volume, aht_s, interval_s, n, targets))
-    else:
-        if agents < 0:
-            raise InputError(f"--agents must be at least 0, got {agents}")
-        n = int(agents)
-        frac = float(n)
-    m = erlang.evaluate(volume, aht_s, interval_s, n, targets.answer_within_s, targets.patience_s)
+    sized = size_intervals(np.array([volume], dtype=float), np.array([aht_s], dtype=float), interval_s, [queue],
+                           agents=None if agents is None else np.array([agents]))
+    m = sized.metrics
     return IntervalStaffing(
         volume=float(volume),
         interval_minutes=float(interval_minutes),
         aht=float(aht_s),
         load=float(erlang.offered_load(volume, aht_s, interval_s)),
-        agents=n,
-        fractional_agents=round(frac, 4),
-        scheduled=int(scheduled_agents(np.asarray(n), shrinkage)),
-        service_level=float(m.service_level),
-        asa=float(m.asa),
-        occupancy=float(m.occupancy),
-        wait_probability=float(m.wait_probability),
-        abandon_rate=float(m.abandon_rate) if targets.patience_s else None,
-        meets_targets=bool(
-            erlang.meets_targets(m, targets.service_level, targets.asa_s, targets.max_occupancy, targets.max_abandon)
-        ),
+        agents=int(sized.agents[0]),
+        fractional_agents=round(float(sized.fractional_agents[0]), 4),
+        scheduled=int(sized.scheduled[0]),
+        service_level=float(m.service_level[0]),
+        asa=float(m.asa[0]),
+        occupancy=float(m.occupancy[0]),
+        wait_probability=float(m.wait_probability[0]),
+        abandon_rate=float(m.abandon_rate[0]) if queue.patience_s else None,
+        meets_targets=bool(sized.meets_targets[0]),
+        binding=sized.binding[0],
     )
 
 
@@ -581,74 +716,42 @@ def staff_table(
     volume: float,
     interval_minutes: float,
     aht_s: float,
-    targets: erlang.Targets,
+    queue: Queue,
     agents_from: int,
     agents_to: int,
-    shrinkage: float = 0.0,
 ) -> pd.DataFrame:
     """The classic Erlang table: service level, ASA, occupancy, P(wait) for each agent count in a range."""
-    _check_interval_inputs(volume, interval_minutes, aht_s, targets, shrinkage)
+    _check_interval_inputs(volume, interval_minutes, aht_s)
     if not 0 <= agents_from <= agents_to:
         raise InputError(f"--table needs FROM:TO with 0 <= FROM <= TO, got {agents_from}:{agents_to}")
     if agents_to - agents_from > 100_000:
         raise InputError("--table range is too wide (at most 100,000 rows)")
     n = np.arange(agents_from, agents_to + 1)
-    m = erlang.evaluate(volume, aht_s, 60.0 * interval_minutes, n, targets.answer_within_s, targets.patience_s)
-    ok = erlang.meets_targets(m, targets.service_level, targets.asa_s, targets.max_occupancy, targets.max_abandon)
+    sized = size_intervals(np.full(len(n), float(volume)), aht_s, 60.0 * interval_minutes, [queue], agents=n)
+    m = sized.metrics
     table = pd.DataFrame(
         {
             "agents": n,
-            "scheduled": scheduled_agents(n, shrinkage),
+            "scheduled": sized.scheduled,
             "service_level": m.service_level,
             "asa": m.asa,
             "occupancy": m.occupancy,
             "wait_probability": m.wait_probability,
         }
     )
-    if targets.patience_s:
+    if queue.patience_s:
         table["abandon_rate"] = m.abandon_rate
-    table["meets_targets"] = ok
+    table["meets_targets"] = sized.meets_targets
     return table
 
 
-def _check_interval_inputs(
-    volume: float, interval_minutes: float, aht_s: float, targets: erlang.Targets, shrinkage: float
-) -> None:
+def _check_interval_inputs(volume: float, interval_minutes: float, aht_s: float) -> None:
     if not np.isfinite(volume) or volume < 0:
         raise InputError(f"--volume must be a non-negative number, got {volume:g}")
     if not np.isfinite(interval_minutes) or interval_minutes <= 0:
         raise InputError(f"--interval must be a positive number of minutes, got {interval_minutes:g}")
     if not np.isfinite(aht_s) or aht_s <= 0:
         raise InputError(f"--aht must be greater than 0 seconds, got {aht_s:g}")
-    if targets.service_level is not None and not 0 < targets.service_level < 1:
-        raise InputError(f"service level must be between 0 and 1 (exclusive), got {targets.service_level:g}")
-    if targets.answer_within_s <= 0:
-        raise InputError(f"answer time must be greater than 0 seconds, got {targets.answer_within_s:g}")
-    if targets.asa_s is not None and targets.asa_s <= 0:
-        raise InputError(f"--asa must be greater than 0 seconds, got {targets.asa_s:g}")
-    if targets.max_occupancy is not None and not 0 < targets.max_occupancy <= 1:
-        raise InputError(f"--max-occupancy must be in (0, 1], got {targets.max_occupancy:g}")
-    if targets.patience_s is not None and targets.patience_s <= 0:
-        raise InputError(f"--patience must be greater than 0 seconds, got {targets.patience_s:g}")
-    if targets.max_abandon is not None and not 0 < targets.max_abandon < 1:
-        raise InputError(f"--max-abandon must be between 0 and 1 (exclusive), got {targets.max_abandon:g}")
-    if not 0 <= shrinkage < 1:
-        raise InputError(f"--shrinkage must be in [0, 1), got {shrinkage:g}")
-
-
-def calculator_targets(
-    sl: str = "80/20",
-    asa_s: float | None = None,
-    max_occupancy: float | None = None,
-    patience_s: float | None = None,
-    max_abandon: float | None = None,
-) -> erlang.Targets:
-    """The calculator's targets from its options (``--sl 80/20``, ``--asa``, ...); the abandonment cap needs a
-    patience (Erlang A)."""
-    if max_abandon is not None and patience_s is None:
-        raise InputError("--max-abandon needs --patience (Erlang A)")
-    sl_target, within = parse_service_target(sl)
-    return erlang.Targets(sl_target, within, asa_s, max_occupancy, max_abandon, patience_s)
 
 
 def check_calculator_inputs(volume: float | None, aht_s: float | None) -> None:
@@ -665,16 +768,17 @@ def parse_agent_range(text: str, flag: str = "--table") -> tuple[int, int]:
     return lo, hi
 
 
-def interval_rows(res: IntervalStaffing, targets: erlang.Targets, shrinkage: float) -> list[list[Any]]:
+def interval_rows(res: IntervalStaffing, queue: Queue) -> list[list[Any]]:
     """The calculator's result as ``[figure, value]`` rows (what ``wfm staff --volume ...`` prints)."""
     rows: list[list[Any]] = [
+        ["targets", targets_text(queue, shrinkage=False)],
         ["volume", f"{res.volume:g} calls in {res.interval_minutes:g} min"],
         ["aht", f"{res.aht:g} s"],
         ["load", f"{res.load:.2f} Erlangs"],
         ["agents", res.agents],
         ["fractional_agents", f"{res.fractional_agents:.2f}"],
-        ["scheduled", f"{res.scheduled} (shrinkage {shrinkage:.0%})"],
-        ["service_level", f"{res.service_level:.4f} within {targets.answer_within_s:g} s"],
+        ["scheduled", f"{res.scheduled} (shrinkage {queue_shrinkage(queue):.0%})"],
+        ["service_level", f"{res.service_level:.4f} within {queue.answer_within_s:g} s"],
         ["asa", f"{res.asa:.2f} s"],
         ["occupancy", f"{res.occupancy:.3f}"],
         ["wait_probability", f"{res.wait_probability:.4f}"],
@@ -682,7 +786,15 @@ def interval_rows(res: IntervalStaffing, targets: erlang.Targets, shrinkage: flo
     if res.abandon_rate is not None:
         rows.append(["abandon_rate", f"{res.abandon_rate:.4f}"])
     rows.append(["meets_targets", "yes" if res.meets_targets else "no"])
+    rows.append(["binding", res.binding or "- (a target is missed)"])
     return rows
+
+
+def summary_text(summary: pd.DataFrame) -> str:
+    """:func:`staff_summary` as the table file mode prints."""
+    from tabulate import tabulate
+
+    return tabulate(summary, headers="keys", showindex=False, floatfmt=summary_floatfmt(summary))
 
 
 def summary_floatfmt(summary: pd.DataFrame) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wfm.config import CentreConfig
+from wfm.config import DEFAULT_AHT_S, CentreConfig
 from wfm.errors import InputError, InsufficientHistory
 from wfm.forecast.aht import forecast_aht
 from wfm.forecast.backtest import (
@@ -298,8 +298,8 @@ def _forecast_frame(
 
 
 def _default_aht(config: CentreConfig | None, queue: str) -> float:
-    """The queue's config ``aht_s`` (300 s for a queue the config does not name)."""
-    return config.queue(queue).aht_s if config and queue in config.queue_names else 300.0
+    """The queue's config ``aht_s`` (its default, 300 s, for a queue the config does not name)."""
+    return config.queue(queue).aht_s if config and queue in config.queue_names else DEFAULT_AHT_S
 
 
 def _bounds(mean: np.ndarray, rows: np.ndarray | None, cv: pd.DataFrame, alias: str, lo80: np.ndarray,

@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from wfm.plan.pipeline import PlanResult
+from wfm.staffing import targets_by_queue
 
 
 def summary_markdown(result: PlanResult) -> str:
@@ -45,6 +46,8 @@ def summary_markdown(result: PlanResult) -> str:
     ]
     for q, m in result.models().items():
         lines.append(f"| {q} | {m['model']} | {_pct(m['backtest_wape'])} |")
+    lines += ["", "## Queue targets", "", "| queue | sized to |", "|---|---|"]
+    lines += [f"| {q} | {text} |" for q, text in targets_by_queue(result.staffing, cfg).items()]
     lines += [
         "",
         "## Charts",

@@ -15,7 +15,7 @@ from wfm.errors import InputError
 from wfm.io import json_number
 from wfm.milp import largest_remainder
 from wfm.roster.rows import RosterRows, parse_roster_rows, rostered_per_interval
-from wfm.staffing import group_service_level, worst_interval
+from wfm.staffing import group_service_level, queue_shrinkage, worst_interval
 
 EPS = 1e-4  # agents: below this a shortfall is solver tolerance, not a gap
 
@@ -204,7 +204,7 @@ def abandoned_calls(
     pv, pa = _queue_matrix(plan.forecast, plan, queues)
     planned = pv * pa
     share = np.where(planned.sum(axis=1)[:, None] > 0, _load_shares(planned), _load_shares(vol * aht))
-    keep = np.array([1.0 - q.shrinkage for q in queues])
+    keep = np.array([1.0 - queue_shrinkage(q, plan.config.source) for q in queues])
     agents = largest_remainder(np.maximum(rostered_agents, 0.0)[:, None] * share * keep[None, :])
     ab = np.zeros_like(vol)
     ivl_s = 60.0 * plan.interval_minutes
