@@ -428,7 +428,7 @@ def whatif_command(
 @app.command("simulate")
 @wfm_command
 def simulate_command(
-    agents: Annotated[
+    roster_or_agents: Annotated[
         Path, typer.Argument(help="roster.csv (from wfm roster), or agents per interval: timestamp,agents|rostered"
                                   "[,group].")
     ],
@@ -476,7 +476,7 @@ def simulate_command(
     cfg = load_config(config)
     watch = sys.stderr.isatty() and not quiet and not json_out
     result = stage.simulate_files(
-        agents, forecast, cfg, replications=replications, seed=seed, routing=routing,
+        roster_or_agents, forecast, cfg, replications=replications, seed=seed, routing=routing,
         priority=priority.split(",") if priority is not None else None, service_cv=service_cv,
         shrinkage=shrinkage, progress=stage.progress_printer(sys.stderr) if watch else None,
     )
