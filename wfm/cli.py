@@ -477,7 +477,7 @@ def simulate_command(
     watch = sys.stderr.isatty() and not quiet and not json_out
     result = stage.simulate_files(
         roster_or_agents, forecast, cfg, replications=replications, seed=seed, routing=routing,
-        priority=priority.split(",") if priority is not None else None, service_cv=service_cv,
+        priority=priority, service_cv=service_cv,
         shrinkage=shrinkage, progress=stage.progress_printer(sys.stderr) if watch else None,
     )
     if watch:

@@ -32,6 +32,7 @@ def test_default_priority_is_the_tightest_target_first():
 def test_a_priority_list_comes_first_and_the_rest_follow_in_default_order():
     cfg = small.config()
     assert priority_order(cfg, "priority", ["sales"]) == ["sales", "care"]
+    assert priority_order(cfg, "priority", "sales, care") == ["sales", "care"]
     assert priority_order(cfg, "priority", None) == ["care", "sales"]
 
 

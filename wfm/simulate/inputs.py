@@ -246,13 +246,15 @@ def default_priority(queues: Sequence[Queue]) -> list[str]:
     return [q.name for _, q in ranked]
 
 
-def priority_order(config: CentreConfig, routing: str, priority: Sequence[str] | None) -> list[str]:
+def priority_order(config: CentreConfig, routing: str, priority: Sequence[str] | str | None) -> list[str]:
     """Every queue of the config in routing priority order (used by ``routing="priority"`` only).
 
-    ``priority`` names queues highest first; queues it leaves out follow in :func:`default_priority`'s order.
-    An unknown or repeated name is an InputError."""
+    ``priority`` names queues highest first (a list, or one text ``"q1,q2"``); queues it leaves out follow in
+    :func:`default_priority`'s order. An unknown or repeated name is an InputError."""
     if routing not in ROUTINGS:
         raise InputError(f"routing must be one of {', '.join(ROUTINGS)}, got {routing!r}")
+    if isinstance(priority, str):
+        priority = priority.split(",")
     names = [str(p).strip() for p in (priority or [])]
     if names and routing != "priority":
         raise InputError("a priority order needs routing 'priority' (--routing priority)")

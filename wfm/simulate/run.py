@@ -88,7 +88,7 @@ def simulate(
     replications: int = 30,
     seed: int = 0,
     routing: str = "fifo",
-    priority: Sequence[str] | None = None,
+    priority: Sequence[str] | str | None = None,
     service_cv: float | None = None,
     shrinkage: str = "fixed",
     progress: Callable[[int, int], None] | None = None,
@@ -123,10 +123,10 @@ def simulate(
     calls = 0
     done = 0
     pooled = dem.frame()
+    rank = {name: r for r, name in enumerate(order_names)}
     for g, group in enumerate(groups):
         idx = [i for i, q in enumerate(dem.queues) if q.staff_group == group]
         queues = [dem.queues[i] for i in idx]
-        rank = {name: r for r, name in enumerate(order_names)}
         order = np.argsort([rank[q.name] for q in queues], kind="stable").astype(np.int64)
         shrink = None
         if supply.kind == "rostered":
