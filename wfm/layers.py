@@ -17,7 +17,7 @@ LAYERS: list[list[str]] = [
     ["forecast", "routing"],  # routing: each queue's service when a staff group's agents serve its queues
     ["staffing"],
     ["roster"],
-    ["ratio"],  # reads roster.csv through the roster stage's one reader, so it sits above roster
+    ["ratio", "simulate"],  # both read roster.csv through the roster stage's one reader, so they sit above roster
     ["charts"],
     ["whatif"],
     ["plan"],
