@@ -443,10 +443,10 @@ def simulate_command(
                                               min=1)] = 30,
     seed: SeedOpt = 0,
     routing: Annotated[
-        Literal["fifo", "priority"],
+        Literal["fifo", "priority"] | None,
         typer.Option(help="fifo: oldest waiting call of the staff group; priority: the first non-empty queue "
-                          "in --priority order."),
-    ] = "fifo",
+                          "in --priority order (default: each staff group's routing in the config)."),
+    ] = None,
     priority: Annotated[
         str | None, typer.Option(help="Queue order for --routing priority, highest first: q1,q2,... "
                                       "(default: tightest target first).")

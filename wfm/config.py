@@ -145,6 +145,13 @@ class StaffGroup(_Model):
     priority: list[str] | None = None  # queue order; default: tightest target first
 
 
+def tightest_first(queues: list[Queue]) -> list[Queue]:
+    """Queues in the default priority order: the shortest ``answer_within_s`` first, ties the higher
+    ``service_level`` (then config order)."""
+    ranked = sorted(enumerate(queues), key=lambda iq: (iq[1].answer_within_s, -iq[1].service_level, iq[0]))
+    return [q for _, q in ranked]
+
+
 # --------------------------------------------------------------------------- roster
 class Contract(_Model):
     name: str
@@ -365,13 +372,8 @@ class CentreConfig(_Model):
             spec = self.staff_groups[0]
         if spec is None or spec.routing == "fifo":
             return "fifo", queues
-        pos = {name: i for i, name in enumerate(spec.priority or [])}
-        order = sorted(
-            range(len(queues)),
-            key=lambda i: (pos.get(queues[i].name, len(pos)), queues[i].answer_within_s,
-                           -queues[i].service_level, i),
-        )
-        return "priority", [queues[i] for i in order]
+        named = [q for name in spec.priority or [] for q in queues if q.name == name]
+        return "priority", named + [q for q in tightest_first(queues) if q not in named]
 
     def queue(self, name: str) -> Queue:
         for q in self.queues:

@@ -299,6 +299,24 @@ def _erlang_a_shares(
     return sl, asa, pwait, pab
 
 
+def waiting_given_wait(
+    arrival_rate: ArrayLike, departure_rate: ArrayLike, answer_within_s: ArrayLike, patience_s: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """A caller who has to wait, in a queue where callers arrive at ``arrival_rate`` (per second), the head of
+    the queue is answered at ``departure_rate`` and each waiting caller abandons at ``1 / patience_s``: the
+    waiting part of Erlang A (states N + k with N mu replaced by ``departure_rate``; ``_erlang_a_sums``).
+
+    Returns P(answered within T | waits), P(abandons | waits) and E[wait; answered | waits] in seconds.
+    Arrays broadcast; every rate must be positive."""
+    lam, dep, t, pat = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(
+        arrival_rate, departure_rate, answer_within_s, patience_s))
+    shape = lam.shape
+    chain = _erlang_a_chain(lam.ravel(), dep.ravel(), np.ones(lam.size), t.ravel(), pat.ravel())
+    s_all, s_sl, s_ab, s_wait = _waiting_sums(chain)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return ((s_sl / s_all).reshape(shape), (s_ab / s_all).reshape(shape), (s_wait / s_all).reshape(shape))
+
+
 def evaluate(
     volume: ArrayLike,
     aht_s: ArrayLike,

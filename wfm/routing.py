@@ -126,21 +126,21 @@ def _priority(load: GroupLoad, c: np.ndarray, extra: tuple) -> GroupMetrics:
     p_w = pooled.wait_probability[None]  # (1, T, ...)
     k_extra = (slice(None),) + extra
     a = a_k[k_extra]
-    th = theta.reshape((-1,) + (1,) * c.ndim)
-    ab = np.zeros(np.broadcast_shapes(a.shape, p_w.shape))
-    rate = np.zeros_like(ab)
+    lam_k = np.broadcast_to(lam[k_extra], np.broadcast_shapes(a.shape, p_w.shape))
+    patience = np.array([float(q.patience_s) if q.patience_s else np.inf for q in load.queues])
+    pat = np.broadcast_to(patience.reshape((-1,) + (1,) * c.ndim), lam_k.shape)
+    within = np.broadcast_to(_within(load)[k_extra], lam_k.shape)
+    ab = np.zeros(lam_k.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         base = np.where(c > 0, c / aht_bar[extra], 0.0)[None]  # c mu, per second
-        for _ in range(3):
+        for _ in range(3):  # carried loads (abandoned calls do not load the agents) and the rates they give
             carried = np.cumsum(a * (1.0 - ab), axis=0) / np.where(c > 0, c, 1.0)[None]
             before = np.concatenate([np.zeros_like(carried[:1]), carried[:-1]], axis=0)
             rate = base * np.clip(1.0 - before, 0.0, None) * np.clip(1.0 - carried, 0.0, None)
-            out = rate + th
-            ab = np.where(out > 0, p_w * th / np.where(out > 0, out, 1.0), np.where(th > 0, p_w, 0.0))
-        out = rate + th
-        served = np.where(out > 0, rate / np.where(out > 0, out, 1.0), 0.0)
-        sl = (1.0 - p_w) + p_w * served * -np.expm1(-out * _within(load)[k_extra])
-        asa = np.where(rate > 0, p_w * served / np.where(out > 0, out, 1.0) / np.maximum(1.0 - ab, 1e-300), np.inf)
+            sl_w, ab_w, wait_w = _given_wait(lam_k, rate, within, pat)
+            ab = p_w * ab_w
+        sl = (1.0 - p_w) + p_w * sl_w
+        asa = np.where(np.isfinite(wait_w), p_w * wait_w / np.maximum(1.0 - ab, 1e-300), np.inf)
         occ = np.where(c > 0, (a * (1.0 - ab)).sum(axis=0) / np.where(c > 0, c, 1.0), 1.0)
     has_calls = load.volume[k_extra] > 0
     sl = np.where(has_calls, np.clip(sl, 0.0, 1.0), 1.0)
@@ -154,6 +154,28 @@ def _priority(load: GroupLoad, c: np.ndarray, extra: tuple) -> GroupMetrics:
         wait_probability=np.where(busy, pooled.wait_probability, 0.0),
         occupancy=np.where(busy, np.clip(occ, 0.0, 1.0), 0.0),
     )
+
+
+def _given_wait(lam: np.ndarray, rate: np.ndarray, within: np.ndarray, patience: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(answered within T | waits), P(abandons | waits), E[wait; answered | waits] of one queue's callers who
+    wait: the queue's head is answered at ``lam + rate`` (so that without patience the wait is exponential
+    with ``rate``, Cobham's mean), each waiting caller abandons at ``1 / patience``
+    (:func:`wfm.erlang.waiting_given_wait`)."""
+    sl = np.zeros(lam.shape)
+    ab = np.zeros(lam.shape)
+    wait = np.full(lam.shape, np.inf)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        patient = ~np.isfinite(patience)
+        ok = patient & (rate > 0)
+        sl = np.where(ok, -np.expm1(-rate * within), sl)
+        wait = np.where(ok, 1.0 / np.where(ok, rate, 1.0), wait)
+    impatient = ~patient & (lam > 0)
+    if impatient.any():
+        s_w, a_w, w_w = erlang.waiting_given_wait(lam[impatient], lam[impatient] + rate[impatient],
+                                                  within[impatient], patience[impatient])
+        sl[impatient], ab[impatient], wait[impatient] = s_w, a_w, w_w
+    return sl, ab, wait
 
 
 def _within(load: GroupLoad) -> np.ndarray:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.config import CentreConfig, Queue
+from wfm.config import CentreConfig, Queue, tightest_first
 from wfm.errors import InputError
 from wfm.io import format_timestamp, parse_numbers, parse_timestamps, read_csv
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, read_roster, rostered_per_interval
@@ -242,8 +242,20 @@ def read_supply(path: PathLike, demand: Demand) -> Supply:
 def default_priority(queues: Sequence[Queue]) -> list[str]:
     """Tightest target first: the lowest ``answer_within_s``, ties the higher ``service_level`` (then config
     order)."""
-    ranked = sorted(enumerate(queues), key=lambda iq: (iq[1].answer_within_s, -iq[1].service_level, iq[0]))
-    return [q.name for _, q in ranked]
+    return [q.name for q in tightest_first(list(queues))]
+
+
+def group_routing(config: CentreConfig, group: str, routing: str | None,
+                  priority: Sequence[str] | str | None) -> tuple[bool, list[str]]:
+    """A staff group's routing for the simulation: (FIFO?, its queues in priority order). ``routing`` None takes
+    the group's ``[[staff_groups]]`` routing and order (:meth:`CentreConfig.routing`); given, it (and
+    ``priority``) overrides the config for every group."""
+    if routing is None and priority is None:
+        how, ordered = config.routing(group)
+        return how == "fifo", [q.name for q in ordered]
+    how = routing or "priority"
+    order = priority_order(config, how, priority)
+    return how == "fifo", order
 
 
 def priority_order(config: CentreConfig, routing: str, priority: Sequence[str] | str | None) -> list[str]:

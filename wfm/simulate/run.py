@@ -21,7 +21,7 @@ from wfm.simulate.inputs import (
     PathLike,
     Supply,
     demand,
-    priority_order,
+    group_routing,
     read_supply,
     supply_from_agents,
     supply_from_roster,
@@ -87,7 +87,7 @@ def simulate(
     supply: Supply | None = None,
     replications: int = 30,
     seed: int = 0,
-    routing: str = "fifo",
+    routing: str | None = None,
     priority: Sequence[str] | str | None = None,
     service_cv: float | None = None,
     shrinkage: str = "fixed",
@@ -97,7 +97,8 @@ def simulate(
     """Simulate the forecast's calls against the agents of a roster frame (``roster``), of an agents-per-interval
     frame (``agents``, :func:`wfm.simulate.inputs.read_agents_per_interval`) or of a ready ``supply``; one of them.
 
-    ``routing``: ``"fifo"`` (a free agent takes the group's oldest waiting call) or ``"priority"`` (the head of
+    ``routing``: None (each staff group's ``[[staff_groups]]`` routing, :meth:`CentreConfig.routing`), or for
+    every group ``"fifo"`` (a free agent takes the group's oldest waiting call) or ``"priority"`` (the head of
     the first non-empty queue in ``priority`` order, then the default order: tightest target first).
     ``service_cv``: None for exponential service times, else lognormal with this coefficient of variation.
     ``shrinkage``: ``"fixed"`` or ``"binomial"`` (:func:`wfm.simulate.engine.on_phones`); ignored for agents
@@ -106,7 +107,7 @@ def simulate(
     if sum(x is not None for x in (roster, agents, supply)) != 1:
         raise InputError("give the agents as one of: a roster, agents per interval, or a supply")
     check_settings(replications, service_cv, shrinkage)
-    order_names = priority_order(config, routing, priority)
+    routes = {group: group_routing(config, group, routing, priority) for group in {q.staff_group for q in config.queues}}
     dem = demand(forecast, config)
     if supply is None:
         supply = supply_from_roster(roster, dem, source) if roster is not None else supply_from_agents(agents, dem, source)
@@ -123,10 +124,11 @@ def simulate(
     calls = 0
     done = 0
     pooled = dem.frame()
-    rank = {name: r for r, name in enumerate(order_names)}
     for g, group in enumerate(groups):
         idx = [i for i, q in enumerate(dem.queues) if q.staff_group == group]
         queues = [dem.queues[i] for i in idx]
+        fifo, order_names = routes[group]
+        rank = {name: r for r, name in enumerate(order_names)}
         order = np.argsort([rank[q.name] for q in queues], kind="stable").astype(np.int64)
         shrink = None
         if supply.kind == "rostered":
@@ -143,7 +145,7 @@ def simulate(
             np.array([q.answer_within_s for q in queues], dtype=float),
             supply.counts[group], dem.interval_s,
             generators=[s[g] for s in streams], warm_up=warm_up, cool_down=cool_down,
-            fifo=routing == "fifo", order=order, cv=service_cv, shrinkage=shrink, shrinkage_mode=shrinkage,
+            fifo=fifo, order=order, cv=service_cv, shrinkage=shrink, shrinkage_mode=shrinkage,
             progress=tick,
         )
         done += replications
@@ -154,8 +156,10 @@ def simulate(
         agents_by_queue[:, :, idx] = counts.agents[:, :, None]
     counts = Counts(**total, wait_sum=wait_sum, agents=agents_by_queue, calls=calls)
     settings = {
-        "replications": replications, "seed": seed, "routing": routing,
-        "priority": order_names if routing == "priority" else None,
+        "replications": replications, "seed": seed,
+        "routing": ", ".join(sorted({"fifo" if f else "priority" for f, _ in routes.values()})),
+        "priority": None if all(f for f, _ in routes.values()) else
+        [n for f, names in routes.values() if not f for n in names],
         "service": "exponential" if service_cv is None else f"lognormal cv={service_cv:g}",
         "shrinkage": shrinkage if supply.kind == "rostered" else "none (agents taking calls given)",
         "agents_from": supply.kind, "interval_minutes": dem.interval_minutes,
