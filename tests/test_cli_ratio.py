@@ -37,17 +37,17 @@ Front-line : back-office ratio, Example Care Centre (headcount basis, front line
 
 measure               value
 --------------------  -------------------------------------------
-front_line            233
-back_office           26
-ratio                 9.0:1
-back_office_share     10.0%
+front_line            207
+back_office           24
+ratio                 8.6:1
+back_office_share     10.4%
 target                9:1 (share 10.0% +- 1 point: 9.0% to 11.0%)
 status                ok
-back_office_change    0 (target 25.9)
-front_line_supported  234 (+1 vs now)
-layers_recommended    3 for 259 people (config declares 3)
+back_office_change    -1 (target 23.0)
+front_line_supported  216 (+9 vs now)
+layers_recommended    3 for 231 people (config declares 3)
 
-Within the band. To hit 9:1: no back-office change (9:1 needs 25.9 for 233 front line); or, the other way round, the current back office supports 234 front-line agents.
+Within the band. To hit 9:1: release 1 back-office people (9:1 needs 23.0 for 207 front line); or, the other way round, the current back office supports 216 front-line agents.
 """
 
 
@@ -73,13 +73,13 @@ def test_example_config_json_keys(example_config):
         "layers_recommended",
     ):
         assert key in doc
-    assert doc["front_line"] == 233 and doc["back_office"] == 26
+    assert doc["front_line"] == 207 and doc["back_office"] == 24
     assert isinstance(doc["front_line"], int) and isinstance(doc["back_office_change"], int)  # people
-    assert doc["ratio"] == "9.0:1" and doc["ratio_value"] == 8.9615
-    assert doc["back_office_share"] == 0.1004
+    assert doc["ratio"] == "8.6:1" and doc["ratio_value"] == 8.625  # 207 / 24
+    assert doc["back_office_share"] == 0.1039  # 24 / 231
     assert doc["target"] == "9:1" and doc["band"] == [0.09, 0.11]
-    assert doc["status"] == "ok" and doc["back_office_change"] == 0
-    assert doc["front_line_supported"] == 234 and doc["layers_recommended"] == 3
+    assert doc["status"] == "ok" and doc["back_office_change"] == -1  # 9:1 needs 23.0 for 207
+    assert doc["front_line_supported"] == 216 and doc["layers_recommended"] == 3  # 24 x 9
 
 
 # --------------------------------------------------------------------------- band and exit codes

@@ -58,12 +58,12 @@ def _plan_pieces(rostered: list[int], sl: list[float], front_line: int):
     })
     roster = SimpleNamespace(coverage=cov, agents=front_line, paid_hours=40.0 * front_line, cost=40.0 * front_line,
                              worst_interval="2026-11-30 09:15", worst_service_level=min(sl), status="Optimal",
-                             gap=0.004)
+                             gap=0.004, short_periods=pd.DataFrame())
     return staffing, roster, ratio(CONFIG, front_line=front_line)
 
 
 def test_assess_all_targets_met() -> None:
-    staffing, roster, r = _plan_pieces([12, 13, 1], [0.9, 0.85, 1.0], 234)
+    staffing, roster, r = _plan_pieces([12, 13, 1], [0.9, 0.85, 1.0], 216)  # 216 : 24 back office
     headline, breaches = P.assess(staffing, roster, r, CONFIG, 15)
     assert breaches == []
     assert headline["calls"] == 80.0
@@ -83,8 +83,8 @@ def test_assess_lists_each_breached_target() -> None:
     assert [(b.target, b.message) for b in breaches] == [
         ("service_level", "service level 77.5% for the plan is below the target 82.5%"),
         ("coverage", "2 interval(s) short of the requirement (3 agent-intervals; worst 2026-11-30 09:00, 2 short)"),
-        ("ratio", "front line : back office 12.7:1 (back_office_light; back-office share 7.3%, "
-                  "band 9.0%..11.0% for 9:1)"),
+        ("ratio", "front line : back office 13.8:1 (back_office_light; back-office share 6.8%, "
+                  "band 9.0%..11.0% for 9:1)"),  # 330 / 24; 24 / 354
     ]
     assert headline["agent_intervals_short"] == 3
     assert headline["coverage"] == pytest.approx(1 - 3 / 25, abs=1e-4)
@@ -190,3 +190,12 @@ def test_heatmap_has_a_row_per_day() -> None:
     seven = mpimg.imread(io.BytesIO(charts.coverage_heatmap(_coverage(7))), format="png")
     assert seven.shape[0] - two.shape[0] == round(5 * 0.45 * charts.DPI)
     assert seven.shape[1] == two.shape[1] == 11 * charts.DPI
+
+
+def test_assess_breaches_a_period_target_missed():
+    staffing, roster, rat = _plan_pieces([12, 13, 1], [0.9, 0.85, 1.0], 216)
+    roster.short_periods = pd.DataFrame([{"queue": "retail", "period": "day", "start": "2026-11-30",
+                                          "service_level": 0.7712, "target": 0.8}])
+    _, breaches = P.assess(staffing, roster, rat, CONFIG, 15)
+    assert [(b.target, b.message) for b in breaches] == [
+        ("service_period", "period targets missed: retail day of 2026-11-30 (77.1% < 80%)")]

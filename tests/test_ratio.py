@@ -239,25 +239,25 @@ def test_layers_recommended_and_mismatch_warning():
 def test_move_to_phones_equals_ratio_on_changed_headcounts():
     cfg = load_config("configs/example.toml")
     base = ratio(cfg)
-    assert (base.front_line, base.back_office, base.status) == (233, 26, OK)
+    assert (base.front_line, base.back_office, base.status) == (207, 24, OK)
     moved = move_to_phones(cfg, 5)
-    direct = ratio(RatioParts(front_line=238, back_office=21, centre_headcount=259, management_layers=3))
+    direct = ratio(RatioParts(front_line=212, back_office=19, centre_headcount=231, management_layers=3))
     assert moved.moved_to_phones == 5
-    assert (moved.front_line, moved.back_office) == (238, 21)
-    assert moved.status == BACK_OFFICE_LIGHT  # 21 / 259 = 8.11%
-    assert moved.back_office_share == pytest.approx(21 / 259)
+    assert (moved.front_line, moved.back_office) == (212, 19)
+    assert moved.status == BACK_OFFICE_LIGHT  # 19 / 231 = 8.23%
+    assert moved.back_office_share == pytest.approx(19 / 231)
     assert moved.to_dict() | {"moved_to_phones": 0.0, "front_line_source": "given"} == direct.to_dict()
     assert moved.layers_recommended == base.layers_recommended  # same people, same layers
 
 
 def test_move_all_back_office_and_too_many():
     cfg = load_config("configs/example.toml")
-    r = move_to_phones(cfg, 26)
-    assert r.status == NO_BACK_OFFICE and r.front_line == 259
+    r = move_to_phones(cfg, 24)
+    assert r.status == NO_BACK_OFFICE and r.front_line == 231
     with pytest.raises(
-        InputError, match="cannot move 27 back-office people onto the phones: the back office has 26"
+        InputError, match="cannot move 25 back-office people onto the phones: the back office has 24"
     ):
-        move_to_phones(cfg, 27)
+        move_to_phones(cfg, 25)
     with pytest.raises(InputError, match="moved must be a non-negative number"):
         move_to_phones(cfg, -1)
 

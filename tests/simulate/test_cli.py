@@ -63,7 +63,8 @@ def test_out_writes_a_csv_or_a_folder(centre):
 @pytest.mark.parametrize("args, message", [
     (["--routing", "priority", "--priority", "care,billing"],
      "Error: priority: unknown queue 'billing' (the config has: sales, care)\n"),
-    (["--priority", "care"], "Error: a priority order needs routing 'priority' (--routing priority)\n"),
+    (["--routing", "fifo", "--priority", "care"],
+     "Error: a priority order needs routing 'priority' (--routing priority)\n"),
 ])
 def test_a_bad_priority_is_one_line_and_exit_2(centre, args, message):
     res = run(centre, str(centre / "roster.csv"), *args)

@@ -10,7 +10,11 @@ Targets checked (any breach makes the run exit 1, the plan is still written):
 - ``service_level``: the week's pooled service level with the rostered agents (calls-weighted over the
   coverage intervals) is below the calls-weighted service-level target of the queues;
 - ``coverage``: some interval has fewer agents rostered than required (``coverage.csv`` ``under > 0``);
+- ``service_period``: a queue judged over a day or week misses its target on one (``service.csv`` ``met``);
 - ``ratio``: the front-line : back-office ratio of the roster is outside its band (``ratio.json`` ``ok``).
+
+The final roster is then simulated (:mod:`wfm.plan.proof`): the simulated service per queue and day sits next
+to the Erlang figures in ``service.csv``, and an over-served queue gets a note (not a breach).
 """
 
 from __future__ import annotations
@@ -32,11 +36,12 @@ from wfm import staffing as stf
 from wfm.config import CentreConfig
 from wfm.errors import InputError
 from wfm.history import History
+from wfm.plan.proof import REPLICATIONS, Proof, prove
 
 MAX_WEEKS = 6
 
 Progress = Callable[[str, str], None]
-"""``progress(stage, message)``: stage is ``forecast``, ``staffing``, ``roster``, ``ratio`` or ``solve``
+"""``progress(stage, message)``: stage is ``forecast``, ``staffing``, ``roster``, ``ratio``, ``simulate`` or ``solve``
 (solver updates: ``incumbent ... gap ...``)."""
 
 
@@ -66,6 +71,7 @@ class PlanResult:
     settings: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    proof: Any = None  # wfm.plan.proof.Proof: the roster simulated
 
     @property
     def coverage(self) -> pd.DataFrame:
@@ -99,6 +105,7 @@ class PlanResult:
             "models": self.models(),
             "roster": _roster_figures(self.roster),
             "ratio": self.ratio.to_dict(),
+            "service": self.proof.summary() if self.proof is not None else {},
             "notes": list(self.notes),
         }
 
@@ -136,6 +143,7 @@ def plan(
     strict: bool | None = None,
     basis: str = "headcount",
     actual_weeks: int = 4,
+    replications: int = REPLICATIONS,
     progress: Progress | None = None,
 ) -> PlanResult:
     """Run forecast -> staffing -> roster -> ratio for ``weeks`` weeks from ``start``.
@@ -145,6 +153,7 @@ def plan(
     - ``agents``: named agents (:func:`wfm.roster.read_agents`); without them agents are named A0001...
     - ``solver``, ``time_limit_s``, ``gap``, ``strict``: override the config's ``[roster]`` settings.
     - ``basis``: the ratio's basis, ``headcount`` or ``fte``.
+    - ``replications``: how many times the final roster is simulated (0: not at all; seed 0).
     - ``progress(stage, message)``: called as each stage starts and with the solver's incumbent and gap.
 
     Raises InputError/ConfigError (bad input), InsufficientHistory, InfeasibleRoster (no feasible plan).
@@ -163,17 +172,19 @@ def plan(
     roster = _roster(staffing, config, start_date, weeks, agents, settings, say, timings, progress is not None)
     ratio = _ratio(roster, config, basis, say, timings)
     actuals = last_weeks_actuals(history, start_date, actual_weeks)
+    proof = _prove(roster, forecast, config, replications, say, timings)
     headline, breaches = assess(staffing, roster, ratio, config, forecast.interval_minutes)
     timings["plan"] = time.perf_counter() - t_all
     settings = {
         "start": start_date.isoformat(), "weeks": weeks, "method": method, "backtest_origins": backtest_origins,
         **settings, "ratio_basis": basis, "agents": None if agents is None else int(len(agents)),
         "interval_minutes": forecast.interval_minutes, "holiday_like": config.forecast.holiday_like,
+        "replications": replications,
     }
     return PlanResult(
         config=config, start=start_date, weeks=weeks, forecast=forecast, staffing=staffing, roster=roster,
         ratio=ratio, actuals=actuals, headline=headline, breaches=breaches, settings=settings, timings=timings,
-        notes=list(forecast.notes) + [f"ratio: {w}" for w in ratio.warnings],
+        notes=list(forecast.notes) + [f"ratio: {w}" for w in ratio.warnings] + proof.notes, proof=proof,
     )
 
 
@@ -247,6 +258,16 @@ def _roster(
     return roster
 
 
+def _prove(roster: Any, forecast: Any, config: CentreConfig, replications: int, say: Progress,
+           timings: dict[str, float]) -> Proof:
+    if replications > 0:
+        say("simulate", f"simulating the roster {replications} times")
+    t0 = time.perf_counter()
+    proof = prove(roster, forecast.forecast, config, replications=replications)
+    timings["simulate"] = time.perf_counter() - t0
+    return proof
+
+
 def _ratio(roster: Any, config: CentreConfig, basis: str, say: Progress, timings: dict[str, float]) -> Any:
     """The ratio on the roster exactly as `wfm ratio --roster roster.csv` reads it."""
     say("ratio", "checking front line : back office")
@@ -291,7 +312,7 @@ def assess(
     cov = roster.coverage
     total_calls, sl_week, sl_target = _service_levels(staffing, cov, config)
     headline = _headline(staffing, roster, ratio, interval_minutes, total_calls, sl_week, sl_target)
-    return headline, _breaches(cov, ratio, sl_week, sl_target)
+    return headline, _breaches(cov, ratio, sl_week, sl_target, roster)
 
 
 def _service_levels(
@@ -354,8 +375,8 @@ def _headline(
     }
 
 
-def _breaches(cov: pd.DataFrame, ratio: Any, sl_week: float, sl_target: float) -> list[Breach]:
-    """The targets the plan breaches: service level, coverage, ratio (in that order)."""
+def _breaches(cov: pd.DataFrame, ratio: Any, sl_week: float, sl_target: float, roster: Any) -> list[Breach]:
+    """The targets the plan breaches: service level, coverage, service period, ratio (in that order)."""
     under = cov["under"].to_numpy()
     short = int((under > 0).sum())
     breaches: list[Breach] = []
@@ -369,6 +390,8 @@ def _breaches(cov: pd.DataFrame, ratio: Any, sl_week: float, sl_target: float) -
             f"{short} interval(s) short of the requirement ({int(under.sum())} agent-intervals; worst "
             f"{_worst_under(cov)})",
         ))
+    if not roster.short_periods.empty:
+        breaches.append(Breach("service_period", ro.short_periods_message(roster)))
     if not ratio.ok:
         lo, hi = ratio.band
         breaches.append(Breach(

@@ -30,10 +30,11 @@ from wfm.plan.summary import summary_markdown
 from wfm.roster import read_agents
 
 RUN_FILES = (
-    "forecast.csv", "staffing.csv", "roster.csv", "coverage.csv", "ratio.json",
+    "forecast.csv", "staffing.csv", "roster.csv", "coverage.csv", "service.csv", "ratio.json",
     "forecast.png", "staffing.png", "coverage_heatmap.png", "summary.md", "manifest.json",
 )
-CSV_FLOAT_FORMAT = {"forecast.csv": "%.3f", "staffing.csv": "%.4f", "roster.csv": "%.4f", "coverage.csv": "%.4f"}
+CSV_FLOAT_FORMAT = {"forecast.csv": "%.3f", "staffing.csv": "%.4f", "roster.csv": "%.4f", "coverage.csv": "%.4f",
+                    "service.csv": "%.6g"}
 
 
 @dataclass
@@ -92,6 +93,8 @@ def run_files(result: PlanResult) -> dict[str, bytes]:
         "staffing.csv": csv_text(result.staffing, CSV_FLOAT_FORMAT["staffing.csv"]).encode(),
         "roster.csv": csv_text(result.assignments, CSV_FLOAT_FORMAT["roster.csv"]).encode(),
         "coverage.csv": csv_text(result.coverage, CSV_FLOAT_FORMAT["coverage.csv"]).encode(),
+        "service.csv": csv_text(result.proof.service if result.proof is not None else result.roster.service,
+                                CSV_FLOAT_FORMAT["service.csv"]).encode(),
         "ratio.json": (to_json(result.ratio.to_dict()) + "\n").encode(),
     }
     files.update(charts.plan_charts(result))

@@ -46,6 +46,7 @@ def summary_markdown(result: PlanResult) -> str:
     ]
     for q, m in result.models().items():
         lines.append(f"| {q} | {m['model']} | {_pct(m['backtest_wape'])} |")
+    lines += _service_section(result)
     lines += ["", "## Queue targets", "", "| queue | sized to |", "|---|---|"]
     lines += [f"| {q} | {text} |" for q, text in targets_by_queue(result.staffing, cfg).items()]
     lines += [
@@ -64,6 +65,7 @@ def summary_markdown(result: PlanResult) -> str:
         "- [staffing.csv](staffing.csv): agents required per interval and queue (Erlang)",
         "- [roster.csv](roster.csv): one row per agent and working day",
         "- [coverage.csv](coverage.csv): required scheduled against rostered (on shift, off break) per interval",
+        "- [service.csv](service.csv): each queue's service per day (and week): Erlang, simulated, target",
         "- [ratio.json](ratio.json): front line : back office check",
         "- [manifest.json](manifest.json): inputs and their sha256, settings, models, solver, timings",
         "",
@@ -71,6 +73,27 @@ def summary_markdown(result: PlanResult) -> str:
     if result.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
     return "\n".join(lines)
+
+
+def _service_section(result: PlanResult) -> list[str]:
+    """Each queue's service over the plan: Erlang (what the plan was made with) and simulated (95% interval)."""
+    proof = result.proof
+    if proof is None or proof.simulation is None:
+        return []
+    lines = ["", f"## Service, proved by simulation ({proof.simulation.settings['replications']} replications)",
+             "", "| queue | judged per | target | Erlang | simulated (95% CI) | intervals meeting target |",
+             "|---|---|---|---|---|---|"]
+    for name, s in proof.summary().items():
+        lo, hi = s["simulated_ci"]
+        lines.append(f"| {name} | {s['judged']} | {_pct(s['target'])} | {_pct(s['erlang_service_level'])} | "
+                     f"{_pct(s['simulated_service_level'])} ({_pct(lo)}-{_pct(hi)}) | {_pct(s['intervals_meeting'])} |")
+    days = proof.service[proof.service["period"] == "day"]
+    lines += ["", "| date | " + " | ".join(f"{q} Erlang / simulated" for q in days["queue"].unique()) + " |",
+              "|---|" + "---|" * days["queue"].nunique()]
+    for date, g in days.groupby("start", sort=True):
+        cells = [f"{_pct(r.service_level)} / {_pct(r.simulated_service_level)}" for r in g.itertuples()]
+        lines.append(f"| {date} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def headline_table(result: PlanResult, folder: str | os.PathLike[str] | None = None) -> list[list[str]]:
@@ -90,11 +113,20 @@ def headline_table(result: PlanResult, folder: str | os.PathLike[str] | None = N
         ["agents rostered", f"{h['rostered_agents']} ({h['paid_hours']:,.0f} paid hours)"],
         ["coverage", f"{_pct(h['coverage'])} ({h['intervals_short']} of {h['intervals']} intervals short)"],
         ["service level", f"{_pct(h['service_level'])} (target {_pct(h['service_level_target'])})"],
+        *_simulated_rows(result),
         ["ratio", f"{h['ratio']} (target {h['ratio_target']}, {h['ratio_status']})"],
         ["solver", f"{result.settings['solver']} {h['solver_status']}, gap {_pct(h['gap'], 2)}"],
         ["targets", "all met" if result.ok else "breached: " + ", ".join(b.target for b in result.breaches)],
     ]
     return rows
+
+
+def _simulated_rows(result: PlanResult) -> list[list[str]]:
+    if result.proof is None or result.proof.simulation is None:
+        return []
+    return [[f"simulated {name}", f"{_pct(s['simulated_service_level'])} (target {_pct(s['target'])}, per "
+             f"{s['judged']}; Erlang {_pct(s['erlang_service_level'])})"]
+            for name, s in result.proof.summary().items()]
 
 
 def _pct(v: float | None, digits: int = 1) -> str:

@@ -123,7 +123,7 @@ def roster(
     assigned = assign(m, counts, start, agent_list)
     t3 = time.perf_counter()
     cov = coverage(assigned.frame, horizon_staffing, config, start=start, weeks=weeks)
-    service = service_table(cov["rostered"].to_numpy(), horizon_staffing, config, idx)
+    service = service_table(cov["rostered"].to_numpy(), horizon_staffing, config, idx, curves)
     t4 = time.perf_counter()
     timings = {"build": t1 - t0, "solve": t2 - t1, "assign": t3 - t2, "coverage": t4 - t3}
     return _result(m, result, counts, assigned, cov, service, start, timings)

@@ -135,12 +135,12 @@ def coverage(
 
 SERVICE_COLUMNS = [
     "queue", "judged", "period", "start", "calls", "service_level", "target", "asa", "asa_target",
-    "occupancy", "max_occupancy", "met",
+    "occupancy", "max_occupancy", "met", "model_service_level",
 ]
 
 
 def service_table(rostered: np.ndarray, horizon_staffing: pd.DataFrame, config: CentreConfig,
-                  idx: pd.DatetimeIndex) -> pd.DataFrame:
+                  idx: pd.DatetimeIndex, curves: ServiceCurves | None = None) -> pd.DataFrame:
     """Each queue's service over each day (and each week for a queue judged weekly) with the rostered agents
     (``service.csv``), recomputed with the routing model (:func:`wfm.staffing.queue_service_levels`).
 
@@ -149,7 +149,8 @@ def service_table(rostered: np.ndarray, horizon_staffing: pd.DataFrame, config: 
     week, the calls-weighted service level and ASA over the period meet its targets and the group's
     occupancy over the period's intervals with its calls (offered work / agents taking calls) is within its
     cap; empty for the days of a queue judged weekly. ``service_level`` and ``asa`` are calls-weighted over
-    the period."""
+    the period. ``model_service_level`` (rows judged over their period, with ``curves``): the same figure
+    read off the roster MILP's service curves at the rostered agents, the one the MILP planned with."""
     per = queue_service_levels(horizon_staffing, pd.Series(rostered, index=idx), config)
     pool = pool_queues(horizon_staffing, config, timestamps=idx)
     work = pd.Series((pool.volume_by_queue * pool.aht_by_queue).sum(axis=0) / pool.interval_s, index=idx)
@@ -165,7 +166,30 @@ def service_table(rostered: np.ndarray, horizon_staffing: pd.DataFrame, config: 
             for k, g in mine.groupby(key, sort=True):
                 first = idx[0].normalize() + pd.Timedelta(days=int(k) * (7 if period == "week" else 1))
                 rows.append(_service_row(q, period, first, g))
-    return pd.DataFrame(rows, columns=SERVICE_COLUMNS)
+    frame = pd.DataFrame(rows, columns=SERVICE_COLUMNS)
+    if curves is not None:
+        frame["model_service_level"] = _model_service_levels(frame, curves, rostered, idx)
+    return frame
+
+
+def _model_service_levels(frame: pd.DataFrame, curves: ServiceCurves, rostered: np.ndarray,
+                          idx: pd.DatetimeIndex) -> list[float | None]:
+    """Each judged row's service level from the MILP's curves at ``floor(rostered x (1 - shrinkage))``."""
+    effective = np.floor(rostered * (1.0 - curves.shrinkage) + 1e-9)
+    day = np.asarray((idx - idx[0].normalize()).days)
+    out: list[float | None] = [None] * len(frame)
+    for c in curves.curves:
+        col = np.clip(effective - curves.low, 0, c.service_level.shape[1] - 1).astype(np.int64)
+        sl = c.service_level[np.arange(len(idx)), col]
+        key = day if c.period == "day" else day // 7
+        for i, row in enumerate(frame.itertuples()):
+            if row.queue != c.queue or row.period != c.period:
+                continue
+            k = (pd.Timestamp(row.start) - idx[0].normalize()).days // (1 if c.period == "day" else 7)
+            mine = (key == k) & (c.volume > 0)
+            if mine.any():
+                out[i] = round(float((c.volume[mine] * sl[mine]).sum() / c.volume[mine].sum()), 6)
+    return out
 
 
 def _service_row(q, period: str, start: pd.Timestamp, g: pd.DataFrame) -> dict:
@@ -187,5 +211,5 @@ def _service_row(q, period: str, start: pd.Timestamp, g: pd.DataFrame) -> dict:
         "queue": q.name, "judged": q.service_level_period, "period": period, "start": start.strftime("%Y-%m-%d"),
         "calls": round(total, 3), "service_level": round(sl, 4), "target": q.service_level,
         "asa": round(asa, 2) if math.isfinite(asa) else math.inf, "asa_target": q.asa_s,
-        "occupancy": round(occ, 4), "max_occupancy": q.max_occupancy, "met": met,
+        "occupancy": round(occ, 4), "max_occupancy": q.max_occupancy, "met": met, "model_service_level": None,
     }

@@ -89,7 +89,8 @@ class Model:
     available: dict[str, int] | None = None
     available_by_day: dict[str, list[int]] | None = None
     e: dict[int, pulp.LpVariable] = field(default_factory=dict)  # interval: agents taking calls
-    below: dict[int, pulp.LpVariable] = field(default_factory=dict)  # interval: agents under the curves' low
+    below: dict[int, pulp.LpVariable] = field(default_factory=dict)  # interval: the first agent under ``low``
+    deep: dict[int, pulp.LpVariable] = field(default_factory=dict)  # interval: further agents under ``low``
     step: dict[int, list[pulp.LpVariable]] = field(default_factory=dict)  # interval: each agent above low
     short: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # (queue, period): calls
     late: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # (queue, period): call-seconds
@@ -283,13 +284,15 @@ def periods_of(m: Model, period: str) -> np.ndarray:
 
 def add_service_period(prob: pulp.LpProblem, m: Model) -> None:
     """Period targets (Koole and van der Sluis 2003, a global service-level constraint), in the incremental
-    form: each interval's agents taking calls are ``e = low + sum_j step[j] - below``, where ``step[j]`` in
-    [0, 1] is the (j+1)-th agent above ``low``. A queue's service level there is its value at ``low`` plus
-    each step's gain (the curve is concave from ``low``, so the solver takes the steps in order and the
-    figure is exact at whole agents); ``below`` agents under ``low`` cost the whole service level at ``low``
-    each (a line falling to 0 at ``low - 1``: never optimistic).
+    form: each interval's agents taking calls are ``e = low + sum_j step[j] - below - deep``, where
+    ``step[j]`` in [0, 1] is the (j+1)-th agent above ``low``. A queue's service level there is its value at
+    ``low`` plus each step's gain (the curve is concave from ``low``, so the solver takes the steps in order
+    and the figure is exact at whole agents); the first agent under ``low`` (``below``, at most 1) costs the
+    whole service level at ``low`` (a line falling to 0 at ``low - 1``: never optimistic), each further one
+    (``deep``) the first step's gain, so that trading agents under ``low`` for steps above it never pays;
+    each agent under ``low`` adds the ASA at ``low`` plus its target.
 
-    - ``agents_<ts>``: ``e - sum(step) + below = low``;
+    - ``agents_<ts>``: ``e - sum(step) + below + deep = low``;
     - ``effective_<ts>``: ``e`` (whole) at most the rostered agents x (1 - shrinkage), so at most their floor,
       as :func:`wfm.staffing.group_service_level` counts;
     - ``period_sl_<queue>_<p>``: calls answered in time over the period + ``short`` >= target x its calls;
@@ -309,6 +312,7 @@ def add_service_period(prob: pulp.LpProblem, m: Model) -> None:
         pairs = {step: -1.0 for step in m.step[g]}
         pairs[var] = 1.0
         pairs[m.below[g]] = 1.0
+        pairs[m.deep[g]] = 1.0
         _add(prob, pairs, pulp.LpConstraintEQ, float(cv.low[g]), f"agents_{ts}")
     for c in cv.curves:
         periods = periods_of(m, c.period)
@@ -331,6 +335,7 @@ def _add_period_rows(prob: pulp.LpProblem, m: Model, c: PeriodCurve, p: int, min
             if gain > 1e-9:
                 pairs[step] = pairs.get(step, 0.0) + gain
         pairs[m.below[g]] = pairs.get(m.below[g], 0.0) - calls[g] * f[0]
+        pairs[m.deep[g]] = pairs.get(m.deep[g], 0.0) - calls[g] * max(f[min(1, len(f) - 1)] - f[0], 0.0)
     pairs[m.short[(c.queue, p)]] = 1.0
     _add(prob, pairs, pulp.LpConstraintGE, c.service_level_target * total - sl, f"period_sl_{c.queue}_{p}")
     if c.asa_target is not None:
@@ -343,6 +348,7 @@ def _add_period_rows(prob: pulp.LpProblem, m: Model, c: PeriodCurve, p: int, min
                 if fall < -1e-9:
                     pairs[step] = pairs.get(step, 0.0) + fall
             pairs[m.below[g]] = pairs.get(m.below[g], 0.0) + calls[g] * (h[0] + c.asa_target)
+            pairs[m.deep[g]] = pairs.get(m.deep[g], 0.0) + calls[g] * (h[0] + c.asa_target)
         pairs[m.late[(c.queue, p)]] = -1.0
         _add(prob, pairs, pulp.LpConstraintLE, c.asa_target * total - asa, f"period_asa_{c.queue}_{p}")
     if c.max_occupancy is not None:
@@ -382,7 +388,7 @@ def add_variables(m: Model) -> None:
 
 
 def add_period_variables(m: Model) -> None:
-    """Per interval where a period-judged queue has calls: ``e`` (whole), ``below`` and one ``step`` per agent
+    """Per interval where a period-judged queue has calls: ``e`` (whole), ``below``, ``deep`` and one ``step`` per agent
     of the curves above ``low``; per queue and period: ``short``, ``late`` (ASA target) and ``busy``
     (occupancy cap)."""
     prob, cv = m.prob, m.curves
@@ -392,7 +398,8 @@ def add_period_variables(m: Model) -> None:
     width = max(c.service_level.shape[1] for c in cv.curves) - 1
     for g in (int(g) for g in np.flatnonzero(busy)):
         m.e[g] = prob.add_variable(f"e_{g}", lowBound=0, cat=pulp.LpInteger)
-        m.below[g] = prob.add_variable(f"below_{g}", lowBound=0, upBound=float(cv.low[g]))
+        m.below[g] = prob.add_variable(f"below_{g}", lowBound=0, upBound=min(1.0, float(cv.low[g])))
+        m.deep[g] = prob.add_variable(f"deep_{g}", lowBound=0, upBound=max(0.0, float(cv.low[g]) - 1.0))
         m.step[g] = [prob.add_variable(f"step_{g}_{j}", lowBound=0, upBound=1) for j in range(width)]
     for c in cv.curves:
         for p in np.unique(periods_of(m, c.period)):

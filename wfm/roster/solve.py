@@ -197,7 +197,8 @@ def complete_start(m: Model) -> dict[str, float]:
             top = cv.low[g] + len(m.step[g])
             n = int(min(np.floor(rostered[g] * (1.0 - cv.shrinkage[g]) + 1e-9), top))
             e.varValue = float(n)
-            m.below[g].varValue = float(max(cv.low[g] - n, 0))
+            m.below[g].varValue = float(min(max(cv.low[g] - n, 0), 1))
+            m.deep[g].varValue = float(max(cv.low[g] - n - 1, 0))
             for j, step in enumerate(m.step[g]):
                 step.varValue = 1.0 if j < n - cv.low[g] else 0.0
         for name, slack in (("period_sl", m.short), ("period_asa", m.late), ("period_occ", m.busy)):
