@@ -17,7 +17,6 @@ from wfm.milp import highs_available, largest_remainder, solve_highs
 from wfm.roster.model import Model, build_cover_model, periods_of
 from wfm.roster.rows import count_spans
 
-START_SECONDS = 20.0  # the per-interval model that gives a period model its start
 START_ROUND_UP = 0.3  # the LP's agents taking calls are rounded up from this fraction of an agent
 
 
@@ -130,36 +129,37 @@ def _set_slacks(m: Model, rostered: np.ndarray) -> bool:
     return True
 
 
-def period_start(m: Model) -> dict[str, float] | None:
+def period_start(m: Model, time_limit_s: float, gap: float) -> dict[str, float] | None:
     """A whole plan for a model with period targets, from the LP relaxation's values on its variables.
 
     The LP's agents taking calls per interval, rounded up from 0.3 of an agent, become a per-interval
     requirement, which the roster model without period rows covers (HiGHS solves it fast: its LP is tight).
     Where that plan still misses a period target, the LP's agents rounded up in every interval of that
     period are required and the cover solved once more. That plan, with the steps and period shortfalls it
-    implies, is the start; None when there is none."""
+    implies, is the start; None when there is none. Each cover solve stops at ``gap`` (or ``time_limit_s``,
+    which a solve within the gap never reaches: the start does not depend on the machine's speed)."""
     cv = m.curves
     assert cv is not None
     effective = np.zeros(len(m.required))
     for g, var in m.e.items():
         effective[g] = var.varValue or 0.0
     need = np.floor(effective + 1.0 - START_ROUND_UP)
-    start = _cover_start(m, need)
+    start = _cover_start(m, need, time_limit_s, gap)
     short = _short_intervals(m) if start is not None else None
     if short is not None and short.any():
         need = np.where(short, np.maximum(need, np.ceil(effective - 1e-6)), need)
-        start = _cover_start(m, need) or start
+        start = _cover_start(m, need, time_limit_s, gap) or start
     return start
 
 
-def _cover_start(m: Model, need: np.ndarray) -> dict[str, float] | None:
+def _cover_start(m: Model, need: np.ndarray, time_limit_s: float, gap: float) -> dict[str, float] | None:
     """Solve the cover model for ``need`` agents taking calls per interval; put its plan on ``m`` and return
     ``m``'s whole start (None when the cover has no plan)."""
     cv = m.curves
     assert cv is not None
     required = np.ceil(need / (1.0 - cv.shrinkage) - 1e-9).astype(np.int64)
     cover = build_cover_model(m, np.maximum(m.required, required))
-    res = solve_highs(cover.prob, time_limit_s=START_SECONDS, gap=m.config.roster.gap, lp_first=True, threads=2)
+    res = solve_highs(cover.prob, time_limit_s=time_limit_s, gap=gap, lp_first=True, threads=2)
     if not res.has_solution:
         return None
     values = {v.name: float(v.varValue or 0.0) for v in cover.prob.variables()}
@@ -239,7 +239,7 @@ def solve(
     if solver == "highs" and not highs_available():
         solver = "cbc"
     if solver == "highs":
-        start = (lambda: period_start(m)) if m.curves is not None else None
+        start = (lambda: period_start(m, time_limit_s, gap)) if m.curves is not None else None
         res = solve_highs(prob, time_limit_s=time_limit_s, gap=gap, lp_first=True, start_from_lp=start, threads=2,
                           progress=progress)
         return SolveResult(res.status, res.objective, res.lower_bound, res.seconds, solver)
