@@ -3,7 +3,7 @@
 * One queue is its own Erlang C/A under either routing; FIFO is the pooled queue within each queue's answer
   time (what wfm did before routing existed).
 * Priority is an approximation (module docstring), checked here against the simulator (wfm.simulate) on 12
-  stationary two- and three-queue cases: service level within 2.5 points where the queues share one AHT and
+  stationary two- and three-queue cases: service level within 3 points where the queues share one AHT and
   3.5 points where their AHTs differ (the approximation pools the service rates), abandonment within 1 point.
   The 95% half-widths of the simulated figures are asserted under a point, so a miss is the model's.
 """
@@ -108,7 +108,7 @@ def test_priority_matches_the_simulator(simulated, case):
     erl, aht, pat, within, c = case
     run = simulated[IDS[CASES.index(case)]]
     m = group_metrics(load_of(erl, aht, pat, within), np.array([float(c)]))
-    tolerance = 0.025 if len(set(aht)) == 1 else 0.035
+    tolerance = 0.03 if len(set(aht)) == 1 else 0.035
     for k in range(len(erl)):
         sl, half = run.figure("service_level", k)
         ab, ab_half = run.figure("abandon_rate", k)

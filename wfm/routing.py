@@ -133,12 +133,16 @@ def _priority(load: GroupLoad, c: np.ndarray, extra: tuple) -> GroupMetrics:
     ab = np.zeros(lam_k.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         base = np.where(c > 0, c / aht_bar[extra], 0.0)[None]  # c mu, per second
-        for _ in range(3):  # carried loads (abandoned calls do not load the agents) and the rates they give
+        theta_k = np.where(np.isfinite(pat), 1.0 / np.where(np.isfinite(pat), pat, 1.0), 0.0)
+        for _ in range(3):  # carried loads (abandoned calls do not load the agents), from the rates they give
             carried = np.cumsum(a * (1.0 - ab), axis=0) / np.where(c > 0, c, 1.0)[None]
             before = np.concatenate([np.zeros_like(carried[:1]), carried[:-1]], axis=0)
             rate = base * np.clip(1.0 - before, 0.0, None) * np.clip(1.0 - carried, 0.0, None)
-            sl_w, ab_w, wait_w = _given_wait(lam_k, rate, within, pat)
-            ab = p_w * ab_w
+            out = rate + theta_k
+            ab = p_w * np.where(out > 0, theta_k / np.where(out > 0, out, 1.0), 0.0)  # exponential waits
+        leftover = base * np.clip(1.0 - before, 0.0, None)  # agents' answering rate left by the queues above
+        sl_w, ab_w, wait_w = _given_wait(lam_k, rate, leftover, within, pat)
+        ab = p_w * ab_w
         sl = (1.0 - p_w) + p_w * sl_w
         asa = np.where(np.isfinite(wait_w), p_w * wait_w / np.maximum(1.0 - ab, 1e-300), np.inf)
         occ = np.where(c > 0, (a * (1.0 - ab)).sum(axis=0) / np.where(c > 0, c, 1.0), 1.0)
@@ -156,12 +160,13 @@ def _priority(load: GroupLoad, c: np.ndarray, extra: tuple) -> GroupMetrics:
     )
 
 
-def _given_wait(lam: np.ndarray, rate: np.ndarray, within: np.ndarray, patience: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _given_wait(lam: np.ndarray, rate: np.ndarray, leftover: np.ndarray, within: np.ndarray,
+                patience: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """P(answered within T | waits), P(abandons | waits), E[wait; answered | waits] of one queue's callers who
     wait: the queue's head is answered at ``lam + rate`` (so that without patience the wait is exponential
-    with ``rate``, Cobham's mean), each waiting caller abandons at ``1 / patience``
-    (:func:`wfm.erlang.waiting_given_wait`)."""
+    with ``rate``, Cobham's mean), but never faster than the ``leftover`` rate the queues above leave (what
+    holds when the queue is overloaded and only abandonment keeps it finite); each waiting caller abandons at
+    ``1 / patience`` (:func:`wfm.erlang.waiting_given_wait`)."""
     sl = np.zeros(lam.shape)
     ab = np.zeros(lam.shape)
     wait = np.full(lam.shape, np.inf)
@@ -170,11 +175,13 @@ def _given_wait(lam: np.ndarray, rate: np.ndarray, within: np.ndarray, patience:
         ok = patient & (rate > 0)
         sl = np.where(ok, -np.expm1(-rate * within), sl)
         wait = np.where(ok, 1.0 / np.where(ok, rate, 1.0), wait)
+    head = np.minimum(lam + rate, leftover)
     impatient = ~patient & (lam > 0)
-    if impatient.any():
-        s_w, a_w, w_w = erlang.waiting_given_wait(lam[impatient], lam[impatient] + rate[impatient],
-                                                  within[impatient], patience[impatient])
-        sl[impatient], ab[impatient], wait[impatient] = s_w, a_w, w_w
+    served = impatient & (head > 0)
+    if served.any():
+        s_w, a_w, w_w = erlang.waiting_given_wait(lam[served], head[served], within[served], patience[served])
+        sl[served], ab[served], wait[served] = s_w, a_w, w_w
+    ab = np.where(impatient & ~(head > 0), 1.0, ab)  # nobody answers them: every waiting caller abandons
     return sl, ab, wait
 
 

@@ -29,6 +29,7 @@ File mode (:func:`staff`) and the calculator (:func:`staff_interval`) size throu
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -530,39 +531,62 @@ class ServiceCurves:
     curves: list[PeriodCurve]
 
 
-CURVE_TOP = 0.999  # curves run until every period queue is answered this well (the last column holds above)
+CURVE_TOP = 0.995  # curves run until every period queue is answered this well (the last column holds above)
 MAX_CURVE_AGENTS = 400
 
 
 def service_curves(staffing: pd.DataFrame, config: CentreConfig, group: str | None = None,
                    timestamps: pd.Index | None = None) -> ServiceCurves:
-    """The period-judged queues' service curves per interval (see :class:`ServiceCurves`)."""
+    """The period-judged queues' service curves per interval (see :class:`ServiceCurves`).
+
+    The curves are evaluated once, on a grid from the interval floor to past the point where every judged
+    queue is answered ``CURVE_TOP`` well; ``low`` is then raised, interval by interval, to the first column
+    from which every curve is concave (ASA: convex and finite), and each curve is read from there."""
     pool = pool_queues(staffing, config, group, timestamps=timestamps)
+    key = _curves_key(pool, config, group)
+    if key in _CURVES:
+        return _CURVES[key]
+    curves = _service_curves(pool, config, group)
+    _CURVES.clear()  # one entry: a roster asks for the same curves three times (requirement, model, coverage)
+    _CURVES[key] = curves
+    return curves
+
+
+_CURVES: dict[str, ServiceCurves] = {}
+
+
+def _curves_key(pool: PooledQueues, config: CentreConfig, group: str | None) -> str:
+    """What the curves depend on: the pooled calls, handle times and shrinkage, the timestamps, the config."""
+    h = hashlib.sha256()
+    for arr in (pool.volume_by_queue, pool.aht_by_queue, pool.shrinkage, pool.timestamps.asi8):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    h.update(config.model_dump_json().encode())
+    h.update(repr((group, pool.interval_s)).encode())
+    return h.hexdigest()
+
+
+def _service_curves(pool: PooledQueues, config: CentreConfig, group: str | None) -> ServiceCurves:
     floors = group_load(pool, config, group, floors=True)
     full = group_load(pool, config, group)
     judged = [k for k, q in enumerate(full.queues) if q.service_level_period != "interval"]
-    low = routing.required_agents(floors).astype(float)
+    floor = routing.required_agents(floors).astype(np.int64)
     top = routing.fewest_agents(full, lambda c: _curve_top(full, routing.group_metrics(full, c), judged))
-    for _ in range(MAX_CURVE_AGENTS):  # raise low until each curve is concave (or convex for ASA) from it
-        width = int(np.clip(np.max(top - low, initial=0), 1, MAX_CURVE_AGENTS)) + 2
-        agents = low[:, None] + np.arange(width)[None, :]
-        m = routing.group_metrics(full, agents)
-        raise_by = _curvature_start(m, judged, full.volume)
-        if not raise_by.any():
-            break
-        low = low + raise_by
-        top = np.maximum(top, low)
+    width = int(np.clip(np.max(top - floor, initial=0), 1, MAX_CURVE_AGENTS)) + 2
+    grid = routing.group_metrics(full, floor[:, None] + np.arange(2 * width)[None, :])
+    shift = np.minimum(_curvature_start(grid, judged, full.volume), width).astype(np.int64)
+    cols = shift[:, None] + np.arange(width)[None, :]
     curves = [
         PeriodCurve(
             queue=full.queues[k].name, period=full.queues[k].service_level_period,
             service_level_target=full.queues[k].service_level, asa_target=full.queues[k].asa_s,
-            max_occupancy=full.queues[k].max_occupancy,
-            volume=full.volume[k], service_level=m.service_level[k], asa=m.asa[k],
+            max_occupancy=full.queues[k].max_occupancy, volume=full.volume[k],
+            service_level=np.take_along_axis(grid.service_level[k], cols, axis=1),
+            asa=np.take_along_axis(grid.asa[k], cols, axis=1),
         )
         for k in judged
     ]
     work = (full.volume * full.aht).sum(axis=0) / full.interval_s
-    return ServiceCurves(pool.timestamps, low.astype(np.int64), pool.shrinkage, work, curves)
+    return ServiceCurves(pool.timestamps, floor + shift, pool.shrinkage, work, curves)
 
 
 def _curve_top(load: routing.GroupLoad, m: routing.GroupMetrics, judged: list[int]) -> np.ndarray:
