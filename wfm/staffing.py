@@ -531,7 +531,7 @@ class ServiceCurves:
     curves: list[PeriodCurve]
 
 
-CURVE_TOP = 0.995  # curves run until every period queue is answered this well (the last column holds above)
+CURVE_TOP = 0.9995  # curves run until every period queue is answered this well (the last column holds above)
 MAX_CURVE_AGENTS = 400
 
 
