@@ -1,0 +1,85 @@
+"""`wfm plan`: the whole plan in one run folder (wfm.plan)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wfm.cli.shell import (
+    ConfigOpt,
+    JsonOpt,
+    QuietOpt,
+    app,
+    emit,
+    log,
+    wfm_command,
+)
+from wfm.config import DEFAULT_CONFIG
+
+PlanHistoryOpt = Annotated[
+    Path, typer.Option("--history", help="History CSV: timestamp,[queue,]volume|calls|offered[,aht].")
+]
+PlanOutOpt = Annotated[
+    Path, typer.Option("--out", "-o", help="Runs folder: the plan is written to OUT/<start>/ all at once.")
+]
+
+
+@app.command("plan")
+@wfm_command
+def plan_command(
+    ctx: typer.Context,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    history: PlanHistoryOpt = Path("forecasts/history.csv"),
+    start: Annotated[
+        str | None, typer.Option(help="First day of the plan, YYYY-MM-DD (default: the Monday after the history).")
+    ] = None,
+    weeks: Annotated[int, typer.Option(help="Weeks to plan (1 to 6).")] = 1,
+    agents: Annotated[
+        Path | None, typer.Option(help="agents.csv: agent_id,contract[,unavailable,preferred_shifts].")
+    ] = None,
+    out: PlanOutOpt = Path("forecasts/runs"),
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", help="Roster solver time limit, seconds (default: config roster.time_limit_s).",
+                     min=0.1),
+    ] = None,
+    gap: Annotated[
+        float | None, typer.Option(help="Roster: stop within this relative gap of the bound (default: config).",
+                                   min=0.0, max=0.99)
+    ] = None,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """The whole plan: forecast -> staffing -> roster -> ratio, into one run folder (cron-safe).
+
+    `wfm plan --config configs/example.toml --history forecasts/history.csv --out forecasts/runs` writes
+    forecasts/runs/<start>/ (forecast, staffing, roster, coverage, ratio, charts, summary.md, manifest.json).
+    Exit 0 ok, 1 plan written but a target breached (service level, coverage or ratio), 2 bad input,
+    3 no feasible plan, 75 another run holds the output folder.
+    """
+    from tabulate import tabulate
+
+    from wfm import plan as stage
+    from wfm.io import to_json
+
+    show = sys.stdout.isatty() and not quiet and not json_out
+    progress = stage.StageProgress(sys.stderr) if show else None
+    command = {"path": ctx.command_path, "options": {k: None if v is None else str(v) if isinstance(v, Path) else v
+                                                     for k, v in ctx.params.items()}}
+    done = stage.run(config, history, out, agents=agents, start=start, weeks=weeks, time_limit_s=time_limit,
+                     gap=gap, progress=progress, quiet=quiet, command=command)
+    if progress:
+        progress.done()
+    result = done.result
+    if json_out:
+        emit(to_json({**result.to_dict(), "run_folder": str(done.folder)}))
+    else:
+        emit(tabulate(stage.headline_table(result, done.folder), tablefmt="plain", disable_numparse=True), quiet=quiet)
+        for note in result.notes:
+            log(f"note: {note}", quiet=quiet)
+    for breach in result.breaches:
+        log(f"Breached: {breach.target}: {breach.message}")
+    raise typer.Exit(result.exit_code)

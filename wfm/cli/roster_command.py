@@ -1,0 +1,88 @@
+"""`wfm roster`: staffing.csv -> roster.csv, coverage.csv and service.csv (wfm.roster)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wfm.cli.shell import (
+    ConfigOpt,
+    JsonOpt,
+    OutOpt,
+    QuietOpt,
+    app,
+    emit,
+    log,
+    wfm_command,
+)
+from wfm.config import DEFAULT_CONFIG
+
+
+@app.command("roster")
+@wfm_command
+def roster_command(
+    staffing_csv: Annotated[Path, typer.Argument(help="Staffing CSV from `wfm staff` (timestamp,queue,...,scheduled).")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    weeks: Annotated[int, typer.Option(help="Weeks to roster (1 to 6); weekly rules apply per week.")] = 1,
+    start: Annotated[
+        str | None, typer.Option(help="First roster day, YYYY-MM-DD (default: the first staffing day).")
+    ] = None,
+    agents: Annotated[
+        Path | None, typer.Option(help="agents.csv: agent_id,contract[,unavailable,preferred_shifts].")
+    ] = None,
+    solver: Annotated[str | None, typer.Option(help="highs (default) or cbc.")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Solver time limit, seconds (default: config).", min=0.1)
+    ] = None,
+    gap: Annotated[
+        float | None, typer.Option(help="Stop within this relative gap of the bound, e.g. 0.01 (default: config).",
+                                   min=0.0, max=0.99)
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Forbid under-coverage: no plan (exit 3) rather than a shortfall.")
+    ] = False,
+    out: OutOpt = None,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Roster agents on shifts at least cost (MILP), with breaks, days off and named agents.
+
+    `wfm roster staffing.csv --config configs/example.toml --weeks 1 --out roster.csv` writes roster.csv and
+    coverage.csv beside it. Exit 1 when some intervals stay under-covered (listed), 3 when --strict cannot
+    be met.
+    """
+    from tabulate import tabulate
+
+    from wfm import roster as rmod
+    from wfm.config import load_config
+    from wfm.io import to_json
+
+    cfg = load_config(config)
+    watch = sys.stderr.isatty() and not quiet
+    progress = rmod.progress_printer(sys.stderr) if watch else None
+    result = rmod.roster_files(staffing_csv, cfg, agents_csv=agents, start=start, progress=progress, weeks=weeks,
+                               solver=solver, time_limit_s=time_limit, gap=gap, strict=strict or None)
+    if watch:
+        sys.stderr.write("\n")
+    cov_path = rmod.write_roster(result, out) if out is not None else None
+    if json_out:
+        emit(to_json({**result.summary(), "out": str(out) if out else None,
+                      "coverage": str(cov_path) if cov_path else None, "uncovered": rmod.uncovered_records(result)}))
+    else:
+        emit(tabulate(rmod.summary_table(result), tablefmt="plain", disable_numparse=True), quiet=quiet)
+        if out is not None:
+            log(f"wrote {out} ({len(result.assignments)} rows), {cov_path} and {cov_path.parent / 'service.csv'}",
+                quiet=quiet)
+    if len(result.uncovered):
+        log(rmod.uncovered_message(result))
+    if broken := rmod.violations_message(result):
+        log(broken)
+    if short := rmod.short_periods_message(result):
+        log(short)
+    raise typer.Exit(result.exit_code)
+
+
+# --------------------------------------------------------------------------- ratio
