@@ -111,18 +111,35 @@ def simulate(
     dem = demand(forecast, config)
     if supply is None:
         supply = supply_from_roster(roster, dem, source) if roster is not None else supply_from_agents(agents, dem, source)
-    per_day = 1440 // dem.interval_minutes
+    warm_up = min(len(dem.timestamps), 1440 // dem.interval_minutes)
+    counts = _simulate_groups(config, dem, supply, routes, replications, seed, service_cv, shrinkage, warm_up,
+                              progress)
+    settings = _settings(routes, supply, dem, replications, seed, service_cv, shrinkage, warm_up)
+    calls = counts.calls
+    result = SimulationResult(*_tables(dem, supply, counts), settings=settings, calls=calls)
+    waiting = int(counts.waiting_at_end.sum())
+    if waiting:
+        result.notes.append(
+            f"{waiting / replications:,.1f} calls per replication still waiting when the simulation ended "
+            "(no agents left to answer them and no patience to abandon); counted in waiting_at_end"
+        )
+    return result
+
+
+def _simulate_groups(
+    config: CentreConfig, dem: Demand, supply: Supply, routes: dict[str, tuple[bool, list[str]]], replications: int,
+    seed: int, service_cv: float | None, shrinkage: str, warm_up: int, progress: Callable[[int, int], None] | None,
+) -> Counts:
+    """Each staff group simulated on its own agents (:func:`wfm.simulate.engine.simulate_group`); the counts of
+    every queue, per replication and interval."""
     n = len(dem.timestamps)
-    warm_up = cool_down = min(n, per_day)
     groups = dem.groups
     streams = generators(seed, replications, len(groups))
-    names = [q.name for q in dem.queues]
-    shape = (replications, n, len(names))
+    shape = (replications, n, len(dem.queues))
     total = {k: np.zeros(shape, dtype=np.int64) for k in stats.COUNTS}
     wait_sum = np.zeros(shape)
-    agents_by_queue = np.zeros((replications, n, len(names)))
+    agents_by_queue = np.zeros(shape)
     calls = 0
-    done = 0
     pooled = dem.frame()
     for g, group in enumerate(groups):
         idx = [i for i, q in enumerate(dem.queues) if q.staff_group == group]
@@ -135,7 +152,7 @@ def simulate(
             shrink = pool_queues(pooled, config, group, timestamps=dem.timestamps,
                                  interval_minutes=dem.interval_minutes).shrinkage
 
-        def tick(r: int, before: int = done) -> None:
+        def tick(r: int, before: int = g * replications) -> None:
             if progress is not None:
                 progress(before + r, replications * len(groups))
 
@@ -144,18 +161,22 @@ def simulate(
             np.array([q.patience_s if q.patience_s else np.inf for q in queues], dtype=float),
             np.array([q.answer_within_s for q in queues], dtype=float),
             supply.counts[group], dem.interval_s,
-            generators=[s[g] for s in streams], warm_up=warm_up, cool_down=cool_down,
+            generators=[s[g] for s in streams], warm_up=warm_up, cool_down=warm_up,
             fifo=fifo, order=order, cv=service_cv, shrinkage=shrink, shrinkage_mode=shrinkage,
             progress=tick,
         )
-        done += replications
         calls += counts.calls
         for k in stats.COUNTS:
             total[k][:, :, idx] = getattr(counts, k)
         wait_sum[:, :, idx] = counts.wait_sum
         agents_by_queue[:, :, idx] = counts.agents[:, :, None]
-    counts = Counts(**total, wait_sum=wait_sum, agents=agents_by_queue, calls=calls)
-    settings = {
+    return Counts(**total, wait_sum=wait_sum, agents=agents_by_queue, calls=calls)
+
+
+def _settings(routes: dict[str, tuple[bool, list[str]]], supply: Supply, dem: Demand, replications: int, seed: int,
+              service_cv: float | None, shrinkage: str, warm_up: int) -> dict[str, Any]:
+    """The settings a simulation ran with (``--json``)."""
+    return {
         "replications": replications, "seed": seed,
         "routing": ", ".join(sorted({"fifo" if f else "priority" for f, _ in routes.values()})),
         "priority": None if all(f for f, _ in routes.values()) else
@@ -165,14 +186,6 @@ def simulate(
         "agents_from": supply.kind, "interval_minutes": dem.interval_minutes,
         "warm_up_intervals": warm_up,
     }
-    result = SimulationResult(*_tables(dem, supply, counts), settings=settings, calls=calls)
-    waiting = int(counts.waiting_at_end.sum())
-    if waiting:
-        result.notes.append(
-            f"{waiting / replications:,.1f} calls per replication still waiting when the simulation ended "
-            "(no agents left to answer them and no patience to abandon); counted in waiting_at_end"
-        )
-    return result
 
 
 def check_settings(replications: int, service_cv: float | None, shrinkage: str) -> None:
