@@ -207,6 +207,28 @@ def _check_fields(path: Path) -> np.ndarray:
     return np.asarray(line_numbers, dtype=np.int64)
 
 
+def checked_forecast(forecast: pd.DataFrame, queue_names: list[str]) -> pd.DataFrame:
+    """A copy of a forecast frame (``timestamp, queue, volume[, aht]``) with typed columns (``aht`` NaN where
+    missing); an InputError for a missing column, no rows, a queue not in ``queue_names`` or a volume that is
+    not a finite number of 0 or more."""
+    missing = [c for c in ("timestamp", "queue", "volume") if c not in forecast.columns]
+    if missing:
+        raise InputError(f"forecast is missing column(s) {', '.join(missing)}")
+    if forecast.empty:
+        raise InputError("forecast has no rows")
+    fc = forecast.copy()
+    fc["timestamp"] = pd.to_datetime(fc["timestamp"]).astype("datetime64[ns]")
+    fc["queue"] = fc["queue"].astype(str)
+    fc["volume"] = pd.to_numeric(fc["volume"], errors="coerce").astype(float)
+    fc["aht"] = pd.to_numeric(fc["aht"], errors="coerce").astype(float) if "aht" in fc.columns else np.nan
+    unknown = sorted(set(fc["queue"]) - set(queue_names))
+    if unknown:
+        raise InputError(f"forecast has unknown queue {unknown[0]!r} (the config has: {', '.join(queue_names)})")
+    if fc["volume"].isna().any() or (fc["volume"] < 0).any() or np.isinf(fc["volume"]).any():
+        raise InputError("forecast volume must be a non-negative number in every row")
+    return fc
+
+
 def parse_numbers(
     frame: pd.DataFrame,
     column: str,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from wfm.config import CentreConfig, Queue, tightest_first
 from wfm.errors import InputError
-from wfm.io import format_timestamp, parse_numbers, parse_timestamps, read_csv
+from wfm.io import checked_forecast, format_timestamp, parse_numbers, parse_timestamps, read_csv
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, read_roster, rostered_per_interval
 
 PathLike = str | os.PathLike[str]
@@ -61,21 +61,7 @@ class Demand:
 def demand(forecast: pd.DataFrame, config: CentreConfig) -> Demand:
     """A forecast frame (``timestamp, queue, volume[, aht]``, as :func:`wfm.io.read_forecast` reads it) on the
     grid from its first to its last interval; a queue-interval it lacks has no calls."""
-    missing = [c for c in ("timestamp", "queue", "volume") if c not in forecast.columns]
-    if missing:
-        raise InputError(f"forecast is missing column(s) {', '.join(missing)}")
-    if forecast.empty:
-        raise InputError("forecast has no rows")
-    fc = forecast.copy()
-    fc["timestamp"] = pd.to_datetime(fc["timestamp"]).astype("datetime64[ns]")
-    fc["queue"] = fc["queue"].astype(str)
-    fc["volume"] = pd.to_numeric(fc["volume"], errors="coerce").astype(float)
-    fc["aht"] = pd.to_numeric(fc["aht"], errors="coerce").astype(float) if "aht" in fc.columns else np.nan
-    unknown = sorted(set(fc["queue"]) - set(config.queue_names))
-    if unknown:
-        raise InputError(f"forecast has unknown queue {unknown[0]!r} (the config has: {', '.join(config.queue_names)})")
-    if fc["volume"].isna().any() or (fc["volume"] < 0).any() or np.isinf(fc["volume"]).any():
-        raise InputError("forecast volume must be a non-negative number in every row")
+    fc = checked_forecast(forecast, config.queue_names)
     ivl = config.centre.interval_minutes
     first = fc["timestamp"].min()
     offset = (fc["timestamp"] - first) / pd.Timedelta(minutes=ivl)

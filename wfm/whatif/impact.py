@@ -11,8 +11,7 @@ import pandas as pd
 
 from wfm import erlang
 from wfm.config import CentreConfig
-from wfm.errors import InputError
-from wfm.io import json_number
+from wfm.io import checked_forecast, json_number
 from wfm.milp import largest_remainder
 from wfm.roster.rows import RosterRows, parse_roster_rows, rostered_per_interval
 from wfm.staffing import group_service_level, queue_shrinkage, worst_interval
@@ -63,7 +62,7 @@ def make_plan(
     The grid runs from the forecast's first to its last interval; missing queue-intervals have no calls.
     """
     ivl = config.centre.interval_minutes
-    fc = _checked_forecast(forecast, config)
+    fc = checked_forecast(forecast, config.queue_names)
     grid = pd.date_range(fc["timestamp"].min(), fc["timestamp"].max(), freq=f"{ivl}min")
     queues = [q for q in config.queue_names if q in set(fc["queue"])]
     full = pd.MultiIndex.from_product([grid, queues], names=["timestamp", "queue"])
@@ -73,27 +72,6 @@ def make_plan(
     default_aht = fc["queue"].map({q.name: float(q.aht_s) for q in config.queues})
     fc["aht"] = fc["aht"].where(np.isfinite(fc["aht"]) & (fc["aht"] > 0), default_aht)
     return WhatifBase(config, fc, parse_roster(roster, source), roster, pd.DatetimeIndex(grid), ivl)
-
-
-def _checked_forecast(forecast: pd.DataFrame, config: CentreConfig) -> pd.DataFrame:
-    missing = [c for c in ("timestamp", "queue", "volume") if c not in forecast.columns]
-    if missing:
-        raise InputError(f"forecast is missing column(s) {', '.join(missing)}")
-    if forecast.empty:
-        raise InputError("forecast has no rows")
-    fc = forecast.copy()
-    fc["timestamp"] = pd.to_datetime(fc["timestamp"]).astype("datetime64[ns]")
-    fc["queue"] = fc["queue"].astype(str)
-    fc["volume"] = pd.to_numeric(fc["volume"], errors="coerce").astype(float)
-    if "aht" not in fc.columns:
-        fc["aht"] = np.nan
-    fc["aht"] = pd.to_numeric(fc["aht"], errors="coerce").astype(float)
-    unknown = sorted(set(fc["queue"]) - set(config.queue_names))
-    if unknown:
-        raise InputError(f"forecast has unknown queue {unknown[0]!r} (the config has: {', '.join(config.queue_names)})")
-    if fc["volume"].isna().any() or (fc["volume"] < 0).any():
-        raise InputError("forecast volume must be a non-negative number in every row")
-    return fc
 
 
 def parse_roster(roster: pd.DataFrame, source: str = "roster") -> RosterRows:
