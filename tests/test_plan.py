@@ -199,3 +199,14 @@ def test_assess_breaches_a_period_target_missed():
     _, breaches = P.assess(staffing, roster, rat, CONFIG, 15)
     assert [(b.target, b.message) for b in breaches] == [
         ("service_period", "period targets missed: retail day of 2026-11-30 (77.1% < 80%)")]
+
+
+def test_prove_without_replications_keeps_the_erlang_table_and_simulates_nothing():
+    from wfm.plan.proof import prove
+
+    service = pd.DataFrame([{"queue": "retail", "judged": "day", "period": "day", "start": "2026-11-30",
+                             "calls": 10.0, "service_level": 0.81, "target": 0.8, "met": True}])
+    proof = prove(SimpleNamespace(service=service, assignments=pd.DataFrame()), pd.DataFrame(), CONFIG,
+                  replications=0)
+    assert proof.simulation is None and proof.notes == [] and proof.summary() == {}
+    assert proof.service.equals(service)

@@ -50,14 +50,20 @@ def plan_command(
         float | None, typer.Option(help="Roster: stop within this relative gap of the bound (default: config).",
                                    min=0.0, max=0.99)
     ] = None,
+    replications: Annotated[
+        int, typer.Option(help="Simulate the final roster this many times to prove it (0: no simulation).",
+                          min=0, max=10_000)
+    ] = 100,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """The whole plan: forecast -> staffing -> roster -> ratio, into one run folder (cron-safe).
 
     `wfm plan --config configs/example.toml --history forecasts/history.csv --out forecasts/runs` writes
-    forecasts/runs/<start>/ (forecast, staffing, roster, coverage, ratio, charts, summary.md, manifest.json).
-    Exit 0 ok, 1 plan written but a target breached (service level, coverage or ratio), 2 bad input,
+    forecasts/runs/<start>/ (forecast, staffing, roster, coverage, service, ratio, charts, summary.md,
+    manifest.json); the roster is simulated --replications times and service.csv sets the simulated service next
+    to the Erlang figures. Exit 0 ok, 1 plan written but a target breached (service level, coverage, a period
+    target or ratio), 2 bad input,
     3 no feasible plan, 75 another run holds the output folder.
     """
     from tabulate import tabulate
@@ -70,7 +76,7 @@ def plan_command(
     command = {"path": ctx.command_path, "options": {k: None if v is None else str(v) if isinstance(v, Path) else v
                                                      for k, v in ctx.params.items()}}
     done = stage.run(config, history, out, agents=agents, start=start, weeks=weeks, time_limit_s=time_limit,
-                     gap=gap, progress=progress, quiet=quiet, command=command)
+                     gap=gap, replications=replications, progress=progress, quiet=quiet, command=command)
     if progress:
         progress.done()
     result = done.result

@@ -25,6 +25,7 @@ from wfm.history import prepare_history, read_history
 from wfm.io import csv_text, redirect_stdout_fd, to_json
 from wfm.plan.manifest import manifest
 from wfm.plan.pipeline import PlanResult, Progress, plan
+from wfm.plan.proof import REPLICATIONS
 from wfm.plan.publish import clean_leftovers, publish_folder, run_lock
 from wfm.plan.summary import summary_markdown
 from wfm.roster import read_agents
@@ -59,6 +60,7 @@ def run(
     weeks: int = 1,
     time_limit_s: float | None = None,
     gap: float | None = None,
+    replications: int = REPLICATIONS,
     progress: Progress | None = None,
     quiet: bool = False,
     command: Mapping[str, Any] | None = None,
@@ -78,7 +80,7 @@ def run(
         t_load = time.perf_counter() - t_load
         with redirect_stdout_fd("null" if quiet else "stderr"):
             result = plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit_s, gap=gap,
-                          progress=progress)
+                          replications=replications, progress=progress)
         inputs = {"config": config, "history": history, "agents": agents}
         folder = write_run(result, out, inputs, command=command,
                            timings={"load": t_load, "wall": time.perf_counter() - t0})
