@@ -11,17 +11,20 @@ A staff group declares its routing in ``[[staff_groups]]`` (see :meth:`wfm.confi
     a free agent takes the first queue in the group's order that has a caller waiting (non-preemptive, FIFO
     within a queue). With equal service rates the number of calls in the system is that of FIFO, so a call
     waits with the pooled probability ``P_w`` (Erlang C, or Erlang A with the rate-averaged patience
-    ``theta = sum(lambda_k / patience_k) / lambda`` when some queue has one). A caller of queue k who waits is
-    answered at rate ``r_k = c mu (1 - s_{k-1})(1 - s_k)`` (``s_k`` the carried load of queues 1..k per agent,
-    ``mu`` the pooled service rate) and abandons at ``theta_k = 1 / patience_k``, both exponential:
-
-    - service level ``1 - P_w + P_w r_k / (r_k + theta_k) (1 - exp(-(r_k + theta_k) T_k))``
-    - abandonment ``P_w theta_k / (r_k + theta_k)``; ASA ``P_w r_k / (r_k + theta_k)^2 / (1 - abandonment)``
+    ``theta = sum(lambda_k / patience_k) / lambda`` when some queue has one). The callers of queue k who wait
+    form a queue whose head is answered at ``lambda_k + r_k``, with Cobham's rate
+    ``r_k = c mu (1 - s_{k-1})(1 - s_k)`` (``s_k`` the carried load of queues 1..k per agent, ``mu`` the pooled
+    service rate), but never faster than the rate ``c mu (1 - s_{k-1})`` the queues above leave; each waiting
+    caller abandons at ``1 / patience_k``. That is the waiting part of Erlang A with ``N mu`` replaced by the
+    head's rate (:func:`wfm.erlang.waiting_given_wait`): service level ``1 - P_w + P_w P(answered within T_k |
+    waits)``, abandonment ``P_w P(abandons | waits)``, ASA over answered calls. Without patience the wait is
+    exponential with rate ``r_k``.
 
     For the first queue without patience this is exact (Kella and Yechiali 1985: its wait given waiting is
-    exponential with rate ``c mu - lambda_1``); for the others the wait's mean is exact (Cobham 1954) and its
-    shape exponential, an approximation the simulator (:mod:`wfm.simulate`) checks in the tests. Carried
-    loads (calls that abandon do not load the agents) come from three fixed-point rounds.
+    exponential with rate ``c mu - lambda_1``); for the others without patience the mean wait is exact
+    (Cobham 1954) and its shape exponential. Carried loads (calls that abandon do not load the agents) come
+    from three fixed-point rounds with exponential waits. ``tests/test_routing.py`` holds the whole model to
+    the simulator (:mod:`wfm.simulate`): service level within 3 points (equal AHTs) or 3.5 (unequal).
 
 A group with one queue is that queue's own Erlang C/A, under either routing.
 """
