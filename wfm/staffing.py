@@ -431,6 +431,18 @@ def _fractional_agents(load: routing.GroupLoad, agents: np.ndarray) -> np.ndarra
     return np.where(c > 0, c - 1.0 + share, 0.0)
 
 
+def _rostered_service(
+    staffing: pd.DataFrame, rostered: pd.Series, config: CentreConfig, interval_minutes: int | None,
+    group: str | None,
+) -> tuple[routing.GroupLoad, np.ndarray, routing.GroupMetrics]:
+    """The group's calls, its agents taking calls (``floor(rostered x (1 - shrinkage))``, workload-weighted
+    shrinkage) and each queue's service with them under the group's routing."""
+    pool = pool_queues(staffing, config, group, timestamps=rostered.index, interval_minutes=interval_minutes)
+    effective = np.floor(rostered.to_numpy(float) * (1.0 - pool.shrinkage) + 1e-9)
+    load = group_load(pool, config, group)
+    return load, effective, routing.group_metrics(load, effective)
+
+
 def queue_service_levels(
     staffing: pd.DataFrame,
     rostered: pd.Series,
@@ -442,10 +454,7 @@ def queue_service_levels(
     its routing: the agents taking calls are ``floor(rostered * (1 - shrinkage))`` with the workload-weighted
     shrinkage. Returns ``timestamp, queue, volume, agents, service_level, asa, abandon_rate`` (queues in
     routing order within each timestamp)."""
-    pool = pool_queues(staffing, config, group, timestamps=rostered.index, interval_minutes=interval_minutes)
-    effective = np.floor(rostered.to_numpy(float) * (1.0 - pool.shrinkage) + 1e-9)
-    load = group_load(pool, config, group)
-    m = routing.group_metrics(load, effective)
+    load, effective, m = _rostered_service(staffing, rostered, config, interval_minutes, group)
     k, t = load.volume.shape
     return pd.DataFrame(
         {
@@ -476,10 +485,7 @@ def group_service_level(
     ``abandon_rate`` are calls-weighted over the queues (each queue's service level within its own answer
     time). Returns ``timestamp, service_level, asa, abandon_rate, occupancy`` per timestamp of ``rostered``.
     """
-    pool = pool_queues(staffing, config, group, timestamps=rostered.index, interval_minutes=interval_minutes)
-    effective = np.floor(rostered.to_numpy(float) * (1.0 - pool.shrinkage) + 1e-9)
-    load = group_load(pool, config, group)
-    m = routing.group_metrics(load, effective)
+    load, effective, m = _rostered_service(staffing, rostered, config, interval_minutes, group)
     sl, asa, abandon = (_per_call(load.volume, x) for x in (m.service_level, m.asa, m.abandon_rate))
     return pd.DataFrame(
         {
