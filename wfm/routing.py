@@ -136,7 +136,7 @@ def _priority(load: GroupLoad, c: np.ndarray, extra: tuple) -> GroupMetrics:
     ab = np.zeros(lam_k.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         base = np.where(c > 0, c / aht_bar[extra], 0.0)[None]  # c mu, per second
-        theta_k = np.where(np.isfinite(pat), 1.0 / np.where(np.isfinite(pat), pat, 1.0), 0.0)
+        theta_k = theta.reshape((-1,) + (1,) * c.ndim)
         for _ in range(3):  # carried loads (abandoned calls do not load the agents), from the rates they give
             carried = np.cumsum(a * (1.0 - ab), axis=0) / np.where(c > 0, c, 1.0)[None]
             before = np.concatenate([np.zeros_like(carried[:1]), carried[:-1]], axis=0)

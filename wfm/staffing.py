@@ -287,15 +287,13 @@ def pool_queues(
         work[i] = v * aht_q[i]
     total = vol.sum(axis=0)
     total_work = work.sum(axis=0)
-    mean_aht = float(np.mean([q.aht_s for q in queues])) if queues else DEFAULT_AHT_S
+    interval_s = 60.0 * (interval_minutes or config.centre.interval_minutes)
+    load = routing.GroupLoad("fifo", queues, vol, aht_q, interval_s)
+    aht = load.pooled_aht if queues else np.full(len(idx), DEFAULT_AHT_S)
     with np.errstate(divide="ignore", invalid="ignore"):
-        aht = np.where(total > 0, total_work / total, mean_aht)
         shrink_w = np.array([queue_shrinkage(q, config.source) for q in queues])[:, None]
         shrink = np.where(total_work > 0, (work * shrink_w).sum(axis=0) / total_work, float(shrink_w.mean()))
-        patience = None
-        if queues and all(q.patience_s for q in queues):
-            pat_w = np.array([float(q.patience_s or 0.0) for q in queues])[:, None]
-            patience = np.where(total > 0, (vol * pat_w).sum(axis=0) / total, float(pat_w.mean()))
+    patience = load.pooled_patience if queues else None
     return PooledQueues(
         timestamps=idx,
         queues=queues,
@@ -305,7 +303,7 @@ def pool_queues(
         aht=aht,
         shrinkage=shrink,
         patience=patience,
-        interval_s=60.0 * (interval_minutes or config.centre.interval_minutes),
+        interval_s=interval_s,
     )
 
 
@@ -376,13 +374,20 @@ def staffing_requirement(
     )
 
 
-def _summed_requirement(staffing: pd.DataFrame, config: CentreConfig, group: str | None) -> pd.DataFrame:
-    """The staffing frame's per-queue ``agents`` and ``scheduled`` added up per interval."""
-    if any(q.service_level_period != "interval" for q in config.queues if group is None or q.staff_group == group):
+def check_period_requirement(config: CentreConfig, group: str | None = None) -> None:
+    """A queue judged over a day or week needs the pooled requirement (its target is met by the group's agents
+    together): a ConfigError otherwise."""
+    if config.roster.requirement != "pooled" and any(
+            q.service_level_period != "interval" for q in config.queues if group is None or q.staff_group == group):
         raise ConfigError(
             f"{config.source or 'config'}: a service_level_period of 'day' or 'week' needs "
             "[roster] requirement = \"pooled\" (the period target is met by the group's agents together)"
         )
+
+
+def _summed_requirement(staffing: pd.DataFrame, config: CentreConfig, group: str | None) -> pd.DataFrame:
+    """The staffing frame's per-queue ``agents`` and ``scheduled`` added up per interval."""
+    check_period_requirement(config, group)
     names = [q.name for q in config.queues if group is None or q.staff_group == group]
     frame = staffing[staffing["queue"].isin(names)]
     agg = (

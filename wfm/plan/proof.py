@@ -90,9 +90,9 @@ def _with_simulation(service: pd.DataFrame, sim: SimulationResult, config: Centr
         if r.period == "day" and (r.queue, r.start) in days.index:
             d = days.loc[(r.queue, r.start)]
             sl, lo, hi = float(d["service_level"]), float(d["service_level_lo"]), float(d["service_level_hi"])
-        else:
-            week = days.loc[r.queue] if r.queue in days.index.get_level_values(0) else None
-            inside = week[(pd.to_datetime(week.index) >= start) & (pd.to_datetime(week.index) < start + span)]
+        else:  # a week: the calls-weighted mean of its days' simulated figures
+            on = pd.to_datetime(days.index.get_level_values("date"))
+            inside = days[(days.index.get_level_values("queue") == r.queue) & (on >= start) & (on < start + span)]
             w = inside["offered"].to_numpy(float)
             sl = float((w * inside["service_level"]).sum() / w.sum()) if w.sum() > 0 else 1.0
             lo = hi = np.nan

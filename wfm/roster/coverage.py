@@ -20,6 +20,7 @@ from wfm.errors import InputError
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, rostered_per_interval
 from wfm.staffing import (
     ServiceCurves,
+    check_period_requirement,
     group_service_level,
     pool_queues,
     queue_service_levels,
@@ -90,8 +91,7 @@ def period_curves(horizon_staffing: pd.DataFrame, config: CentreConfig, idx: pd.
     queue is judged per interval)."""
     if all(q.service_level_period == "interval" for q in config.queues):
         return None
-    if config.roster.requirement != "pooled":
-        staffing_requirement(horizon_staffing, config)  # raises the config error that names the fix
+    check_period_requirement(config)
     return service_curves(horizon_staffing, config, timestamps=idx)
 
 

@@ -322,6 +322,14 @@ def add_service_period(prob: pulp.LpProblem, m: Model) -> None:
                 _add_period_rows(prob, m, c, int(p), mine)
 
 
+def _add_steps(pairs: dict, steps: list[pulp.LpVariable], changes: np.ndarray, keep) -> None:
+    """Add each step's change of a curve (weighted by calls) to a row's coefficients, where ``keep`` accepts
+    it (a step past the curve's last column changes nothing)."""
+    for step, d in zip(steps, changes, strict=False):
+        if keep(d):
+            pairs[step] = pairs.get(step, 0.0) + float(d)
+
+
 def _add_period_rows(prob: pulp.LpProblem, m: Model, c: PeriodCurve, p: int, mine: list[int]) -> None:
     """One queue's period rows over its intervals ``mine`` with calls."""
     calls = c.volume
@@ -330,10 +338,7 @@ def _add_period_rows(prob: pulp.LpProblem, m: Model, c: PeriodCurve, p: int, min
     for g in mine:
         f = c.service_level[g]
         sl += calls[g] * f[0]
-        for j, step in enumerate(m.step[g]):
-            gain = calls[g] * (f[min(j + 1, len(f) - 1)] - f[j])
-            if gain > 1e-9:
-                pairs[step] = pairs.get(step, 0.0) + gain
+        _add_steps(pairs, m.step[g], calls[g] * np.diff(f), lambda d: d > 1e-9)
         pairs[m.below[g]] = pairs.get(m.below[g], 0.0) - calls[g] * f[0]
         pairs[m.deep[g]] = pairs.get(m.deep[g], 0.0) - calls[g] * max(f[min(1, len(f) - 1)] - f[0], 0.0)
     pairs[m.short[(c.queue, p)]] = 1.0
@@ -343,10 +348,7 @@ def _add_period_rows(prob: pulp.LpProblem, m: Model, c: PeriodCurve, p: int, min
         for g in mine:
             h = c.asa[g]
             asa += calls[g] * h[0]
-            for j, step in enumerate(m.step[g]):
-                fall = calls[g] * (h[min(j + 1, len(h) - 1)] - h[j])
-                if fall < -1e-9:
-                    pairs[step] = pairs.get(step, 0.0) + fall
+            _add_steps(pairs, m.step[g], calls[g] * np.diff(h), lambda d: d < -1e-9)
             pairs[m.below[g]] = pairs.get(m.below[g], 0.0) + calls[g] * (h[0] + c.asa_target)
             pairs[m.deep[g]] = pairs.get(m.deep[g], 0.0) + calls[g] * (h[0] + c.asa_target)
         pairs[m.late[(c.queue, p)]] = -1.0
