@@ -197,6 +197,6 @@ def test_staffing_csv_columns_end_with_binding_and_roster_reads_it(runner, tmp_p
     assert runner.invoke(app, ["staff", str(fc), "--config", str(example_config), "--out", str(out)]).exit_code == 0
     header = out.read_text().splitlines()[0].split(",")
     assert header == STAFFING_COLUMNS  # the example has patience, so abandon_rate too; binding last
-    assert pd.read_csv(out)["binding"].tolist() == ["occupancy", "none"]  # 33.3 Erlangs: the 85% cap binds
+    assert pd.read_csv(out)["binding"].tolist() == ["service_level", "none"]  # the example sets no occupancy cap
     st = read_staffing(out, load_config(example_config))  # the roster's reader ignores the new column
     assert list(st.columns) == ["timestamp", "queue", "volume", "aht", "agents", "scheduled", "fractional_agents"]

@@ -17,7 +17,7 @@ from tests.simulate.stationary import run_all
 from wfm import erlang
 from wfm.config import Queue, parse_config
 from wfm.errors import ConfigError
-from wfm.routing import GroupLoad, group_metrics, required_agents
+from wfm.routing import GroupLoad, group_metrics, required_agents, tune_objectives
 
 
 def queues(aht, patience, within):
@@ -128,3 +128,137 @@ def test_config_routing_orders_and_checks_queues():
     assert [q.name for q in named.routing("front_line")[1]] == ["a", "b", "c"]
     with pytest.raises(ConfigError, match=r"priority names unknown queue 'x' \(its queues: a, b, c\)"):
         parse_config({**base, "staff_groups": [{"name": "front_line", "routing": "priority", "priority": ["x"]}]})
+
+
+# --------------------------------------------------------------------------- objective routing
+def objective_load(erlangs, aht, patience, within, objectives, interval_s=900.0):
+    load = load_of(erlangs, aht, patience, within, "objective", interval_s)
+    return GroupLoad("objective", load.queues, load.volume, load.aht, interval_s,
+                     weights=1.0 / np.asarray(objectives, dtype=float))
+
+
+def test_objective_with_equal_weights_is_fifo_exactly():
+    # equal weights serve the oldest call first: one pooled M/M/c queue (same AHT, no patience)
+    obj = group_metrics(objective_load([5.0, 9.0], [300.0, 300.0], [0, 0], [15.0, 30.0], [20.0, 20.0]),
+                        np.array([17.0]))
+    fifo = group_metrics(load_of([5.0, 9.0], [300.0, 300.0], [0, 0], [15.0, 30.0], "fifo"), np.array([17.0]))
+    assert np.allclose(obj.service_level, fifo.service_level, atol=1e-9)
+    assert np.allclose(obj.asa, fifo.asa, rtol=1e-6)
+
+
+def test_objective_waits_add_up_to_the_pooled_wait():
+    # Kleinrock's conservation: sum_k lambda_k E[W_k] = lambda E[W_FIFO] for any weights (same AHT, no patience)
+    erl = [4.0, 7.0, 6.0]
+    c = 19.0
+    m = group_metrics(objective_load(erl, [300.0] * 3, [0, 0, 0], [20.0] * 3, [5.0, 20.0, 60.0]), np.array([c]))
+    fifo = erlang.evaluate(sum(erl) / 300.0 * 900.0, 300.0, 900.0, c, 20.0)
+    assert float((np.array(erl) * m.asa[:, 0]).sum() / sum(erl)) == pytest.approx(float(fifo.asa), rel=1e-6)
+    assert m.asa[0, 0] < m.asa[1, 0] < m.asa[2, 0]  # the shortest objective waits least
+
+
+def test_objective_with_weights_far_apart_is_strict_priority():
+    erl, aht, within = [6.0, 10.0], [300.0, 300.0], [20.0, 20.0]
+    obj = group_metrics(objective_load(erl, aht, [0, 0], within, [1e-3, 1e6]), np.array([19.0]))
+    prio = group_metrics(load_of(erl, aht, [0, 0], within), np.array([19.0]))
+    assert np.allclose(obj.service_level, prio.service_level, atol=1e-4)
+    assert np.allclose(obj.asa, prio.asa, rtol=1e-3)
+
+
+# Erlangs per queue, AHT s, patience s (0: none), answer time s, agents, objectives s
+OBJECTIVE_CASES = [
+    ([4, 6], [300, 300], [0, 0], [20, 20], 12, [10, 20]),
+    ([8, 20], [300, 300], [0, 180], [20, 20], 30, [10, 30]),
+    ([15, 30], [300, 300], [120, 180], [20, 20], 47, [15, 20]),
+    ([10, 10, 20], [300, 300, 300], [180, 180, 180], [20, 20, 20], 43, [5, 10, 20]),
+    ([40, 60, 100], [300, 300, 300], [0, 0, 200], [20, 20, 20], 205, [10, 20, 40]),
+    ([8, 20], [300, 300], [0, 0], [20, 20], 31, [10, 100]),
+    ([5, 15], [420, 240], [240, 0], [15, 20], 24, [8, 20]),
+    ([20, 40], [240, 360], [0, 180], [15, 20], 66, [10, 25]),
+    ([3, 5, 8], [300, 240, 300], [0, 0, 0], [15, 20, 30], 19, [10, 20, 30]),
+    ([18.2, 15.3, 38.9], [420, 240, 300], [240, 0, 180], [15, 30, 20], 76, [6, 16, 20]),
+    ([20, 15, 76], [420, 240, 300], [240, 0, 180], [15, 30, 20], 115, [6.3, 37.2, 21.8]),
+    ([8, 6, 30], [420, 240, 300], [240, 0, 180], [15, 30, 20], 48, [6.3, 37.2, 21.8]),
+    ([5, 20, 10], [200, 300, 400], [0, 240, 0], [10, 20, 30], 39, [10, 20, 30]),
+]
+OBJECTIVE_IDS = [f"{len(a)}queues-{sum(a):g}erl-{c}agents-obj{'/'.join(f'{x:g}' for x in o)}"
+                 for a, _, _, _, c, o in OBJECTIVE_CASES]
+
+
+@pytest.fixture(scope="module")
+def simulated_objective():
+    jobs = {
+        name: dict(rates=[a / h for a, h in zip(erl, aht, strict=True)], aht=aht, agents=c,
+                   calls=150_000 if sum(erl) < 60 else 300_000, answer_within=within,
+                   patience=[p if p else np.inf for p in pat], fifo=True, weights=[1.0 / o for o in obj],
+                   seed=4000 + i, replications=12)
+        for i, (name, (erl, aht, pat, within, c, obj)) in enumerate(zip(OBJECTIVE_IDS, OBJECTIVE_CASES, strict=True))
+    }
+    return run_all(jobs)
+
+
+@pytest.mark.parametrize("case", OBJECTIVE_CASES, ids=OBJECTIVE_IDS)
+def test_objective_matches_the_simulator(simulated_objective, case):
+    """Service level within 4 points of the simulator (measured worst: 3.8), abandonment within 1 point."""
+    erl, aht, pat, within, c, obj = case
+    run = simulated_objective[OBJECTIVE_IDS[OBJECTIVE_CASES.index(case)]]
+    m = group_metrics(objective_load(erl, aht, pat, within, obj), np.array([float(c)]))
+    for k in range(len(erl)):
+        sl, half = run.figure("service_level", k)
+        ab, ab_half = run.figure("abandon_rate", k)
+        assert half < 0.01 and ab_half < 0.01
+        assert abs(m.service_level[k, 0] - sl) <= 0.04, (k, m.service_level[k, 0], sl)
+        assert abs(m.abandon_rate[k, 0] - ab) <= 0.01, (k, m.abandon_rate[k, 0], ab)
+
+
+def _day_of_calls(scale):
+    """Three queues over 48 half-hours: a day's shape, retail the busiest."""
+    shape = np.sin(np.linspace(0.0, np.pi, 48)) ** 2 + 0.05
+    erl = np.array([4.0, 3.0, 12.0])[:, None] * shape[None, :] * scale
+    aht = np.array([420.0, 240.0, 300.0])
+    queues_ = [Queue(name=n, aht_s=h, answer_within_s=t, service_level=s, shrinkage=0.3)
+               for n, h, t, s in (("business", 420, 15, 0.9), ("cards", 240, 30, 0.8), ("retail", 300, 20, 0.8))]
+    return GroupLoad("objective", queues_, erl / aht[:, None] * 1800.0, np.repeat(aht[:, None], 48, axis=1), 1800.0)
+
+
+def test_tuned_objectives_favour_the_tight_queue_and_are_deterministic():
+    load = _day_of_calls(1.0)
+    tuned = tune_objectives(load)
+    assert tuned.tolist() == tune_objectives(load).tolist()
+    assert tuned[2] == pytest.approx(20.0 / np.log(0.5 / 0.2), abs=0.05)  # the busiest queue anchors the scale
+    assert tuned[0] < tuned[2] < tuned[1]  # 90/15 before 80/20 before 80/30
+
+
+def test_tuned_objectives_share_the_waiting_better_than_fifo_or_strict_priority():
+    # on the same agents, every queue's calls-weighted margin over its target: the tuned objectives make the
+    # worst queue's margin larger than equal weights (FIFO) or weights far apart (strict priority) do
+    load = _day_of_calls(3.0)
+    agents = required_agents(GroupLoad("objective", load.queues, load.volume, load.aht, load.interval_s,
+                                       weights=1.0 / tune_objectives(load))).astype(float)
+
+    def worst_margin(objectives):
+        trial = GroupLoad("objective", load.queues, load.volume, load.aht, load.interval_s,
+                          weights=1.0 / np.asarray(objectives, dtype=float))
+        sl = (load.volume * group_metrics(trial, agents).service_level).sum(axis=1) / load.volume.sum(axis=1)
+        return float((sl - np.array([0.9, 0.8, 0.8])).min())
+
+    tuned = worst_margin(tune_objectives(load))
+    assert tuned > worst_margin([20.0, 20.0, 20.0]) + 0.005
+    assert tuned > worst_margin([0.01, 1e5, 100.0]) + 0.005
+
+
+def test_config_objectives_name_every_queue_of_an_objective_group():
+    base = {"queues": [{"name": "a", "answer_within_s": 30, "service_level": 0.8},
+                       {"name": "b", "answer_within_s": 15, "service_level": 0.9}]}
+    ok = parse_config({**base, "staff_groups": [{"name": "front_line", "routing": "objective",
+                                                 "objectives": {"a": 30, "b": 8}}]})
+    assert ok.routing("front_line")[0] == "objective" and ok.objectives("front_line") == {"a": 30.0, "b": 8.0}
+    bad = [
+        ({"routing": "objective", "objectives": {"a": 30, "x": 8}}, r"objectives name unknown queue 'x'"),
+        ({"routing": "objective", "objectives": {"a": 30}}, r"objectives must name every queue .*missing: b"),
+        ({"routing": "fifo", "objectives": {"a": 30, "b": 8}}, r"objectives need routing = \"objective\""),
+        ({"routing": "objective", "objectives": {"a": 0, "b": 8}}, r"greater than 0"),
+        ({"routing": "fifo", "priority": ["a"]}, r"a priority list needs routing = \"priority\""),
+    ]
+    for spec, message in bad:
+        with pytest.raises(ConfigError, match=message):
+            parse_config({**base, "staff_groups": [{"name": "front_line", **spec}]})

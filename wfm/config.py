@@ -140,9 +140,12 @@ class StaffGroup(_Model):
 
     name: str
     # "fifo": the oldest waiting call of any queue first (one pooled queue); "priority": a free agent takes
-    # the first queue in ``priority`` that has a caller waiting (non-preemptive; FIFO within a queue)
-    routing: Literal["fifo", "priority"] = "fifo"
+    # the first queue in ``priority`` that has a caller waiting (non-preemptive; FIFO within a queue);
+    # "objective": the head caller whose wait is the largest multiple of its queue's objective (seconds)
+    routing: Literal["fifo", "priority", "objective"] = "fifo"
     priority: list[str] | None = None  # queue order; default: tightest target first
+    # "objective" routing: seconds per queue (every queue of the group); default: wfm tunes them to the forecast
+    objectives: dict[str, Annotated[float, Field(gt=0, allow_inf_nan=False)]] | None = None
 
 
 def tightest_first(queues: list[Queue]) -> list[Queue]:
@@ -359,6 +362,19 @@ class CentreConfig(_Model):
                     )
             if g.priority is not None:
                 check_unique(g.priority, f"staff group {g.name!r}: priority queue")
+                if g.routing != "priority":
+                    raise ValueError(f"staff group {g.name!r}: a priority list needs routing = \"priority\"")
+            if g.objectives is not None:
+                if g.routing != "objective":
+                    raise ValueError(f"staff group {g.name!r}: objectives need routing = \"objective\"")
+                unknown = sorted(set(g.objectives) - set(mine))
+                if unknown:
+                    raise ValueError(f"staff group {g.name!r}: objectives name unknown queue {unknown[0]!r} "
+                                     f"(its queues: {', '.join(mine)})")
+                missing = [name for name in mine if name not in g.objectives]
+                if missing:
+                    raise ValueError(f"staff group {g.name!r}: objectives must name every queue of the group "
+                                     f"or none (missing: {', '.join(missing)})")
         return self
 
     def routing(self, group: str | None = None) -> tuple[str, list[Queue]]:
@@ -372,8 +388,17 @@ class CentreConfig(_Model):
             spec = self.staff_groups[0]
         if spec is None or spec.routing == "fifo":
             return "fifo", queues
+        if spec.routing == "objective":
+            return "objective", queues
         named = [q for name in spec.priority or [] for q in queues if q.name == name]
         return "priority", named + [q for q in tightest_first(queues) if q not in named]
+
+    def objectives(self, group: str | None = None) -> dict[str, float] | None:
+        """A staff group's configured ``objectives`` (seconds per queue), or None (wfm tunes them)."""
+        spec = next((g for g in self.staff_groups if g.name == group), None)
+        if spec is None and group is None and len(self.staff_groups) == 1:
+            spec = self.staff_groups[0]
+        return None if spec is None else spec.objectives
 
     def queue(self, name: str) -> Queue:
         for q in self.queues:

@@ -318,7 +318,41 @@ def group_load(pool: PooledQueues, config: CentreConfig, group: str | None = Non
     pos = {q.name: i for i, q in enumerate(pool.queues)}
     rows = [pos[q.name] for q in ordered]
     queues = [floor_targets(q) if floors else q for q in ordered]
-    return routing.GroupLoad(how, queues, pool.volume_by_queue[rows], pool.aht_by_queue[rows], pool.interval_s)
+    load = routing.GroupLoad(how, queues, pool.volume_by_queue[rows], pool.aht_by_queue[rows], pool.interval_s)
+    if how != "objective":
+        return load
+    objectives = group_objectives(pool, config, group)
+    return dataclasses.replace(load, weights=np.array([1.0 / objectives[q.name] for q in ordered]))
+
+
+def group_objectives(pool: PooledQueues, config: CentreConfig, group: str | None = None) -> dict[str, float]:
+    """An ``objective``-routed group's objectives in seconds, by queue name: the config's
+    ``objectives``, or tuned to the pool's calls (:func:`wfm.routing.tune_objectives`: every queue's full
+    targets; the same calls give the same objectives, so the roster, its service figures and the simulator
+    agree)."""
+    how, ordered = config.routing(group)
+    given = config.objectives(group)
+    if given is not None:
+        return {q.name: float(given[q.name]) for q in ordered}
+    h = hashlib.sha256()
+    for arr in (pool.volume_by_queue, pool.aht_by_queue):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    h.update(repr([(q.name, q.answer_within_s, q.service_level, q.patience_s) for q in ordered]
+                  + [pool.interval_s]).encode())
+    key = h.hexdigest()
+    if key not in _OBJECTIVES:
+        pos = {q.name: i for i, q in enumerate(pool.queues)}
+        rows = [pos[q.name] for q in ordered]
+        load = routing.GroupLoad(how, ordered, pool.volume_by_queue[rows], pool.aht_by_queue[rows],
+                                 pool.interval_s)
+        if len(_OBJECTIVES) > 16:
+            _OBJECTIVES.clear()
+        tuned = routing.tune_objectives(load)
+        _OBJECTIVES[key] = {q.name: float(o) for q, o in zip(ordered, tuned, strict=True)}
+    return dict(_OBJECTIVES[key])
+
+
+_OBJECTIVES: dict[str, dict[str, float]] = {}
 
 
 def floor_targets(queue: Queue) -> Queue:
@@ -547,17 +581,20 @@ MAX_CURVE_AGENTS = 400
 
 
 def service_curves(staffing: pd.DataFrame, config: CentreConfig, group: str | None = None,
-                   timestamps: pd.Index | None = None) -> ServiceCurves:
+                   timestamps: pd.Index | None = None, margins: dict[str, float] | None = None) -> ServiceCurves:
     """The period-judged queues' service curves per interval (see :class:`ServiceCurves`).
 
     The curves are evaluated once, on a grid from the interval floor to past the point where every judged
     queue is answered ``CURVE_TOP`` well; ``low`` is then raised, interval by interval, to the first column
-    from which every curve is concave (ASA: convex and finite), and each curve is read from there."""
+    from which every curve is concave (ASA: convex and finite), and each curve is read from there.
+    ``margins`` (service-level points by queue name) raise the period targets the roster must meet above the
+    queues' own, where the routing model is known to promise more than the simulator finds
+    (:mod:`wfm.plan.calibrate`)."""
     pool = pool_queues(staffing, config, group, timestamps=timestamps)
-    key = _curves_key(pool, config, group)
+    key = _curves_key(pool, config, group) + repr(sorted((margins or {}).items()))
     if key in _CURVES:
         return _CURVES[key]
-    curves = _service_curves(pool, config, group)
+    curves = _service_curves(pool, config, group, margins or {})
     _CURVES.clear()  # one entry: a roster asks for the same curves three times (requirement, model, coverage)
     _CURVES[key] = curves
     return curves
@@ -576,7 +613,8 @@ def _curves_key(pool: PooledQueues, config: CentreConfig, group: str | None) -> 
     return h.hexdigest()
 
 
-def _service_curves(pool: PooledQueues, config: CentreConfig, group: str | None) -> ServiceCurves:
+def _service_curves(pool: PooledQueues, config: CentreConfig, group: str | None,
+                    margins: dict[str, float]) -> ServiceCurves:
     floors = group_load(pool, config, group, floors=True)
     full = group_load(pool, config, group)
     judged = [k for k, q in enumerate(full.queues) if q.service_level_period != "interval"]
@@ -589,7 +627,8 @@ def _service_curves(pool: PooledQueues, config: CentreConfig, group: str | None)
     curves = [
         PeriodCurve(
             queue=full.queues[k].name, period=full.queues[k].service_level_period,
-            service_level_target=full.queues[k].service_level, asa_target=full.queues[k].asa_s,
+            service_level_target=min(full.queues[k].service_level + margins.get(full.queues[k].name, 0.0), 0.999),
+            asa_target=full.queues[k].asa_s,
             max_occupancy=full.queues[k].max_occupancy, volume=full.volume[k],
             service_level=np.take_along_axis(grid.service_level[k], cols, axis=1),
             asa=np.take_along_axis(grid.asa[k], cols, axis=1),

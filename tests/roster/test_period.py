@@ -76,8 +76,10 @@ def test_snapshot_interval_and_fifo_reproduce_the_plan_before_period_targets(tmp
     # (1%): the plan wfm made before period targets and routing: 233 agents, 8,450 paid hours, 95.8%
     text = (ROOT / "configs" / "example.toml").read_text()
     text = text.replace('service_level_period = "day"', 'service_level_period = "interval"')
-    text = text.replace('routing = "priority"', 'routing = "fifo"')
-    text = re.sub(r'^priority = \[.*\]', "", text, flags=re.M)
+    text = text.replace('routing = "objective"', 'routing = "fifo"')
+    # ...and the occupancy caps it had then (85%, 85%, 88%)
+    for name, cap in (("retail", 0.85), ("business", 0.85), ("cards", 0.88)):
+        text = text.replace(f'name = "{name}"\n', f'name = "{name}"\nmax_occupancy = {cap}\n')
     cfg = tmp_path / "interval.toml"
     cfg.write_text(text)
     res = CliRunner().invoke(app, ["plan", "--config", str(cfg), "--history", str(ROOT / "forecasts" / "history.csv"),

@@ -55,6 +55,7 @@ def stationary(
     seed: int = 0,
     fifo: bool = True,
     order: list[int] | None = None,
+    weights: list[float] | None = None,
 ) -> Run:
     """Simulate queues with arrival ``rates`` (calls/s) and mean service ``aht`` (s) on ``agents`` agents, about
     ``calls`` calls per replication after the warm-up."""
@@ -67,7 +68,7 @@ def stationary(
         np.full(q, np.inf) if patience is None else np.asarray(patience, dtype=float),
         np.asarray(answer_within, dtype=float), np.full(INTERVALS, agents), length,
         generators=[g[0] for g in generators(seed, replications)], warm_up=1, cool_down=1, fifo=fifo,
-        order=None if order is None else np.asarray(order),
+        order=None if order is None else np.asarray(order), weights=None if weights is None else np.asarray(weights),
     )
     return Run(*(getattr(counts, k).sum(axis=1) for k in
                  ("offered", "answered", "answered_within", "abandoned", "waiting_at_end", "wait_sum")))

@@ -15,7 +15,8 @@ from wfm.simulate.kernel import run_group
 INF = np.inf
 
 
-def kernel(arrival, queue, service, hang_up, agents, interval_s=60.0, fifo=True, order=(0, 1), within=(20.0, 20.0)):
+def kernel(arrival, queue, service, hang_up, agents, interval_s=60.0, fifo=True, order=(0, 1), within=(20.0, 20.0),
+           weights=(1.0, 1.0)):
     """Run hand-made calls (all counted) and return the count arrays per queue (summed over intervals)."""
     arrival = np.asarray(arrival, dtype=float)
     interval = np.floor(arrival / interval_s).astype(np.int64)
@@ -24,7 +25,8 @@ def kernel(arrival, queue, service, hang_up, agents, interval_s=60.0, fifo=True,
     out = [np.zeros((n_int, q), dtype=np.int64) for _ in range(5)] + [np.zeros((n_int, q))]
     run_group(arrival, np.asarray(queue, dtype=np.int64), interval, np.asarray(service, dtype=float),
               np.asarray(hang_up, dtype=float), np.asarray(agents, dtype=np.int64), interval_s, 0, n_int, fifo,
-              np.asarray(order, dtype=np.int64), np.asarray(within, dtype=float), *out)
+              np.asarray(order, dtype=np.int64), np.asarray(weights, dtype=float), np.asarray(within, dtype=float),
+              *out)
     names = ("offered", "answered", "answered_within", "abandoned", "waiting_at_end", "wait_sum")
     return {k: v.sum(axis=0) for k, v in zip(names, out, strict=True)}
 
@@ -47,6 +49,13 @@ def test_fifo_takes_the_oldest_call_of_the_group_and_priority_the_first_queue_in
     assert prio["wait_sum"].tolist() == [40.0, 55.0]  # queue 0's call at 50 s, then queue 1's at 60 s
     prio_rev = kernel(*args, fifo=False, order=(1, 0))
     assert prio_rev["wait_sum"].tolist() == [50.0, 45.0]
+
+
+def test_objective_routing_takes_the_longest_weighted_wait():
+    # at 50 s queue 0's head has waited 40 s, queue 1's 45 s: weight 1.2 makes 48 > 45, weight 1.1 44 < 45
+    args = ([0.0, 5.0, 10.0], [0, 1, 0], [50.0, 10.0, 10.0], [INF, INF, INF], [1, 1, 1])
+    assert kernel(*args, weights=(1.2, 1.0))["wait_sum"].tolist() == [40.0, 55.0]
+    assert kernel(*args, weights=(1.1, 1.0))["wait_sum"].tolist() == [50.0, 45.0]
 
 
 def test_a_caller_hangs_up_at_the_end_of_their_patience_and_is_counted_once():

@@ -40,7 +40,7 @@ def test_a_priority_list_comes_first_and_the_rest_follow_in_default_order():
     ("priority", ["sales", "nope"], "priority: unknown queue 'nope' (the config has: sales, care)"),
     ("priority", ["care", "care"], "priority: queue 'care' appears twice"),
     ("fifo", ["care"], "a priority order needs routing 'priority' (--routing priority)"),
-    ("random", None, "routing must be one of fifo, priority, got 'random'"),
+    ("random", None, "routing must be one of fifo, priority, objective, got 'random'"),
 ])
 def test_bad_routing_is_an_input_error(routing, priority, message):
     with pytest.raises(InputError) as err:

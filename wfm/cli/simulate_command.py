@@ -36,9 +36,11 @@ def simulate_command(
                                               min=1)] = 30,
     seed: SeedOpt = 0,
     routing: Annotated[
-        Literal["fifo", "priority"] | None,
+        Literal["fifo", "priority", "objective"] | None,
         typer.Option(help="fifo: oldest waiting call of the staff group; priority: the first non-empty queue "
-                          "in --priority order (default: each staff group's routing in the config)."),
+                          "in --priority order; objective: the longest wait as a multiple of its queue's "
+                          "objective (tuned to the forecast unless the config sets them) (default: each "
+                          "staff group's routing in the config)."),
     ] = None,
     priority: Annotated[
         str | None, typer.Option(help="Queue order for --routing priority, highest first: q1,q2,... "

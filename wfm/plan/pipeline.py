@@ -36,6 +36,8 @@ from wfm import staffing as stf
 from wfm.config import CentreConfig
 from wfm.errors import InputError
 from wfm.history import History
+from wfm.plan.calibrate import REPLICATIONS as CALIBRATION_REPLICATIONS
+from wfm.plan.calibrate import Calibration, calibrate
 from wfm.plan.proof import REPLICATIONS, Proof, prove
 
 MAX_WEEKS = 6
@@ -72,6 +74,7 @@ class PlanResult:
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     proof: Any = None  # wfm.plan.proof.Proof: the roster simulated
+    calibration: Any = None  # wfm.plan.calibrate.Calibration: objectives and margins the roster used
 
     @property
     def coverage(self) -> pd.DataFrame:
@@ -169,7 +172,10 @@ def plan(
     forecast = _forecast(history, config, start_date, weeks, method, backtest_origins, say, timings)
     staffing = _staffing(forecast, config, say, timings)
     settings = roster_settings(config, solver, time_limit_s, gap, strict)
-    roster = _roster(staffing, config, start_date, weeks, agents, settings, say, timings, progress is not None)
+    calibration = _calibrate(staffing, forecast, config, replications, say, timings)
+    config = calibration.config  # objective-routed groups' objectives fixed: roster, service and proof agree
+    roster = _roster(staffing, config, start_date, weeks, agents, settings, say, timings, progress is not None,
+                     calibration.margins)
     ratio = _ratio(roster, config, basis, say, timings)
     actuals = last_weeks_actuals(history, start_date, actual_weeks)
     proof = _prove(roster, forecast, config, replications, say, timings)
@@ -185,6 +191,7 @@ def plan(
         config=config, start=start_date, weeks=weeks, forecast=forecast, staffing=staffing, roster=roster,
         ratio=ratio, actuals=actuals, headline=headline, breaches=breaches, settings=settings, timings=timings,
         notes=list(forecast.notes) + [f"ratio: {w}" for w in ratio.warnings] + proof.notes, proof=proof,
+        calibration=calibration,
     )
 
 
@@ -238,6 +245,7 @@ def _staffing(forecast: Any, config: CentreConfig, say: Progress, timings: dict[
 def _roster(
     staffing: pd.DataFrame, config: CentreConfig, start: dt.date, weeks: int, agents: pd.DataFrame | None,
     settings: Mapping[str, Any], say: Progress, timings: dict[str, float], show_solver: bool,
+    margins: dict[str, float] | None = None,
 ) -> Any:
     say("roster", f"solving {weeks} week(s) with {settings['solver']} (time limit {settings['time_limit_s']:g} s, "
                   f"gap {settings['gap']:.1%})")
@@ -252,10 +260,21 @@ def _roster(
     roster = ro.roster(
         staffing, config, weeks=weeks, start=start, agents=agents, solver=settings["solver"],
         time_limit_s=settings["time_limit_s"], gap=settings["gap"], strict=settings["strict"],
-        progress=_solve_progress if show_solver else None,
+        progress=_solve_progress if show_solver else None, margins=margins,
     )
     timings["roster"] = time.perf_counter() - t0
     return roster
+
+
+def _calibrate(staffing: pd.DataFrame, forecast: Any, config: CentreConfig, replications: int, say: Progress,
+               timings: dict[str, float]) -> Calibration:
+    t0 = time.perf_counter()
+    if replications > 0:
+        say("calibrate", "holding the routing model to the simulator on the week's staffing")
+    calibration = calibrate(staffing, forecast.forecast, config,
+                            replications=CALIBRATION_REPLICATIONS if replications > 0 else 0)
+    timings["calibrate"] = time.perf_counter() - t0
+    return calibration
 
 
 def _prove(roster: Any, forecast: Any, config: CentreConfig, replications: int, say: Progress,

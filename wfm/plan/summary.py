@@ -93,6 +93,23 @@ def _service_section(result: PlanResult) -> list[str]:
     for date, g in days.groupby("start", sort=True):
         cells = [f"{_pct(r.service_level)} / {_pct(r.simulated_service_level)}" for r in g.itertuples()]
         lines.append(f"| {date} | " + " | ".join(cells) + " |")
+    return lines + _routing_lines(result)
+
+
+def _routing_lines(result: PlanResult) -> list[str]:
+    """The objectives to set in the ACD and the margins the routing model needed (:mod:`wfm.plan.calibrate`)."""
+    cal = result.calibration
+    if cal is None or not (cal.objectives or cal.margins):
+        return []
+    lines = [""]
+    for group, objectives in cal.objectives.items():
+        text = ", ".join(f"{q} {o:g} s" for q, o in objectives.items())
+        lines.append(f"Routing objectives for staff group {group} (set them in the ACD): {text}.")
+    for name, f in cal.figures.items():
+        margin = cal.margins.get(name)
+        lines.append(f"- {name}: on the week's staffing the routing model gives {_pct(f['model'])} and the "
+                     f"simulator {_pct(f['simulated'])}" + (
+                         f"; the roster meets {_pct(margin)} above the target" if margin else ""))
     return lines
 
 

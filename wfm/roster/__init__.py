@@ -91,11 +91,13 @@ def roster(
     gap: float | None = None,
     strict: bool | None = None,
     progress: Callable[[dict[str, float]], None] | None = None,
+    margins: dict[str, float] | None = None,
 ) -> Roster:
     """Roster ``weeks`` weeks from ``start`` (default: the first staffing date) covering ``scheduled``.
 
     ``agents`` (from :func:`read_agents`): named agents with contracts; without it agents are named
-    A0001... Returns a :class:`Roster`; raises ConfigError for contradictory configs and InfeasibleRoster
+    A0001... ``margins``: service-level points by queue added to the period targets the MILP meets (the
+    service table still judges the queues' own targets). Returns a :class:`Roster`; raises ConfigError for contradictory configs and InfeasibleRoster
     when no plan satisfies the hard rules (only possible with ``strict``) or the solver returns none.
     """
     if not 1 <= weeks <= MAX_WEEKS:
@@ -112,7 +114,7 @@ def roster(
     agent_list = agents_from_frame(agents, config) if agents is not None else None
     available, by_day = _availability(agent_list, config, start, weeks)
     t0 = time.perf_counter()
-    curves = period_curves(horizon_staffing, config, idx)
+    curves = period_curves(horizon_staffing, config, idx, margins)
     m = build_model(required, idx, config, shifts, weeks, strict, available, by_day, curves)
     t1 = time.perf_counter()
     result = solve(m, solver, time_limit_s, gap, progress)

@@ -86,13 +86,14 @@ def horizon_requirement(
     return start, idx, required, horizon_staffing
 
 
-def period_curves(horizon_staffing: pd.DataFrame, config: CentreConfig, idx: pd.DatetimeIndex) -> ServiceCurves | None:
+def period_curves(horizon_staffing: pd.DataFrame, config: CentreConfig, idx: pd.DatetimeIndex,
+                  margins: dict[str, float] | None = None) -> ServiceCurves | None:
     """The service curves of the queues judged over a day or week, on the horizon's intervals (None when every
-    queue is judged per interval)."""
+    queue is judged per interval); ``margins`` raise their targets (:func:`wfm.staffing.service_curves`)."""
     if all(q.service_level_period == "interval" for q in config.queues):
         return None
     check_period_requirement(config)
-    return service_curves(horizon_staffing, config, timestamps=idx)
+    return service_curves(horizon_staffing, config, timestamps=idx, margins=margins)
 
 
 def coverage(

@@ -76,6 +76,7 @@ def simulate_group(
     cool_down: int = 0,
     fifo: bool = True,
     order: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
     cv: float | None = None,
     shrinkage: np.ndarray | None = None,
     shrinkage_mode: str = "fixed",
@@ -85,7 +86,9 @@ def simulate_group(
 
     ``expected`` and ``aht`` are (queues, intervals) on the horizon: expected calls and mean handle time;
     ``patience`` and ``answer_within`` (queues,) seconds (``inf`` patience: never abandons); ``order`` the
-    queues' priority (indices, highest first) when ``fifo`` is False. ``agents`` (intervals,) take calls as
+    queues' priority (indices, highest first) when ``fifo`` is False; ``weights`` (queues,) when it is True:
+    a free agent takes the head caller whose wait times its queue's weight is the longest (equal weights, the
+    default: the oldest call; :mod:`wfm.routing`'s ``objective`` routing). ``agents`` (intervals,) take calls as
     given when ``shrinkage`` is None; otherwise they are rostered and ``shrinkage`` (intervals,) makes
     them unavailable per ``shrinkage_mode`` (:func:`on_phones`). ``progress`` is called after each
     replication with its number (1-based)."""
@@ -93,6 +96,7 @@ def simulate_group(
     n_queues, n = expected.shape
     reps = len(generators)
     order = np.arange(n_queues, dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
+    weights = np.ones(n_queues) if weights is None else np.asarray(weights, dtype=float)
     exp_t = timeline(expected, warm_up, cool_down)
     aht_t = timeline(np.asarray(aht, dtype=float), warm_up, cool_down)
     agents_t = timeline(np.asarray(agents, dtype=np.int64), warm_up, cool_down)
@@ -111,7 +115,7 @@ def simulate_group(
         calls += len(drawn)
         run_group(
             drawn.arrival, drawn.queue, drawn.interval, drawn.service, drawn.hang_up, phones, float(interval_s),
-            warm_up, warm_up + n, fifo, order, within, out["offered"][r], out["answered"][r],
+            warm_up, warm_up + n, fifo, order, weights, within, out["offered"][r], out["answered"][r],
             out["answered_within"][r], out["abandoned"][r], out["waiting_at_end"][r], wait_sum[r],
         )
         taking[r] = phones[warm_up: warm_up + n]

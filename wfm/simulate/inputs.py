@@ -24,7 +24,7 @@ from wfm.io import checked_forecast, format_timestamp, parse_numbers, parse_time
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, read_roster, rostered_per_interval
 
 PathLike = str | os.PathLike[str]
-ROUTINGS = ("fifo", "priority")
+ROUTINGS = ("fifo", "priority", "objective")
 AGENT_FILE_COLUMNS = ("timestamp", "agents|rostered", "group (optional)")
 
 
@@ -232,16 +232,16 @@ def default_priority(queues: Sequence[Queue]) -> list[str]:
 
 
 def group_routing(config: CentreConfig, group: str, routing: str | None,
-                  priority: Sequence[str] | str | None) -> tuple[bool, list[str]]:
-    """A staff group's routing for the simulation: (FIFO?, its queues in priority order). ``routing`` None takes
-    the group's ``[[staff_groups]]`` routing and order (:meth:`CentreConfig.routing`); given, it (and
-    ``priority``) overrides the config for every group."""
+                  priority: Sequence[str] | str | None) -> tuple[str, list[str]]:
+    """A staff group's routing for the simulation: (``fifo``, ``priority`` or ``objective``, its queues in
+    priority order). ``routing`` None takes the group's ``[[staff_groups]]`` routing and order
+    (:meth:`CentreConfig.routing`); given, it (and ``priority``) overrides the config for every group."""
     if routing is None and priority is None:
         how, ordered = config.routing(group)
-        return how == "fifo", [q.name for q in ordered]
+        return how, [q.name for q in ordered]
     how = routing or "priority"
     order = priority_order(config, how, priority)
-    return how == "fifo", order
+    return how, order
 
 
 def priority_order(config: CentreConfig, routing: str, priority: Sequence[str] | str | None) -> list[str]:

@@ -78,8 +78,9 @@ def run_group(
     interval_s: float,
     first: int,  # intervals first..last-1 of the timeline are the horizon: only their calls are counted
     last: int,
-    fifo: bool,  # True: the oldest waiting call of the group; False: the first non-empty queue in ``order``
+    fifo: bool,  # True: the head caller with the longest weighted wait; False: the first non-empty queue in ``order``
     order: np.ndarray,  # int64[Q], queues in priority order
+    weights: np.ndarray,  # float64[Q], when ``fifo``: a head caller's wait counts times its queue's weight
     answer_within: np.ndarray,  # float64[Q], seconds
     offered: np.ndarray,  # int64[last-first, Q] (added to)
     answered: np.ndarray,  # int64[last-first, Q]
@@ -145,7 +146,7 @@ def run_group(
         # free agents take waiting calls (non-preemptive: a drop in agents only stops new answers)
         while size < capacity:
             pick = -1
-            oldest = INF
+            longest = -1.0
             for j in range(n_queues):
                 q = order[j]
                 # callers whose patience ran out before now have hung up: drop them from the head
@@ -160,9 +161,9 @@ def run_group(
                     if not fifo:
                         pick = q
                         break
-                    t = arrival[lst[head[q]]]
-                    if t < oldest:
-                        oldest = t
+                    key = (now - arrival[lst[head[q]]]) * weights[q]  # equal weights: the oldest call
+                    if key > longest:
+                        longest = key
                         pick = q
             if pick < 0:
                 break

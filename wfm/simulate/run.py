@@ -26,7 +26,7 @@ from wfm.simulate.inputs import (
     supply_from_agents,
     supply_from_roster,
 )
-from wfm.staffing import pool_queues
+from wfm.staffing import group_objectives, pool_queues
 
 MAX_REPLICATIONS = 100_000
 
@@ -127,7 +127,7 @@ def simulate(
 
 
 def _simulate_groups(
-    config: CentreConfig, dem: Demand, supply: Supply, routes: dict[str, tuple[bool, list[str]]], replications: int,
+    config: CentreConfig, dem: Demand, supply: Supply, routes: dict[str, tuple[str, list[str]]], replications: int,
     seed: int, service_cv: float | None, shrinkage: str, warm_up: int, progress: Callable[[int, int], None] | None,
 ) -> Counts:
     """Each staff group simulated on its own agents (:func:`wfm.simulate.engine.simulate_group`); the counts of
@@ -144,13 +144,15 @@ def _simulate_groups(
     for g, group in enumerate(groups):
         idx = [i for i, q in enumerate(dem.queues) if q.staff_group == group]
         queues = [dem.queues[i] for i in idx]
-        fifo, order_names = routes[group]
+        how, order_names = routes[group]
         rank = {name: r for r, name in enumerate(order_names)}
         order = np.argsort([rank[q.name] for q in queues], kind="stable").astype(np.int64)
-        shrink = None
-        if supply.kind == "rostered":
-            shrink = pool_queues(pooled, config, group, timestamps=dem.timestamps,
-                                 interval_minutes=dem.interval_minutes).shrinkage
+        pool = pool_queues(pooled, config, group, timestamps=dem.timestamps, interval_minutes=dem.interval_minutes)
+        shrink = pool.shrinkage if supply.kind == "rostered" else None
+        weights = None
+        if how == "objective":
+            objectives = group_objectives(pool, config, group)
+            weights = np.array([1.0 / objectives[q.name] for q in queues])
 
         def tick(r: int, before: int = g * replications) -> None:
             if progress is not None:
@@ -162,7 +164,7 @@ def _simulate_groups(
             np.array([q.answer_within_s for q in queues], dtype=float),
             supply.counts[group], dem.interval_s,
             generators=[s[g] for s in streams], warm_up=warm_up, cool_down=warm_up,
-            fifo=fifo, order=order, cv=service_cv, shrinkage=shrink, shrinkage_mode=shrinkage,
+            fifo=how != "priority", order=order, weights=weights, cv=service_cv, shrinkage=shrink, shrinkage_mode=shrinkage,
             progress=tick,
         )
         calls += counts.calls
@@ -173,14 +175,14 @@ def _simulate_groups(
     return Counts(**total, wait_sum=wait_sum, agents=agents_by_queue, calls=calls)
 
 
-def _settings(routes: dict[str, tuple[bool, list[str]]], supply: Supply, dem: Demand, replications: int, seed: int,
+def _settings(routes: dict[str, tuple[str, list[str]]], supply: Supply, dem: Demand, replications: int, seed: int,
               service_cv: float | None, shrinkage: str, warm_up: int) -> dict[str, Any]:
     """The settings a simulation ran with (``--json``)."""
     return {
         "replications": replications, "seed": seed,
-        "routing": ", ".join(sorted({"fifo" if f else "priority" for f, _ in routes.values()})),
-        "priority": None if all(f for f, _ in routes.values()) else
-        [n for f, names in routes.values() if not f for n in names],
+        "routing": ", ".join(sorted({how for how, _ in routes.values()})),
+        "priority": None if all(how != "priority" for how, _ in routes.values()) else
+        [n for how, names in routes.values() if how == "priority" for n in names],
         "service": "exponential" if service_cv is None else f"lognormal cv={service_cv:g}",
         "shrinkage": shrinkage if supply.kind == "rostered" else "none (agents taking calls given)",
         "agents_from": supply.kind, "interval_minutes": dem.interval_minutes,
