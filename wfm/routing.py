@@ -432,20 +432,23 @@ def required_agents(load: GroupLoad) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- objectives
-TUNING_INTERVALS = 96  # busy intervals the objectives are tuned on, spread over the range of loads
+TUNING_INTERVALS = 192  # busy intervals the objectives are tuned on, evenly through the horizon
 
 
-def tune_objectives(load: GroupLoad) -> np.ndarray:
+def tune_objectives(load: GroupLoad, periods: np.ndarray | None = None,
+                    targets: np.ndarray | None = None) -> np.ndarray:
     """Objectives (seconds, per queue of ``load``) under which the fewest agents meet every queue's
-    service-level target over the horizon: the group's waiting is shared so that no queue is served far above
+    service-level target over each period: the group's waiting is shared so that no queue is served far above
     its target at the others' expense.
 
-    Under objective routing the share of the waiting each queue bears follows the ratios of the objectives.
-    Staffing profiles are fixed in advance: per interval, the fewest agents giving the group as one FIFO pool
-    a service level ``beta`` (within the calls-weighted answer time), for a grid of ``beta``. For given
-    objectives, the cost is the agents of the leanest profile on which every queue's calls-weighted service
-    level meets its target (interpolated between grid points), on up to ``TUNING_INTERVALS`` busy intervals
-    spread over the range of the group's load. Start from the heavy-traffic choice
+    ``periods`` labels each interval with its period (0, 1, ...; default: one period, the horizon) and
+    ``targets`` (queues, periods) holds the service level each queue must reach over each period (default:
+    its own target). Under objective routing the share of the waiting each queue bears follows the ratios of
+    the objectives. Staffing profiles are fixed in advance: per interval, the fewest agents giving the group
+    as one FIFO pool a service level ``beta`` (within the calls-weighted answer time), for a grid of ``beta``.
+    For given objectives, the cost is the agents of the leanest profile on which every queue's calls-weighted
+    service level meets its target over every period (interpolated between grid points), on up to
+    ``TUNING_INTERVALS`` busy intervals taken evenly through the horizon. Start from the heavy-traffic choice
     ``o_k = T_k / ln(0.5 / (1 - SL_k))``, then halving steps of a factor 2 per queue (the busiest fixed).
     Deterministic; rounded to 0.1 s, as an ACD takes them."""
     t = np.array([float(q.answer_within_s) for q in load.queues])
@@ -454,12 +457,16 @@ def tune_objectives(load: GroupLoad) -> np.ndarray:
     busy = np.flatnonzero(load.total > 0)
     if len(load.queues) == 1 or busy.size == 0:
         return start
-    work = (load.volume * load.aht).sum(axis=0)[busy]
-    pick = busy[np.argsort(work, kind="stable")]
-    pick = np.unique(pick[np.linspace(0, pick.size - 1, min(TUNING_INTERVALS, pick.size)).round().astype(int)])
+    periods = np.zeros(load.total.shape, dtype=np.int64) if periods is None else np.asarray(periods, dtype=np.int64)
+    targets = np.repeat(sl[:, None], periods.max() + 1, axis=1) if targets is None else np.asarray(targets, float)
+    pick = busy[:: max(1, -(-busy.size // TUNING_INTERVALS))]
     sub = GroupLoad("fifo", load.queues, load.volume[:, pick], load.aht[:, pick], load.interval_s)
-    calls = sub.volume.sum(axis=1)
-    within = float((calls * t).sum() / calls.sum())
+    labels = np.unique(periods[pick], return_inverse=True)[1].ravel()
+    onehot = np.zeros((pick.size, labels.max() + 1))
+    onehot[np.arange(pick.size), labels] = 1.0
+    need = targets[:, np.unique(periods[pick])]  # (queues, periods sampled)
+    calls = sub.volume @ onehot  # (queues, periods)
+    within = float((sub.volume.sum(axis=1) * t).sum() / sub.volume.sum())
     pat = sub.pooled_patience
     betas = np.linspace(0.30, 0.995, 40)
     profiles = np.stack([
@@ -476,8 +483,10 @@ def tune_objectives(load: GroupLoad) -> np.ndarray:
         trial = GroupLoad("objective", sub.queues, sub.volume, sub.aht, sub.interval_s,
                           weights=1.0 / np.round(np.exp2(log2o), 1))
         m, _ = _objective_given(trial, profiles, extra, *pooled)
-        got = np.einsum("kt,ktb->kb", sub.volume, m.service_level) / calls[:, None]
-        margin = (got - sl[:, None]).min(axis=0)  # rising in beta
+        served = np.einsum("kt,ktb,tp->kpb", sub.volume, m.service_level, onehot)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            got = np.where(calls[:, :, None] > 0, served / calls[:, :, None], 1.0)
+        margin = (got - need[:, :, None]).min(axis=(0, 1))  # rising in beta
         ok = np.flatnonzero(margin >= 0)
         if ok.size == 0:
             return float(cost_of[-1]) + 1e6 * float(-margin[-1])
@@ -487,7 +496,7 @@ def tune_objectives(load: GroupLoad) -> np.ndarray:
         share = margin[j] / (margin[j] - margin[j - 1])  # margin[j - 1] < 0 <= margin[j]
         return float(cost_of[j] - share * (cost_of[j] - cost_of[j - 1]))
 
-    anchor = int(np.argmax(calls))
+    anchor = int(np.argmax(calls.sum(axis=1)))
     x = np.log2(np.maximum(start, 0.1))
     best = cost(x)
     for step in (1.0, 0.5, 0.25, 0.125, 0.0625):

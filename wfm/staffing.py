@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -325,20 +325,24 @@ def group_load(pool: PooledQueues, config: CentreConfig, group: str | None = Non
     return dataclasses.replace(load, weights=np.array([1.0 / objectives[q.name] for q in ordered]))
 
 
-def group_objectives(pool: PooledQueues, config: CentreConfig, group: str | None = None) -> dict[str, float]:
-    """An ``objective``-routed group's objectives in seconds, by queue name: the config's
-    ``objectives``, or tuned to the pool's calls (:func:`wfm.routing.tune_objectives`: every queue's full
-    targets; the same calls give the same objectives, so the roster, its service figures and the simulator
-    agree)."""
+def group_objectives(pool: PooledQueues, config: CentreConfig, group: str | None = None,
+                     margins: Mapping[str, Mapping[str, float]] | None = None) -> dict[str, float]:
+    """An ``objective``-routed group's objectives in seconds, by queue name: the config's ``objectives``, or
+    tuned to the pool's calls (:func:`wfm.routing.tune_objectives`: each queue's service-level target over each
+    day, raised by ``margins`` (points by queue and date); the same calls give the same objectives, so the
+    roster, its service figures and the simulator agree)."""
     how, ordered = config.routing(group)
     given = config.objectives(group)
     if given is not None:
         return {q.name: float(given[q.name]) for q in ordered}
+    dates = pool.timestamps.strftime("%Y-%m-%d")
+    days, periods = np.unique(np.asarray(dates), return_inverse=True)
+    targets = np.array([[q.service_level + float((margins or {}).get(q.name, {}).get(d, 0.0)) for d in days]
+                        for q in ordered])
     h = hashlib.sha256()
-    for arr in (pool.volume_by_queue, pool.aht_by_queue):
+    for arr in (pool.volume_by_queue, pool.aht_by_queue, targets, periods):
         h.update(np.ascontiguousarray(arr).tobytes())
-    h.update(repr([(q.name, q.answer_within_s, q.service_level, q.patience_s) for q in ordered]
-                  + [pool.interval_s]).encode())
+    h.update(repr([(q.name, q.answer_within_s, q.patience_s) for q in ordered] + [pool.interval_s]).encode())
     key = h.hexdigest()
     if key not in _OBJECTIVES:
         pos = {q.name: i for i, q in enumerate(pool.queues)}
@@ -347,7 +351,7 @@ def group_objectives(pool: PooledQueues, config: CentreConfig, group: str | None
                                  pool.interval_s)
         if len(_OBJECTIVES) > 16:
             _OBJECTIVES.clear()
-        tuned = routing.tune_objectives(load)
+        tuned = routing.tune_objectives(load, periods.ravel(), np.minimum(targets, 0.999))
         _OBJECTIVES[key] = {q.name: float(o) for q, o in zip(ordered, tuned, strict=True)}
     return dict(_OBJECTIVES[key])
 
@@ -559,6 +563,16 @@ class PeriodCurve:
     volume: np.ndarray  # (intervals,)
     service_level: np.ndarray  # (intervals, m)
     asa: np.ndarray  # (intervals, m)
+    margin: np.ndarray | None = None  # (intervals,) service-level points the roster adds to the target
+
+    def target_over(self, mine: Sequence[int] | np.ndarray) -> float:
+        """The service level the roster meets over intervals ``mine`` (a period): the target plus the
+        calls-weighted margin, below 1."""
+        if self.margin is None:
+            return self.service_level_target
+        calls = self.volume[mine]
+        extra = float((calls * self.margin[mine]).sum() / calls.sum()) if calls.sum() > 0 else 0.0
+        return min(self.service_level_target + extra, 0.999)
 
 
 @dataclass(frozen=True)
@@ -581,17 +595,18 @@ MAX_CURVE_AGENTS = 400
 
 
 def service_curves(staffing: pd.DataFrame, config: CentreConfig, group: str | None = None,
-                   timestamps: pd.Index | None = None, margins: dict[str, float] | None = None) -> ServiceCurves:
+                   timestamps: pd.Index | None = None,
+                   margins: Mapping[str, Mapping[str, float]] | None = None) -> ServiceCurves:
     """The period-judged queues' service curves per interval (see :class:`ServiceCurves`).
 
     The curves are evaluated once, on a grid from the interval floor to past the point where every judged
     queue is answered ``CURVE_TOP`` well; ``low`` is then raised, interval by interval, to the first column
     from which every curve is concave (ASA: convex and finite), and each curve is read from there.
-    ``margins`` (service-level points by queue name) raise the period targets the roster must meet above the
-    queues' own, where the routing model is known to promise more than the simulator finds
+    ``margins`` (service-level points by queue name and date ``YYYY-MM-DD``) raise the period targets the
+    roster must meet above the queues' own (a period's margin: its days' calls-weighted), where the routing model is known to promise more than the simulator finds
     (:mod:`wfm.plan.calibrate`)."""
     pool = pool_queues(staffing, config, group, timestamps=timestamps)
-    key = _curves_key(pool, config, group) + repr(sorted((margins or {}).items()))
+    key = _curves_key(pool, config, group) + repr(sorted((q, sorted(m.items())) for q, m in (margins or {}).items()))
     if key in _CURVES:
         return _CURVES[key]
     curves = _service_curves(pool, config, group, margins or {})
@@ -614,7 +629,7 @@ def _curves_key(pool: PooledQueues, config: CentreConfig, group: str | None) -> 
 
 
 def _service_curves(pool: PooledQueues, config: CentreConfig, group: str | None,
-                    margins: dict[str, float]) -> ServiceCurves:
+                    margins: Mapping[str, Mapping[str, float]]) -> ServiceCurves:
     floors = group_load(pool, config, group, floors=True)
     full = group_load(pool, config, group)
     judged = [k for k, q in enumerate(full.queues) if q.service_level_period != "interval"]
@@ -627,16 +642,23 @@ def _service_curves(pool: PooledQueues, config: CentreConfig, group: str | None,
     curves = [
         PeriodCurve(
             queue=full.queues[k].name, period=full.queues[k].service_level_period,
-            service_level_target=min(full.queues[k].service_level + margins.get(full.queues[k].name, 0.0), 0.999),
-            asa_target=full.queues[k].asa_s,
+            service_level_target=full.queues[k].service_level, asa_target=full.queues[k].asa_s,
             max_occupancy=full.queues[k].max_occupancy, volume=full.volume[k],
             service_level=np.take_along_axis(grid.service_level[k], cols, axis=1),
             asa=np.take_along_axis(grid.asa[k], cols, axis=1),
+            margin=_margin_per_interval(pool.timestamps, margins.get(full.queues[k].name, {})),
         )
         for k in judged
     ]
     work = (full.volume * full.aht).sum(axis=0) / full.interval_s
     return ServiceCurves(pool.timestamps, floor + shift, pool.shrinkage, work, curves)
+
+
+def _margin_per_interval(timestamps: pd.DatetimeIndex, by_date: Mapping[str, float]) -> np.ndarray:
+    """A queue's margin (service-level points) on each interval, from its margin per date (0 where none)."""
+    if not by_date:
+        return np.zeros(len(timestamps))
+    return np.array([float(by_date.get(d, 0.0)) for d in timestamps.strftime("%Y-%m-%d")])
 
 
 def _curve_top(load: routing.GroupLoad, m: routing.GroupMetrics, judged: list[int]) -> np.ndarray:

@@ -245,7 +245,7 @@ def _staffing(forecast: Any, config: CentreConfig, say: Progress, timings: dict[
 def _roster(
     staffing: pd.DataFrame, config: CentreConfig, start: dt.date, weeks: int, agents: pd.DataFrame | None,
     settings: Mapping[str, Any], say: Progress, timings: dict[str, float], show_solver: bool,
-    margins: dict[str, float] | None = None,
+    margins: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Any:
     say("roster", f"solving {weeks} week(s) with {settings['solver']} (time limit {settings['time_limit_s']:g} s, "
                   f"gap {settings['gap']:.1%})")

@@ -106,10 +106,11 @@ def _routing_lines(result: PlanResult) -> list[str]:
         text = ", ".join(f"{q} {o:g} s" for q, o in objectives.items())
         lines.append(f"Routing objectives for staff group {group} (set them in the ACD): {text}.")
     for name, f in cal.figures.items():
-        margin = cal.margins.get(name)
-        lines.append(f"- {name}: on the week's staffing the routing model gives {_pct(f['model'])} and the "
-                     f"simulator {_pct(f['simulated'])}" + (
-                         f"; the roster meets {_pct(margin)} above the target" if margin else ""))
+        margins = list(cal.margins.get(name, {}).values())
+        lines.append(f"- {name}: on the week's staffing the routing model gives {_pct(f['week']['model'])} and "
+                     f"the simulator {_pct(f['week']['simulated'])}" + (
+                         f"; the roster meets its target plus {_pct(min(margins))}-{_pct(max(margins))} "
+                         f"on {len(margins)} day(s)" if margins else ""))
     return lines
 
 

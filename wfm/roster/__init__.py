@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import pandas as pd
@@ -91,12 +91,12 @@ def roster(
     gap: float | None = None,
     strict: bool | None = None,
     progress: Callable[[dict[str, float]], None] | None = None,
-    margins: dict[str, float] | None = None,
+    margins: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Roster:
     """Roster ``weeks`` weeks from ``start`` (default: the first staffing date) covering ``scheduled``.
 
     ``agents`` (from :func:`read_agents`): named agents with contracts; without it agents are named
-    A0001... ``margins``: service-level points by queue added to the period targets the MILP meets (the
+    A0001... ``margins``: service-level points by queue and date added to the period targets the MILP meets (the
     service table still judges the queues' own targets). Returns a :class:`Roster`; raises ConfigError for contradictory configs and InfeasibleRoster
     when no plan satisfies the hard rules (only possible with ``strict``) or the solver returns none.
     """

@@ -10,6 +10,7 @@ Coverage frame, one row per interval::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -87,7 +88,7 @@ def horizon_requirement(
 
 
 def period_curves(horizon_staffing: pd.DataFrame, config: CentreConfig, idx: pd.DatetimeIndex,
-                  margins: dict[str, float] | None = None) -> ServiceCurves | None:
+                  margins: Mapping[str, Mapping[str, float]] | None = None) -> ServiceCurves | None:
     """The service curves of the queues judged over a day or week, on the horizon's intervals (None when every
     queue is judged per interval); ``margins`` raise their targets (:func:`wfm.staffing.service_curves`)."""
     if all(q.service_level_period == "interval" for q in config.queues):

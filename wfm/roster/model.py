@@ -342,7 +342,7 @@ def _add_period_rows(prob: pulp.LpProblem, m: Model, c: PeriodCurve, p: int, min
         pairs[m.below[g]] = pairs.get(m.below[g], 0.0) - calls[g] * f[0]
         pairs[m.deep[g]] = pairs.get(m.deep[g], 0.0) - calls[g] * max(f[min(1, len(f) - 1)] - f[0], 0.0)
     pairs[m.short[(c.queue, p)]] = 1.0
-    _add(prob, pairs, pulp.LpConstraintGE, c.service_level_target * total - sl, f"period_sl_{c.queue}_{p}")
+    _add(prob, pairs, pulp.LpConstraintGE, c.target_over(mine) * total - sl, f"period_sl_{c.queue}_{p}")
     if c.asa_target is not None:
         asa, pairs = 0.0, {}
         for g in mine:
