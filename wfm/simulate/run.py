@@ -112,9 +112,11 @@ def simulate(
     if supply is None:
         supply = supply_from_roster(roster, dem, source) if roster is not None else supply_from_agents(agents, dem, source)
     warm_up = min(len(dem.timestamps), 1440 // dem.interval_minutes)
-    counts = _simulate_groups(config, dem, supply, routes, replications, seed, service_cv, shrinkage, warm_up,
-                              progress)
+    objectives = _objectives(config, dem, routes)
+    counts = _simulate_groups(config, dem, supply, routes, objectives, replications, seed, service_cv, shrinkage,
+                              warm_up, progress)
     settings = _settings(routes, supply, dem, replications, seed, service_cv, shrinkage, warm_up)
+    settings["objectives"] = objectives or None
     calls = counts.calls
     result = SimulationResult(*_tables(dem, supply, counts), settings=settings, calls=calls)
     waiting = int(counts.waiting_at_end.sum())
@@ -126,9 +128,21 @@ def simulate(
     return result
 
 
+def _objectives(config: CentreConfig, dem: Demand, routes: dict[str, tuple[str, list[str]]]
+                ) -> dict[str, dict[str, float]]:
+    """Each objective-routed group's objectives (seconds by queue): the config's, or tuned to the calls
+    simulated (:func:`wfm.staffing.group_objectives`)."""
+    pooled = dem.frame()
+    return {
+        group: group_objectives(pool_queues(pooled, config, group, timestamps=dem.timestamps,
+                                            interval_minutes=dem.interval_minutes), config, group)
+        for group, (how, _) in sorted(routes.items()) if how == "objective"
+    }
+
+
 def _simulate_groups(
-    config: CentreConfig, dem: Demand, supply: Supply, routes: dict[str, tuple[str, list[str]]], replications: int,
-    seed: int, service_cv: float | None, shrinkage: str, warm_up: int, progress: Callable[[int, int], None] | None,
+    config: CentreConfig, dem: Demand, supply: Supply, routes: dict[str, tuple[str, list[str]]],
+    objectives: dict[str, dict[str, float]], replications: int, seed: int, service_cv: float | None, shrinkage: str, warm_up: int, progress: Callable[[int, int], None] | None,
 ) -> Counts:
     """Each staff group simulated on its own agents (:func:`wfm.simulate.engine.simulate_group`); the counts of
     every queue, per replication and interval."""
@@ -151,8 +165,7 @@ def _simulate_groups(
         shrink = pool.shrinkage if supply.kind == "rostered" else None
         weights = None
         if how == "objective":
-            objectives = group_objectives(pool, config, group)
-            weights = np.array([1.0 / objectives[q.name] for q in queues])
+            weights = np.array([1.0 / objectives[group][q.name] for q in queues])
 
         def tick(r: int, before: int = g * replications) -> None:
             if progress is not None:
@@ -284,6 +297,9 @@ def render(result: SimulationResult) -> str:
     s = result.settings
     h = result.summary()["horizon"]
     routing = s["routing"] + (f" ({' > '.join(s['priority'])})" if s["priority"] else "")
+    if s.get("objectives"):
+        routing += " (objectives " + "; ".join(", ".join(f"{q} {o:g} s" for q, o in by_queue.items())
+                                              for by_queue in s["objectives"].values()) + ")"
     head = (f"Simulated {h['start']} .. {h['end']} ({h['intervals']} intervals), {s['replications']} replications, "
             f"seed {s['seed']}\nrouting {routing}; service {s['service']}; shrinkage {s['shrinkage']}")
     rows = [[r.queue, f"{r.offered:,.0f}", _ci(r, "service_level", _pct), _pct(r.target_service_level),

@@ -228,7 +228,9 @@ def render_scenario(s: ScenarioResult) -> list[str]:
         lines.append(f"rest days cancelled: {rec.rest_days_cancelled}")
     short = s.after.intervals.loc[s.after.intervals["short"], "timestamp"]
     if len(short):
-        lines.append(f"still short after recovery: {len(short)} intervals, {_spans(pd.DatetimeIndex(short))}")
+        every = pd.DatetimeIndex(s.after.intervals["timestamp"]).as_unit("ns")
+        step = pd.Timedelta(np.diff(every.asi8).min()) if len(every) > 1 else pd.Timedelta(minutes=15)
+        lines.append(f"still short after recovery: {len(short)} intervals, {_spans(pd.DatetimeIndex(short), step)}")
     elif rec.status != "not_needed":
         lines.append("every interval restored to its required agents")
     if s.ratio is not None:
@@ -241,21 +243,27 @@ def render_scenario(s: ScenarioResult) -> list[str]:
     return lines
 
 
-def _spans(ts: pd.DatetimeIndex, limit: int = 4) -> str:
-    """Consecutive short intervals as ``MM-DD HH:MM-HH:MM`` spans (the first ``limit``)."""
+def _spans(ts: pd.DatetimeIndex, step: pd.Timedelta = pd.Timedelta(minutes=15), limit: int = 4) -> str:
+    """Runs of consecutive ``step``-long intervals as ``MM-DD HH:MM-HH:MM`` spans (the first ``limit``; a span
+    past the next midnight names its end's date: ``MM-DD HH:MM-MM-DD HH:MM``)."""
     if len(ts) == 0:
         return ""
-    step = ts[1] - ts[0] if len(ts) > 1 else pd.Timedelta(minutes=15)
-    step = min(np.diff(ts.asi8).min() if len(ts) > 1 else step.value, step.value)
+    ts = pd.DatetimeIndex(ts).as_unit("ns").sort_values()
     spans = []
     start = prev = ts[0]
     for t in ts[1:]:
-        if (t - prev).value != step:
+        if t - prev != step:
             spans.append((start, prev))
             start = t
         prev = t
     spans.append((start, prev))
-    text = ", ".join(f"{a:%m-%d %H:%M}-{(b + pd.Timedelta(step)):%H:%M}" for a, b in spans[:limit])
+
+    def _span(a: pd.Timestamp, b: pd.Timestamp) -> str:
+        end = b + step
+        same_day = end.normalize() == a.normalize() or end == a.normalize() + pd.Timedelta(days=1)
+        return f"{a:%m-%d %H:%M}-" + (f"{end:%H:%M}" if same_day else f"{end:%m-%d %H:%M}")
+
+    text = ", ".join(_span(a, b) for a, b in spans[:limit])
     return text + (f" (+{len(spans) - limit} more)" if len(spans) > limit else "")
 
 
