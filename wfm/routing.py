@@ -471,7 +471,8 @@ def tune_objectives(load: GroupLoad, periods: np.ndarray | None = None,
     the objectives. Staffing profiles are fixed in advance: per interval, the fewest agents giving the group
     as one FIFO pool a service level ``beta`` (within the calls-weighted answer time), for a grid of ``beta``.
     For given objectives, the cost is the agents of the leanest profile on which every queue's calls-weighted
-    service level meets its target over every period (interpolated between grid points), on up to
+    service level meets its target over every period, and its ASA its ASA target (interpolated between grid
+    points), on up to
     ``TUNING_INTERVALS`` busy intervals taken evenly through the horizon. Start from the heavy-traffic choice
     ``o_k = T_k / ln(0.5 / (1 - SL_k))``, then halving steps of a factor 2 per queue (the busiest fixed).
     Deterministic; rounded to 0.1 s, as an ACD takes them."""
@@ -502,6 +503,8 @@ def tune_objectives(load: GroupLoad, periods: np.ndarray | None = None,
 
     extra = (slice(None), None)
     pooled = _pooled(sub, profiles, extra)  # the same for any objectives
+    asa_rows = [k for k, q in enumerate(load.queues) if q.asa_s is not None]
+    asa_targets = np.array([float(load.queues[k].asa_s) for k in asa_rows])
 
     def cost(log2o: np.ndarray) -> float:
         trial = GroupLoad("objective", sub.queues, sub.volume, sub.aht, sub.interval_s,
@@ -511,6 +514,12 @@ def tune_objectives(load: GroupLoad, periods: np.ndarray | None = None,
         with np.errstate(divide="ignore", invalid="ignore"):
             got = np.where(calls[:, :, None] > 0, served / calls[:, :, None], 1.0)
         margin = (got - need[:, :, None]).min(axis=(0, 1))  # rising in beta
+        if asa_targets.size:
+            waited = np.einsum("kt,ktb,tp->kpb", sub.volume[asa_rows],
+                               np.minimum(m.asa[asa_rows], 1e9), onehot)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                asa = np.where(calls[asa_rows, :, None] > 0, waited / calls[asa_rows, :, None], 0.0)
+            margin = np.minimum(margin, (1.0 - asa / asa_targets[:, None, None]).min(axis=(0, 1)))
         ok = np.flatnonzero(margin >= 0)
         if ok.size == 0:
             return float(cost_of[-1]) + 1e6 * float(-margin[-1])
@@ -520,14 +529,19 @@ def tune_objectives(load: GroupLoad, periods: np.ndarray | None = None,
         share = margin[j] / (margin[j] - margin[j - 1])  # margin[j - 1] < 0 <= margin[j]
         return float(cost_of[j] - share * (cost_of[j] - cost_of[j - 1]))
 
-    anchor = int(np.argmax(calls.sum(axis=1)))
+    return _search(start, int(np.argmax(calls.sum(axis=1))), cost)
+
+
+def _search(start: np.ndarray, anchor: int, cost) -> np.ndarray:
+    """Coordinate search on the objectives' logarithms (steps of a factor 2, then halving), the ``anchor``
+    queue's objective fixed, for the least ``cost(log2 objectives)``; rounded to 0.1 s."""
     x = np.log2(np.maximum(start, 0.1))
     best = cost(x)
     for step in (1.0, 0.5, 0.25, 0.125, 0.0625):
         improved = True
         while improved:
             improved = False
-            for k in range(len(load.queues)):
+            for k in range(x.size):
                 if k == anchor:
                     continue
                 for sign in (1.0, -1.0):
@@ -537,3 +551,4 @@ def tune_objectives(load: GroupLoad, periods: np.ndarray | None = None,
                     if c < best - 1e-9:
                         x, best, improved = trial, c, True
     return np.round(np.exp2(x), 1)
+

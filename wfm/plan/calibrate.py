@@ -12,8 +12,9 @@ the week it plans:
 3. on each day that a queue judged over a day or week is simulated below the model's figure, the shortfall
    (plus ``SAFETY``) becomes that day's *margin*: the roster meets the target plus the margin on the model's
    curves (:func:`wfm.roster.roster`), so that the simulated service meets the target itself;
-4. the objectives are tuned again to the raised targets and fixed in the config the roster, the service
-   table and the proof all use (the ACD is set to them: ``summary.md`` lists them).
+4. the objectives are tuned again to the raised targets (and, when that moves them, the margins measured
+   again under them) and fixed in the config the roster, the service table and the proof all use (the ACD
+   is set to them: ``summary.md`` lists them).
 
 The service table still judges each queue's own target. Deterministic: fixed seed and replications.
 """
@@ -62,8 +63,22 @@ def calibrate(staffing: pd.DataFrame, forecast: pd.DataFrame, config: CentreConf
     fixed = _fix_objectives(staffing, config, groups, {})
     if not judged or replications <= 0:
         return Calibration(fixed, objectives=_objectives_of(fixed, groups))
-    profile, model = _profile(staffing, fixed, list(dict.fromkeys(q.staff_group for q in config.queues)))
-    sim = simulate(fixed, forecast, agents=profile, replications=replications, seed=seed, source="calibration")
+    margins, figures = _measure(staffing, forecast, fixed, judged, replications, seed)
+    if not margins:
+        return Calibration(fixed, margins, figures, _objectives_of(fixed, groups))
+    final = _fix_objectives(staffing, config, groups, margins)
+    if _objectives_of(final, groups) != _objectives_of(fixed, groups):
+        # the raised targets moved the objectives: measure the model again under the ones the roster will use
+        margins, figures = _measure(staffing, forecast, final, judged, replications, seed)
+    return Calibration(final, margins, figures, _objectives_of(final, groups))
+
+
+def _measure(staffing: pd.DataFrame, forecast: pd.DataFrame, config: CentreConfig, judged: list[str],
+             replications: int, seed: int) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, dict[str, float]]]]:
+    """The margins (by queue and date) and the model's and simulator's figures on the requirement profile
+    under ``config``'s routing."""
+    profile, model = _profile(staffing, config, list(dict.fromkeys(q.staff_group for q in config.queues)))
+    sim = simulate(config, forecast, agents=profile, replications=replications, seed=seed, source="calibration")
     days = sim.days.assign(date=pd.to_datetime(sim.days["date"]).dt.strftime("%Y-%m-%d"))
     simulated = days.set_index(["queue", "date"])["service_level"]
     weekly = sim.queues.set_index("queue")["service_level"]
@@ -78,8 +93,7 @@ def calibrate(staffing: pd.DataFrame, forecast: pd.DataFrame, config: CentreConf
             figures[name][date] = {"model": round(promised, 4), "simulated": round(got, 4)}
             if promised > got:
                 margins.setdefault(name, {})[date] = round(float(min(promised - got + SAFETY, MAX_MARGIN)), 4)
-    final = _fix_objectives(staffing, config, groups, margins) if margins else fixed
-    return Calibration(final, margins, figures, _objectives_of(final, groups))
+    return margins, figures
 
 
 def _fix_objectives(staffing: pd.DataFrame, config: CentreConfig, groups: list[str],
@@ -122,3 +136,4 @@ def _profile(staffing: pd.DataFrame, config: CentreConfig, groups: list[str]
     profile = pd.concat(frames, ignore_index=True)
     profile["agents"] = profile["agents"].astype(np.int64)
     return profile, model
+
