@@ -16,6 +16,7 @@ import pulp
 from wfm.milp import highs_available, largest_remainder, solve_highs
 from wfm.roster.model import Model, build_cover_model, periods_of
 from wfm.roster.rows import count_spans
+from wfm.roster.trim import trim_tours
 
 START_ROUND_UP = 0.3  # the LP's agents taking calls are rounded up from this fraction of an agent
 
@@ -149,7 +150,22 @@ def period_start(m: Model, time_limit_s: float, gap: float) -> dict[str, float] 
     if short is not None and short.any():
         need = np.where(short, np.maximum(need, np.ceil(effective - 1e-6)), need)
         start = _cover_start(m, need, time_limit_s, gap) or start
+    if start is not None:
+        start = _trimmed(m) or start
     return start
+
+
+def _trimmed(m: Model) -> dict[str, float] | None:
+    """The start on ``m``'s variables with the agents the period targets do not need removed
+    (:func:`wfm.roster.trim.trim_tours`), as a whole start; None when none could be."""
+    counts = {name: {k: _int(v) for k, v in getattr(m, name).items()} for name in ("w", "x", "z", "y")}
+    trimmed = trim_tours(m, counts)
+    if trimmed is None:
+        return None
+    for name in ("w", "x", "z", "y"):
+        for k, var in getattr(m, name).items():
+            var.varValue = float(trimmed[name].get(k, 0))
+    return complete_start(m)
 
 
 def _cover_start(m: Model, need: np.ndarray, time_limit_s: float, gap: float) -> dict[str, float] | None:
