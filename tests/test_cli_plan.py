@@ -409,3 +409,17 @@ def test_plan_sets_routing_objectives_and_every_day_meets_its_target_by_simulati
     service = pd.read_csv(folder / "service.csv")
     days = service[service["period"] == "day"]
     assert (days["simulated_service_level"] >= days["target"] - 0.005).all(), days.to_string()
+
+
+def test_wfm_simulate_on_the_run_folder_routes_by_its_published_objectives(run: dict) -> None:
+    """A roster.csv from a run folder is simulated with the objectives the run fixed (its manifest.json), not
+    objectives tuned again to the forecast: the plan's proof and `wfm simulate` give the same figures."""
+    folder = run["folder"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    res = CliRunner().invoke(app, ["simulate", str(folder / "roster.csv"), "--forecast", str(folder / "forecast.csv"),
+                                   "--config", str(CONFIG), "--replications", "100", "--json"])
+    out = json.loads(res.stdout)
+    assert out["objectives"] == manifest["routing"]["objectives"]
+    for q in out["queues"]:
+        assert q["service_level"] == pytest.approx(manifest["service"][q["queue"]]["simulated_service_level"],
+                                                   abs=5e-5)

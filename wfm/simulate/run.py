@@ -3,6 +3,7 @@ tables, JSON summary, files and printout."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,8 +260,31 @@ def simulate_files(
     """:func:`simulate` on files: roster.csv or an agents-per-interval CSV, and a forecast (or actual volumes)
     CSV read by :func:`wfm.io.read_forecast`. ``options`` are :func:`simulate`'s keyword settings."""
     forecast = read_forecast(forecast_path, config.queue_names)
+    config = published_objectives(config, Path(supply_path))
     dem_supply = read_supply(supply_path, demand(forecast, config))
     return simulate(config, forecast, supply=dem_supply, **options)
+
+
+def published_objectives(config: CentreConfig, supply_path: Path) -> CentreConfig:
+    """The config with the routing objectives a ``wfm plan`` run folder published for its roster (its
+    ``manifest.json``, beside ``roster.csv``), for each objective-routed group the config leaves to wfm: the
+    roster was made, and is proved, with those. Anything else: the config as given."""
+    manifest = supply_path.parent / "manifest.json"
+    if supply_path.name != "roster.csv" or not manifest.is_file():
+        return config
+    try:
+        published = json.loads(manifest.read_text()).get("routing", {}).get("objectives", {})
+    except (OSError, ValueError, AttributeError):
+        return config
+    groups = []
+    for g in config.staff_groups:
+        given = published.get(g.name) if isinstance(published, dict) else None
+        if g.routing == "objective" and g.objectives is None and isinstance(given, dict) and \
+                sorted(given) == sorted(q.name for q in config.queues if q.staff_group == g.name) and \
+                all(isinstance(v, (int, float)) and v > 0 for v in given.values()):
+            g = g.model_copy(update={"objectives": {k: float(v) for k, v in given.items()}})
+        groups.append(g)
+    return config.model_copy(update={"staff_groups": groups})
 
 
 def write_simulation(result: SimulationResult, out: PathLike) -> list[Path]:
