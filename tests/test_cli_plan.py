@@ -423,3 +423,30 @@ def test_wfm_simulate_on_the_run_folder_routes_by_its_published_objectives(run: 
     for q in out["queues"]:
         assert q["service_level"] == pytest.approx(manifest["service"][q["queue"]]["simulated_service_level"],
                                                    abs=5e-5)
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_link_planted_where_the_lock_goes_is_refused_and_its_target_untouched(tmp_path: Path, dangling: bool) -> None:
+    """A symlink at OUT/.wfm-plan.lock (to a file outside, or to nowhere): exit 2 naming it; the file it points
+    to keeps its bytes, or is not created."""
+    out = tmp_path / "runs"
+    out.mkdir()
+    target = tmp_path / "precious.txt"
+    if not dangling:
+        target.write_text("keep me\n")
+    (out / LOCK_NAME).symlink_to(target)
+    res = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(out), "--weeks", "0"])
+    res2 = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(out)])
+    for r in (res, res2):
+        assert r.exit_code == 2
+    assert res2.stderr.strip() == f"Error: {out / LOCK_NAME}: is a symbolic link, not wfm's lock file; remove it"
+    assert (target.read_text() == "keep me\n") if not dangling else not target.exists()
+
+
+def test_a_fifo_where_the_lock_goes_is_refused_without_hanging(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    out.mkdir()
+    os.mkfifo(out / LOCK_NAME)
+    res = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(out)])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == f"Error: {out / LOCK_NAME}: is not a regular file, not wfm's lock file; remove it"

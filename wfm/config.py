@@ -47,6 +47,19 @@ class Centre(_Model):
     front_line_fte: float | None = None  # `wfm ratio --basis fte` without a roster (default: headcount)
     management_layers: Annotated[int, Field(ge=1, le=10)] | None = None
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str) -> str:
+        import zoneinfo
+
+        try:
+            if not v.strip() or v != v.strip():
+                raise ValueError
+            zoneinfo.ZoneInfo(v)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            raise ValueError(f"{v!r} is not a known IANA time zone (e.g. \"Asia/Shanghai\", \"UTC\")") from None
+        return v
+
     @field_validator("interval_minutes")
     @classmethod
     def _divides_day(cls, v: int) -> int:
@@ -324,6 +337,17 @@ class ForecastSettings(_Model):
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
     ] = "sunday"  # a holiday without holiday history is forecast like this weekday
     exclude: list[str] = Field(default_factory=list)  # dates or ranges left out of training
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _known_country(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        import holidays
+
+        if v.upper() not in holidays.list_supported_countries():
+            raise ValueError(f"{v!r} is not a country code of the holidays package (ISO 3166, e.g. \"US\", \"CN\")")
+        return v
 
 
 # --------------------------------------------------------------------------- whole config

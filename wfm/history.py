@@ -265,9 +265,13 @@ def country_holidays(code: str, years: Iterable[int]) -> set[dt.date]:
     """Public holidays of a country (``holidays`` package), e.g. ``"IL"``, ``"CN"``, ``"US"``."""
     import holidays as _holidays
 
+    known = _holidays.list_supported_countries()  # the package looks the code up as an attribute: check first
+    if code.upper() not in known:
+        raise InputError(f"--holidays: {code!r} is not a known country code of the holidays package "
+                         "(ISO 3166 codes such as US, CN, IL)")
     try:
         cal = _holidays.country_holidays(code.upper(), years=sorted(set(years)))
-    except NotImplementedError:
+    except (NotImplementedError, KeyError, TypeError, AttributeError):
         raise InputError(f"--holidays: {code!r} is not a known country code of the holidays package") from None
     return set(cal.keys())
 

@@ -20,6 +20,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -46,9 +47,15 @@ def run_lock(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
         raise InputError(f"{out}: is not a folder (--out names the folder that holds the runs)")
     path = out / LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        # never through a link planted where the lock goes (it would truncate, or create, the link's target)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0), 0o644)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"{path}: is a symbolic link, not wfm's lock file; remove it") from None
         raise InputError(f"{path}: cannot open the lock file ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(f"{path}: is not a regular file, not wfm's lock file; remove it")
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -1,0 +1,57 @@
+"""Bad input is exit 2 with one line naming the file and field (or option), never an internal error (issue 14):
+the classes fixed so far, each with several cases of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wfm.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "configs" / "example.toml"
+HISTORY = ROOT / "forecasts" / "history.csv"
+
+
+def _config(tmp_path: Path, old: str, new: str) -> Path:
+    text = CONFIG.read_text()
+    assert old in text
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def _one_line_exit_2(res, *needles: str) -> None:
+    assert res.exit_code == 2, (res.exit_code, res.stderr)
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in res.stderr, res.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "", " UTC", "../../etc/passwd", "UTC+8", "asia/shanghai "])
+def test_an_unknown_or_empty_timezone_is_a_config_error(tmp_path, zone):
+    cfg = _config(tmp_path, 'timezone = "Asia/Shanghai"', f'timezone = "{zone}"')
+    res = CliRunner().invoke(app, ["ratio", "--config", str(cfg)])
+    _one_line_exit_2(res, str(cfg), "centre.timezone", "not a known IANA time zone")
+
+
+@pytest.mark.parametrize("code", ["JAN", "FEB", "XX", "DEC", "", "us1"])
+def test_an_unknown_holiday_country_is_a_config_error(tmp_path, code):
+    cfg = _config(tmp_path, "[forecast]\n", f'[forecast]\nholiday_country = "{code}"\n')
+    res = CliRunner().invoke(app, ["ratio", "--config", str(cfg)])
+    _one_line_exit_2(res, str(cfg), "forecast.holiday_country")
+
+
+@pytest.mark.parametrize("code", ["JAN", "MAR", "OCT", "ZZ", "Q1"])
+def test_an_unknown_holidays_code_on_the_command_line_is_an_option_error(tmp_path, code):
+    res = CliRunner().invoke(app, ["forecast", str(HISTORY), "--holidays", code, "--out", str(tmp_path / "f.csv")])
+    _one_line_exit_2(res, "--holidays", repr(code))
+    assert not (tmp_path / "f.csv").exists()
+
+
+def test_a_known_country_code_still_works_in_any_case(tmp_path):
+    cfg = _config(tmp_path, "[forecast]\n", '[forecast]\nholiday_country = "cn"\n')
+    assert CliRunner().invoke(app, ["ratio", "--config", str(cfg)]).exit_code == 0
