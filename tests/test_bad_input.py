@@ -55,3 +55,28 @@ def test_an_unknown_holidays_code_on_the_command_line_is_an_option_error(tmp_pat
 def test_a_known_country_code_still_works_in_any_case(tmp_path):
     cfg = _config(tmp_path, "[forecast]\n", '[forecast]\nholiday_country = "cn"\n')
     assert CliRunner().invoke(app, ["ratio", "--config", str(cfg)]).exit_code == 0
+
+
+# --------------------------------------------------------------------------- dates outside wfm's range
+@pytest.mark.parametrize("start", ["2300-01-01", "2262-04-07", "1850-06-01", "1677-09-21", "9999-12-31"])
+@pytest.mark.parametrize("command", ["plan", "forecast"])
+def test_a_start_outside_the_dates_wfm_plans_is_an_option_error(tmp_path, start, command):
+    args = (["plan", "--history", str(HISTORY), "--out", str(tmp_path / "runs")] if command == "plan"
+            else ["forecast", str(HISTORY), "--out", str(tmp_path / "f.csv")])
+    res = CliRunner().invoke(app, [*args, "--config", str(CONFIG), "--start", start])
+    _one_line_exit_2(res, "--start", start, "1900-01-01 to 2199-12-31")
+    assert not (tmp_path / "f.csv").exists() and not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("stamp", ["1700-01-01 00:00", "1600-03-01 10:00", "2262-04-12 00:00", "2300-01-01 00:00",
+                                   "1899-12-31 23:45"])
+def test_a_history_or_forecast_row_outside_the_dates_wfm_plans_names_its_line(tmp_path, stamp):
+    lines = HISTORY.read_text().splitlines()
+    bad = tmp_path / "h.csv"
+    bad.write_text("\n".join([lines[0], *lines[1:4], f"{stamp},retail,5,300", *lines[4:50]]) + "\n")
+    res = CliRunner().invoke(app, ["forecast", str(bad), "--config", str(CONFIG), "--out", str(tmp_path / "f.csv")])
+    _one_line_exit_2(res, f"{bad}, line 5, field 'timestamp'", "outside the dates wfm plans")
+    fc = tmp_path / "fc.csv"
+    fc.write_text(f"timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n{stamp},retail,10,300\n")
+    res = CliRunner().invoke(app, ["staff", str(fc), "--config", str(CONFIG), "--out", str(tmp_path / "s.csv")])
+    _one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "outside the dates wfm plans")

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError
-from wfm.io import parse_timestamps, read_csv
+from wfm.io import first_out_of_range, parse_timestamps, read_csv
 
 VOLUME_ALIASES = {
     "volume": ["calls", "offered", "calls_offered"],
@@ -223,7 +223,7 @@ def _parse_ts(frame: pd.DataFrame, source: str) -> pd.Series:
     except ValueError:  # UTC offsets that change (DST): keep the local wall time, drop the offset
         raw = raw.str.replace(r"(?:[+-]\d{2}:?\d{2}|Z)$", "", regex=True)
         parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
-    if parsed.isna().any():
+    if parsed.isna().any() or first_out_of_range(parsed) is not None:
         if "_line" not in frame.columns:
             frame = frame.assign(_line=np.arange(2, len(frame) + 2))
         return parse_timestamps(frame.assign(timestamp=raw), "timestamp", source)

@@ -26,6 +26,24 @@ import pandas as pd
 from wfm.errors import InputError
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M"
+FIRST_DATE = pd.Timestamp("1900-01-01")
+END_DATE = pd.Timestamp("2200-01-01")  # exclusive: every date wfm reads lies in 1900-01-01 .. 2199-12-31
+DATE_RANGE = "1900-01-01 to 2199-12-31"
+
+
+def check_date(value: Any, what: str) -> None:
+    """InputError naming ``what`` when a date or timestamp lies outside the dates wfm plans (``DATE_RANGE``:
+    well inside what its clocks hold, so that a horizon of weeks after it still fits)."""
+    ts = pd.Timestamp(value)
+    if not FIRST_DATE <= ts < END_DATE:
+        raise InputError(f"{what}: {ts:%Y-%m-%d} is outside the dates wfm plans ({DATE_RANGE})")
+
+
+def first_out_of_range(parsed: pd.Series) -> int | None:
+    """The position of the first timestamp outside ``DATE_RANGE`` (None when all are inside)."""
+    values = parsed.dt.tz_localize(None) if getattr(parsed.dt, "tz", None) is not None else parsed
+    bad = ((values < FIRST_DATE) | (values >= END_DATE)).to_numpy()
+    return int(np.flatnonzero(bad)[0]) if bad.any() else None
 
 
 # --------------------------------------------------------------------------- atomic writes
@@ -276,6 +294,10 @@ def parse_timestamps(frame: pd.DataFrame, column: str, path: str | os.PathLike[s
         cell = raw.iloc[i]
         what = "is blank" if cell == "" else f"is not a timestamp: {cell!r} (expected YYYY-MM-DD HH:MM)"
         raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {what}")
+    i = first_out_of_range(parsed)
+    if i is not None:
+        raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {raw.iloc[i]!r} is outside "
+                         f"the dates wfm plans ({DATE_RANGE})")
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")

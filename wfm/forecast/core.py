@@ -29,6 +29,7 @@ from wfm.forecast.backtest import (
 from wfm.forecast.models import METHODS, make_models
 from wfm.forecast.special_days import extend_holiday_flags, holiday_like_setting
 from wfm.history import History, open_intervals, wall_time_status, weekday_index
+from wfm.io import check_date
 
 FORECAST_COLUMNS = ["timestamp", "queue", "volume", "aht", "volume_p10", "volume_p90"]
 METRICS_COLUMNS = ["queue", "model", "wape", "bias", "mase", "daily_wape", "mape", "chosen"]
@@ -184,8 +185,9 @@ def _place(history: History, start: str | dt.date | pd.Timestamp | None, h_days:
     else:
         try:
             start_ts = pd.Timestamp(start)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             raise InputError(f"--start: {start!r} is not a date (expected YYYY-MM-DD)") from None
+        check_date(start_ts, "--start")
         if start_ts != start_ts.normalize():
             raise InputError(f"--start: {start!r} must be a date (forecasts start at midnight)")
     start_day = max(int((start_ts - history.start).days), 0)

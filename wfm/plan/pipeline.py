@@ -36,6 +36,7 @@ from wfm import staffing as stf
 from wfm.config import CentreConfig
 from wfm.errors import InputError
 from wfm.history import History
+from wfm.io import check_date
 from wfm.plan.calibrate import REPLICATIONS as CALIBRATION_REPLICATIONS
 from wfm.plan.calibrate import Calibration, calibrate
 from wfm.plan.proof import REPLICATIONS, Proof, prove
@@ -297,15 +298,24 @@ def _ratio(roster: Any, config: CentreConfig, basis: str, say: Progress, timings
     return ratio
 
 
+def check_plan_options(start: str | dt.date | None, weeks: int) -> None:
+    """InputError for a ``--start`` or ``--weeks`` :func:`plan` would refuse (before any output is touched)."""
+    _check_weeks(weeks)
+    if start is not None:
+        _parse_start(start)
+
+
 def _parse_start(start: str | dt.date) -> dt.date:
-    if isinstance(start, dt.datetime):
-        return start.date()
     if isinstance(start, dt.date):
-        return start
+        day = start.date() if isinstance(start, dt.datetime) else start
+        check_date(day, "--start")
+        return day
     try:
-        return dt.date.fromisoformat(str(start).strip())
+        day = dt.date.fromisoformat(str(start).strip())
     except ValueError:
         raise InputError(f"--start: {start!r} is not a date (expected YYYY-MM-DD)") from None
+    check_date(day, "--start")
+    return day
 
 
 def last_weeks_actuals(history: Any, start: dt.date, weeks: int = 4) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from wfm.config import load_config
 from wfm.history import prepare_history, read_history
 from wfm.io import csv_text, redirect_stdout_fd, to_json
 from wfm.plan.manifest import manifest
-from wfm.plan.pipeline import PlanResult, Progress, plan
+from wfm.plan.pipeline import PlanResult, Progress, check_plan_options, plan
 from wfm.plan.proof import REPLICATIONS
 from wfm.plan.publish import clean_leftovers, publish_folder, run_lock
 from wfm.plan.summary import summary_markdown
@@ -72,12 +72,14 @@ def run(
     """
     t0 = time.perf_counter()
     cfg = load_config(config)
+    # every input is read and every option checked before the runs folder (or its lock) is touched
+    check_plan_options(start, weeks)
+    t_load = time.perf_counter()
+    people = read_agents(agents, cfg) if agents is not None else None
+    h = prepare_history(read_history(history), cfg, source=str(history))
+    t_load = time.perf_counter() - t_load
     with run_lock(out):
         clean_leftovers(out)
-        t_load = time.perf_counter()
-        people = read_agents(agents, cfg) if agents is not None else None
-        h = prepare_history(read_history(history), cfg, source=str(history))
-        t_load = time.perf_counter() - t_load
         with redirect_stdout_fd("null" if quiet else "stderr"):
             result = plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit_s, gap=gap,
                           replications=replications, progress=progress)

@@ -11,19 +11,22 @@ from typing import Any
 
 from wfm.config import CentreConfig
 from wfm.errors import InputError
-from wfm.io import atomic_write_csv
+from wfm.io import atomic_write_csv, check_date
 from wfm.roster.domain import Roster
 from wfm.roster.readers import read_agents, read_staffing
 
 
 def parse_start(start: str | date | None) -> date | None:
     """``--start`` as a date (None stays None: the first staffing day)."""
-    if start is None or isinstance(start, date):
+    if start is None:
         return start
-    try:
-        return date.fromisoformat(start)
-    except ValueError:
-        raise InputError(f"--start must be a date YYYY-MM-DD, got {start!r}") from None
+    if not isinstance(start, date):
+        try:
+            start = date.fromisoformat(start)
+        except ValueError:
+            raise InputError(f"--start must be a date YYYY-MM-DD, got {start!r}") from None
+    check_date(start, "--start")
+    return start
 
 
 def roster_files(
