@@ -80,3 +80,33 @@ def test_a_history_or_forecast_row_outside_the_dates_wfm_plans_names_its_line(tm
     fc.write_text(f"timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n{stamp},retail,10,300\n")
     res = CliRunner().invoke(app, ["staff", str(fc), "--config", str(CONFIG), "--out", str(tmp_path / "s.csv")])
     _one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "outside the dates wfm plans")
+
+
+# --------------------------------------------------------------------------- inf and nan in a config
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("cost_per_paid_hour = 1.0", "cost_per_paid_hour = inf", "cost_per_paid_hour"),
+    ("cost_per_paid_hour = 1.1", "cost_per_paid_hour = nan", "cost_per_paid_hour"),
+    ("patience_s = 180", "patience_s = inf", "patience_s"),
+    ("shrinkage = 0.30               #", "shrinkage = nan               #", "shrinkage"),
+    ("under_penalty = 50 ", "under_penalty = inf ", "under_penalty"),
+    ("gap = 0.03 ", "gap = -inf ", "gap"),
+])
+def test_inf_or_nan_in_a_config_is_a_config_error(tmp_path, old, new, field):
+    cfg = _config(tmp_path, old, new)
+    res = CliRunner().invoke(app, ["ratio", "--config", str(cfg)])
+    _one_line_exit_2(res, str(cfg), field, "finite number")
+
+
+# --------------------------------------------------------------------------- --out that cannot be written
+def test_out_naming_a_folder_or_a_path_under_a_file_is_an_option_error(tmp_path):
+    folder = tmp_path / "a_folder"
+    folder.mkdir()
+    res = CliRunner().invoke(app, ["forecast", str(HISTORY), "--config", str(CONFIG), "--out", str(folder)])
+    _one_line_exit_2(res, f"{folder}: is a folder")
+    assert list(folder.iterdir()) == []
+    blocker = tmp_path / "a_file"
+    blocker.write_text("keep\n")
+    res = CliRunner().invoke(app, ["forecast", str(HISTORY), "--config", str(CONFIG),
+                                   "--out", str(blocker / "f.csv")])
+    _one_line_exit_2(res, f"{blocker / 'f.csv'}: its folder {blocker} is a file")
+    assert blocker.read_text() == "keep\n"

@@ -23,7 +23,8 @@ from wfm.errors import ConfigError
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # no inf or nan anywhere in a config: a cost of inf made the solver "find no roster (Optimal)"
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
 
 def check_unique(names: list[str], what: str) -> None:

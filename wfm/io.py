@@ -53,8 +53,15 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     A process killed at any moment leaves either the old file or the new one, never half of one.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; name the file to write")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{path}: its folder {path.parent} is a file, not a folder") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write there ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
