@@ -158,7 +158,9 @@ def test_bad_input_exits_2_naming_file_line_and_field(runner, in_tmp, content, m
         (["h.csv", "--start", "next week"], "Error: --start: 'next week' is not a date (expected YYYY-MM-DD)\n"),
         (["h.csv", "--exclude", "storm"],
          "Error: --exclude: 'storm' is not a date or range (expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)\n"),
-        (["h.csv", "--holidays", "ZZ"], "Error: --holidays: 'ZZ' is not a known country code of the holidays package\n"),
+        (["h.csv", "--holidays", "ZZ"],
+         "Error: --holidays: 'ZZ' is not a known country code of the holidays package (ISO 3166 codes such as US, "
+         "CN, IL)\n"),
         (["h.csv", "--interval", "7"],
          "Error: h.csv: intervals of 7 minutes are not supported (need 5 to 60 minutes dividing the day: "
          "5, 6, 10, 12, 15, 20, 30, 60); pass --interval if the inference is wrong\n"),
