@@ -3,6 +3,7 @@ the classes fixed so far, each with several cases of its own."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,34 @@ def test_out_naming_a_folder_or_a_path_under_a_file_is_an_option_error(tmp_path)
                                    "--out", str(blocker / "f.csv")])
     _one_line_exit_2(res, f"{blocker / 'f.csv'}: its folder {blocker} is a file")
     assert blocker.read_text() == "keep\n"
+
+
+# --------------------------------------------------------------------------- sizes bounded before any work
+@pytest.mark.parametrize("volume", ["1e300", "1e8", "1000001", "1e12"])
+def test_a_calculator_volume_above_the_limit_is_an_option_error_at_once(volume):
+    res = CliRunner().invoke(app, ["staff", "--volume", volume, "--interval", "15", "--aht", "300", "--sl", "80/20",
+                                   "--shrinkage", "0.3", "--patience", "180"])
+    _one_line_exit_2(res, "--volume", "above 1,000,000 per interval")
+
+
+@pytest.mark.parametrize("volume", ["1e12", "1e300", "2000000"])
+def test_a_forecast_row_above_the_limit_names_its_line(tmp_path, volume):
+    fc = tmp_path / "fc.csv"
+    fc.write_text(f"timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n2026-12-07 09:15,retail,{volume},300\n")
+    res = CliRunner().invoke(app, ["staff", str(fc), "--config", str(CONFIG), "--out", str(tmp_path / "s.csv")])
+    _one_line_exit_2(res, f"{fc}, line 3, field 'volume'", "the most wfm sizes")
+    assert not (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.parametrize(("sweep", "message"), [
+    ("volume=0:1000000:0.000001", "gives 1,000,000,000,001 values (at most 200)"),
+    ("volume=0:1e300:1e-300", "values (at most 200)"),
+    ("volume=0:inf:1", "needs finite START <= STOP and STEP > 0"),
+    ("volume=1:nan:1", "needs finite START <= STOP and STEP > 0"),
+])
+def test_a_sweep_too_long_is_refused_before_its_values_are_built(sweep, message):
+    from wfm.errors import InputError
+    from wfm.whatif.run import parse_sweep
+
+    with pytest.raises(InputError, match=re.escape(message)):
+        parse_sweep(sweep)

@@ -190,7 +190,7 @@ def test_snapshot_sweep_table_and_workers_agree(runner, files):
         ((), '[[scenario]]\nname = "x"\n[scenario.levers.overtime]\nmax_hours_per_week = -4\n',
          "Error: {d}/bad.toml: field 'scenario['x'].levers.overtime.max_hours_per_week': must be 0 or more, got -4"),
         (("--sweep", "volume=3:1:1"), '[[scenario]]\nname = "x"\n',
-         "Error: --sweep: 'volume=3:1:1' needs START <= STOP and STEP > 0"),
+         "Error: --sweep: 'volume=3:1:1' needs finite START <= STOP and STEP > 0"),
     ],
 )
 def test_bad_scenarios_exit_2_with_one_line(runner, files, extra, scenario_text, message):

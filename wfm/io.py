@@ -29,6 +29,7 @@ TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M"
 FIRST_DATE = pd.Timestamp("1900-01-01")
 END_DATE = pd.Timestamp("2200-01-01")  # exclusive: every date wfm reads lies in 1900-01-01 .. 2199-12-31
 DATE_RANGE = "1900-01-01 to 2199-12-31"
+MAX_CALLS_PER_INTERVAL = 1_000_000.0  # calls offered per queue and interval wfm sizes (exact Erlang up to here)
 
 
 def check_date(value: Any, what: str) -> None:
@@ -262,6 +263,7 @@ def parse_numbers(
     allow_blank: bool = False,
     min_value: float | None = None,
     exclusive_min: bool = False,
+    max_value: float | None = None,
 ) -> np.ndarray:
     """Parse ``frame[column]`` as floats; raise an InputError naming file, line and field on the first bad cell.
 
@@ -288,6 +290,13 @@ def parse_numbers(
             raise InputError(
                 f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {raw.iloc[i]} {rel} {min_value:g}"
             )
+    if max_value is not None:
+        with np.errstate(invalid="ignore"):
+            high = values > max_value
+        if high.any():
+            i = int(np.flatnonzero(high)[0])
+            raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {raw.iloc[i]} is above "
+                             f"{max_value:,.0f}, the most wfm sizes")
     return values
 
 
@@ -324,7 +333,7 @@ def read_forecast(path: str | os.PathLike[str], queues: Iterable[str] | None = N
     if frame.empty:
         raise InputError(f"{path}: no data rows")
     out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
-    out["volume"] = parse_numbers(frame, "volume", path, min_value=0.0)
+    out["volume"] = parse_numbers(frame, "volume", path, min_value=0.0, max_value=MAX_CALLS_PER_INTERVAL)
     if "aht" in frame.columns:
         out["aht"] = parse_numbers(frame, "aht", path, allow_blank=True, min_value=0.0, exclusive_min=True)
     else:

@@ -41,6 +41,7 @@ from numpy.typing import ArrayLike
 from wfm import erlang, routing
 from wfm.config import DEFAULT_AHT_S, CentreConfig, Queue
 from wfm.errors import ConfigError, InputError
+from wfm.io import MAX_CALLS_PER_INTERVAL
 
 STAFFING_COLUMNS = [
     "timestamp", "queue", "volume", "aht", "agents", "fractional_agents", "scheduled",
@@ -844,6 +845,10 @@ def staff_table(
 def _check_interval_inputs(volume: float, interval_minutes: float, aht_s: float) -> None:
     if not np.isfinite(volume) or volume < 0:
         raise InputError(f"--volume must be a non-negative number, got {volume:g}")
+    if volume > MAX_CALLS_PER_INTERVAL:
+        shown = f"{volume:,.0f}" if volume < 1e15 else f"{volume:g}"
+        raise InputError(f"--volume: {shown} calls is above {MAX_CALLS_PER_INTERVAL:,.0f} per interval, the most "
+                         "wfm sizes")
     if not np.isfinite(interval_minutes) or interval_minutes <= 0:
         raise InputError(f"--interval must be a positive number of minutes, got {interval_minutes:g}")
     if not np.isfinite(aht_s) or aht_s <= 0:

@@ -111,6 +111,9 @@ def redeploy_ratio(plan: WhatifBase, moved: int) -> ratio_mod.RatioResult:
 
 
 # =========================================================================== sweeps
+MAX_SWEEP = 200  # values of one --sweep
+
+
 def parse_sweep(text: str) -> tuple[str, list[float]]:
     """``"volume=1.0:3.0:0.25"`` -> ``("volume", [1.0, 1.25, ..., 3.0])`` (end included); also ``aht=``,
     ``absence=`` or a list ``volume=1.5,2,2.5``."""
@@ -124,8 +127,8 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
         values = _sweep_values(text, spec)
     except ValueError:
         raise InputError(f"--sweep: {text!r} is not KEY=START:STOP:STEP (e.g. volume=1.0:3.0:0.25)") from None
-    if len(values) > 200:
-        raise InputError(f"--sweep: {text!r} gives {len(values)} values (at most 200)")
+    if len(values) > MAX_SWEEP:
+        raise InputError(f"--sweep: {text!r} gives {len(values)} values (at most {MAX_SWEEP})")
     bad = [v for v in values if v < 0 or not math.isfinite(v) or (key == "absence" and v >= 1) or (key == "aht" and v <= 0)]
     if bad:
         raise InputError(f"--sweep: {key}={bad[0]:g} is out of range")
@@ -139,10 +142,13 @@ def _sweep_values(text: str, spec: str) -> list[float]:
     if len(parts) != 3:
         raise ValueError
     lo, hi, step = parts
-    if step <= 0 or hi < lo:
-        raise InputError(f"--sweep: {text!r} needs START <= STOP and STEP > 0")
-    n = int(math.floor((hi - lo) / step + 1e-9)) + 1
-    return [round(lo + i * step, 10) for i in range(n)]
+    if not all(math.isfinite(v) for v in parts) or step <= 0 or hi < lo:
+        raise InputError(f"--sweep: {text!r} needs finite START <= STOP and STEP > 0")
+    count = (hi - lo) / step + 1e-9
+    if count >= MAX_SWEEP:  # bounded before the list is built
+        many = f"{math.floor(count) + 1:,.0f}" if math.isfinite(count) else "more than 10^308"
+        raise InputError(f"--sweep: {text!r} gives {many} values (at most {MAX_SWEEP})")
+    return [round(lo + i * step, 10) for i in range(int(math.floor(count)) + 1)]
 
 
 def swept(scenario: Scenario, key: str, value: float, plan: WhatifBase) -> Scenario:
