@@ -408,9 +408,7 @@ class CentreConfig(_Model):
         (shortest answer time, then highest service level, then config order). FIFO keeps config order.
         ``group=None``: all queues as one group (the first staff group's routing if there is just one)."""
         queues = [q for q in self.queues if group is None or q.staff_group == group]
-        spec = next((g for g in self.staff_groups if g.name == group), None)
-        if spec is None and group is None and len(self.staff_groups) == 1:
-            spec = self.staff_groups[0]
+        spec = self._group_spec(group)
         if spec is None or spec.routing == "fifo":
             return "fifo", queues
         if spec.routing == "objective":
@@ -420,10 +418,15 @@ class CentreConfig(_Model):
 
     def objectives(self, group: str | None = None) -> dict[str, float] | None:
         """A staff group's configured ``objectives`` (seconds per queue), or None (wfm tunes them)."""
+        spec = self._group_spec(group)
+        return None if spec is None else spec.objectives
+
+    def _group_spec(self, group: str | None) -> StaffGroup | None:
+        """A staff group's ``[[staff_groups]]`` entry (``group=None``: the only one, if there is just one)."""
         spec = next((g for g in self.staff_groups if g.name == group), None)
         if spec is None and group is None and len(self.staff_groups) == 1:
             spec = self.staff_groups[0]
-        return None if spec is None else spec.objectives
+        return spec
 
     def queue(self, name: str) -> Queue:
         for q in self.queues:

@@ -316,14 +316,18 @@ def group_load(pool: PooledQueues, config: CentreConfig, group: str | None = Non
     interval only to its ``min_interval_service_level`` (and its abandonment cap); its service level, ASA and
     occupancy targets go to the period (:func:`service_curves`)."""
     how, ordered = config.routing(group)
-    pos = {q.name: i for i, q in enumerate(pool.queues)}
-    rows = [pos[q.name] for q in ordered]
-    queues = [floor_targets(q) if floors else q for q in ordered]
-    load = routing.GroupLoad(how, queues, pool.volume_by_queue[rows], pool.aht_by_queue[rows], pool.interval_s)
+    load = _ordered_load(pool, how, [floor_targets(q) if floors else q for q in ordered])
     if how != "objective":
         return load
     objectives = group_objectives(pool, config, group)
     return dataclasses.replace(load, weights=np.array([1.0 / objectives[q.name] for q in ordered]))
+
+
+def _ordered_load(pool: PooledQueues, how: str, queues: Sequence[Queue]) -> routing.GroupLoad:
+    """The pool's calls and handle times for ``queues`` (the pool's, in that order) under routing ``how``."""
+    pos = {q.name: i for i, q in enumerate(pool.queues)}
+    rows = [pos[q.name] for q in queues]
+    return routing.GroupLoad(how, queues, pool.volume_by_queue[rows], pool.aht_by_queue[rows], pool.interval_s)
 
 
 def group_objectives(pool: PooledQueues, config: CentreConfig, group: str | None = None,
@@ -346,13 +350,10 @@ def group_objectives(pool: PooledQueues, config: CentreConfig, group: str | None
     h.update(repr([(q.name, q.answer_within_s, q.patience_s) for q in ordered] + [pool.interval_s]).encode())
     key = h.hexdigest()
     if key not in _OBJECTIVES:
-        pos = {q.name: i for i, q in enumerate(pool.queues)}
-        rows = [pos[q.name] for q in ordered]
-        load = routing.GroupLoad(how, ordered, pool.volume_by_queue[rows], pool.aht_by_queue[rows],
-                                 pool.interval_s)
         if len(_OBJECTIVES) > 16:
             _OBJECTIVES.clear()
-        tuned = routing.tune_objectives(load, periods.ravel(), np.minimum(targets, 0.999))
+        tuned = routing.tune_objectives(_ordered_load(pool, how, ordered), periods.ravel(),
+                                        np.minimum(targets, 0.999))
         _OBJECTIVES[key] = {q.name: float(o) for q, o in zip(ordered, tuned, strict=True)}
     return dict(_OBJECTIVES[key])
 

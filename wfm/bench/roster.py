@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import CentreConfig, load_config
+from wfm.plan.calibrate import calibrate
 from wfm.roster import Roster, roster
 from wfm.roster.rows import parse_roster_rows, rostered_per_interval
-from wfm.staffing import group_objectives, pool_queues, service_curves, staff, staffing_requirement
+from wfm.staffing import service_curves, staff, staffing_requirement
 
 CONFIG = Path(__file__).resolve().parents[2] / "configs" / "example.toml"
 EXAMPLE_FORECAST = Path(__file__).resolve().parents[2] / "forecasts" / "runs" / "2026-11-30" / "forecast.csv"
@@ -100,16 +101,6 @@ def per_interval_fifo(cfg: CentreConfig) -> CentreConfig:
     return out
 
 
-def _with_objectives(st: pd.DataFrame, cfg: CentreConfig) -> CentreConfig:
-    """The config with each objective-routed group's objectives tuned to ``st`` and fixed (as a plan does)."""
-    groups = []
-    for g in cfg.staff_groups:
-        if g.routing == "objective" and g.objectives is None:
-            g = g.model_copy(update={"objectives": group_objectives(pool_queues(st, cfg, g.name), cfg, g.name)})
-        groups.append(g)
-    return cfg.model_copy(update={"staff_groups": groups})
-
-
 def _objectives_text(cfg: CentreConfig) -> str:
     return "; ".join(", ".join(f"{q} {o:g} s" for q, o in (g.objectives or {}).items()) for g in cfg.staff_groups)
 
@@ -122,7 +113,7 @@ def _curves_time() -> None:
             continue
         st = staff(forecast, cfg)
         t0 = time.perf_counter()
-        fixed = _with_objectives(st, cfg)
+        fixed = calibrate(st, forecast, cfg, replications=0).config  # objectives tuned and fixed, as a plan does
         tuning = time.perf_counter() - t0
         t0 = time.perf_counter()
         req = staffing_requirement(st, fixed)

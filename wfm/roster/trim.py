@@ -17,6 +17,7 @@ no removal lowers the objective. Single-week rosters only (across weeks the head
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -121,14 +122,8 @@ def _removals(m: Model, keys: tuple, state: dict, rostered: np.ndarray):
                     return None
                 y[(tour.template, s, d, b, -neg_o)] -= 1
                 changes.append(("y", (tour.template, s, d, b, -neg_o)))
-    gone_x: dict = {}
-    gone_y: dict = {}
-    for name, k in changes:
-        if name == "x":
-            gone_x[k] = gone_x.get(k, 0) + 1
-        elif name == "y":
-            gone_y[k] = gone_y.get(k, 0) + 1
-    delta = rostered_from_counts(m, {"x": gone_x, "y": gone_y})
+    gone = {name: Counter(k for n, k in changes if n == name) for name in ("x", "y")}
+    delta = rostered_from_counts(m, gone)
     return delta.astype(np.int64), changes
 
 
