@@ -142,3 +142,84 @@ def test_a_sweep_too_long_is_refused_before_its_values_are_built(sweep, message)
 
     with pytest.raises(InputError, match=re.escape(message)):
         parse_sweep(sweep)
+
+
+# --------------------------------------------------------------------------- usage errors: one line, not Click's block
+@pytest.mark.parametrize(("args", "line"), [
+    (["plan", "--gap", "1.5"], "Error: --gap: 1.5 is not in [0, 0.99] (see 'wfm plan --help')"),
+    (["roster", "--gap=2"], "Error: --gap: 2 is not in [0, 0.99] (see 'wfm roster --help')"),
+    (["forecast", "--origins", "0"], "Error: --origins: 0 must be at least 1 (see 'wfm forecast --help')"),
+    (["whatif", "--workers", "0"], "Error: --workers: 0 must be at least 1 (see 'wfm whatif --help')"),
+    (["staff", "--volume", "abc"], "Error: --volume: abc is not a number (see 'wfm staff --help')"),
+    (["plan", "--weeks", "x"], "Error: --weeks: x is not a whole number (see 'wfm plan --help')"),
+    (["ratio", "--basis", "people"], "Error: --basis: people is not one of 'headcount', 'fte' (see 'wfm ratio --help')"),
+    (["nosuch"], "Error: No such command 'nosuch' (see 'wfm --help')"),
+    (["forecast"], "Error: Missing argument 'history' (see 'wfm forecast --help')"),
+    (["plan", "--gap"], "Error: Option '--gap' requires an argument"),
+])
+def test_a_bad_option_value_is_one_line_naming_the_option(args, line):
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2
+    assert res.stderr.strip() == line and res.stdout == ""
+
+
+def test_help_and_version_still_work():
+    assert CliRunner().invoke(app, ["plan", "--help"]).stdout.startswith("Usage: wfm plan [OPTIONS]")
+    assert CliRunner().invoke(app, ["--version"]).stdout.startswith("wfm ")
+
+
+# --------------------------------------------------------------------------- files that are not regular files
+def _special(tmp_path: Path, kind: str) -> Path:
+    import os
+    if kind == "device":
+        return Path("/dev/zero")
+    path = tmp_path / kind
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "loop":
+        os.symlink(tmp_path / "loop2", path)
+        os.symlink(path, tmp_path / "loop2")
+    elif kind == "dangling":
+        os.symlink(tmp_path / "nothing", path)
+    elif kind == "folder":
+        path.mkdir()
+    return path
+
+
+SPECIAL = {"device": "is a device", "fifo": "is a FIFO", "loop": "a loop of symbolic links",
+           "dangling": "a symbolic link to nothing", "folder": "is a folder"}
+
+
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+@pytest.mark.parametrize("role", ["config", "scenarios", "history", "forecast"])
+def test_a_device_fifo_link_loop_or_folder_is_named_as_such(tmp_path, kind, role):
+    path = _special(tmp_path, kind)
+    args = {"config": ["ratio", "--config", str(path)],
+            "scenarios": ["whatif", "--config", str(CONFIG), "--scenarios", str(path)],
+            "history": ["forecast", str(path), "--config", str(CONFIG)],
+            "forecast": ["staff", str(path), "--config", str(CONFIG)]}[role]
+    res = CliRunner().invoke(app, args)
+    _one_line_exit_2(res, str(path), SPECIAL[kind])
+
+
+def test_a_config_bigger_than_the_limit_is_refused_before_reading(tmp_path):
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as fh:
+        fh.truncate(5 * 1024**2)  # sparse: no disk used
+    res = CliRunner().invoke(app, ["ratio", "--config", str(big)])
+    _one_line_exit_2(res, str(big), "5 MiB; the most wfm reads in a config file is 4 MiB")
+
+
+def test_numpy_warnings_do_not_reach_the_user(tmp_path):
+    import warnings
+
+    from wfm.cli.shell import wfm_command
+
+    @wfm_command
+    def noisy() -> None:
+        warnings.warn("invalid value encountered in divide", RuntimeWarning, stacklevel=1)
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        noisy()
+    assert seen == []

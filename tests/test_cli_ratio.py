@@ -159,7 +159,7 @@ def test_fte_basis_with_part_timers(tmp_path):
 def test_bad_basis_is_a_usage_error(example_config):
     result = run(["--config", str(example_config), "--basis", "people"])
     assert result.exit_code == 2
-    assert "Invalid value for '--basis'" in result.output
+    assert result.stderr == "Error: --basis: people is not one of 'headcount', 'fte' (see 'wfm ratio --help')\n"
 
 
 # --------------------------------------------------------------------------- roster-derived front line

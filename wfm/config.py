@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wfm.errors import ConfigError
+from wfm.io import MAX_TOML_BYTES, check_input_file
 
 
 class _Model(BaseModel):
@@ -460,9 +461,8 @@ def load_config(path: str | Path) -> CentreConfig:
     return parse_config(data, source=str(path))
 
 
-def read_toml(path: Path) -> dict:
-    if not path.exists():
-        raise ConfigError(f"{path}: config file not found")
+def read_toml(path: Path, kind: str = "config file") -> dict:
+    check_input_file(path, error=ConfigError, kind=kind, max_bytes=MAX_TOML_BYTES)
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -23,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wfm.errors import InputError
+from wfm.errors import InputError, WfmError
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M"
 FIRST_DATE = pd.Timestamp("1900-01-01")
@@ -45,6 +47,39 @@ def first_out_of_range(parsed: pd.Series) -> int | None:
     values = parsed.dt.tz_localize(None) if getattr(parsed.dt, "tz", None) is not None else parsed
     bad = ((values < FIRST_DATE) | (values >= END_DATE)).to_numpy()
     return int(np.flatnonzero(bad)[0]) if bad.any() else None
+
+
+MAX_INPUT_BYTES = 512 * 1024**2  # a CSV wfm reads (a year of 5-minute history for 50 queues is ~300 MB)
+MAX_TOML_BYTES = 4 * 1024**2  # a config or scenario file
+
+
+def check_input_file(path: str | os.PathLike[str], *, error: type[WfmError] = InputError, kind: str = "file",
+                     max_bytes: int = MAX_INPUT_BYTES) -> Path:
+    """``path`` as a Path once it is known to be a regular file of at most ``max_bytes`` that can be read;
+    else ``error`` naming it: not found, a broken link or a link loop, a folder, a device, FIFO or socket
+    (``/dev/zero`` would be read forever, a FIFO would block), too big, or not readable."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        broken = os.path.lexists(path)
+        raise error(f"{path}: {'a symbolic link to nothing' if broken else kind + ' not found'}") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise error(f"{path}: a loop of symbolic links, not a {kind}") from None
+        raise error(f"{path}: cannot read ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise error(f"{path}: is a folder, expected a {kind}")
+    if not stat.S_ISREG(st.st_mode):
+        what = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                else "a device")
+        raise error(f"{path}: is {what}, expected a regular {kind}")
+    if st.st_size > max_bytes:
+        raise error(f"{path}: is {st.st_size / 1024**2:,.0f} MiB; the most wfm reads in a {kind} is "
+                    f"{max_bytes / 1024**2:,.0f} MiB")
+    if not os.access(path, os.R_OK):
+        raise error(f"{path}: cannot read (permission denied)")
+    return path
 
 
 # --------------------------------------------------------------------------- atomic writes
@@ -159,11 +194,7 @@ def read_csv(
     Column names are lower-cased and stripped. The frame gets a ``_line`` column holding the
     1-based line number in the file of each row (header is line 1), for error messages.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, expected a CSV file")
+    path = check_input_file(path, kind="CSV file")
     lines = _check_fields(path)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True, index_col=False)

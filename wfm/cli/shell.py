@@ -9,18 +9,102 @@ rerun with --debug for the traceback.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
-from collections.abc import Callable
+import re
+import sys
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer import Abort, BadParameter
+from typer.core import TyperGroup
 
 from wfm import __version__
 from wfm.errors import WfmError
 
+# Click's base of usage errors (typer vendors Click from 0.29 on and exports only BadParameter)
+ClickException = next(c for c in BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+class OneLineGroup(TyperGroup):
+    """The app's command group: a usage error (bad option value, unknown option, missing argument) is one
+    line, ``Error: --gap: 1.5 is not in [0, 0.99] (see 'wfm plan --help')``, exit 2, like every other error;
+    Click's own three-line usage block is kept for ``--help``."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                sys.exit(exc.exit_code)
+            typer.echo(f"Error: {usage_message(exc, argv)}", err=True)
+            sys.exit(exc.exit_code)
+        except Abort:
+            typer.echo("Error: aborted", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # `wfm ... | head`: the reader left; not an error of ours
+                sys.exit(1)
+            raise
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+_PHRASES = (  # typer's value messages, as wfm words them
+    (r"^Input should be a valid number.*", "is not a number"),
+    (r"^Input should be a valid integer.*", "is not a whole number"),
+    (r"^Input should be a valid boolean.*", "is not true or false"),
+    (r"^Input should be less than or equal to (.+)$", r"must be at most \1"),
+    (r"^Input should be greater than or equal to (.+)$", r"must be at least \1"),
+    (r"^Input should be less than (.+)$", r"must be less than \1"),
+    (r"^Input should be greater than (.+)$", r"must be greater than \1"),
+)
+
+
+def usage_message(exc: ClickException, argv: Sequence[str]) -> str:
+    """One line for a usage error: the option, the value given, what is wrong, and where help is."""
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, BadParameter) or param is None or type(exc).__name__ == "MissingParameter":
+        return f"{exc.format_message().rstrip('.')}{where}"
+    name = max(param.opts, key=len) if getattr(param, "opts", None) else param.name
+    text = exc.message.strip().removeprefix("Value error, ").rstrip(".")
+    for pattern, repl in _PHRASES:
+        if re.match(pattern, text):
+            text = re.sub(pattern, repl, text)
+            break
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if text.startswith("must be") and low is not None and high is not None:
+        text = f"is not in [{low:g}, {high:g}]"
+    value = _given_value(argv, getattr(param, "opts", []) or [])
+    if value is not None and text.startswith(f"{value!r} "):  # "'foo' is not one of ..." names it already
+        text = text[len(repr(value)) + 1:]
+    shown = f"{value} " if value is not None else ""
+    return f"{name}: {shown}{text}{where}"
+
+
+def _given_value(argv: Sequence[str], opts: Sequence[str]) -> str | None:
+    """The value typed after an option (``--gap 1.5`` or ``--gap=1.5``); the last one wins, as in Click."""
+    found = None
+    for i, arg in enumerate(argv):
+        for opt in opts:
+            if arg == opt and i + 1 < len(argv):
+                found = argv[i + 1]
+            elif arg.startswith(opt + "=") and opt.startswith("--"):
+                found = arg[len(opt) + 1:]
+    return found
+
+
 app = typer.Typer(
+    cls=OneLineGroup,
     name="wfm",
     help="Workforce planning for contact centres: forecast, staff (Erlang C/A), roster (MILP), ratio, what-if.",
     no_args_is_help=False,
@@ -49,7 +133,10 @@ def wfm_command(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                if not _state["debug"]:  # numpy's "invalid value in divide" with a source path is no help to
+                    warnings.simplefilter("ignore", RuntimeWarning)  # a planner; --debug shows them
+                return fn(*args, **kwargs)
         except WfmError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None

@@ -227,9 +227,7 @@ class ScenarioFile(_Model):
 def load_scenarios(path: str | Path) -> list[Scenario]:
     """Read and validate a scenario file (shape only; :func:`resolve` checks it against config and plan)."""
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{path}: scenario file not found")
-    return parse_scenarios(read_toml(path), source=str(path))
+    return parse_scenarios(read_toml(path, kind="scenario file"), source=str(path))
 
 
 def parse_scenarios(data: dict, source: str = "<scenarios>") -> list[Scenario]:
