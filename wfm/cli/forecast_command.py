@@ -76,7 +76,8 @@ def forecast_command(
         return
     log(h.report.summary, quiet=quiet)
     if backtest and len(result.metrics):
-        emit(f"Backtest: {origins} origin(s), {result.horizon_days}-day horizon (* = chosen)", quiet=quiet)
+        emit(f"Backtest: {result.backtest_origins} origin(s), {result.horizon_days}-day horizon (* = chosen)",
+             quiet=quiet)
         emit(tabulate(fc.metrics_table(result.metrics), headers="keys", showindex=False), quiet=quiet)
         emit(quiet=quiet)
     emit(tabulate(fc.daily_table(result.daily), headers="keys", showindex=False), quiet=quiet)

@@ -120,7 +120,7 @@ ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Centre config (
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the result here (atomically).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON result on stdout.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (results are deterministic for a seed).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (results are deterministic for a seed).", min=0)]
 
 _state: dict[str, Any] = {"debug": bool(os.environ.get("WFM_DEBUG"))}
 

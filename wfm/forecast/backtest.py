@@ -78,8 +78,8 @@ def backtest(
     h_days = h // p
     step_days = (step // p) if step else 7
     last = last_data_day(history) + 1
-    cutoffs = [last - h_days - i * step_days for i in range(n_windows)]
-    cutoffs = sorted(c for c in cutoffs if c >= first_data_day(history) + 14)
+    fit = max((last - h_days - first_data_day(history) - 14) // step_days + 1, 0)  # windows the history holds
+    cutoffs = sorted(last - h_days - i * step_days for i in range(min(n_windows, fit)))
     if not cutoffs:
         raise InsufficientHistory(
             f"{history.report.source}: too little history to backtest a {h_days}-day horizon "

@@ -61,6 +61,11 @@ class ForecastResult:
     interval_minutes: int
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def backtest_origins(self) -> int:
+        """The rolling origins the backtest ran on (fewer than asked when the history holds fewer)."""
+        return int(self.backtest["cutoff"].nunique()) if len(self.backtest) else 0
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "start": f"{self.start:%Y-%m-%d}",
@@ -233,6 +238,10 @@ def _backtest(
     p = history.per_day
     try:
         cv = backtest(models, history, h_days * p, origins, 7 * p, holiday_like, qnames)
+        held = int(cv["cutoff"].nunique()) if len(cv) else 0
+        if held < origins:
+            notes.append(f"backtest on {held} origin(s): the history holds no more than that for a {h_days}-day "
+                         f"horizon (asked for {origins})")
         return cv, score_backtest(cv, BASELINE)
     except InsufficientHistory as exc:
         notes.append(f"no backtest: {exc}")
