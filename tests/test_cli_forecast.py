@@ -162,8 +162,8 @@ def test_bad_input_exits_2_naming_file_line_and_field(runner, in_tmp, content, m
          "Error: --holidays: 'ZZ' is not a known country code of the holidays package (ISO 3166 codes such as US, "
          "CN, IL)\n"),
         (["h.csv", "--interval", "7"],
-         "Error: h.csv: intervals of 7 minutes are not supported (need 5 to 60 minutes dividing the day: "
-         "5, 6, 10, 12, 15, 20, 30, 60); pass --interval if the inference is wrong\n"),
+         "Error: --interval 7: must be one of 5, 6, 10, 12, 15, 20, 30, 60 minutes (5 to 60, dividing the day); "
+         "leave it out to infer the interval from the history\n"),
         (["h.csv", "--config", "nope.toml"], "Error: nope.toml: config file not found\n"),
     ],
 )

@@ -200,8 +200,9 @@ def test_dst_23_and_25_hour_days_in_the_config_timezone():
     assert np.isnan(h.volume[0, spring_day, 4:8]).all()
     # only Sundays carry data, so only the 29 Sundays in between are gaps (other weekdays look closed)
     assert r.missing_days == 29 and r.gap_intervals == 29 * 96
-    # the same repeated timestamps in UTC are plain conflicting duplicates
-    h_utc = clean_history(f, source="h.csv", timezone="UTC")
+    # the same repeated timestamps in UTC are plain conflicting duplicates (kept the last: the file names its
+    # queue; without a queue column they would be the rows of several queues, an error)
+    h_utc = clean_history(f.assign(queue="q"), source="h.csv", timezone="UTC")
     assert h_utc.report.conflicts_kept_last == 4 and h_utc.report.dst_repeated_merged == 0
 
 

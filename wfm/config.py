@@ -37,6 +37,16 @@ def check_unique(names: list[str], what: str) -> None:
         seen.add(name)
 
 
+def plain_name(v: str) -> str:
+    """A name files refer to (a queue, a staff group): not blank, no spaces around it (CSV cells are read
+    stripped, so ``" retail"`` could never match a row)."""
+    if not v.strip():
+        raise ValueError("is blank (files name it in their queue column)")
+    if v != v.strip():
+        raise ValueError(f"{v!r} has spaces around it (files' cells are read without them)")
+    return v
+
+
 # --------------------------------------------------------------------------- centre and queues
 class Centre(_Model):
     name: str = "Contact centre"
@@ -115,13 +125,18 @@ class Queue(_Model):
     shrinkage: Annotated[float, Field(ge=0, lt=1)] | None = None  # required to size the queue
     patience_s: Annotated[float, Field(gt=0)] | None = None  # enables Erlang A
     max_abandon: Annotated[float, Field(gt=0, lt=1)] | None = None  # Erlang A target (needs patience_s)
-    aht_s: Annotated[float, Field(gt=0)] = DEFAULT_AHT_S  # for intervals whose forecast has no AHT
+    aht_s: Annotated[float, Field(gt=0, le=86_400)] = DEFAULT_AHT_S  # for intervals whose forecast has no AHT
     staff_group: str = "front_line"
     # the period the service-level (and ASA) target is judged over: "interval" holds every interval to it;
     # "day"/"week" hold the calls-weighted figure over each day/week to it (the roster meets it at least cost)
     service_level_period: Literal["interval", "day", "week"] = "interval"
     # with a "day"/"week" period, no interval with calls may fall below this service level
     min_interval_service_level: Annotated[float, Field(ge=0, lt=1)] = 0.5
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, v: str) -> str:
+        return plain_name(v)
 
     @model_validator(mode="after")
     def _floor_below_target(self) -> Queue:
@@ -339,6 +354,8 @@ class ForecastSettings(_Model):
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
     ] = "sunday"  # a holiday without holiday history is forecast like this weekday
     exclude: list[str] = Field(default_factory=list)  # dates or ranges left out of training
+    # how the history file writes its dates: ISO only (YYYY-MM-DD HH:MM), or also DD/MM/YYYY or MM/DD/YYYY
+    history_date_order: Literal["iso", "day_first", "month_first"] = "iso"
 
     @field_validator("holiday_country")
     @classmethod
@@ -491,6 +508,7 @@ def describe_validation_error(exc: ValidationError, data: dict | None = None) ->
             name = None
             if isinstance(node, list) and 0 <= loc < len(node) and isinstance(node[loc], dict):
                 name = node[loc].get("name") or node[loc].get("role")
+                name = name if isinstance(name, str) and name.strip() else None
             parts[-1] = f"{parts[-1]}[{name!r}]" if name else f"{parts[-1]}[{loc}]"
         else:
             parts.append(str(loc))

@@ -32,7 +32,15 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError
-from wfm.io import first_out_of_range, parse_timestamps, read_csv
+from wfm.io import (
+    AHT_NOTE,
+    DATE_ORDERS,
+    MAX_AHT_S,
+    MAX_CALLS_PER_INTERVAL,
+    parse_timestamps,
+    read_csv,
+    show_cell,
+)
 
 VOLUME_ALIASES = {
     "volume": ["calls", "offered", "calls_offered"],
@@ -43,6 +51,10 @@ ALLOWED_INTERVALS = (5, 6, 10, 12, 15, 20, 30, 60)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 #: Weeks of recent history that decide which intervals of the week are open.
 OPEN_LOOKBACK_WEEKS = 8
+#: The longest stretch without any row inside a history: rows further from the rest are a mistyped date.
+MAX_GAP_DAYS = 366
+#: The most cells (queues x days x intervals per day) a history's calendar grid may hold (80 MB per array).
+MAX_GRID_CELLS = 10_000_000
 
 
 @dataclass
@@ -184,6 +196,8 @@ def read_history(path: str | os.PathLike[str]) -> pd.DataFrame:
 
 
 def _parse_volume_like(frame: pd.DataFrame, col: str, source: str) -> tuple[np.ndarray, int]:
+    """A volume or AHT column as floats (NaN where blank), with located errors for a cell that is not a number,
+    is negative, or is above the most wfm takes (``MAX_CALLS_PER_INTERVAL`` calls, ``MAX_AHT_S`` seconds)."""
     raw = frame[col]
     if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
@@ -196,12 +210,20 @@ def _parse_volume_like(frame: pd.DataFrame, col: str, source: str) -> tuple[np.n
     bad = (np.isnan(values) & ~blank) | np.isinf(values)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': is not a number: {raw_s.iloc[i]!r}")
+        raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': is not a number: "
+                         f"{show_cell(raw_s.iloc[i])}")
     with np.errstate(invalid="ignore"):
         neg = values < 0
     if neg.any():
         i = int(np.flatnonzero(neg)[0])
         raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': {raw_s.iloc[i]} is negative")
+    top, note = (MAX_AHT_S, AHT_NOTE) if col == "aht" else (MAX_CALLS_PER_INTERVAL, "the most wfm sizes")
+    with np.errstate(invalid="ignore"):
+        high = values > top
+    if high.any():
+        i = int(np.flatnonzero(high)[0])
+        raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': {raw_s.iloc[i]} is above {top:,.0f}, "
+                         f"{note}")
     return values, int(blank.sum())
 
 
@@ -211,25 +233,18 @@ def _line(frame: pd.DataFrame, i: int) -> int:
     return i + 2
 
 
-def _parse_ts(frame: pd.DataFrame, source: str) -> pd.Series:
+def _parse_ts(frame: pd.DataFrame, source: str, date_order: str = "iso", timezone: str = "UTC") -> pd.Series:
+    """The timestamp column as naive local wall times (:func:`wfm.io.parse_timestamps`: ISO, or day/month
+    dates in the ``date_order`` given; UTC offsets dropped once checked against ``timezone``)."""
     col = frame["timestamp"]
     if pd.api.types.is_datetime64_any_dtype(col):
         if getattr(col.dt, "tz", None) is not None:
             col = col.dt.tz_localize(None)
         return col.astype("datetime64[ns]")
-    raw = col.astype(str).str.strip()
-    try:
-        parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
-    except ValueError:  # UTC offsets that change (DST): keep the local wall time, drop the offset
-        raw = raw.str.replace(r"(?:[+-]\d{2}:?\d{2}|Z)$", "", regex=True)
-        parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
-    if parsed.isna().any() or first_out_of_range(parsed) is not None:
-        if "_line" not in frame.columns:
-            frame = frame.assign(_line=np.arange(2, len(frame) + 2))
-        return parse_timestamps(frame.assign(timestamp=raw), "timestamp", source)
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    return parsed.astype("datetime64[ns]")
+    if "_line" not in frame.columns:
+        frame = frame.assign(_line=np.arange(2, len(frame) + 2))
+    frame = frame.assign(timestamp=col.astype(str).str.strip())
+    return parse_timestamps(frame, "timestamp", source, date_order=date_order, timezone=timezone)
 
 
 # --------------------------------------------------------------------------- special days
@@ -353,28 +368,39 @@ def clean_history(
     default_queue: str = "all",
     exclude: Iterable[dt.date] = (),
     holidays: Iterable[dt.date] = (),
+    date_order: str = "iso",
 ) -> History:
     """Clean a raw history frame and put it on the calendar grid.
 
     - ``volume`` (or ``calls``/``offered``) must be >= 0; blank cells are missing (a gap, not a zero).
-      Negative volume or AHT, or an unparseable timestamp, raise :class:`InputError` naming the line.
+      Negative volume or AHT, volume above ``MAX_CALLS_PER_INTERVAL`` or AHT above ``MAX_AHT_S``, or an
+      unparseable timestamp, raise :class:`InputError` naming the line; so do rows more than
+      ``MAX_GAP_DAYS`` from the rest. Timestamps are ISO, or day/month dates in ``date_order``
+      (``"day_first"``, ``"month_first"``); UTC offsets are dropped once checked (:func:`wfm.io.parse_timestamps`).
     - Exact duplicate rows are dropped; rows for the same interval and queue that disagree keep the last
       one, except in the repeated hour of a 25-hour day (DST end in ``timezone``), where the two passes
-      are averaged into one wall-clock interval.
+      are averaged into one wall-clock interval. Without a ``queue`` column such a conflict is an error:
+      it is the rows of several queues.
     - The interval is inferred (most common step, 5..60 minutes) unless given; data at a finer interval
       that divides ``interval_minutes`` is aggregated (volume summed, AHT volume-weighted).
     - ``exclude`` and ``holidays`` are dates; both are kept out of regular-day training.
 
     Most callers want :func:`prepare_history`, which adds the config's timezone and special days.
     """
+    check_interval_option(interval_minutes)
+    if date_order not in DATE_ORDERS:
+        raise InputError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}")
     frame = _standard_columns(frame, source)
     report = CleaningReport(source=source, rows=len(frame))
-    rows = _parse_rows(frame, source, default_queue, report)
+    rows = _parse_rows(frame, source, default_queue, report, date_order, timezone)
+    _check_span(rows, source)
     step, fine = _interval(rows, interval_minutes, source)
-    df = _drop_duplicates(rows, timezone, report)
+    _check_grid_size(rows, step, source)
+    df = _drop_duplicates(rows, timezone, report, source)
     if fine != step:
         report.aggregated_from = fine
         df = _aggregate(df, step)
+        _check_added_up(df, rows.queues, step, fine, source)
     hist, real_cells = _to_grid(df, rows.queues, step, timezone, report)
     set_special_days(hist, holidays=holidays, exclude=exclude)
     _count_gaps(hist.volume, real_cells, report)
@@ -391,6 +417,7 @@ class _Rows:
     queues: np.ndarray  # queue names, sorted
     queue_code: np.ndarray  # index into ``queues``
     line: np.ndarray  # line numbers in the file
+    has_queue_column: bool = True  # False: every row is ``default_queue``'s
 
 
 def _standard_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -410,9 +437,10 @@ def _standard_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _parse_rows(frame: pd.DataFrame, source: str, default_queue: str, report: CleaningReport) -> _Rows:
+def _parse_rows(frame: pd.DataFrame, source: str, default_queue: str, report: CleaningReport,
+                date_order: str = "iso", timezone: str = "UTC") -> _Rows:
     """Timestamps, volume, AHT and queue codes, with located errors; blank cells and unsorted rows counted."""
-    ts = _parse_ts(frame, source)
+    ts = _parse_ts(frame, source, date_order, timezone)
     volume, report.blank_volume = _parse_volume_like(frame, "volume", source)
     if "aht" in frame.columns:
         aht, _ = _parse_volume_like(frame, "aht", source)
@@ -434,7 +462,55 @@ def _parse_rows(frame: pd.DataFrame, source: str, default_queue: str, report: Cl
     by_queue = np.argsort(qcodes, kind="stable")
     t_int = ts.to_numpy().astype(np.int64)[by_queue]
     report.sorted_rows = bool(np.any((np.diff(t_int) < 0) & (np.diff(qcodes[by_queue]) == 0)))
-    return _Rows(ts, volume, aht, qnames, qcodes, lines)
+    return _Rows(ts, volume, aht, qnames, qcodes, lines, "queue" in frame.columns)
+
+
+def _check_span(rows: _Rows, source: str) -> None:
+    """No stretch of more than ``MAX_GAP_DAYS`` without a row: a row that far from the rest (a mistyped year)
+    would move the forecast's start there. The error names the first row of the smaller side of the gap."""
+    day = rows.timestamp.to_numpy().astype("datetime64[D]").astype(np.int64)
+    uniq = np.unique(day)
+    gaps = np.diff(uniq)
+    big = np.flatnonzero(gaps > MAX_GAP_DAYS)
+    if not len(big):
+        return
+    k = int(big[0])
+    before = int((day <= uniq[k]).sum())
+    stray, near = (uniq[k + 1], uniq[k]) if len(day) - before <= before else (uniq[k], uniq[k + 1])
+    i = int(np.flatnonzero(day == stray)[0])
+    raise InputError(
+        f"{source}, line {rows.line[i]}, field 'timestamp': {rows.timestamp.iloc[i]:%Y-%m-%d %H:%M} lies "
+        f"{int(gaps[k]):,} days from the rest of the history ({pd.Timestamp(near, unit='D'):%Y-%m-%d}); rows more "
+        f"than {MAX_GAP_DAYS} days apart are refused (a mistyped year?)"
+    )
+
+
+def _check_grid_size(rows: _Rows, step: int, source: str) -> None:
+    """The calendar grid (queues x days from the Monday before the first row x intervals a day) is bounded."""
+    tsv = rows.timestamp.to_numpy().astype("datetime64[D]").astype(np.int64)
+    days = int(tsv.max() - tsv.min()) + 7
+    cells = len(rows.queues) * days * (1440 // step)
+    if cells > MAX_GRID_CELLS:
+        raise InputError(
+            f"{source}: {len(rows.queues):,} queue(s) x {days:,} days x {1440 // step} intervals a day is "
+            f"{cells:,} cells, more than the {MAX_GRID_CELLS:,} wfm holds; give fewer queues or a shorter history"
+        )
+
+
+def check_interval_option(interval_minutes: int | None) -> None:
+    """``--interval``: None (infer it) or one of ``ALLOWED_INTERVALS`` (0 is not "infer")."""
+    if interval_minutes is not None and interval_minutes not in ALLOWED_INTERVALS:
+        raise InputError(
+            f"--interval {interval_minutes}: must be one of {', '.join(map(str, ALLOWED_INTERVALS))} minutes "
+            "(5 to 60, dividing the day); leave it out to infer the interval from the history"
+        )
+
+
+def date_order_option(dayfirst: bool, monthfirst: bool) -> str | None:
+    """``--dayfirst``/``--monthfirst`` as a ``date_order`` (None: neither, the config decides)."""
+    if dayfirst and monthfirst:
+        raise InputError("--dayfirst and --monthfirst: give one of them (how the history writes its dates)")
+    return "day_first" if dayfirst else "month_first" if monthfirst else None
 
 
 def _interval(rows: _Rows, interval_minutes: int | None, source: str) -> tuple[int, int]:
@@ -458,7 +534,7 @@ def _interval(rows: _Rows, interval_minutes: int | None, source: str) -> tuple[i
         )
     minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
     fine = data_step if (interval_minutes and data_step and data_step < step and step % data_step == 0) else step
-    off = (minute % fine != 0) | (ts.dt.second.to_numpy() != 0)
+    off = (minute % fine != 0) | (ts.dt.second.to_numpy() != 0) | (ts.dt.microsecond.to_numpy() != 0)
     if off.any():
         i = int(np.flatnonzero(off)[0])
         raise InputError(
@@ -468,9 +544,10 @@ def _interval(rows: _Rows, interval_minutes: int | None, source: str) -> tuple[i
     return step, fine
 
 
-def _drop_duplicates(rows: _Rows, timezone: str, report: CleaningReport) -> pd.DataFrame:
+def _drop_duplicates(rows: _Rows, timezone: str, report: CleaningReport, source: str = "history") -> pd.DataFrame:
     """One row per interval and queue (frame ``t, q, v, a, order``): exact duplicates dropped, the repeated
-    DST hour averaged, other conflicts keep the last row."""
+    DST hour averaged, other conflicts keep the last row; but without a queue column a conflict is an error
+    (the rows of several queues, whose calls keeping one row would drop)."""
     tsv = rows.timestamp.to_numpy()
     df = pd.DataFrame({"t": tsv, "q": rows.queue_code, "v": rows.volume, "a": rows.aht, "order": np.arange(len(tsv))})
     exact = df.duplicated(subset=["t", "q", "v", "a"], keep="last")
@@ -489,9 +566,19 @@ def _drop_duplicates(rows: _Rows, timezone: str, report: CleaningReport) -> pd.D
             v=("v", "mean"), a=("a", "mean"), order=("order", "max")
         )
         df = pd.concat([df.drop(index=amb_idx), merged], ignore_index=True)
+    df = df.sort_values("order", kind="stable")
     dup_last = df.duplicated(subset=["t", "q"], keep="last")
     report.conflicts_kept_last = int(dup_last.sum())
-    df = df.sort_values("order", kind="stable")
+    if report.conflicts_kept_last and not rows.has_queue_column:
+        again = df.duplicated(subset=["t", "q"], keep="first").to_numpy()
+        j = int(np.flatnonzero(again)[0])
+        t = df["t"].iloc[j]
+        first = int(df["order"].to_numpy()[(df["t"] == t).to_numpy()][0])
+        raise InputError(
+            f"{source}, line {rows.line[int(df['order'].iloc[j])]}, field 'timestamp': {t:%Y-%m-%d %H:%M} appears "
+            f"again with other figures (first on line {rows.line[first]}); without a 'queue' column each interval "
+            "has one row: add a 'queue' column naming each row's queue, or remove the repeated row"
+        )
     return df[~df.duplicated(subset=["t", "q"], keep="last").to_numpy()]
 
 
@@ -506,6 +593,18 @@ def _aggregate(df: pd.DataFrame, step: int) -> pd.DataFrame:
     )
     g["a"] = np.where(g["vw"] > 0, g["va"] / g["vw"].where(g["vw"] > 0, 1.0), np.nan)
     return g[["t", "q", "v", "a"]]
+
+
+def _check_added_up(df: pd.DataFrame, qnames: np.ndarray, step: int, fine: int, source: str) -> None:
+    """The volume of an interval added up from a finer export stays within ``MAX_CALLS_PER_INTERVAL``."""
+    high = (df["v"] > MAX_CALLS_PER_INTERVAL).to_numpy()
+    if high.any():
+        i = int(np.flatnonzero(high)[0])
+        raise InputError(
+            f"{source}: queue {qnames[int(df['q'].iloc[i])]!r} has {df['v'].iloc[i]:,.0f} calls in the {step}-minute "
+            f"interval at {df['t'].iloc[i]:%Y-%m-%d %H:%M} once its {fine}-minute rows are added up, above "
+            f"{MAX_CALLS_PER_INTERVAL:,.0f}, the most wfm sizes"
+        )
 
 
 def _to_grid(
@@ -634,22 +733,27 @@ def prepare_history(
     interval_minutes: int | None = None,
     holidays: str | Iterable[dt.date] | None = None,
     exclude: str | Iterable[dt.date] | None = None,
+    date_order: str | None = None,
 ) -> History:
     """Clean a raw history frame in the config's timezone and flag its special days, for every caller alike.
 
     ``holidays``: a ``--holidays`` spec (file, list of dates, or country code) or dates; ``exclude``: a
     ``--exclude`` spec or dates. The config's ``[forecast]`` holidays, ``holiday_country`` and ``exclude``
-    are added. Without a config: UTC, no config special days.
+    are added. ``date_order``: how the file writes day and month (``--dayfirst``/``--monthfirst``); default the
+    config's ``[forecast] history_date_order``, else ISO only. Without a config: UTC, no config special days.
     """
     default_queue = config.queues[0].name if config is not None and len(config.queues) == 1 else "all"
+    settings = getattr(config, "forecast", None)
+    if date_order is None:
+        date_order = getattr(settings, "history_date_order", None) or "iso"
     h = clean_history(
         raw, source=source, interval_minutes=interval_minutes,
         timezone=config.centre.timezone if config is not None else "UTC", default_queue=default_queue,
+        date_order=date_order,
     )
     years = range(h.start.year, h.end().year + 2)
     hol = resolve_holidays(holidays, years) if holidays is None or isinstance(holidays, str) else set(holidays)
     excl = parse_dates(exclude, "--exclude") if exclude is None or isinstance(exclude, str) else set(exclude)
-    settings = getattr(config, "forecast", None)
     if settings is not None:
         hol |= parse_dates(settings.holidays, "config forecast.holidays")
         if settings.holiday_country:

@@ -15,6 +15,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -32,6 +33,8 @@ FIRST_DATE = pd.Timestamp("1900-01-01")
 END_DATE = pd.Timestamp("2200-01-01")  # exclusive: every date wfm reads lies in 1900-01-01 .. 2199-12-31
 DATE_RANGE = "1900-01-01 to 2199-12-31"
 MAX_CALLS_PER_INTERVAL = 1_000_000.0  # calls offered per queue and interval wfm sizes (exact Erlang up to here)
+MAX_AHT_S = 86_400.0  # the longest average handle time wfm takes: 24 hours
+AHT_NOTE = "the longest handle time wfm takes (24 hours)"
 
 
 def check_date(value: Any, what: str) -> None:
@@ -233,22 +236,24 @@ def _check_fields(path: Path) -> np.ndarray:
     """Check every data row has as many fields as the header; return each data row's line number.
 
     pandas would silently shift a row with one field too many into an index column, so rows are
-    counted here first. Blank lines are skipped, as pandas does.
+    counted here first. Blank lines are skipped, as pandas does. A cell longer than the csv module's field
+    limit (``MAX_CELL_CHARS``) is an error naming its line (and its column, when it can be told).
     """
     if path.stat().st_size == 0:
         raise InputError(f"{path}: file is empty (expected a header row)")
     line_numbers: list[int] = []
+    header: list[str] = []
+    start = 1
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             width = None
-            start = 1
             for row in reader:
                 if not row or (len(row) == 1 and not row[0].strip()):
                     start = reader.line_num + 1
                     continue
                 if width is None:
-                    width = len(row)
+                    width, header = len(row), [c.strip().lower() for c in row]
                 elif len(row) != width:
                     raise InputError(
                         f"{path}, line {start}: malformed CSV: expected {width} fields (as in the header), "
@@ -260,14 +265,42 @@ def _check_fields(path: Path) -> np.ndarray:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
     except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV: {exc}") from None
+        if "field larger than field limit" in str(exc):
+            field = _long_cell_column(path, start, header)
+            where = f", field '{field}'" if field else ""
+            raise InputError(f"{path}, line {start}{where}: a cell is longer than {MAX_CELL_CHARS:,} characters, "
+                             "the most wfm reads in one cell") from None
+        raise InputError(f"{path}, line {start}: malformed CSV: {exc}") from None
     return np.asarray(line_numbers, dtype=np.int64)
+
+
+MAX_CELL_CHARS = csv.field_size_limit()  # the csv module's limit on one cell (131,072 characters)
+
+
+def _long_cell_column(path: Path, line: int, header: list[str]) -> str | None:
+    """The header name of the first over-long cell on ``line`` (unquoted cells only; None when not told)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        for k, text in enumerate(fh, start=1):
+            if k == line:
+                cells = text.rstrip("\r\n").split(",")
+                long = [i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS]
+                if long and len(cells) == len(header) and header:
+                    return header[long[0]]
+                return None
+    return None
+
+
+def show_cell(cell: Any, limit: int = 40) -> str:
+    """A cell quoted for an error message, cut to ``limit`` characters (a 100,000-character cell is not
+    echoed whole)."""
+    text = str(cell)
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text):,} characters)"
 
 
 def checked_forecast(forecast: pd.DataFrame, queue_names: list[str]) -> pd.DataFrame:
     """A copy of a forecast frame (``timestamp, queue, volume[, aht]``) with typed columns (``aht`` NaN where
-    missing); an InputError for a missing column, no rows, a queue not in ``queue_names`` or a volume that is
-    not a finite number of 0 or more."""
+    missing); an InputError for a missing column, no rows, a queue not in ``queue_names``, a volume that is
+    not a number from 0 to ``MAX_CALLS_PER_INTERVAL`` or an AHT above ``MAX_AHT_S``."""
     missing = [c for c in ("timestamp", "queue", "volume") if c not in forecast.columns]
     if missing:
         raise InputError(f"forecast is missing column(s) {', '.join(missing)}")
@@ -281,9 +314,23 @@ def checked_forecast(forecast: pd.DataFrame, queue_names: list[str]) -> pd.DataF
     unknown = sorted(set(fc["queue"]) - set(queue_names))
     if unknown:
         raise InputError(f"forecast has unknown queue {unknown[0]!r} (the config has: {', '.join(queue_names)})")
-    if fc["volume"].isna().any() or (fc["volume"] < 0).any() or np.isinf(fc["volume"]).any():
-        raise InputError("forecast volume must be a non-negative number in every row")
+    check_forecast_figures(fc["volume"].to_numpy(float), fc["aht"].to_numpy(float))
     return fc
+
+
+def check_forecast_figures(volume: np.ndarray, aht: np.ndarray) -> None:
+    """InputError unless every volume is a number from 0 to ``MAX_CALLS_PER_INTERVAL`` and every AHT given
+    (not NaN) is at most ``MAX_AHT_S`` (for frames built in Python; files get located errors from
+    :func:`read_forecast`)."""
+    if np.isnan(volume).any() or (volume < 0).any() or np.isinf(volume).any():
+        raise InputError("forecast volume must be a non-negative number in every row")
+    if (volume > MAX_CALLS_PER_INTERVAL).any():
+        raise InputError(f"forecast volume {np.max(volume):g} is above {MAX_CALLS_PER_INTERVAL:,.0f} calls per "
+                         "interval, the most wfm sizes")
+    with np.errstate(invalid="ignore"):
+        if (aht > MAX_AHT_S).any():
+            raise InputError(f"forecast aht {np.nanmax(aht):g} is above {MAX_AHT_S:,.0f} seconds (24 hours), the "
+                             "longest handle time wfm takes")
 
 
 def parse_numbers(
@@ -295,10 +342,12 @@ def parse_numbers(
     min_value: float | None = None,
     exclusive_min: bool = False,
     max_value: float | None = None,
+    max_note: str = "the most wfm sizes",
 ) -> np.ndarray:
     """Parse ``frame[column]`` as floats; raise an InputError naming file, line and field on the first bad cell.
 
-    Blank cells become NaN when ``allow_blank``; otherwise they are errors.
+    Blank cells become NaN when ``allow_blank``; otherwise they are errors. ``max_note`` says why a value
+    above ``max_value`` is refused.
     """
     raw = frame[column].astype(str)
     blank = raw.str.len() == 0
@@ -310,7 +359,7 @@ def parse_numbers(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         cell = raw.iloc[i]
-        what = "is blank" if cell == "" else f"is not a number: {cell!r}"
+        what = "is blank" if cell == "" else f"is not a number: {show_cell(cell)}"
         raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {what}")
     if min_value is not None:
         with np.errstate(invalid="ignore"):
@@ -327,60 +376,246 @@ def parse_numbers(
         if high.any():
             i = int(np.flatnonzero(high)[0])
             raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {raw.iloc[i]} is above "
-                             f"{max_value:,.0f}, the most wfm sizes")
+                             f"{max_value:,.0f}, {max_note}")
     return values
 
 
-def parse_timestamps(frame: pd.DataFrame, column: str, path: str | os.PathLike[str]) -> pd.Series:
-    """Parse local interval-start timestamps (``YYYY-MM-DD HH:MM[:SS]``, naive local time)."""
+# --------------------------------------------------------------------------- timestamps
+#: How a file may write its day and month: ISO only (``YYYY-MM-DD``), or also ``DD/MM/YYYY`` or ``MM/DD/YYYY``.
+DATE_ORDERS = ("iso", "day_first", "month_first")
+_TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?P<f>\.\d{1,9})?)?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?"
+_ISO_STAMP = re.compile(r"^(?P<y>\d{4})-(?P<a>\d{2})-(?P<b>\d{2})[T ]" + _TIME + "$")
+_SLASH_STAMP = re.compile(r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})[T ]" + _TIME + "$")
+_FAST_FORMATS = (("%Y-%m-%d %H:%M", 16), ("%Y-%m-%d %H:%M:%S", 19))  # wfm's own and the usual: no regex
+_FAST_SHAPE = r"^(?:19|20|21)\d{2}-\d{2}-\d{2} \d{2}:\d{2}"  # ...with two-digit fields, in DATE_RANGE's years
+
+
+def parse_timestamps(
+    frame: pd.DataFrame,
+    column: str,
+    path: str | os.PathLike[str],
+    *,
+    date_order: str | None = None,
+    timezone: str | None = None,
+    interval_minutes: int | None = None,
+) -> pd.Series:
+    """Parse local interval-start timestamps (naive local time) with located errors.
+
+    Accepted: ``YYYY-MM-DD HH:MM[:SS[.fff]]`` (or ``T`` between date and time), optionally followed by a UTC
+    offset (``+08:00``, ``+0800``, ``Z``). Day/month dates (``31/12/2026 08:00``, also with ``.`` or ``-``) only
+    when ``date_order`` says which comes first (``"day_first"``, ``"month_first"``): the order cannot be told
+    from the file (``01/02`` reads both ways). ``date_order=None`` is a file whose format is wfm's own;
+    ``"iso"`` one whose order could be given (history), so the error says how.
+
+    Offsets are dropped and the local wall time kept; they must be the same on every row, or, with a
+    ``timezone`` other than UTC, each the zone's offset at its wall time (so they change only at DST).
+    ``interval_minutes``: every timestamp must start an interval of that grid (minutes past midnight a multiple
+    of it, no seconds).
+    """
     raw = frame[column].astype(str)
-    parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
-    bad = parsed.isna().to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        cell = raw.iloc[i]
-        what = "is blank" if cell == "" else f"is not a timestamp: {cell!r} (expected YYYY-MM-DD HH:MM)"
-        raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {what}")
+    lines = frame["_line"].to_numpy() if "_line" in frame.columns else np.arange(2, len(frame) + 2)
+    parsed = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    todo = np.ones(len(raw), bool)
+    length = raw.str.len().to_numpy()
+    for fmt, n in _FAST_FORMATS:
+        fits = np.flatnonzero(todo & (length == n))
+        if not len(fits):
+            continue
+        sub = raw.iloc[fits]
+        got = pd.to_datetime(sub, format=fmt, errors="coerce")
+        ok = got.notna().to_numpy() & sub.str.match(_FAST_SHAPE).to_numpy()
+        parsed.iloc[fits[ok]] = got[ok].to_numpy().astype("datetime64[ns]")
+        todo[fits[ok]] = False
+    offsets = np.full(len(raw), np.nan)  # minutes east of UTC, NaN where none
+    if todo.any():  # each distinct text once (a history repeats every timestamp for each queue)
+        codes, uniques = pd.factorize(raw[todo])
+        first = np.full(len(uniques), len(codes))
+        np.minimum.at(first, codes, np.arange(len(codes)))
+        rest, rest_offsets = _parse_other_stamps(pd.Series(uniques), lines[todo][first], column, path, date_order)
+        parsed.iloc[np.flatnonzero(todo)] = rest[codes]
+        offsets[todo] = rest_offsets[codes]
     i = first_out_of_range(parsed)
     if i is not None:
-        raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {raw.iloc[i]!r} is outside "
+        raise InputError(f"{path}, line {lines[i]}, field '{column}': {show_cell(raw.iloc[i])} is outside "
                          f"the dates wfm plans ({DATE_RANGE})")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
+    if np.isfinite(offsets).any():
+        _check_offsets(parsed, offsets, raw, lines, column, path, timezone)
+    if interval_minutes:
+        check_on_grid(parsed, lines, column, path, interval_minutes)
     return parsed.astype("datetime64[ns]")
+
+
+def _parse_other_stamps(
+    raw: pd.Series, lines: np.ndarray, column: str, path: str | os.PathLike[str], date_order: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps the fast formats did not read: ISO with ``T``, seconds' fractions or a UTC offset, and
+    day/month dates when ``date_order`` allows them. Returns datetime64 values and offsets (minutes, NaN)."""
+    iso = raw.str.extract(_ISO_STAMP)
+    is_iso = iso["y"].notna().to_numpy()
+    parts = iso
+    if not is_iso.all():
+        slash = raw.str.extract(_SLASH_STAMP)
+        is_slash = slash["y"].notna().to_numpy() & ~is_iso
+        bad = ~is_iso & ~is_slash
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            _not_a_timestamp(raw.iloc[i], lines[i], column, path, date_order)
+        if date_order not in ("day_first", "month_first"):
+            i = int(np.flatnonzero(is_slash)[0])
+            raise InputError(f"{path}, line {lines[i]}, field '{column}': {show_cell(raw.iloc[i])}: "
+                             + _order_hint(date_order))
+        if date_order == "day_first":  # as ISO's groups: "a" the month, "b" the day
+            slash = slash.rename(columns={"a": "b", "b": "a"})
+        parts = iso.copy()
+        parts.loc[is_slash, ["y", "a", "b", "H", "M", "S", "f", "tz"]] = slash.loc[
+            is_slash, ["y", "a", "b", "H", "M", "S", "f", "tz"]].to_numpy()
+    month, day = parts["a"], parts["b"]
+    numbers = pd.DataFrame({
+        "year": pd.to_numeric(parts["y"]), "month": pd.to_numeric(month), "day": pd.to_numeric(day),
+        "hour": pd.to_numeric(parts["H"]), "minute": pd.to_numeric(parts["M"]),
+        "second": pd.to_numeric(parts["S"]).fillna(0),
+    })
+    outside = ((numbers["year"] < FIRST_DATE.year) | (numbers["year"] >= END_DATE.year)).to_numpy()
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise InputError(f"{path}, line {lines[i]}, field '{column}': {show_cell(raw.iloc[i])} is outside "
+                         f"the dates wfm plans ({DATE_RANGE})")
+    values = pd.to_datetime(numbers, errors="coerce")
+    bad = values.isna().to_numpy() | (numbers["hour"] > 23).to_numpy() | (numbers["minute"] > 59).to_numpy() \
+        | (numbers["second"] > 59).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        _not_a_timestamp(raw.iloc[i], lines[i], column, path, date_order)
+    frac = pd.to_numeric("0" + parts["f"].fillna(".0"))
+    values = values + pd.to_timedelta(np.round(frac.to_numpy(float) * 1e9).astype(np.int64), unit="ns")
+    return values.to_numpy("datetime64[ns]"), _offset_minutes(parts["tz"])
+
+
+def _offset_minutes(tz: pd.Series) -> np.ndarray:
+    """``+08:00``, ``+0800``, ``+08``, ``Z`` -> minutes east of UTC (NaN where none)."""
+    codes, uniques = pd.factorize(tz.fillna(""))
+    minutes = np.full(len(uniques) + 1, np.nan)
+    for k, t in enumerate(uniques):
+        if t == "Z":
+            minutes[k] = 0.0
+        elif t:
+            digits = t[1:].replace(":", "")
+            value = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) > 2 else 0)
+            minutes[k] = value if t[0] == "+" else -value
+    return minutes[codes]
+
+
+def _not_a_timestamp(cell: str, line: int, column: str, path: str | os.PathLike[str], date_order: str | None) -> None:
+    what = "is blank" if cell == "" else f"is not a timestamp: {show_cell(cell)}"
+    expected = {"day_first": "DD/MM/YYYY HH:MM", "month_first": "MM/DD/YYYY HH:MM"}.get(date_order or "")
+    also = f" or {expected}" if expected else ""
+    raise InputError(f"{path}, line {line}, field '{column}': {what} (expected YYYY-MM-DD HH:MM{also})")
+
+
+def _order_hint(date_order: str | None) -> str:
+    if date_order is None:
+        return "day and month could be either way round; write dates as YYYY-MM-DD HH:MM"
+    return ("day and month could be either way round; write YYYY-MM-DD HH:MM, or say which comes first: "
+            "--dayfirst or --monthfirst (wfm forecast), or history_date_order = \"day_first\" or \"month_first\" "
+            "in the config's [forecast]")
+
+
+def _check_offsets(parsed: pd.Series, offsets: np.ndarray, raw: pd.Series, lines: np.ndarray, column: str,
+                   path: str | os.PathLike[str], timezone: str | None) -> None:
+    """UTC offsets: the same on every row that has one, or (a zone other than UTC) the zone's at the wall time."""
+    has = np.isfinite(offsets)
+    if timezone is None or timezone in ("UTC", "utc", "Etc/UTC"):
+        first = int(np.flatnonzero(has)[0])
+        differ = has & (offsets != offsets[first])
+        if differ.any():
+            i = int(np.flatnonzero(differ)[0])
+            raise InputError(
+                f"{path}, line {lines[i]}, field '{column}': {show_cell(raw.iloc[i])} has UTC offset "
+                f"{_offset_text(offsets[i])}, line {lines[first]} has {_offset_text(offsets[first])}: the offsets "
+                "in one file must all be the same (or set [centre] timezone in the config if they change with "
+                "daylight saving)"
+            )
+        return
+    idx = np.flatnonzero(has)
+    wall = pd.DatetimeIndex(parsed.to_numpy()[idx])
+    allowed = []
+    for ambiguous, nonexistent in ((True, "shift_forward"), (False, "shift_backward")):
+        aware = wall.tz_localize(timezone, ambiguous=np.full(len(wall), ambiguous), nonexistent=nonexistent)
+        local = aware.tz_localize(None).asi8
+        utc = aware.tz_convert("UTC").tz_localize(None).asi8
+        allowed.append((local - utc) / 6e10)
+    ok = (offsets[idx] == allowed[0]) | (offsets[idx] == allowed[1])
+    if not ok.all():
+        k = int(np.flatnonzero(~ok)[0])
+        i = int(idx[k])
+        raise InputError(
+            f"{path}, line {lines[i]}, field '{column}': {show_cell(raw.iloc[i])} has UTC offset "
+            f"{_offset_text(offsets[i])}, but {timezone} (the config's [centre] timezone) is at "
+            f"{_offset_text(allowed[0][k])} then; wfm reads local times of the centre"
+        )
+
+
+def _offset_text(minutes: float) -> str:
+    m = int(round(minutes))
+    sign = "+" if m >= 0 else "-"
+    return f"{sign}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+
+
+def check_on_grid(times: pd.Series, lines: np.ndarray, column: str, path: str | os.PathLike[str],
+                  interval_minutes: int) -> None:
+    """InputError naming the first timestamp that does not start an interval of the ``interval_minutes`` grid
+    (minutes past midnight a multiple of it, no seconds)."""
+    t = pd.DatetimeIndex(times)
+    minute = np.asarray(t.hour * 60 + t.minute)
+    off = (minute % interval_minutes != 0) | (np.asarray(t.second) != 0) | (np.asarray(t.microsecond) != 0) \
+        | (np.asarray(t.nanosecond) != 0)
+    if off.any():
+        i = int(np.flatnonzero(off)[0])
+        shown = t[i].strftime("%Y-%m-%d %H:%M:%S.%f" if t[i].microsecond else "%Y-%m-%d %H:%M:%S" if t[i].second
+                              else TIMESTAMP_FORMAT)
+        raise InputError(
+            f"{path}, line {lines[i]}, field '{column}': {shown} is not on the {interval_minutes}-minute grid "
+            f"(interval starts are multiples of {interval_minutes} minutes past midnight: the config's "
+            "[centre] interval_minutes)"
+        )
 
 
 def format_timestamp(ts: pd.Timestamp | np.datetime64) -> str:
     return pd.Timestamp(ts).strftime(TIMESTAMP_FORMAT)
 
 
-def read_forecast(path: str | os.PathLike[str], queues: Iterable[str] | None = None) -> pd.DataFrame:
+def read_forecast(
+    path: str | os.PathLike[str], queues: Iterable[str] | None = None, *, interval_minutes: int | None = None
+) -> pd.DataFrame:
     """Read a forecast CSV (``timestamp,queue,volume[,aht,...]``) with located errors.
 
-    Volume must be a number >= 0; AHT, when present, > 0 (blank AHT takes the queue's config ``aht_s``).
-    ``queues``: the known queue names; a row naming another queue is an error.
+    Volume must be a number from 0 to ``MAX_CALLS_PER_INTERVAL``; AHT, when present, > 0 and at most
+    ``MAX_AHT_S`` (blank AHT takes the queue's config ``aht_s``). ``queues``: the known queue names; a row
+    naming another queue is an error. ``interval_minutes``: the grid every timestamp must be on (the config's).
     """
     frame = read_csv(path, required=("timestamp", "queue", "volume"), aliases={"volume": ("calls", "offered")})
     if frame.empty:
         raise InputError(f"{path}: no data rows")
-    out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
-    out["volume"] = parse_numbers(frame, "volume", path, min_value=0.0, max_value=MAX_CALLS_PER_INTERVAL)
-    if "aht" in frame.columns:
-        out["aht"] = parse_numbers(frame, "aht", path, allow_blank=True, min_value=0.0, exclusive_min=True)
-    else:
-        out["aht"] = np.nan
     blank_q = (frame["queue"] == "").to_numpy()
     if blank_q.any():
         i = int(np.flatnonzero(blank_q)[0])
         raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field 'queue': is blank")
+    times = parse_timestamps(frame, "timestamp", path, interval_minutes=interval_minutes)
+    out = pd.DataFrame({"timestamp": times, "queue": frame["queue"]})
+    out["volume"] = parse_numbers(frame, "volume", path, min_value=0.0, max_value=MAX_CALLS_PER_INTERVAL)
+    if "aht" in frame.columns:
+        out["aht"] = parse_numbers(frame, "aht", path, allow_blank=True, min_value=0.0, exclusive_min=True,
+                                   max_value=MAX_AHT_S, max_note=AHT_NOTE)
+    else:
+        out["aht"] = np.nan
     if queues is not None:
         known = list(queues)
         bad = ~frame["queue"].isin(known).to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InputError(
-                f"{path}, line {frame['_line'].iloc[i]}, field 'queue': unknown queue {frame['queue'].iloc[i]!r} "
-                f"(the config has: {', '.join(known)})"
+                f"{path}, line {frame['_line'].iloc[i]}, field 'queue': unknown queue "
+                f"{show_cell(frame['queue'].iloc[i])} (the config has: {', '.join(known)})"
             )
     dup = out.duplicated(["timestamp", "queue"]).to_numpy()
     if dup.any():

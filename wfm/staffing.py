@@ -41,7 +41,7 @@ from numpy.typing import ArrayLike
 from wfm import erlang, routing
 from wfm.config import DEFAULT_AHT_S, CentreConfig, Queue
 from wfm.errors import ConfigError, InputError
-from wfm.io import MAX_CALLS_PER_INTERVAL
+from wfm.io import MAX_AHT_S, MAX_CALLS_PER_INTERVAL, check_forecast_figures
 
 STAFFING_COLUMNS = [
     "timestamp", "queue", "volume", "aht", "agents", "fractional_agents", "scheduled",
@@ -157,8 +157,7 @@ def staff(forecast: pd.DataFrame, config: CentreConfig, interval_minutes: int | 
         pd.to_numeric(forecast["aht"], errors="coerce").to_numpy(dtype=float)
         if "aht" in forecast.columns else np.full(len(forecast), np.nan)
     )
-    if np.isnan(vol).any() or (vol < 0).any():
-        raise InputError("forecast volume must be a non-negative number in every row")
+    check_forecast_figures(vol, aht)
     names = forecast["queue"].astype(str).to_numpy()
     which = pd.Index(config.queue_names).get_indexer(names)
     if (which < 0).any():
@@ -852,8 +851,13 @@ def _check_interval_inputs(volume: float, interval_minutes: float, aht_s: float)
                          "wfm sizes")
     if not np.isfinite(interval_minutes) or interval_minutes <= 0:
         raise InputError(f"--interval must be a positive number of minutes, got {interval_minutes:g}")
+    if not 1 <= interval_minutes <= 1440:
+        raise InputError(f"--interval: {interval_minutes:g} minutes is not in 1 to 1440 (a minute to a day)")
     if not np.isfinite(aht_s) or aht_s <= 0:
         raise InputError(f"--aht must be greater than 0 seconds, got {aht_s:g}")
+    if aht_s > MAX_AHT_S:
+        raise InputError(f"--aht: {aht_s:g} seconds is above {MAX_AHT_S:,.0f} (24 hours), the longest handle time "
+                         "wfm takes")
 
 
 def check_calculator_inputs(volume: float | None, aht_s: float | None) -> None:

@@ -45,8 +45,15 @@ def forecast_command(
         str | None, typer.Option(help="Dates or ranges to leave out of training (e.g. a storm).")
     ] = None,
     interval: Annotated[
-        int | None, typer.Option(help="Interval minutes (default: inferred; a multiple of the data's sums it up).")
+        int | None, typer.Option(help="Interval minutes: 5, 6, 10, 12, 15, 20, 30 or 60 (default: inferred; a "
+                                      "multiple of the data's sums it up).")
     ] = None,
+    dayfirst: Annotated[
+        bool, typer.Option("--dayfirst", help="The history writes dates day first: 31/12/2026 08:00.")
+    ] = False,
+    monthfirst: Annotated[
+        bool, typer.Option("--monthfirst", help="The history writes dates month first: 12/31/2026 08:00.")
+    ] = False,
     config: ConfigOpt = DEFAULT_CONFIG,
     out: OutOpt = None,
     json_out: JsonOpt = False,
@@ -63,10 +70,13 @@ def forecast_command(
     from wfm.config import load_config_or_none
     from wfm.io import atomic_write_csv, to_json
 
+    hist.check_interval_option(interval)
+    date_order = hist.date_order_option(dayfirst, monthfirst)
     cfg = load_config_or_none(config)
     raw = hist.read_history(history)
     h = hist.prepare_history(
-        raw, cfg, source=str(history), interval_minutes=interval, holidays=holidays, exclude=exclude
+        raw, cfg, source=str(history), interval_minutes=interval, holidays=holidays, exclude=exclude,
+        date_order=date_order,
     )
     result = fc.forecast(h, cfg, horizon, start, method, backtest_origins=origins, run_backtest=backtest or None)
     if out is not None:

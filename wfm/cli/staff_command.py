@@ -73,7 +73,8 @@ def staff(
         raise typer.Exit(0 if res.meets_targets else 1)
 
     cfg = load_config(config)
-    result = staffing.staff(read_forecast(forecast, cfg.queue_names), cfg)
+    result = staffing.staff(read_forecast(forecast, cfg.queue_names, interval_minutes=cfg.centre.interval_minutes),
+                            cfg)
     if out is not None:
         atomic_write_csv(out, result)
     summary = staffing.staff_summary(result, cfg.centre.interval_minutes)

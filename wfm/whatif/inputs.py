@@ -7,7 +7,6 @@ import math
 import os
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from wfm.config import CentreConfig
@@ -20,18 +19,14 @@ from wfm.whatif.scenario import Scenario, validate
 PathLike = str | os.PathLike[str]
 
 
-def read_forecast(path: PathLike) -> pd.DataFrame:
-    """Read forecast.csv (``timestamp,queue,volume[,aht]``); errors name file, line and field."""
-    from wfm.io import parse_numbers, parse_timestamps, read_csv
+def read_forecast(path: PathLike, config: CentreConfig | None = None) -> pd.DataFrame:
+    """Read forecast.csv (``timestamp,queue,volume[,aht]``) with :func:`wfm.io.read_forecast`: errors name file,
+    line and field; with a ``config``, its queues and interval grid are checked too."""
+    from wfm.io import read_forecast as read
 
-    frame = read_csv(path, required=["timestamp", "queue", "volume"])
-    out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
-    out["volume"] = parse_numbers(frame, "volume", path, min_value=0)
-    out["aht"] = (
-        parse_numbers(frame, "aht", path, allow_blank=True, min_value=0, exclusive_min=True)
-        if "aht" in frame.columns else np.nan
-    )
-    return out
+    if config is None:
+        return read(path)
+    return read(path, config.queue_names, interval_minutes=config.centre.interval_minutes)
 
 
 def read_published_roster(path: PathLike) -> pd.DataFrame:
@@ -68,7 +63,7 @@ def load_inputs(
     :func:`baseline_inputs`."""
     from wfm.forecast import parse_horizon
 
-    forecast = read_forecast(forecast_path) if forecast_path is not None else None
+    forecast = read_forecast(forecast_path, config) if forecast_path is not None else None
     roster = read_published_roster(roster_path) if roster_path is not None else None
     history, days = None, 7
     if forecast is None and history_path is not None:
