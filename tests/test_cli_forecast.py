@@ -55,7 +55,7 @@ def test_backtest_table_marks_the_chosen_model_and_writes_the_file(runner, in_tm
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[:4] == [
-        "Backtest: 2 origin(s), 7-day horizon (* = chosen)",
+        "Backtest: 1 origin(s), 7-day horizon (* = chosen)",
         "queue    model           wape    bias    mase    daily_wape    mape",
         "-------  --------------  ------  ------  ------  ------------  ------",
         "sales    seasonal_naive  0.0%    +0.0%   -       0.0%          0.0%",
@@ -71,7 +71,9 @@ def test_backtest_table_marks_the_chosen_model_and_writes_the_file(runner, in_tm
         "2026-01-31  Sat    sales         165               21    212",
         "2026-02-01  Sun    sales         105               15    211",
     ]
-    assert result.stderr == SUMMARY + "wrote out/fc.csv (168 rows)\n"
+    # three weeks hold one 7-day window after two weeks of training: the table and a note say so
+    assert result.stderr == SUMMARY + ("note: backtest on 1 origin(s): the history holds no more than that for a "
+                                       "7-day horizon (asked for 2)\nwrote out/fc.csv (168 rows)\n")
     fc = pd.read_csv(in_tmp / "out" / "fc.csv")
     assert list(fc.columns) == ["timestamp", "queue", "volume", "aht", "volume_p10", "volume_p90"]
     assert len(fc) == 7 * 24

@@ -66,7 +66,8 @@ def check_input_file(path: str | os.PathLike[str], *, error: type[WfmError] = In
         st = os.stat(path)
     except FileNotFoundError:
         broken = os.path.lexists(path)
-        raise error(f"{path}: {'a symbolic link to nothing' if broken else kind + ' not found'}") from None
+        missing = kind.removeprefix("CSV ") + " not found"  # "file not found", "config file not found"
+        raise error(f"{path}: {'a symbolic link to nothing' if broken else missing}") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise error(f"{path}: a loop of symbolic links, not a {kind}") from None
