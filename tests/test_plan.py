@@ -14,7 +14,7 @@ import pytest
 from wfm import charts
 from wfm import plan as P
 from wfm.config import load_config
-from wfm.errors import RunLocked
+from wfm.errors import OutputError, RunLocked
 from wfm.history import clean_history
 from wfm.ratio import ratio
 
@@ -130,8 +130,9 @@ def test_publish_folder_failure_leaves_the_old_folder(tmp_path: Path) -> None:
             yield "a.csv", b"new\n"
             raise OSError(28, "No space left on device")
 
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match="No space left") as exc:
         P.publish_folder(Broken(), target)
+    assert exc.value.exit_code == 74
     assert (target / "a.csv").read_bytes() == b"old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["2026-11-30"]
 

@@ -90,36 +90,39 @@ def check_input_file(path: str | os.PathLike[str], *, error: type[WfmError] = In
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically: a temp file in the same folder, fsync, then rename.
 
-    A process killed at any moment leaves either the old file or the new one, never half of one.
+    A process killed at any moment leaves either the old file or the new one, never half of one; the temp
+    files such kills leave (``.<name>.<random>.tmp``) are removed by the next write of ``path``. The temp's
+    name cannot be predicted (``mkstemp``), and a link standing at ``path`` is replaced, never followed. A
+    failed write (no space left, ...) is an OutputError naming ``path`` (exit 74; 73 when it cannot be created
+    there), with the old file intact and no temp left.
     """
+    from wfm import outputs
+
     path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; name the file to write")
+    outputs.prepare_folder(path)
+    outputs.clean_stale_temps(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except (FileExistsError, NotADirectoryError):
-        raise InputError(f"{path}: its folder {path.parent} is a file, not a folder") from None
+        fd, tmp = tempfile.mkstemp(prefix=outputs.temp_prefix(path), suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write there ({exc.strerror})") from None
+        raise outputs.output_error(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
+            if outputs.lock_temp(fh.fileno()) and os.fstat(fh.fileno()).st_nlink == 0:
+                # a cleaner took it for a dead writer's between mkstemp and the lock: start again
+                return atomic_write_bytes(path, data)
             fh.write(data)
             fh.flush()
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+            os.fchmod(fh.fileno(), 0o666 & ~outputs.umask())  # mkstemp makes 0600; give the usual mode
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+            os.replace(tmp, path)  # while the temp is still locked: no cleaner takes it for a dead writer's
+        outputs.fsync_dir(path.parent)
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise outputs.output_error(path, exc) from None
         raise
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

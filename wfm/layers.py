@@ -12,7 +12,7 @@ from __future__ import annotations
 
 LAYERS: list[list[str]] = [
     ["errors", "layers"],  # layers: this table, data only
-    ["clock", "io", "config"],
+    ["clock", "outputs", "io", "config"],  # outputs: writing safely (sets, temps, out-over-input, exit 73/74)
     ["milp", "erlang", "history"],
     ["forecast", "routing"],  # routing: each queue's service when a staff group's agents serve its queues
     ["staffing"],
@@ -29,6 +29,7 @@ SAME_LAYER: set[tuple[str, str]] = {
     ("config", "clock"),
     ("config", "io"),
     ("io", "clock"),
+    ("io", "outputs"),
     ("docs", "cli"),
     ("bench", "generate"),
 }

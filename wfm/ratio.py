@@ -623,7 +623,9 @@ def _front_line(agents: pd.Series, dates: pd.Series, paid: np.ndarray, ft_hours:
 def front_line_from_file(path: str | os.PathLike[str], config: CentreConfig | None = None) -> FrontLine:
     """:func:`front_line_from_roster` of a roster.csv file (``wfm ratio --roster``); errors name file, line, field."""
     from wfm.io import read_csv
+    from wfm.roster.files import check_roster_set
 
+    check_roster_set(path)  # not a roster a killed `wfm roster` left beside another run's coverage
     return front_line_from_roster(read_csv(path, required=FRONT_LINE_COLUMNS), config, source=str(path))
 
 

@@ -69,9 +69,12 @@ def forecast_command(
     from wfm import history as hist
     from wfm.config import load_config_or_none
     from wfm.io import atomic_write_csv, to_json
+    from wfm.outputs import check_out_paths
 
     hist.check_interval_option(interval)
     date_order = hist.date_order_option(dayfirst, monthfirst)
+    check_out_paths({"--out": out}, {"HISTORY": history, "--config": config, "--holidays": holidays,
+                                     "--exclude": exclude})
     cfg = load_config_or_none(config)
     raw = hist.read_history(history)
     h = hist.prepare_history(

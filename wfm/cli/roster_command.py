@@ -60,6 +60,7 @@ def roster_command(
     from wfm.config import load_config
     from wfm.io import to_json
 
+    rmod.check_roster_out(out, {"STAFFING_CSV": staffing_csv, "--config": config, "--agents": agents})
     cfg = load_config(config)
     watch = sys.stderr.isatty() and not quiet
     progress = rmod.progress_printer(sys.stderr) if watch else None

@@ -71,6 +71,8 @@ def simulate_command(
     from wfm.config import load_config
     from wfm.io import to_json
 
+    stage.check_simulation_out(out, {"ROSTER_OR_AGENTS": roster_or_agents, "--forecast": forecast,
+                                     "--config": config})
     cfg = load_config(config)
     watch = sys.stderr.isatty() and not quiet and not json_out
     result = stage.simulate_files(

@@ -54,6 +54,7 @@ def staff(
     from wfm import staffing
     from wfm.config import load_config
     from wfm.io import atomic_write_csv, read_forecast, to_json
+    from wfm.outputs import check_out_paths
 
     if forecast is None:
         staffing.check_calculator_inputs(volume, aht)
@@ -72,6 +73,7 @@ def staff(
             emit(tabulate(staffing.interval_rows(res, queue), tablefmt="plain"), quiet=quiet)
         raise typer.Exit(0 if res.meets_targets else 1)
 
+    check_out_paths({"--out": out}, {"FORECAST": forecast, "--config": config})
     cfg = load_config(config)
     result = staffing.staff(read_forecast(forecast, cfg.queue_names, interval_minutes=cfg.centre.interval_minutes),
                             cfg)

@@ -65,7 +65,11 @@ def whatif_command(
     from wfm import whatif as stage
     from wfm.config import load_config
     from wfm.io import atomic_write_csv, atomic_write_json, to_json
+    from wfm.outputs import check_out_paths
 
+    check_out_paths({"--out": out, "--intervals": intervals}, {
+        "--scenarios": scenarios, "--config": config, "--roster": roster, "--forecast": forecast,
+        "--history": history if forecast is None else None})
     cfg = load_config(config)
     scen = stage.load_scenarios(scenarios)
     if sweep is not None:

@@ -4,10 +4,11 @@
   against the same output folder raises :class:`~wfm.errors.RunLocked` (exit 75) instead of clobbering it.
   The kernel drops the lock when a process dies, so a killed run never leaves a stale lock.
 - :func:`publish_folder` builds the folder under a hidden temporary name beside the target
-  (``<out>/.<name>.tmp-<pid>``) and renames it into place at the end (swapped atomically with the previous run
-  where the OS allows, Linux ``renameat2(RENAME_EXCHANGE)``), so a run killed at any moment leaves the
-  previous run intact and no half-written folder under the run's name. :func:`clean_leftovers` removes the
-  temporary folders of killed runs (under the lock).
+  (``<out>/.<name>.tmp-<random>``, made by ``mkdtemp``: never predicted, never a planted link followed) and
+  renames it into place at the end (swapped atomically with the previous run where the OS allows, Linux
+  ``renameat2(RENAME_EXCHANGE)``), so a run killed at any moment leaves the previous run intact and no
+  half-written folder under the run's name. :func:`clean_leftovers` removes the temporary folders of killed
+  runs (under the lock). A link or file standing where the run folder goes is refused, never followed.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ import datetime as dt
 import errno
 import fcntl
 import os
-import shutil
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from wfm.errors import InputError, RunLocked
+from wfm.outputs import make_stage, output_error, remove_entry, write_new_file
 
 LOCK_NAME = ".wfm-plan.lock"
 
@@ -80,11 +81,12 @@ def run_lock(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def clean_leftovers(out_dir: str | os.PathLike[str]) -> list[str]:
-    """Remove temporary folders left by killed runs (call only while holding :func:`run_lock`)."""
+    """Remove temporary folders left by killed runs (call only while holding :func:`run_lock`). A link or file
+    standing at such a name is removed itself, never followed."""
     removed = []
     for p in sorted(Path(out_dir).glob(".*.tmp-*")):
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
+        if p.is_symlink() or p.is_dir():
+            remove_entry(p)
             removed.append(p.name)
     return removed
 
@@ -115,34 +117,44 @@ def publish_folder(files: Mapping[str, bytes], target: str | os.PathLike[str]) -
 
     An existing ``target`` is swapped out atomically (or, where the OS cannot swap, renamed aside a moment
     before) and removed afterwards. Readers see the old folder or the new one, never a half-written one.
+    The temporary folder's name cannot be predicted (``mkdtemp``); a link or file standing at ``target`` is
+    refused (exit 2), never followed. A failure to write is an OutputError naming ``target`` (exit 74, 73 when
+    it cannot be created), with the previous folder intact and nothing left behind.
     """
     target = Path(target)
     parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{target.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
     try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise output_error(target, exc) from None
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a folder"
+        raise InputError(f"{target}: is {what}, not a wfm run folder; remove it")
+    tmp: Path | None = None
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = make_stage(parent, f".{target.name}.tmp-")
         for name, data in files.items():
-            with open(tmp / name, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+            write_new_file(tmp / name, data)
         _fsync_dir(tmp)
-        if not target.exists():
-            os.rename(tmp, target)
+        if st is None:
+            os.rename(tmp, target)  # onto a name taken meanwhile: only an empty folder is replaced, no link followed
         elif _exchange(tmp, target):
-            shutil.rmtree(tmp)  # now holds the previous run
+            remove_entry(tmp)  # now holds the previous run (or whatever was swapped out: not followed)
         else:
-            old = parent / f".{target.name}.old.tmp-{os.getpid()}"
-            os.rename(target, old)
+            aside = make_stage(parent, f".{target.name}.old.tmp-")
+            os.rename(target, aside / target.name)
             os.rename(tmp, target)
-            shutil.rmtree(old)
+            remove_entry(aside)
+        tmp = None
         _fsync_dir(parent)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    except OSError as exc:
+        raise output_error(target, exc) from None
+    finally:
+        if tmp is not None:
+            remove_entry(tmp)
     return target
 
 

@@ -23,6 +23,7 @@ from wfm import charts
 from wfm.config import load_config
 from wfm.history import prepare_history, read_history
 from wfm.io import csv_text, redirect_stdout_fd, to_json
+from wfm.outputs import check_not_inside
 from wfm.plan.manifest import manifest
 from wfm.plan.pipeline import PlanResult, Progress, check_plan_options, plan
 from wfm.plan.proof import REPLICATIONS
@@ -123,4 +124,6 @@ def write_run(
     t_files = time.perf_counter() - t0
     all_timings = {**result.timings, **(timings or {}), "files": t_files}
     files["manifest.json"] = (to_json(manifest(result, files, inputs, all_timings, command)) + "\n").encode()
-    return publish_folder(files, Path(out_dir) / result.name)
+    target = Path(out_dir) / result.name
+    check_not_inside(target, {f"--{k}": v for k, v in inputs.items()}, "the run folder")
+    return publish_folder(files, target)

@@ -52,7 +52,15 @@ from wfm.errors import InfeasibleRoster, InputError
 from wfm.roster.assign import Assigned, assign
 from wfm.roster.coverage import SERVICE_COLUMNS, coverage, horizon_requirement, period_curves, service_table
 from wfm.roster.domain import AGENT_COLUMNS, MAX_WEEKS, Agent, Roster, Rule, Shift, TourType, roster_dates
-from wfm.roster.files import parse_start, roster_files, uncovered_records, write_roster  # noqa: E402
+from wfm.roster.files import (  # noqa: E402
+    ROSTER_MANIFEST,
+    check_roster_out,
+    check_roster_set,
+    parse_start,
+    roster_files,
+    uncovered_records,
+    write_roster,
+)
 from wfm.roster.model import CONSTRAINTS, Model, build_model
 from wfm.roster.readers import STAFFING_NUMERIC, agents_from_frame, read_agents, read_staffing
 from wfm.roster.report import (
@@ -68,7 +76,8 @@ from wfm.roster.tours import check_roster_config, day_patterns, shifts_of, start
 from wfm.staffing import worst_interval
 
 __all__ = [
-    "parse_start", "roster_files", "uncovered_records", "write_roster",
+    "ROSTER_MANIFEST", "check_roster_out", "check_roster_set", "parse_start", "roster_files", "uncovered_records",
+    "write_roster",
     "AGENT_COLUMNS", "CONSTRAINTS", "MAX_WEEKS", "ROSTER_COLUMNS", "STAFFING_NUMERIC", "Agent", "Model", "Roster",
     "Rule", "Shift", "SolveResult", "TourType", "agents_from_frame", "build_model", "check_roster_config",
     "SERVICE_COLUMNS", "coverage", "day_patterns", "horizon_requirement", "parse_roster_rows", "period_curves",

@@ -169,7 +169,9 @@ def read_roster(path: str | Path) -> pd.DataFrame:
     """Read a roster.csv (every column of :data:`ROSTER_COLUMNS`, strings, with ``_line``), checking every
     field through :func:`parse_roster_rows`; errors name file, line and field."""
     from wfm.io import read_csv
+    from wfm.roster.files import check_roster_set
 
+    check_roster_set(path)  # not a roster a killed `wfm roster` left beside another run's coverage
     frame = read_csv(path, required=ROSTER_COLUMNS)
     parse_roster_rows(frame, str(path), required=ROSTER_COLUMNS)
     return frame.reset_index(drop=True)

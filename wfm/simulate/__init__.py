@@ -44,6 +44,7 @@ from wfm.simulate.inputs import (
 )
 from wfm.simulate.run import (
     SimulationResult,
+    check_simulation_out,
     progress_printer,
     render,
     simulate,
@@ -55,5 +56,5 @@ __all__ = [
     "Counts", "Demand", "SimulationResult", "Supply", "default_priority", "demand", "generators", "is_roster_file",
     "on_phones", "priority_order", "progress_printer", "read_agents_per_interval", "read_supply", "render",
     "simulate", "simulate_files", "simulate_group", "supply_from_agents", "supply_from_roster",
-    "write_simulation",
+    "check_simulation_out", "write_simulation",
 ]

@@ -4,7 +4,7 @@ tables, JSON summary, files and printout."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import pandas as pd
 from wfm.config import CentreConfig
 from wfm.errors import InputError
 from wfm.io import atomic_write_csv, json_number, read_forecast
+from wfm.outputs import check_out_paths
 from wfm.simulate import stats
 from wfm.simulate.engine import SHRINKAGE_MODES, Counts, generators, simulate_group
 from wfm.simulate.inputs import (
@@ -287,15 +288,37 @@ def published_objectives(config: CentreConfig, supply_path: Path) -> CentreConfi
     return config.model_copy(update={"staff_groups": groups})
 
 
+SIMULATION_FILES = ("intervals", "days", "queues")
+
+
+def simulation_outputs(out: PathLike) -> dict[str, Path]:
+    """The files ``--out`` names: itself when a ``.csv``, else intervals.csv, days.csv and queues.csv in it."""
+    out = Path(out)
+    if out.suffix.lower() == ".csv":
+        return {"--out": out}
+    return {f"--out {name}.csv": out / f"{name}.csv" for name in SIMULATION_FILES}
+
+
+def check_simulation_out(out: PathLike | None, inputs: Mapping[str, PathLike | None]) -> None:
+    """Before any work: exit 2 when a file ``--out`` writes is one of ``inputs`` (label: path)."""
+    if out is not None:
+        _check_folder(Path(out))
+        check_out_paths(simulation_outputs(out), inputs)
+
+
+def _check_folder(out: Path) -> None:
+    if out.suffix.lower() != ".csv" and out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder (give a folder, or a .csv file for the interval table)")
+
+
 def write_simulation(result: SimulationResult, out: PathLike) -> list[Path]:
     """Write the result atomically: to a ``.csv`` path the interval table; to any other path (a folder)
     ``intervals.csv``, ``days.csv`` and ``queues.csv`` inside it. Returns the paths written."""
     out = Path(out)
     if out.suffix.lower() == ".csv":
         return [atomic_write_csv(out, result.intervals)]
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder (give a folder, or a .csv file for the interval table)")
-    return [atomic_write_csv(out / f"{name}.csv", getattr(result, name)) for name in ("intervals", "days", "queues")]
+    _check_folder(out)
+    return [atomic_write_csv(out / f"{name}.csv", getattr(result, name)) for name in SIMULATION_FILES]
 
 
 # --------------------------------------------------------------------------- printing

@@ -32,7 +32,9 @@ def read_forecast(path: PathLike, config: CentreConfig | None = None) -> pd.Data
 def read_published_roster(path: PathLike) -> pd.DataFrame:
     """Read roster.csv (``agent_id,contract,date,shift,start,end,breaks``) as strings with ``_line``."""
     from wfm.io import read_csv
+    from wfm.roster.files import check_roster_set
 
+    check_roster_set(path)  # not a roster a killed `wfm roster` left beside another run's coverage
     frame = read_csv(path, required=["agent_id", "contract", "date", "start", "end"])
     parse_roster(frame, str(path))  # located errors now, not mid-run
     return frame
