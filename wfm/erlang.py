@@ -13,6 +13,9 @@ There is no factorial and no per-interval Python loop:
   ``x / (x + k + 1)`` and within ``T`` with probability ``x / (x + k + 1) * I_p(k + 1, x + 1)``, where
   ``x = N * patience / AHT`` and ``p = 1 - exp(-T / patience)`` (regularised incomplete beta; the offered wait
   is a sum of exponentials with rates ``(N/AHT) + i/patience``, the order-statistics identity gives its law).
+* Past ``LARGE_LOAD`` (10,000 Erlangs, or calls per mean patience) Erlang A sums only the window of waiting states
+  that carries the mass, with a proved bound on the rest (:mod:`wfm.erlang_bounded`), and the agent search starts
+  from the fluid model and closes by secant steps; sizes are bounded by ``MAX_CALLS_SIZED`` and ``MAX_LOAD_SIZED``.
 
 Conventions (the README repeats them):
 
@@ -229,27 +232,29 @@ def check_sizes(load: FloatArray, aht: FloatArray | None = None, patience: Float
     """InputError when an offered load, or (with patience) the calls offered per mean patience, is above
     ``MAX_LOAD_SIZED``: beyond it an evaluation's work is not bounded by anything wfm documents. The calculator
     checks its options first, naming them; this is the limit for every other caller."""
-    worst = float(np.max(load, initial=0.0))
+    worst = float(np.max(np.where(np.isnan(load), 0.0, load), initial=0.0))  # NaN: no load (0 calls / 0)
     if not worst <= MAX_LOAD_SIZED:
         raise InputError(f"an offered load of {worst:,.6g} Erlangs is above {MAX_LOAD_SIZED:,.0f}, the most wfm sizes")
     if patience is not None and aht is not None:
         with np.errstate(invalid="ignore", over="ignore"):
-            y = np.where(np.isfinite(patience), load * patience / aht, 0.0)
-        worst = float(np.max(y, initial=0.0))
+            y = load * patience / aht
+        worst = float(np.max(np.where(np.isnan(y), 0.0, y), initial=0.0))
         if not worst <= MAX_LOAD_SIZED:
             raise InputError(f"{worst:,.6g} calls offered per mean patience is above {MAX_LOAD_SIZED:,.0f}, the "
                              "most wfm sizes under Erlang A")
 
 
 def states_summed(load: ArrayLike, agents: ArrayLike, aht_s: ArrayLike, patience_s: ArrayLike) -> FloatArray:
-    """About how many queue states an Erlang A evaluation of ``agents`` sums, per element: the window past the
-    switch-over (:func:`wfm.erlang_bounded.window_size`), below it every state from 0 to the peak and on about
-    ``10 sqrt(y)``. What a caller asking for many evaluations (``wfm staff --table``) can budget with."""
+    """About how many queue states an Erlang A evaluation of ``agents`` sums past the switch-over, per element
+    (:func:`wfm.erlang_bounded.window_size`; 0 below it, where the sums from zero are as they always were). What
+    a caller asking for many evaluations (``wfm staff --table``) can budget with."""
     a, n, aht, pat = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (load, agents, aht_s, patience_s)))
-    y = a * pat / aht
-    below = np.maximum(y - n * pat / aht, 0.0) + 10.0 * np.sqrt(y) + _BLOCK
-    past = erlang_bounded.window_size(a, n, aht, np.ones(a.shape), pat)
-    return np.where(_large(a, aht, pat), past, below)
+    large = _large(a, aht, pat)
+    out = np.zeros(a.shape)
+    if large.any():
+        out[large] = erlang_bounded.window_size(a[large], n[large], aht[large], np.ones(int(large.sum())),
+                                                pat[large])
+    return out
 
 
 def _large(a: FloatArray, aht: FloatArray, pat: FloatArray) -> NDArray[np.bool_]:
@@ -670,8 +675,8 @@ def _search_large(q: _StaffingProblem, rows: NDArray[np.intp], lo: FloatArray) -
 
     Each evaluation costs O(sqrt(y)) states there, so the search starts from the fluid model's answer (Whitt
     2006, :func:`_fluid_agents`), which is off by O(sqrt(A)): the bracket ``fluid -+ 2 sqrt(A)`` is widened by
-    doubling until its lower end fails and its upper end meets the targets, then closed by regula falsi on the
-    targets' margin (:func:`_secant_search`). Never below the proved floor: the carried load ``A (1 - P(abandon))``
+    doubling until its lower end fails and its upper end meets the targets, then closed by secant steps on the
+    targets' margins (:func:`_secant_search`). Never below the proved floor: the carried load ``A (1 - P(abandon))``
     is at most N, so the service level (at most P(answered)) is at most ``N / A`` and P(abandon) at least
     ``1 - N / A``: fewer than ``A s`` or ``A (1 - m)`` agents miss a service level ``s`` or a cap ``m``.
     """

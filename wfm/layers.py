@@ -13,7 +13,7 @@ from __future__ import annotations
 LAYERS: list[list[str]] = [
     ["errors", "layers"],  # layers: this table, data only
     ["clock", "io", "config"],
-    ["milp", "erlang", "history"],
+    ["milp", "erlang", "erlang_bounded", "history"],  # erlang_bounded: Erlang A past the switch-over
     ["forecast", "routing"],  # routing: each queue's service when a staff group's agents serve its queues
     ["staffing"],
     ["roster"],
@@ -29,6 +29,7 @@ SAME_LAYER: set[tuple[str, str]] = {
     ("config", "clock"),
     ("config", "io"),
     ("io", "clock"),
+    ("erlang", "erlang_bounded"),
     ("docs", "cli"),
     ("bench", "generate"),
 }

@@ -882,7 +882,8 @@ def _check_calculator_size(volume: float, interval_minutes: float, aht_s: float,
 def _check_table_work(volume: float, interval_minutes: float, aht_s: float, queue: Queue, agents: np.ndarray
                       ) -> None:
     """An Erlang A table past the switch-over sums O(sqrt(calls per patience)) states per row: refuse a range
-    whose rows would sum more than ``MAX_TABLE_STATES`` (about ten seconds), saying how many rows fit."""
+    whose rows would sum more than ``MAX_TABLE_STATES`` (a few seconds), saying how many rows fit. (Below the
+    switch-over nothing is counted: tables there are as they were.)"""
     if not queue.patience_s:
         return
     interval_s = 60.0 * interval_minutes
