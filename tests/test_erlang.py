@@ -410,3 +410,17 @@ def test_sizes_past_the_limit_are_refused_before_any_work():
         erlang.evaluate(1e9, 3600.0, 1800.0, 2e9, 20.0)
     with pytest.raises(InputError, match="calls offered per mean patience"):
         erlang.evaluate(1e9, 300.0, 1800.0, 2e8, 20.0, 3600.0)
+
+
+def test_waiting_given_wait_past_the_switch_over_matches_the_sums_from_zero(monkeypatch):
+    """The waiting part of Erlang A that the priority and objective routings use goes through the same window
+    from 10,000 calls per mean patience on, and agrees with the sums from zero there."""
+    lam = np.array([50.0, 60.0, 500.0, 34.0])  # calls per second
+    dep = np.array([49.0, 65.0, 520.0, 30.0])  # head-of-queue answer rate, per second
+    pat = np.array([300.0, 180.0, 180.0, 600.0])
+    assert (lam * pat >= erlang.LARGE_LOAD).all()
+    window = erlang.waiting_given_wait(lam, dep, 20.0, pat)
+    monkeypatch.setattr(erlang, "LARGE_LOAD", np.inf)
+    exact = erlang.waiting_given_wait(lam, dep, 20.0, pat)
+    for w, e in zip(window, exact, strict=True):
+        np.testing.assert_allclose(w, e, rtol=1e-9, atol=1e-12)

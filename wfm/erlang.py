@@ -237,11 +237,15 @@ def check_sizes(load: FloatArray, aht: FloatArray | None = None, patience: Float
         raise InputError(f"an offered load of {worst:,.6g} Erlangs is above {MAX_LOAD_SIZED:,.0f}, the most wfm sizes")
     if patience is not None and aht is not None:
         with np.errstate(invalid="ignore", over="ignore"):
-            y = load * patience / aht
-        worst = float(np.max(np.where(np.isnan(y), 0.0, y), initial=0.0))
-        if not worst <= MAX_LOAD_SIZED:
-            raise InputError(f"{worst:,.6g} calls offered per mean patience is above {MAX_LOAD_SIZED:,.0f}, the "
-                             "most wfm sizes under Erlang A")
+            _check_per_patience(load * patience / aht)
+
+
+def _check_per_patience(y: FloatArray) -> None:
+    """InputError when the calls offered per mean patience ``y`` are above ``MAX_LOAD_SIZED`` (NaN: no calls)."""
+    worst = float(np.max(np.where(np.isnan(y), 0.0, y), initial=0.0))
+    if not worst <= MAX_LOAD_SIZED:
+        raise InputError(f"{worst:,.6g} calls offered per mean patience is above {MAX_LOAD_SIZED:,.0f}, the most "
+                         "wfm sizes under Erlang A")
 
 
 def states_summed(load: ArrayLike, agents: ArrayLike, aht_s: ArrayLike, patience_s: ArrayLike) -> FloatArray:
@@ -386,12 +390,23 @@ def waiting_given_wait(
     waiting part of Erlang A (states N + k with N mu replaced by ``departure_rate``; ``_erlang_a_sums``).
 
     Returns P(answered within T | waits), P(abandons | waits) and E[wait; answered | waits] in seconds.
-    Arrays broadcast; every rate must be positive."""
-    lam, dep, t, pat = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(
+    Arrays broadcast; every rate must be positive. From ``LARGE_LOAD`` calls per mean patience on, over the
+    window of :mod:`wfm.erlang_bounded`."""
+    lam, dep, t, pat = (np.asarray(v, dtype=float).ravel() for v in np.broadcast_arrays(
         arrival_rate, departure_rate, answer_within_s, patience_s))
-    shape = lam.shape
-    chain = _erlang_a_chain(lam.ravel(), dep.ravel(), np.ones(lam.size), t.ravel(), pat.ravel())
-    s_all, s_sl, s_ab, s_wait = _waiting_sums(chain)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in (arrival_rate, departure_rate, answer_within_s, patience_s)))
+    ones = np.ones(lam.size)
+    with np.errstate(invalid="ignore", over="ignore"):
+        _check_per_patience(lam * pat)
+    s_all, s_sl, s_ab, s_wait = (np.zeros(lam.size) for _ in range(4))
+    large = lam * pat >= LARGE_LOAD
+    if large.any():
+        w = erlang_bounded.window_sums(lam[large], dep[large], ones[large], t[large], pat[large])
+        s_all[large], s_sl[large], s_ab[large], s_wait[large] = w.s_all, w.s_sl, w.s_ab, w.s_wait
+    if not large.all():
+        small = ~large
+        chain = _erlang_a_chain(lam[small], dep[small], ones[small], t[small], pat[small])
+        s_all[small], s_sl[small], s_ab[small], s_wait[small] = _waiting_sums(chain)
     with np.errstate(divide="ignore", invalid="ignore"):
         return ((s_sl / s_all).reshape(shape), (s_ab / s_all).reshape(shape), (s_wait / s_all).reshape(shape))
 
