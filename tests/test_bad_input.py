@@ -114,11 +114,43 @@ def test_out_naming_a_folder_or_a_path_under_a_file_is_an_option_error(tmp_path)
 
 
 # --------------------------------------------------------------------------- sizes bounded before any work
-@pytest.mark.parametrize("volume", ["1e300", "1e8", "1000001", "1e12"])
+@pytest.mark.parametrize("volume", ["1e300", "1e10", "1000000001", "1e12"])
 def test_a_calculator_volume_above_the_limit_is_an_option_error_at_once(volume):
     res = CliRunner().invoke(app, ["staff", "--volume", volume, "--interval", "15", "--aht", "300", "--sl", "80/20",
                                    "--shrinkage", "0.3", "--patience", "180"])
-    _one_line_exit_2(res, "--volume", "above 1,000,000 per interval")
+    _one_line_exit_2(res, "--volume", "above 1,000,000,000 per interval")
+
+
+@pytest.mark.parametrize(("args", "needles"), [
+    # offered load volume x AHT / interval above 1e9 Erlangs
+    (["--volume", "1e9", "--aht", "3600"], ("--aht", "offered load of 2e+09 Erlangs", "above 1,000,000,000")),
+    (["--volume", "1e9", "--aht", "300", "--interval", "1"], ("--aht", "offered load of 5e+09 Erlangs")),
+    (["--volume", "1e8", "--aht", "1e300"], ("--aht", "above 1,000,000,000")),
+    # calls per mean patience volume x patience / interval above 1e9 (Erlang A)
+    (["--volume", "1e9", "--aht", "300", "--patience", "3600"], ("--patience", "2e+09 calls per mean patience")),
+    (["--volume", "1e9", "--aht", "300", "--patience", "900", "--interval", "5"], ("--patience", "3e+09 calls")),
+    # a mean patience above a day
+    (["--volume", "100", "--aht", "300", "--patience", "1e5"], ("--patience", "above 86,400 (24 hours)")),
+    (["--volume", "100", "--aht", "300", "--patience", "1e300"], ("--patience", "above 86,400")),
+    # an Erlang A table past the switch-over: rows x states per row above the budget
+    (["--volume", "1e8", "--aht", "300", "--patience", "180", "--table", "14000000:14100000"],
+     ("--table", "100,001 rows", "more than 20,000,000", "ask for at most about")),
+    (["--volume", "1e9", "--aht", "300", "--patience", "1800", "--table", "100000000:100000100"],
+     ("--table", "101 rows")),
+])
+def test_a_calculator_size_past_the_limits_names_the_option_at_once(args, needles):
+    res = CliRunner().invoke(app, ["staff", *args])
+    _one_line_exit_2(res, *needles)
+
+
+@pytest.mark.parametrize("patience", ["86401", "1e9", "1e308"])
+def test_a_queue_patience_above_a_day_is_a_config_error(tmp_path, patience):
+    cfg = _config(tmp_path, "patience_s = 180", f"patience_s = {patience}")
+    fc = tmp_path / "fc.csv"
+    fc.write_text("timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n")
+    res = CliRunner().invoke(app, ["staff", str(fc), "--config", str(cfg), "--out", str(tmp_path / "s.csv")])
+    _one_line_exit_2(res, str(cfg), "patience_s", "86400")
+    assert not (tmp_path / "s.csv").exists()
 
 
 @pytest.mark.parametrize("volume", ["1e12", "1e300", "2000000"])

@@ -3,7 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from wfm.cli import app
 
@@ -200,3 +202,20 @@ def test_staffing_csv_columns_end_with_binding_and_roster_reads_it(runner, tmp_p
     assert pd.read_csv(out)["binding"].tolist() == ["service_level", "none"]  # the example sets no occupancy cap
     st = read_staffing(out, load_config(example_config))  # the roster's reader ignores the new column
     assert list(st.columns) == ["timestamp", "queue", "volume", "aht", "agents", "scheduled", "fractional_agents"]
+
+
+def test_calculator_sizes_1e8_calls_per_interval(runner):
+    """1e8 calls in 30 minutes with patience (issue 14: it never returned; past the switch-over the bounded window
+    sizes it). With patience = AHT the queue is Poisson(A), so the fewest agents with at most 0.1% abandoning is
+    the smallest N with E[(X - N)+] / A <= 0.001, found here from the Poisson tail."""
+    from scipy import special
+
+    a = 1e8 * 300 / 1800
+    n = np.arange(np.floor(a * 0.999) - 2, np.ceil(a + 8 * np.sqrt(a)))
+    expected = int(n[np.argmax(special.pdtrc(n - 1, a) - n / a * special.pdtrc(n, a) <= 0.001 + 1e-12)])
+    r = runner.invoke(app, ["staff", "--volume", "1e8", "--interval", "30", "--aht", "300", "--sl", "1/20",
+                            "--patience", "300", "--max-abandon", "0.001", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["agents"] == expected and data["binding"] == "abandon"
+    assert data["abandon_rate"] <= 0.001 and data["load"] == pytest.approx(a)

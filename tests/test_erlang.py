@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import heapq
+import math
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import special, stats
 
-from wfm import erlang
+from wfm import erlang, erlang_bounded
 from wfm.erlang import Targets
+from wfm.errors import InputError
 
 
 # --------------------------------------------------------------------------- published values
@@ -248,3 +251,176 @@ def test_binding_targets_name_what_one_agent_fewer_misses():
     assert erlang.binding_targets(228.194, 240, 300, 183, Targets(0.01, 1.0)) == "floor"
     # more agents than needed: nothing binds
     assert erlang.binding_targets(100, 180, 1800, 16, Targets(0.8, 20)) == "none"
+
+
+# --------------------------------------------------------------------------- large loads (wfm.erlang_bounded)
+CALLS_1E7, CALLS_1E8, AHT, IVL = 1e7, 1e8, 300.0, 1800.0  # 1.67 and 16.7 million Erlangs
+
+
+def _switch_over_grid() -> dict[str, np.ndarray]:
+    """Intervals of exactly ``LARGE_LOAD`` Erlangs: AHT x patience x targets (service level, with an ASA cap,
+    with an abandonment cap, with an occupancy cap)."""
+    rows = [(aht, pat, *tg) for aht in (60.0, 300.0, 900.0) for pat in (30.0, 180.0, 300.0)
+            for tg in ((0.8, 20.0, np.inf, np.inf, np.inf), (0.9, 10.0, 15.0, np.inf, np.inf),
+                       (0.5, 60.0, np.inf, 0.05, np.inf), (0.95, 30.0, np.inf, np.inf, 0.97))]
+    aht, pat, sl, t, asa, ab, occ = np.array(rows).T
+    return {"volume": erlang.LARGE_LOAD * IVL / aht, "aht_s": aht, "patience_s": pat, "service_level": sl,
+            "answer_within_s": t, "asa_s": asa, "max_abandon": ab, "max_occupancy": occ}
+
+
+def test_window_and_exact_sums_agree_at_the_switch_over(monkeypatch):
+    """At the switch-over the bounded window sizes the same agents as the sums from zero on a grid of AHT,
+    patience and targets (the exact sums find the bounded answer meets every target and one agent fewer does
+    not), and every figure agrees within the bounds docs/methods.md states."""
+    g = _switch_over_grid()
+    vol, aht, pat, t = g.pop("volume"), g.pop("aht_s"), g["patience_s"], g["answer_within_s"]
+    need = erlang.required_agents(vol, aht, IVL, **g)
+    n = np.stack([need - 1, need, need + 1])
+    bounded = erlang.evaluate(vol, aht, IVL, n, t, pat)
+    monkeypatch.setattr(erlang, "LARGE_LOAD", np.inf)  # every interval through the sums from zero
+    exact = erlang.evaluate(vol, aht, IVL, n, t, pat)
+    ok = erlang.meets_targets(exact, g["service_level"], g["asa_s"], g["max_occupancy"], g["max_abandon"])
+    assert ok[1].all() and not ok[0].any()
+    for field in ("service_level", "wait_probability", "abandon_rate", "occupancy"):
+        assert np.abs(getattr(bounded, field) - getattr(exact, field)).max() < 1e-9, field
+    assert np.abs(bounded.asa - exact.asa).max() < 1e-8
+
+
+@pytest.mark.parametrize("calls", [1e5, CALLS_1E7, CALLS_1E8, 1e9])
+def test_window_leaves_out_less_than_its_bound_and_keeps_the_identities(calls):
+    """The mass left out of the window (proved bound) is below 1e-15 of the total from underloaded to heavily
+    overloaded; and the figures keep the identities every M/M/N+M queue obeys: P(abandon) >= 1 - N / A (the
+    carried load is at most N), service level <= P(answered), all in [0, 1]."""
+    a = calls * AHT / IVL
+    n = np.floor(a * np.array([0.5, 0.9, 0.999, 1.0, 1.001, 1.1]) + np.array([0, 0, -1, 0, 1, 0]) * np.sqrt(a))
+    for pat, t in ((30.0, 20.0), (180.0, 20.0), (1800.0, 5.0)):
+        if a * pat / AHT > erlang.MAX_LOAD_SIZED:
+            continue
+        args = [np.full(n.shape, v) for v in (a, AHT, 20.0, pat)]
+        sl, asa, pwait, pab, bound = erlang_bounded.erlang_a_large(args[0], n, args[1], np.full(n.shape, t), args[3])
+        assert (bound < 1e-15).all(), bound
+        assert (pab >= 1.0 - n / a - 1e-14).all() and (sl <= 1.0 - pab + 1e-14).all()
+        for p in (sl, pwait, pab):
+            assert ((p >= 0) & (p <= 1 + 1e-15)).all()
+        assert (np.diff(sl) >= -1e-12).all() and (np.diff(asa) <= 1e-9).all()
+
+
+@pytest.mark.parametrize("calls", [CALLS_1E7, CALLS_1E8])
+def test_patience_equal_to_aht_is_the_poisson_queue_at_1e7_and_1e8_calls(calls):
+    """Callers who abandon at the rate agents serve leave the number in the system Poisson(A) (M/M/infinity):
+    P(wait) = P(X >= N) and P(abandon) = E[(X - N)+] / A exactly, at any size."""
+    a = calls * AHT / IVL
+    n = np.floor(a + np.array([-3.0, -1.0, 0.0, 0.5, 2.0, 4.0]) * np.sqrt(a))
+    m = erlang.evaluate(calls, AHT, IVL, n, 20.0, AHT)
+    p_wait = special.pdtrc(n - 1, a)
+    np.testing.assert_allclose(m.wait_probability, p_wait, rtol=1e-11, atol=1e-15)
+    np.testing.assert_allclose(m.abandon_rate, p_wait - n / a * special.pdtrc(n, a), rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("cap", [0.01, 1e-3, 1e-5])
+def test_an_abandonment_cap_at_1e8_calls_sizes_the_poisson_closed_form(cap):
+    """Sizing at 1e8 calls per interval: with patience = AHT the fewest agents with P(abandon) <= cap is the
+    smallest N with E[(X - N)+] / A <= cap, X ~ Poisson(A), found here by scanning every N from A (1 - cap) (at
+    most 1 - N / A abandon) up. A cap of 1% is met 40 standard deviations below the load, where every agent is
+    busy and exactly 1 - N / A abandon."""
+    a = CALLS_1E8 * AHT / IVL
+    n = np.arange(np.floor(a * (1 - cap)) - 2, np.ceil(a + 8 * np.sqrt(a)))
+    p_ab = special.pdtrc(n - 1, a) - n / a * special.pdtrc(n, a)
+    expected = int(n[np.argmax(p_ab <= cap + 1e-12)])  # the tolerance of erlang.meets_targets
+    got = int(erlang.required_agents(CALLS_1E8, AHT, IVL, Targets(None, 20.0, max_abandon=cap, patience_s=AHT)))
+    assert got == expected
+
+
+@pytest.mark.parametrize("patience", [60.0, 600.0, 3000.0])
+def test_wait_probability_at_1e8_calls_tends_to_the_garnett_function(patience):
+    """Halfin-Whitt scaling for Erlang A (Garnett, Mandelbaum and Reiman 2002): with N = A + beta sqrt(A),
+    P(wait) -> [1 + r h(beta / r) / h(-beta)]^-1, r = sqrt(AHT / patience), h the normal hazard rate; the
+    difference at 16.7 million Erlangs is O(1 / sqrt(A)) (under 1e-4 here)."""
+    a = CALLS_1E8 * AHT / IVL
+    n = np.floor(a + np.array([-1.0, -0.5, 0.0, 1.0, 2.0]) * np.sqrt(a))
+    beta, r = (n - a) / np.sqrt(a), np.sqrt(AHT / patience)
+
+    def hazard(x):
+        return np.exp(stats.norm.logpdf(x) - stats.norm.logsf(x))
+
+    garnett = 1.0 / (1.0 + r * hazard(beta / r) / hazard(-beta))
+    m = erlang.evaluate(CALLS_1E8, AHT, IVL, n, 20.0, patience)
+    np.testing.assert_allclose(m.wait_probability, garnett, atol=1e-4)
+
+
+def test_overloaded_at_1e8_calls_follows_the_fluid_model():
+    """Far below the load (N = 0.9 A) every agent is busy: exactly a share 1 - N / A abandons, and the callers
+    answered wait the fluid model's patience ln(A / N) (Whitt 2006), to O(1 / sqrt(A))."""
+    a = CALLS_1E8 * AHT / IVL
+    for patience in (60.0, 180.0, 900.0):
+        n = np.floor(0.9 * a)
+        m = erlang.evaluate(CALLS_1E8, AHT, IVL, n, 20.0, patience)
+        assert float(m.abandon_rate) == pytest.approx(1.0 - n / a, abs=1e-12)
+        assert float(m.asa) == pytest.approx(patience * np.log(a / n), rel=1e-3)
+        assert float(m.wait_probability) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_erlang_a_at_1e7_calls_tends_to_erlang_c_as_patience_grows():
+    a = CALLS_1E7 * AHT / IVL
+    n = np.floor(a + np.array([0.5, 1.0, 2.0]) * np.sqrt(a))
+    c = erlang.evaluate(CALLS_1E7, AHT, IVL, n, 20.0)
+    gaps = [np.abs(erlang.evaluate(CALLS_1E7, AHT, IVL, n, 20.0, p).service_level - c.service_level).max()
+            for p in (3600.0, 86_400.0)]
+    assert gaps[1] < gaps[0] < 1e-3 and gaps[1] < 1e-4
+
+
+@pytest.mark.parametrize("tg", [Targets(0.8, 20.0, patience_s=180.0), Targets(0.9, 5.0, patience_s=1800.0),
+                                Targets(None, 20.0, asa_s=10.0, patience_s=600.0),
+                                Targets(0.8, 20.0, max_occupancy=0.9, patience_s=180.0),
+                                Targets(0.95, 10.0, asa_s=2.0, max_abandon=0.01, patience_s=180.0)])
+def test_required_agents_at_1e8_calls_is_the_smallest_that_meets_targets(tg):
+    need = int(erlang.required_agents(CALLS_1E8, AHT, IVL, tg))
+    m = erlang.evaluate(CALLS_1E8, AHT, IVL, [need - 1, need], tg.answer_within_s, tg.patience_s)
+    ok = erlang.meets_targets(m, tg.service_level, tg.asa_s, tg.max_occupancy, tg.max_abandon)
+    assert bool(ok[1]) and not bool(ok[0])
+
+
+@pytest.mark.parametrize("calls", [CALLS_1E8, 6e9])
+def test_erlang_c_at_huge_loads_tends_to_halfin_whitt(calls):
+    """P(wait) of M/M/N with N = A + beta sqrt(A) -> [1 + beta Phi(beta) / phi(beta)]^-1 (Halfin and Whitt
+    1981), to O(1 / sqrt(A)); the log-probabilities in Loader's form keep it to the last digits at 1e9 Erlangs."""
+    a = calls * AHT / IVL
+    beta = np.array([0.1, 0.5, 1.0, 2.0])
+    n = np.ceil(a + beta * np.sqrt(a))
+    beta = (n - a) / np.sqrt(a)
+    hw = 1.0 / (1.0 + beta * stats.norm.cdf(beta) / stats.norm.pdf(beta))
+    np.testing.assert_allclose(erlang.erlang_c(a, n), hw, atol=3.0 / np.sqrt(a))
+
+
+def test_loader_log_poisson_pmf_matches_gammaln_where_it_is_exact():
+    n = np.array([0.0, 1.0, 7.0, 50.0, 1e3])
+    a = np.array([3.0, 0.5, 7.5, 40.0, 1.1e3])
+    np.testing.assert_allclose(erlang_bounded.log_poisson_pmf(n, a), stats.poisson.logpmf(n, a), rtol=1e-12)
+    # at 1e5 gammaln is already off by 2e-10; an exactly rounded sum of log(a / i) is not
+    exact = math.fsum(math.log(1.0e5 / i) for i in range(1, 100_001)) - 1.0e5
+    assert float(erlang_bounded.log_poisson_pmf(1e5, 1e5)) == pytest.approx(exact, abs=1e-11)
+    # near 1e9 gammaln rounds to ~1e-6; the saddle-point form keeps the pmf summing to 1 over the bulk
+    big = 1e9
+    k = np.arange(big - 400_000, big + 400_000)  # 12.6 standard deviations each way
+    assert np.exp(erlang_bounded.log_poisson_pmf(k, big)).sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_sizes_past_the_limit_are_refused_before_any_work():
+    with pytest.raises(InputError, match="above 1,000,000,000, the most wfm sizes"):
+        erlang.evaluate(1e9, 3600.0, 1800.0, 2e9, 20.0)
+    with pytest.raises(InputError, match="calls offered per mean patience"):
+        erlang.evaluate(1e9, 300.0, 1800.0, 2e8, 20.0, 3600.0)
+
+
+def test_waiting_given_wait_past_the_switch_over_matches_the_sums_from_zero(monkeypatch):
+    """The waiting part of Erlang A that the priority and objective routings use goes through the same window
+    from 10,000 calls per mean patience on, and agrees with the sums from zero there."""
+    lam = np.array([50.0, 60.0, 500.0, 34.0])  # calls per second
+    dep = np.array([49.0, 65.0, 520.0, 30.0])  # head-of-queue answer rate, per second
+    pat = np.array([300.0, 180.0, 180.0, 600.0])
+    assert (lam * pat >= erlang.LARGE_LOAD).all()
+    window = erlang.waiting_given_wait(lam, dep, 20.0, pat)
+    monkeypatch.setattr(erlang, "LARGE_LOAD", np.inf)
+    exact = erlang.waiting_given_wait(lam, dep, 20.0, pat)
+    for w, e in zip(window, exact, strict=True):
+        np.testing.assert_allclose(w, e, rtol=1e-9, atol=1e-12)

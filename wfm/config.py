@@ -123,7 +123,7 @@ class Queue(_Model):
     asa_s: Annotated[float, Field(gt=0)] | None = None
     max_occupancy: Annotated[float, Field(gt=0, le=1)] | None = None  # None: no occupancy cap
     shrinkage: Annotated[float, Field(ge=0, lt=1)] | None = None  # required to size the queue
-    patience_s: Annotated[float, Field(gt=0)] | None = None  # enables Erlang A
+    patience_s: Annotated[float, Field(gt=0, le=86_400)] | None = None  # enables Erlang A; at most a day
     max_abandon: Annotated[float, Field(gt=0, lt=1)] | None = None  # Erlang A target (needs patience_s)
     aht_s: Annotated[float, Field(gt=0, le=86_400)] = DEFAULT_AHT_S  # for intervals whose forecast has no AHT
     staff_group: str = "front_line"

@@ -13,6 +13,9 @@ There is no factorial and no per-interval Python loop:
   ``x / (x + k + 1)`` and within ``T`` with probability ``x / (x + k + 1) * I_p(k + 1, x + 1)``, where
   ``x = N * patience / AHT`` and ``p = 1 - exp(-T / patience)`` (regularised incomplete beta; the offered wait
   is a sum of exponentials with rates ``(N/AHT) + i/patience``, the order-statistics identity gives its law).
+* Past ``LARGE_LOAD`` (10,000 Erlangs, or calls per mean patience) Erlang A sums only the window of waiting states
+  that carries the mass, with a proved bound on the rest (:mod:`wfm.erlang_bounded`), and the agent search starts
+  from the fluid model and closes by secant steps; sizes are bounded by ``MAX_CALLS_SIZED`` and ``MAX_LOAD_SIZED``.
 
 Conventions (the README repeats them):
 
@@ -25,11 +28,15 @@ Conventions (the README repeats them):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
+
+from wfm import erlang_bounded
+from wfm.errors import InputError
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -37,6 +44,26 @@ IntArray = NDArray[np.int64]
 _TINY_CDF = 1e-280  # below this the Poisson CDF is computed by series instead
 _TERM_TOL = 1e-12  # relative size of the last term kept in Erlang A sums
 _BLOCK = 64  # queue-length states added per vectorised step in Erlang A sums
+
+MAX_CALLS_SIZED = 1e9
+"""The most calls offered in one interval that the calculator sizes (``wfm staff --volume``). Forecast rows
+stay at ``wfm.io.MAX_CALLS_PER_INTERVAL``: a roster cannot hold the agents of more."""
+
+MAX_LOAD_SIZED = 1e9
+"""The largest offered load (Erlangs) and, under Erlang A, the most calls offered per mean patience
+(``y = A patience / AHT``) that wfm evaluates: an Erlang A evaluation sums O(sqrt(y)) states past the switch-over,
+about 0.6 million at this size (a sizing at 1e9 calls per interval takes well under a second)."""
+
+MAX_PATIENCE_S = 86_400.0
+"""The longest mean caller patience wfm takes: a day (Erlang A)."""
+
+LARGE_LOAD = 10_000.0
+"""Switch-over to :mod:`wfm.erlang_bounded`: an interval whose offered load ``A`` (calls per AHT), or under
+Erlang A whose calls offered per mean patience ``y = A patience / AHT``, reaches this many is computed with the
+log-probabilities in Loader's form and (Erlang A) over the window of waiting states that carries the mass,
+with a proved bound on what is left out; below, the sums from zero. The two agree to 1e-10 here (measured
+over a grid in docs/methods.md, "Erlang at large loads"); the sums from zero cost O(y) states per evaluation,
+the window O(sqrt(y))."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -53,7 +80,9 @@ def _log_poisson_pmf(n: FloatArray, a: FloatArray) -> FloatArray:
 def inv_erlang_b_minus_one(load: ArrayLike, agents: ArrayLike) -> FloatArray:
     """``1/B(N, A) - 1 = P(X < N) / P(X = N)`` for ``X ~ Poisson(A)``; +inf when ``A == 0 < N``.
 
-    This is the quantity Erlang C and A need; it is well scaled where B itself is tiny or close to 1.
+    This is the quantity Erlang C and A need; it is well scaled where B itself is tiny or close to 1. From
+    ``LARGE_LOAD`` Erlangs on, from :func:`wfm.erlang_bounded.log_inv_b_minus_one` (``gammaln`` near 1e9
+    Erlangs rounds to about 1e-6 of the result; Loader's form to a few ulps).
     """
     a, n = np.broadcast_arrays(np.asarray(load, dtype=float), np.asarray(agents, dtype=float))
     a = a.astype(float, copy=True)
@@ -65,6 +94,13 @@ def inv_erlang_b_minus_one(load: ArrayLike, agents: ArrayLike) -> FloatArray:
     work = pos_n & ~zero_a
     if not work.any():
         return out
+    large = work & (a >= LARGE_LOAD)
+    if large.any():
+        with np.errstate(over="ignore"):
+            out[large] = np.exp(erlang_bounded.log_inv_b_minus_one(a[large], n[large]))
+        work &= ~large
+        if not work.any():
+            return out
     aw, nw = a[work], n[work]
     with np.errstate(divide="ignore", under="ignore", over="ignore", invalid="ignore"):
         cdf_below = special.pdtr(nw - 1.0, aw)  # P(X <= N-1)
@@ -96,12 +132,12 @@ def erlang_b(load: ArrayLike, agents: ArrayLike) -> FloatArray:
 def erlang_c(load: ArrayLike, agents: ArrayLike) -> FloatArray:
     """Probability that a call waits (Erlang C). 1 where ``agents <= load`` (the queue is unstable)."""
     a, n = np.broadcast_arrays(np.asarray(load, dtype=float), np.asarray(agents, dtype=float))
-    r = inv_erlang_b_minus_one(a, n)  # P(X<N)/P(X=N)
+    c = np.ones(a.shape)
+    stable = n > a  # only these need the Poisson ratio (an unstable queue's would be thrown away)
+    r = inv_erlang_b_minus_one(a[stable], n[stable])  # P(X<N)/P(X=N)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rho = a / n
         # C = 1 / (1 + (1 - rho) * (1/B - 1) / ... ) written with r = 1/B - 1:  C = 1 / (1 + (1 - rho) * r)
-        c = 1.0 / (1.0 + (1.0 - rho) * r)
-    c = np.where(n > a, c, 1.0)
+        c[stable] = 1.0 / (1.0 + (1.0 - a[stable] / n[stable]) * r)
     return np.where(a <= 0, 0.0, c)
 
 
@@ -124,6 +160,7 @@ def erlang_c_metrics(
     a, n, aht, t = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (load, agents, aht_s, answer_within_s))
     )
+    check_sizes(a)
     c = erlang_c(a, n)
     stable = n > a
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -154,26 +191,34 @@ def erlang_a_metrics(
 ) -> QueueMetrics:
     """Erlang A (M/M/N+M): callers abandon after an exponential patience with mean ``patience_s``.
 
-    Exact (truncated only where the stationary probabilities fall below 1e-14 of their sum).
+    Exact (truncated only where the stationary probabilities fall below 1e-14 of their sum); from
+    ``LARGE_LOAD`` on, summed over the window of waiting states that carries the mass, with the proved bound
+    of :mod:`wfm.erlang_bounded` (below 1e-15 of each probability).
     """
     a, n, aht, t, pat = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (load, agents, aht_s, answer_within_s, patience_s))
     )
     shape = a.shape
     a, n, aht, t, pat = (v.ravel() for v in (a, n, aht, t, pat))
+    check_sizes(a, aht, pat)
     size = a.size
     sl = np.ones(size)
     asa = np.zeros(size)
-    occ = np.zeros(size)
     pwait = np.zeros(size)
     pab = np.zeros(size)
     busy = a > 0
-    if busy.any():
-        idx = np.flatnonzero(busy)
+    large = busy & _large(a, aht, pat)
+    if large.any():
+        idx = np.flatnonzero(large)
+        sl[idx], asa[idx], pwait[idx], pab[idx], _ = erlang_bounded.erlang_a_large(
+            a[idx], n[idx], aht[idx], t[idx], pat[idx])
+    exact = busy & ~large
+    if exact.any():
+        idx = np.flatnonzero(exact)
         r = _erlang_a_sums(a[idx], n[idx], aht[idx], t[idx], pat[idx])
         sl[idx], asa[idx], pwait[idx], pab[idx] = r
-        with np.errstate(divide="ignore", invalid="ignore"):
-            occ[idx] = np.where(n[idx] > 0, a[idx] * (1.0 - pab[idx]) / n[idx], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        occ = np.where(busy & (n > 0), a * (1.0 - pab) / n, 0.0)
     return QueueMetrics(
         service_level=np.clip(sl, 0.0, 1.0).reshape(shape),
         asa=asa.reshape(shape),
@@ -181,6 +226,44 @@ def erlang_a_metrics(
         wait_probability=np.clip(pwait, 0.0, 1.0).reshape(shape),
         abandon_rate=np.clip(pab, 0.0, 1.0).reshape(shape),
     )
+
+
+def check_sizes(load: FloatArray, aht: FloatArray | None = None, patience: FloatArray | None = None) -> None:
+    """InputError when an offered load, or (with patience) the calls offered per mean patience, is above
+    ``MAX_LOAD_SIZED``: beyond it an evaluation's work is not bounded by anything wfm documents. The calculator
+    checks its options first, naming them; this is the limit for every other caller."""
+    worst = float(np.max(np.where(np.isnan(load), 0.0, load), initial=0.0))  # NaN: no load (0 calls / 0)
+    if not worst <= MAX_LOAD_SIZED:
+        raise InputError(f"an offered load of {worst:,.6g} Erlangs is above {MAX_LOAD_SIZED:,.0f}, the most wfm sizes")
+    if patience is not None and aht is not None:
+        with np.errstate(invalid="ignore", over="ignore"):
+            _check_per_patience(load * patience / aht)
+
+
+def _check_per_patience(y: FloatArray) -> None:
+    """InputError when the calls offered per mean patience ``y`` are above ``MAX_LOAD_SIZED`` (NaN: no calls)."""
+    worst = float(np.max(np.where(np.isnan(y), 0.0, y), initial=0.0))
+    if not worst <= MAX_LOAD_SIZED:
+        raise InputError(f"{worst:,.6g} calls offered per mean patience is above {MAX_LOAD_SIZED:,.0f}, the most "
+                         "wfm sizes under Erlang A")
+
+
+def states_summed(load: ArrayLike, agents: ArrayLike, aht_s: ArrayLike, patience_s: ArrayLike) -> FloatArray:
+    """About how many queue states an Erlang A evaluation of ``agents`` sums past the switch-over, per element
+    (:func:`wfm.erlang_bounded.window_size`; 0 below it, where the sums from zero are as they always were). What
+    a caller asking for many evaluations (``wfm staff --table``) can budget with."""
+    a, n, aht, pat = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (load, agents, aht_s, patience_s)))
+    large = _large(a, aht, pat)
+    out = np.zeros(a.shape)
+    if large.any():
+        out[large] = erlang_bounded.window_size(a[large], n[large], aht[large], np.ones(int(large.sum())),
+                                                pat[large])
+    return out
+
+
+def _large(a: FloatArray, aht: FloatArray, pat: FloatArray) -> NDArray[np.bool_]:
+    """Intervals past the switch-over: offered load, or calls offered per mean patience, of ``LARGE_LOAD``."""
+    return (a >= LARGE_LOAD) | (a * pat / aht >= LARGE_LOAD)
 
 
 def _erlang_a_sums(
@@ -307,12 +390,23 @@ def waiting_given_wait(
     waiting part of Erlang A (states N + k with N mu replaced by ``departure_rate``; ``_erlang_a_sums``).
 
     Returns P(answered within T | waits), P(abandons | waits) and E[wait; answered | waits] in seconds.
-    Arrays broadcast; every rate must be positive."""
-    lam, dep, t, pat = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(
+    Arrays broadcast; every rate must be positive. From ``LARGE_LOAD`` calls per mean patience on, over the
+    window of :mod:`wfm.erlang_bounded`."""
+    lam, dep, t, pat = (np.asarray(v, dtype=float).ravel() for v in np.broadcast_arrays(
         arrival_rate, departure_rate, answer_within_s, patience_s))
-    shape = lam.shape
-    chain = _erlang_a_chain(lam.ravel(), dep.ravel(), np.ones(lam.size), t.ravel(), pat.ravel())
-    s_all, s_sl, s_ab, s_wait = _waiting_sums(chain)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in (arrival_rate, departure_rate, answer_within_s, patience_s)))
+    ones = np.ones(lam.size)
+    with np.errstate(invalid="ignore", over="ignore"):
+        _check_per_patience(lam * pat)
+    s_all, s_sl, s_ab, s_wait = (np.zeros(lam.size) for _ in range(4))
+    large = lam * pat >= LARGE_LOAD
+    if large.any():
+        w = erlang_bounded.window_sums(lam[large], dep[large], ones[large], t[large], pat[large])
+        s_all[large], s_sl[large], s_ab[large], s_wait[large] = w.s_all, w.s_sl, w.s_ab, w.s_wait
+    if not large.all():
+        small = ~large
+        chain = _erlang_a_chain(lam[small], dep[small], ones[small], t[small], pat[small])
+        s_all[small], s_sl[small], s_ab[small], s_wait[small] = _waiting_sums(chain)
     with np.errstate(divide="ignore", invalid="ignore"):
         return ((s_sl / s_all).reshape(shape), (s_ab / s_all).reshape(shape), (s_wait / s_all).reshape(shape))
 
@@ -455,8 +549,12 @@ def required_agents(
     if busy.size == 0:
         return out.reshape(q.shape)
     lo = _lower_bound(q, busy)
-    hi = _upper_bound(q, busy, lo)
-    out[busy] = _bisect(q, busy, lo, hi).astype(np.int64)
+    large = q.large(busy)
+    if large.any():  # Erlang A past the switch-over
+        out[busy[large]] = _search_large(q, busy[large], lo[large]).astype(np.int64)
+    busy, lo = busy[~large], lo[~large]
+    if busy.size:
+        out[busy] = _bisect(q, busy, lo, _upper_bound(q, busy, lo)).astype(np.int64)
     return out.reshape(q.shape)
 
 
@@ -478,10 +576,41 @@ class _StaffingProblem:
 
     def meets(self, agents: FloatArray, sel: NDArray[np.intp]) -> NDArray[np.bool_]:
         """True where ``agents`` (one per interval of ``sel``) meet every target of those intervals."""
-        pat = None if self.pat is None else self.pat[sel]
-        m = evaluate(self.vol[sel], self.aht[sel], self.ivl[sel], agents, self.t[sel], pat)
+        return self._meets(self._metrics(agents, sel), sel)
+
+    def _metrics(self, agents: FloatArray, sel: NDArray[np.intp]) -> QueueMetrics:
+        return evaluate(self.vol[sel], self.aht[sel], self.ivl[sel], agents, self.t[sel],
+                        None if self.pat is None else self.pat[sel])
+
+    def _meets(self, m: QueueMetrics, sel: NDArray[np.intp]) -> NDArray[np.bool_]:
         pick = (lambda v: None if v is None else v[sel])  # noqa: E731
         return meets_targets(m, pick(self.sl_t), pick(self.asa_t), pick(self.occ_t), pick(self.ab_t))
+
+    def margins(self, agents: FloatArray, sel: NDArray[np.intp]) -> tuple[NDArray[np.bool_], FloatArray]:
+        """:meth:`meets`, and the smallest margin over the targets, on scales that make a sigmoid nearly straight:
+        ``logit(service level) - logit(target)``, ``logit(cap) - logit(metric)`` for occupancy and abandonment,
+        ``log(cap) - log(ASA)`` (each rises with the agents; +inf without targets). It only guides the search."""
+        m = self._metrics(agents, sel)
+        ok = self._meets(m, sel)
+        margin = np.full(sel.size, np.inf)
+        for target, value, sign, scale in ((self.sl_t, m.service_level, 1.0, special.logit),
+                                           (self.asa_t, m.asa, -1.0, np.log),
+                                           (self.occ_t, m.occupancy, -1.0, special.logit),
+                                           (self.ab_t, m.abandon_rate, -1.0, special.logit)):
+            if target is not None:
+                tv = target[sel]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    gap = sign * (scale(value) - scale(tv))
+                    margin = np.minimum(margin, np.where(np.isfinite(tv), gap, np.inf))
+        return ok, margin
+
+    def large(self, sel: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Erlang A intervals of ``sel`` past the switch-over (``LARGE_LOAD``)."""
+        if self.pat is None:
+            return np.zeros(sel.size, dtype=bool)
+        pat = self.pat[sel]
+        with np.errstate(invalid="ignore"):
+            return np.isfinite(pat) & _large(self.load[sel], self.aht[sel], pat)
 
 
 def _staffing_problem(
@@ -554,6 +683,102 @@ def _bisect(q: _StaffingProblem, busy: NDArray[np.intp], lo: FloatArray, hi: Flo
         hi[sel] = np.where(ok_mid, mid, hi[sel])
         lo[sel] = np.where(ok_mid, lo[sel], mid)
     return hi
+
+
+def _search_large(q: _StaffingProblem, rows: NDArray[np.intp], lo: FloatArray) -> FloatArray:
+    """The fewest agents meeting the targets of Erlang A intervals past the switch-over, in about ten evaluations.
+
+    Each evaluation costs O(sqrt(y)) states there, so the search starts from the fluid model's answer (Whitt
+    2006, :func:`_fluid_agents`), which is off by O(sqrt(A)): the bracket ``fluid -+ 2 sqrt(A)`` is widened by
+    doubling until its lower end fails and its upper end meets the targets, then closed by secant steps on the
+    targets' margins (:func:`_secant_search`). Never below the proved floor: the carried load ``A (1 - P(abandon))``
+    is at most N, so the service level (at most P(answered)) is at most ``N / A`` and P(abandon) at least
+    ``1 - N / A``: fewer than ``A s`` or ``A (1 - m)`` agents miss a service level ``s`` or a cap ``m``.
+    """
+    a = q.load[rows]
+    for need in (_target_or(q.sl_t, rows, lambda s: s), _target_or(q.ab_t, rows, lambda m: 1.0 - m)):
+        lo = np.maximum(lo, np.floor(a * (need - 1e-9)))
+    floor = lo
+    guess = np.maximum(_fluid_agents(q, rows), floor)
+    step = 2.0 * np.sqrt(a) + 1.0
+    lo = np.maximum(floor, np.floor(guess - step))
+    hi = np.maximum(lo + 1.0, np.ceil(guess + step))
+    ok, g = q.margins(np.concatenate([lo, hi]), np.concatenate([rows, rows]))
+    ok_lo, g_lo, ok_hi, g_hi = ok[: rows.size], g[: rows.size], ok[rows.size:], g[rows.size:]
+    while True:
+        down = np.flatnonzero(ok_lo & (lo > floor))  # the lower end meets: it becomes the upper end
+        up = np.flatnonzero(~ok_hi)  # the upper end fails: it becomes the lower end
+        if not (down.size or up.size):
+            break
+        step[down] *= 2.0
+        step[up] *= 2.0
+        if np.any(step[up] > 1e6 * np.sqrt(a[up]) + 1e6):
+            raise ValueError("targets cannot be met by any number of agents")
+        hi[down], g_hi[down], ok_hi[down] = lo[down], g_lo[down], True
+        lo[down] = np.maximum(floor[down], np.floor(guess[down] - step[down]))
+        lo[up], g_lo[up], ok_lo[up] = hi[up], g_hi[up], False
+        hi[up] = np.ceil(guess[up] + step[up])
+        both = np.concatenate([down, up])
+        ok, g = q.margins(np.concatenate([lo[down], hi[up]]), rows[both])
+        ok_lo[down], g_lo[down] = ok[: down.size], g[: down.size]
+        ok_hi[up], g_hi[up] = ok[down.size:], g[down.size:]
+    hi = np.where(ok_lo, lo, hi)  # the floor itself meets the targets
+    return _secant_search(q, rows, lo, hi, np.where(ok_lo, 0.0, g_lo), g_hi)
+
+
+def _fluid_agents(q: _StaffingProblem, rows: NDArray[np.intp]) -> FloatArray:
+    """Agents the fluid model of Erlang A asks for (Whitt 2006): with N < A every agent is busy, a share
+    ``1 - N / A`` abandons and the others wait ``patience ln(A / N)``; with N >= A nobody waits. So a service
+    level s within T needs ``A max(s, e^(-T / patience))``, an ASA cap ``A e^(-asa / patience)``, an
+    abandonment cap m ``A (1 - m)`` and an occupancy cap o ``A / o``; the largest of those."""
+    a, pat = q.load[rows], q.pat[rows] if q.pat is not None else np.full(rows.size, np.inf)
+    need = np.maximum(_target_or(q.sl_t, rows, lambda s: s),
+                      _target_or(q.sl_t, rows, lambda s: np.exp(-q.t[rows] / pat)))
+    need = np.maximum(need, _target_or(q.asa_t, rows, lambda w: np.exp(-w / pat)))
+    need = np.maximum(need, _target_or(q.ab_t, rows, lambda m: 1.0 - m))
+    need = np.maximum(need, _target_or(q.occ_t, rows, lambda o: 1.0 / o))
+    return a * need
+
+
+def _target_or(target: FloatArray | None, rows: NDArray[np.intp], share: Callable[[FloatArray], FloatArray]
+               ) -> FloatArray:
+    """``share(target)`` for the intervals ``rows``, 0 where the target is off (None, infinite or NaN)."""
+    if target is None:
+        return np.zeros(rows.size)
+    v = target[rows]
+    return np.where(np.isfinite(v), share(v), 0.0)
+
+
+def _secant_search(q: _StaffingProblem, rows: NDArray[np.intp], lo: FloatArray, hi: FloatArray,
+                   g_lo: FloatArray, g_hi: FloatArray) -> FloatArray:
+    """Close ``lo`` (fails, margin ``g_lo`` < 0) .. ``hi`` (meets, ``g_hi`` >= 0) to adjacent agents (after
+    Dekker): the next count is the secant through the last two counts tried, rounded, or the chord of the
+    bracket when the secant leaves it; the midpoint instead when the last two steps neither halved the bracket
+    nor moved half as far as the step before (the secant is not converging). The bracket is kept throughout,
+    so the answer is exact; each step shrinks it by one agent at least."""
+    lo, hi, g_lo, g_hi = lo.copy(), hi.copy(), g_lo.copy(), g_hi.copy()
+    p0, g0, p1, g1 = lo.copy(), g_lo.copy(), hi.copy(), g_hi.copy()  # the last two counts tried
+    width_before, width_last = np.full(rows.size, np.inf), hi - lo  # the bracket two steps ago, one step ago
+    move_before = np.full(rows.size, np.inf)  # the step before the last one
+    while True:
+        sel = np.flatnonzero(hi - lo > 1)
+        if not sel.size:
+            return hi
+        bot, top = lo[sel], hi[sel]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            secant = p1[sel] - g1[sel] * (p1[sel] - p0[sel]) / (g1[sel] - g0[sel])
+            chord = bot + (top - bot) * g_lo[sel] / (g_lo[sel] - g_hi[sel])
+        guess = np.where(np.isfinite(secant) & (secant > bot) & (secant < top), secant, chord)
+        move = np.abs(p1[sel] - p0[sel])
+        stalled = (top - bot > 0.5 * width_before[sel]) & (move > 0.5 * move_before[sel])
+        halve = ~np.isfinite(guess) | stalled
+        mid = np.clip(np.where(halve, np.floor((bot + top) / 2.0), np.round(guess)), bot + 1.0, top - 1.0)
+        ok, g = q.margins(mid, rows[sel])
+        width_before[sel], width_last[sel], move_before[sel] = width_last[sel], top - bot, move
+        p0[sel], g0[sel], p1[sel], g1[sel] = p1[sel], g1[sel], mid, g
+        up, down = sel[ok], sel[~ok]
+        hi[up], g_hi[up] = mid[ok], g[ok]
+        lo[down], g_lo[down] = mid[~ok], g[~ok]
 
 
 def fractional_agents(

@@ -13,7 +13,7 @@ from __future__ import annotations
 LAYERS: list[list[str]] = [
     ["errors", "layers"],  # layers: this table, data only
     ["clock", "outputs", "io", "config"],  # outputs: writing safely (sets, temps, out-over-input, exit 73/74)
-    ["milp", "erlang", "history"],
+    ["milp", "erlang", "erlang_bounded", "history"],  # erlang_bounded: Erlang A past the switch-over
     ["forecast", "routing"],  # routing: each queue's service when a staff group's agents serve its queues
     ["staffing"],
     ["roster"],
@@ -30,6 +30,7 @@ SAME_LAYER: set[tuple[str, str]] = {
     ("config", "io"),
     ("io", "clock"),
     ("io", "outputs"),
+    ("erlang", "erlang_bounded"),
     ("docs", "cli"),
     ("bench", "generate"),
 }

@@ -41,7 +41,7 @@ from numpy.typing import ArrayLike
 from wfm import erlang, routing
 from wfm.config import DEFAULT_AHT_S, CentreConfig, Queue
 from wfm.errors import ConfigError, InputError
-from wfm.io import MAX_AHT_S, MAX_CALLS_PER_INTERVAL, check_forecast_figures
+from wfm.io import MAX_AHT_S, check_forecast_figures
 
 STAFFING_COLUMNS = [
     "timestamp", "queue", "volume", "aht", "agents", "fractional_agents", "scheduled",
@@ -761,6 +761,9 @@ def calculator_queue(
         raise InputError(f"--max-occupancy must be in (0, 1], got {max_occupancy:g}")
     if patience_s is not None and not patience_s > 0:
         raise InputError(f"--patience must be greater than 0 seconds, got {patience_s:g}")
+    if patience_s is not None and patience_s > erlang.MAX_PATIENCE_S:
+        raise InputError(f"--patience: {patience_s:g} seconds is above {erlang.MAX_PATIENCE_S:,.0f} (24 hours), the "
+                         "longest patience wfm takes")
     if max_abandon is not None and not 0 < max_abandon < 1:
         raise InputError(f"--max-abandon must be between 0 and 1 (exclusive), got {max_abandon:g}")
     if max_abandon is not None and patience_s is None:
@@ -785,6 +788,7 @@ def staff_interval(
     """Size one interval for ``queue``'s targets (or evaluate a given number of ``agents``), through
     :func:`size_intervals` as file mode does."""
     _check_interval_inputs(volume, interval_minutes, aht_s)
+    _check_calculator_size(volume, interval_minutes, aht_s, queue)
     if agents is not None and agents < 0:
         raise InputError(f"--agents must be at least 0, got {agents}")
     interval_s = 60.0 * interval_minutes
@@ -809,6 +813,9 @@ def staff_interval(
     )
 
 
+MAX_TABLE_STATES = 20_000_000  # queue states an Erlang A --table may sum (a few seconds)
+
+
 def staff_table(
     volume: float,
     interval_minutes: float,
@@ -823,7 +830,9 @@ def staff_table(
         raise InputError(f"--table needs FROM:TO with 0 <= FROM <= TO, got {agents_from}:{agents_to}")
     if agents_to - agents_from > 100_000:
         raise InputError("--table range is too wide (at most 100,000 rows)")
+    _check_calculator_size(volume, interval_minutes, aht_s, queue)
     n = np.arange(agents_from, agents_to + 1)
+    _check_table_work(volume, interval_minutes, aht_s, queue, n)
     sized = size_intervals(np.full(len(n), float(volume)), aht_s, 60.0 * interval_minutes, [queue], agents=n)
     m = sized.metrics
     table = pd.DataFrame(
@@ -845,9 +854,9 @@ def staff_table(
 def _check_interval_inputs(volume: float, interval_minutes: float, aht_s: float) -> None:
     if not np.isfinite(volume) or volume < 0:
         raise InputError(f"--volume must be a non-negative number, got {volume:g}")
-    if volume > MAX_CALLS_PER_INTERVAL:
+    if volume > erlang.MAX_CALLS_SIZED:
         shown = f"{volume:,.0f}" if volume < 1e15 else f"{volume:g}"
-        raise InputError(f"--volume: {shown} calls is above {MAX_CALLS_PER_INTERVAL:,.0f} per interval, the most "
+        raise InputError(f"--volume: {shown} calls is above {erlang.MAX_CALLS_SIZED:,.0f} per interval, the most "
                          "wfm sizes")
     if not np.isfinite(interval_minutes) or interval_minutes <= 0:
         raise InputError(f"--interval must be a positive number of minutes, got {interval_minutes:g}")
@@ -858,6 +867,38 @@ def _check_interval_inputs(volume: float, interval_minutes: float, aht_s: float)
     if aht_s > MAX_AHT_S:
         raise InputError(f"--aht: {aht_s:g} seconds is above {MAX_AHT_S:,.0f} (24 hours), the longest handle time "
                          "wfm takes")
+
+
+def _check_calculator_size(volume: float, interval_minutes: float, aht_s: float, queue: Queue) -> None:
+    """The calculator's interval within ``erlang.MAX_LOAD_SIZED``: its offered load and, under Erlang A, its calls
+    offered per mean patience, naming the options that make them (checked before any evaluation)."""
+    per_s = volume / (60.0 * interval_minutes)
+    with np.errstate(over="ignore"):
+        load, per_patience = per_s * aht_s, per_s * (queue.patience_s or 0.0)
+    limit = f"{erlang.MAX_LOAD_SIZED:,.0f}, the most wfm sizes"
+    given = f"--volume {volume:g} over --interval {interval_minutes:g} min"
+    if not load <= erlang.MAX_LOAD_SIZED:
+        raise InputError(f"--aht: {given} at {aht_s:g} s is an offered load of {load:,.6g} Erlangs, above {limit}")
+    if not per_patience <= erlang.MAX_LOAD_SIZED:
+        raise InputError(f"--patience: {given} is {per_patience:,.6g} calls per mean patience of "
+                         f"{queue.patience_s:g} s, above {limit} under Erlang A")
+
+
+def _check_table_work(volume: float, interval_minutes: float, aht_s: float, queue: Queue, agents: np.ndarray
+                      ) -> None:
+    """An Erlang A table past the switch-over sums O(sqrt(calls per patience)) states per row: refuse a range
+    whose rows would sum more than ``MAX_TABLE_STATES`` (a few seconds), saying how many rows fit. (Below the
+    switch-over nothing is counted: tables there are as they were.)"""
+    if not queue.patience_s:
+        return
+    interval_s = 60.0 * interval_minutes
+    load = float(erlang.offered_load(volume, aht_s, interval_s))
+    states = erlang.states_summed(load, agents, aht_s, queue.patience_s)
+    total = float(states.sum())
+    if total > MAX_TABLE_STATES:
+        fit = max(1, int(len(agents) * MAX_TABLE_STATES / total))
+        raise InputError(f"--table: {len(agents):,} rows at this load sum about {total:,.0f} queue states, more "
+                         f"than {MAX_TABLE_STATES:,.0f}; ask for at most about {fit:,} rows")
 
 
 def check_calculator_inputs(volume: float | None, aht_s: float | None) -> None:
