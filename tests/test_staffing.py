@@ -161,7 +161,10 @@ def test_staff_interval_checks_inputs():
 
 
 def test_atomic_write_leaves_old_file_on_failure_and_normal_mode(tmp_path, monkeypatch):
+    import errno
     import os
+
+    from wfm.errors import OutputError
 
     from wfm.io import atomic_write_csv, atomic_write_text
 
@@ -170,11 +173,12 @@ def test_atomic_write_leaves_old_file_on_failure_and_normal_mode(tmp_path, monke
     assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
 
     def boom(fd):
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("wfm.io.os.fsync", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="out.csv") as caught:  # exit 74, EX_IOERR, naming the file
         atomic_write_csv(target, pd.DataFrame({"a": [1]}))
+    assert caught.value.exit_code == 74
     assert target.read_text() == "old\n"
     assert sorted(os.listdir(tmp_path)) == ["out.csv"]
 
