@@ -185,8 +185,8 @@ def test_snapshot_sweep_table_and_workers_agree(runner, files):
         ((), '[[scenario]]\nname = "x"\n[[scenario.volume]]\nqueue = "loans"\nmultiplier = 2\nstart = "day 1"\n',
          "Error: {d}/bad.toml: scenario 'x', volume[0].queue: unknown queue 'loans' (the config has: retail, cards)"),
         ((), '[[scenario]]\nname = "x"\n[[scenario.absence]]\nshare = 0.3\nstart = "day 3"\n',
-         "Error: {d}/bad.toml: scenario 'x', absence[0]: window 2026-03-04 00:00 to 2026-03-05 00:00 is outside "
-         "the plan (2026-03-02 00:00 to 2026-03-04 00:00)"),
+         "Error: {d}/bad.toml: scenario 'x', absence[0].start: 'day 3' (2026-03-04 00:00) is outside "
+         "the plan (day 1 to day 2, 2026-03-02 00:00 to 2026-03-04 00:00)"),
         ((), '[[scenario]]\nname = "x"\n[scenario.levers.overtime]\nmax_hours_per_week = -4\n',
          "Error: {d}/bad.toml: field 'scenario['x'].levers.overtime.max_hours_per_week': must be 0 or more, got -4"),
         (("--sweep", "volume=3:1:1"), '[[scenario]]\nname = "x"\n',
@@ -234,8 +234,8 @@ def test_bad_scenario_fails_before_the_baseline_roster_is_built(runner, tmp_path
     result = runner.invoke(app, ["whatif", "--config", "configs/example.toml", "--scenarios", str(tmp_path / "bad.toml")])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {tmp_path}/bad.toml: scenario 'x', aht[0]: window 2026-12-07 00:00 to 2026-12-08 00:00 is outside "
-        "the plan (2026-11-30 00:00 to 2026-12-07 00:00)\n"
+        f"Error: {tmp_path}/bad.toml: scenario 'x', aht[0].start: 'day 8' (2026-12-07 00:00) is outside "
+        "the plan (day 1 to day 7, 2026-11-30 00:00 to 2026-12-07 00:00)\n"
     )
 
 

@@ -165,7 +165,6 @@ def test_atomic_write_leaves_old_file_on_failure_and_normal_mode(tmp_path, monke
     import os
 
     from wfm.errors import OutputError
-
     from wfm.io import atomic_write_csv, atomic_write_text
 
     target = tmp_path / "out.csv"

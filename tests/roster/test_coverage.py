@@ -46,7 +46,7 @@ def test_coverage_recomputed_from_roster_csv_equals_coverage(week, tmp_path):
 
 def test_staffing_too_short_for_the_horizon():
     cfg = one_shift_config(5, 40)
-    with pytest.raises(InputError, match="staffing has no interval 2026-01-08 00:00"):
+    with pytest.raises(InputError, match="staffing: has no interval 2026-01-08 00:00"):
         roster(requirement_staffing([1] * 72), cfg)
 
 
@@ -54,5 +54,5 @@ def test_staffing_on_another_interval_grid_is_an_input_error():
     cfg = one_shift_config(5, 40)  # 60-minute intervals
     st = requirement_staffing([1] * 168)
     st["timestamp"] = pd.date_range(pd.Timestamp(MONDAY), periods=168, freq="30min")
-    with pytest.raises(InputError, match="staffing intervals are 30 minutes but the config's interval_minutes is 60"):
+    with pytest.raises(InputError, match="staffing: its intervals are 30 minutes apart at the closest but the config's interval_minutes is 60"):
         roster(st, cfg)

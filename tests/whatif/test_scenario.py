@@ -53,13 +53,13 @@ def test_when_relative_and_absolute():
         ),
         (
             {"aht": [{"multiplier": 1.2, "start": "day 7", "end": "day 9"}]},
-            "s.toml: scenario 'x', aht[0]: window 2026-12-06 00:00 to 2026-12-08 00:00 is outside the plan "
-            "(2026-11-30 00:00 to 2026-12-07 00:00)",
+            "s.toml: scenario 'x', aht[0].end: 'day 9' (2026-12-08 00:00) is after the plan's end "
+            "(day 1 to day 7, 2026-11-30 00:00 to 2026-12-07 00:00)",
         ),
         (
             {"absence": [{"share": 0.3, "start": "2026-11-01"}]},
-            "s.toml: scenario 'x', absence[0]: window 2026-11-01 00:00 to 2026-11-02 00:00 is outside the plan "
-            "(2026-11-30 00:00 to 2026-12-07 00:00)",
+            "s.toml: scenario 'x', absence[0].start: '2026-11-01' (2026-11-01 00:00) is outside the plan "
+            "(day 1 to day 7, 2026-11-30 00:00 to 2026-12-07 00:00)",
         ),
         (
             {"capacity": [{"seats": 50, "start": "day 2 10:00", "end": "day 2 09:00"}]},

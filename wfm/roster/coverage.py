@@ -18,6 +18,7 @@ import pandas as pd
 
 from wfm.config import CentreConfig
 from wfm.errors import InputError
+from wfm.roster.domain import check_requirement
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, rostered_per_interval
 from wfm.staffing import (
     ServiceCurves,
@@ -39,11 +40,12 @@ def horizon_requirement(
     Intervals the staffing file lacks are taken from the same time whole weeks earlier or later (so one
     week of staffing serves a multi-week roster); an interval with no such week is an InputError.
     """
+    named = staffing.attrs.get("source", "staffing")  # its file, when read by read_staffing
     for col in ("timestamp", "queue", "scheduled"):
         if col not in staffing.columns:
-            raise InputError(f"staffing is missing column {col!r} (make it with `wfm staff`)")
+            raise InputError(f"{named}: missing column {col!r} (make it with `wfm staff`)")
     if staffing.empty:
-        raise InputError("staffing has no rows")
+        raise InputError(f"{named}: no data rows (expected one row per interval and queue, from `wfm staff`)")
     st = staffing.copy()
     st["timestamp"] = pd.to_datetime(st["timestamp"])
     if start is None:
@@ -54,7 +56,8 @@ def horizon_requirement(
         step = int(np.diff(stamps).min() // np.timedelta64(1, "m"))
         if step != ivl:
             raise InputError(
-                f"staffing intervals are {step} minutes but the config's interval_minutes is {ivl}"
+                f"{named}: its intervals are {step} minutes apart at the closest but the config's interval_minutes "
+                f"is {ivl}"
             )
     idx = pd.date_range(pd.Timestamp(start), periods=weeks * 7 * 1440 // ivl, freq=f"{ivl}min", name="timestamp")
     have = set(st["timestamp"].unique())
@@ -72,7 +75,7 @@ def horizon_requirement(
             cand = cand + week
         if cand < lo or cand > hi or cand not in have:
             raise InputError(
-                f"staffing has no interval {pd.Timestamp(ts):%Y-%m-%d %H:%M} (nor the same time in another week) "
+                f"{named}: has no interval {pd.Timestamp(ts):%Y-%m-%d %H:%M} (nor the same time in another week) "
                 f"for a {weeks}-week roster from {start}"
             )
         source[i] = cand
@@ -83,8 +86,9 @@ def horizon_requirement(
     rows = rows.drop(columns=["timestamp_orig", "_src", "_shift"]).sort_values(["timestamp"], kind="stable")
     horizon_staffing = rows.reset_index(drop=True)
     req = staffing_requirement(horizon_staffing, config).set_index("timestamp")["scheduled"]
-    required = req.reindex(idx).fillna(0).to_numpy(np.int64)
-    return start, idx, required, horizon_staffing
+    required = req.reindex(idx).fillna(0).to_numpy(float)
+    check_requirement(required, idx, named)
+    return start, idx, required.astype(np.int64), horizon_staffing
 
 
 def period_curves(horizon_staffing: pd.DataFrame, config: CentreConfig, idx: pd.DatetimeIndex,

@@ -9,10 +9,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from wfm.errors import InputError
 
 AGENT_COLUMNS = ["agent_id", "contract", "unavailable", "preferred_shifts"]
 MAX_WEEKS = 6
+# Sizes a roster is bounded by, checked before anything is allocated: naming the agents takes an agents x agents
+# matrix per contract, so `scheduled = 100000` in one staffing row asked for 75 GiB. The 1,300-seat bench centre
+# peaks at 943 scheduled agents and names 2,414.
+MAX_SCHEDULED_PER_INTERVAL = 5_000  # scheduled agents per interval (a staffing row, and its queues summed)
+MAX_AGENTS = 20_000  # named agents (agents.csv rows)
 
 
 @dataclass(frozen=True)
@@ -145,3 +153,15 @@ class Roster:
 def roster_dates(start: date, weeks: int) -> list[date]:
     """The horizon's dates, ``weeks`` whole weeks from ``start``."""
     return [start + timedelta(days=i) for i in range(7 * weeks)]
+
+
+def check_requirement(required: np.ndarray, idx: pd.DatetimeIndex, source: str = "staffing") -> None:
+    """InputError naming ``source`` when the scheduled agents a roster must cover exceed
+    :data:`MAX_SCHEDULED_PER_INTERVAL` in some interval (before any agent is named: see the limit)."""
+    over = np.flatnonzero(~(np.asarray(required, dtype=float) <= MAX_SCHEDULED_PER_INTERVAL))
+    if len(over):
+        i = int(over[0])
+        raise InputError(
+            f"{source}: asks for {float(required[i]):,.0f} scheduled agents at {idx[i]:%Y-%m-%d %H:%M}, above "
+            f"{MAX_SCHEDULED_PER_INTERVAL:,} per interval, the most a roster sizes"
+        )

@@ -14,8 +14,15 @@ import pandas as pd
 
 from wfm.config import CentreConfig
 from wfm.errors import InputError
-from wfm.io import parse_numbers, parse_timestamps, read_csv
-from wfm.roster.domain import AGENT_COLUMNS, Agent
+from wfm.io import (
+    MAX_AHT_S,
+    MAX_CALLS_PER_INTERVAL,
+    format_timestamp,
+    parse_numbers,
+    parse_timestamps,
+    read_csv,
+)
+from wfm.roster.domain import AGENT_COLUMNS, MAX_AGENTS, MAX_SCHEDULED_PER_INTERVAL, Agent
 
 
 def _bad(path: Any, line: Any, col: str, what: str) -> InputError:
@@ -26,6 +33,9 @@ def read_agents(path: str | Path, config: CentreConfig | None = None) -> pd.Data
     """Read agents.csv: ``agent_id,contract[,unavailable,preferred_shifts]`` (dates and shift names
     separated by ';'). With ``config``, contracts and shift names are checked. Errors name file, line, field."""
     frame = read_csv(path, required=["agent_id", "contract"])
+    if len(frame) > MAX_AGENTS:  # naming them takes an agents x agents matrix per contract
+        raise InputError(f"{path}, line {frame['_line'].iloc[MAX_AGENTS]}: more than {MAX_AGENTS:,} agents, the "
+                         "most a roster names")
     for col in ("unavailable", "preferred_shifts"):
         if col not in frame.columns:
             frame[col] = ""
@@ -67,26 +77,35 @@ def agents_from_frame(frame: pd.DataFrame, config: CentreConfig) -> list[Agent]:
 
 
 STAFFING_NUMERIC = ["volume", "aht", "agents", "scheduled"]
+# the most each staffing column may hold (volume: as a forecast row; aht: a day; agents and scheduled: what a
+# roster names)
+STAFFING_MAX = {"volume": MAX_CALLS_PER_INTERVAL, "aht": MAX_AHT_S, "agents": MAX_SCHEDULED_PER_INTERVAL,
+                "fractional_agents": MAX_SCHEDULED_PER_INTERVAL, "scheduled": MAX_SCHEDULED_PER_INTERVAL}
 
 
 def read_staffing(path: str | Path, config: CentreConfig | None = None) -> pd.DataFrame:
     """Read a staffing CSV from `wfm staff` (``timestamp,queue,volume,aht,agents,...,scheduled``).
 
-    Errors name file, line and field. Unknown queues are an error when ``config`` is given.
-    """
+    Errors name file, line and field: at least one row; ``agents`` and ``scheduled`` whole numbers of at most
+    :data:`~wfm.roster.domain.MAX_SCHEDULED_PER_INTERVAL` (also the queues' ``scheduled`` summed per interval),
+    checked before anything is sized. With ``config``: known queues, and every interval on its grid from
+    midnight. The frame's ``attrs["source"]`` is ``path``, for the roster stage's messages."""
     frame = read_csv(path, required=["timestamp", "queue", *STAFFING_NUMERIC])
+    if frame.empty:
+        raise InputError(f"{path}: no data rows (expected one row per interval and queue, from `wfm staff`)")
     out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path), "queue": frame["queue"]})
     for col in STAFFING_NUMERIC:
-        out[col] = parse_numbers(frame, col, path, min_value=0)
+        out[col] = parse_numbers(frame, col, path, min_value=0, max_value=STAFFING_MAX.get(col))
     out["fractional_agents"] = (
-        parse_numbers(frame, "fractional_agents", path, min_value=0) if "fractional_agents" in frame else out["agents"]
+        parse_numbers(frame, "fractional_agents", path, min_value=0, max_value=STAFFING_MAX["fractional_agents"])
+        if "fractional_agents" in frame else out["agents"]
     )
     for col in ("agents", "scheduled"):
         bad = np.flatnonzero(out[col].to_numpy() != np.round(out[col].to_numpy()))
         if len(bad):
             i = int(bad[0])
             raise _bad(path, frame["_line"].iloc[i], col, f"must be a whole number of agents, got {frame[col].iloc[i]}")
-        out[col] = out[col].astype(np.int64)
+        out[col] = out[col].astype(np.int64)  # bounded above: no overflow
     if config is not None:
         known = set(config.queue_names)
         bad = np.flatnonzero(~out["queue"].isin(known).to_numpy())
@@ -98,4 +117,36 @@ def read_staffing(path: str | Path, config: CentreConfig | None = None) -> pd.Da
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
         raise _bad(path, frame["_line"].iloc[i], "timestamp", "interval and queue appear twice")
+    _check_total(out, frame["_line"], path)
+    if config is not None:
+        _check_grid(out["timestamp"], frame["_line"], path, config.centre.interval_minutes)
+    out.attrs["source"] = str(path)
     return out
+
+
+def _check_total(out: pd.DataFrame, lines: pd.Series, path: Any) -> None:
+    """The queues' ``scheduled`` summed per interval: at most MAX_SCHEDULED_PER_INTERVAL."""
+    total = out.groupby("timestamp", sort=False)["scheduled"].transform("sum").to_numpy()
+    over = np.flatnonzero(total > MAX_SCHEDULED_PER_INTERVAL)
+    if len(over):
+        i = int(over[0])
+        raise _bad(path, lines.iloc[i], "scheduled",
+                   f"the queues' scheduled agents at {format_timestamp(out['timestamp'].iloc[i])} sum to "
+                   f"{int(total[i]):,}, above {MAX_SCHEDULED_PER_INTERVAL:,} per interval, the most a roster sizes")
+
+
+def _check_grid(stamps: pd.Series, lines: pd.Series, path: Any, ivl: int) -> None:
+    """Every interval on the ``ivl``-minute grid from midnight, and some two of them one interval apart."""
+    minute = (stamps.dt.hour * 60 + stamps.dt.minute).to_numpy()
+    off = np.flatnonzero((minute % ivl != 0) | (stamps.dt.second.to_numpy() != 0))
+    if len(off):
+        i = int(off[0])
+        raise _bad(path, lines.iloc[i], "timestamp",
+                   f"{format_timestamp(stamps.iloc[i])} is not on the {ivl}-minute grid from midnight (the "
+                   f"config's interval_minutes is {ivl})")
+    unique = np.sort(stamps.unique())
+    if len(unique) > 1:
+        step = int(np.diff(unique).min() // np.timedelta64(1, "m"))
+        if step != ivl:
+            raise InputError(f"{path}: its intervals are {step} minutes apart at the closest but the config's "
+                             f"interval_minutes is {ivl} (make it with `wfm staff` and this config)")

@@ -6,7 +6,8 @@ A roster frame has one row per agent and working day::
 
 ``start``/``end`` are ``HH:MM`` on ``date`` (an end at or before the start is the next day) or full
 ``YYYY-MM-DD HH:MM`` timestamps; ``breaks`` is ``HH:MM-HH:MM;...`` (a break clock before the shift start is
-the next day). Every module that needs a roster's times goes through :func:`parse_roster_rows` (cells ->
+the next day). One row per agent and date (a second row for the same agent and date is an error naming both
+lines: counted twice it doubled the front line), dates in wfm's range, a shift at most 24 hours long. Every module that needs a roster's times goes through :func:`parse_roster_rows` (cells ->
 :class:`RosterRows`, with errors naming source, line and field), and every count of agents on shift and off
 break per interval goes through :func:`rostered_per_interval`.
 """
@@ -23,11 +24,13 @@ import pandas as pd
 
 from wfm.clock import clock_minutes_of
 from wfm.errors import InputError
+from wfm.io import DATE_RANGE, first_out_of_range
 
 ROSTER_COLUMNS = ["agent_id", "contract", "date", "shift", "start", "end", "breaks"]
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?$")
 _BREAK = re.compile(r"^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$")
 _DAY_NS = np.timedelta64(1, "D").astype("timedelta64[ns]")
+MAX_SHIFT_HOURS = 24  # a roster row's end is at most this long after its start
 
 
 @dataclass(frozen=True)
@@ -88,16 +91,23 @@ def parse_roster_rows(
         fail(blank, "agent_id", "is blank")
     codes, uniques = pd.factorize(cells["date"])
     parsed = pd.to_datetime(pd.Index(uniques, dtype=object), format="%Y-%m-%d", errors="coerce")
-    dates = np.asarray(parsed, dtype="datetime64[ns]")[codes] if n else np.zeros(0, "datetime64[ns]")
-    bad = np.isnat(dates)
+    bad = np.asarray(parsed.isna())[codes] if n else np.zeros(0, dtype=bool)
     if bad.any():
         fail(bad, "date", "is not a date: {cell!r} (expected YYYY-MM-DD)")
-    start, _ = _times(cells["start"], dates, lambda m: fail(m, "start", _NOT_A_TIME))
-    end, end_clock = _times(cells["end"], dates, lambda m: fail(m, "end", _NOT_A_TIME))
+    outside = first_out_of_range(pd.Series(parsed))  # in pandas' own unit: a year 9999 wraps in nanoseconds
+    if outside is not None:
+        fail(codes == outside, "date", "{cell!r} is outside the dates wfm plans (" + DATE_RANGE + ")")
+    dates = np.asarray(parsed, dtype="datetime64[ns]")[codes] if n else np.zeros(0, "datetime64[ns]")
+    _no_second_row(cells["agent_id"], dates, lines, source)
+    start, _ = _times(cells["start"], dates, lambda m, what=_NOT_A_TIME: fail(m, "start", what))
+    end, end_clock = _times(cells["end"], dates, lambda m, what=_NOT_A_TIME: fail(m, "end", what))
     end = np.where(end_clock & (end <= start), end + _DAY_NS, end)
     bad = end <= start
     if bad.any():
         fail(bad, "end", "{cell!r} is not after the start")
+    bad = end - start > np.timedelta64(MAX_SHIFT_HOURS, "h")
+    if bad.any():
+        fail(bad, "end", "{cell!r} is more than " + f"{MAX_SHIFT_HOURS} hours after the start")
     b_row, b_start, b_end = _breaks(cells["breaks"], dates, start, end, lambda i, what: fail(
         np.arange(n) == i, "breaks", what))
     return RosterRows(
@@ -114,6 +124,20 @@ def parse_roster_rows(
     )
 
 
+def _no_second_row(agent: pd.Series, dates: np.ndarray, lines: np.ndarray, source: str) -> None:
+    """InputError naming both lines when an agent has two rows on one date."""
+    key = pd.DataFrame({"agent": agent.to_numpy(dtype=object), "date": dates})
+    again = key.duplicated().to_numpy()
+    if again.any():
+        i = int(np.flatnonzero(again)[0])
+        first = int(np.flatnonzero(((key["agent"] == key["agent"].iloc[i]) & (key["date"] == key["date"].iloc[i]))
+                                   .to_numpy())[0])
+        raise InputError(
+            f"{source}, line {lines[i]}, field 'date': agent {key['agent'].iloc[i]!r} already has a row on "
+            f"{pd.Timestamp(dates[i]):%Y-%m-%d} (line {lines[first]}); a roster has one row per agent and working day"
+        )
+
+
 _NOT_A_TIME = "is not a time: {cell!r} (expected HH:MM or YYYY-MM-DD HH:MM)"
 
 
@@ -125,6 +149,10 @@ def _times(cells: pd.Series, dates: np.ndarray, fail: object) -> tuple[np.ndarra
     full = ~clock & cells.str.match(_STAMP).to_numpy(dtype=bool)
     if full.any():
         parsed = pd.to_datetime(cells[full].str.replace("T", " "), format="mixed", errors="coerce")
+        far = first_out_of_range(parsed.dropna())  # checked before nanoseconds, where a year 9999 wraps
+        if far is not None:
+            row = np.flatnonzero(full)[parsed.notna().to_numpy()][far]
+            fail(np.arange(len(cells)) == row, "{cell!r} is outside the dates wfm plans (" + DATE_RANGE + ")")  # type: ignore[operator]
         stamps[full] = np.asarray(parsed, dtype="datetime64[ns]")
     bad = ~clock & np.isnat(stamps)
     if bad.any():
@@ -173,6 +201,8 @@ def read_roster(path: str | Path) -> pd.DataFrame:
 
     check_roster_set(path)  # not a roster a killed `wfm roster` left beside another run's coverage
     frame = read_csv(path, required=ROSTER_COLUMNS)
+    if frame.empty:
+        raise InputError(f"{path}: no data rows (expected one row per agent and working day)")
     parse_roster_rows(frame, str(path), required=ROSTER_COLUMNS)
     return frame.reset_index(drop=True)
 

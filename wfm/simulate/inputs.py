@@ -20,12 +20,16 @@ import pandas as pd
 
 from wfm.config import CentreConfig, Queue, tightest_first
 from wfm.errors import InputError
+from wfm.horizon import check_horizon, roster_overlap
 from wfm.io import checked_forecast, format_timestamp, parse_numbers, parse_timestamps, read_csv
+from wfm.roster.domain import MAX_SCHEDULED_PER_INTERVAL
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, read_roster, rostered_per_interval
 
 PathLike = str | os.PathLike[str]
 ROUTINGS = ("fifo", "priority", "objective")
 AGENT_FILE_COLUMNS = ("timestamp", "agents|rostered", "group (optional)")
+MAX_SIMULATED_CALLS = 10_000_000  # calls a forecast offers over its horizon: each replication draws them all
+MAX_AGENTS_PER_INTERVAL = MAX_SCHEDULED_PER_INTERVAL  # an agents-per-interval row (a staff group's agents)
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Demand:
     volume: np.ndarray  # (queues, intervals) expected calls offered
     aht: np.ndarray  # (queues, intervals) seconds (the queue's aht_s where the forecast has none)
     interval_minutes: int
+    source: str = "the forecast"  # its file, for messages
 
     @property
     def interval_s(self) -> float:
@@ -58,20 +63,21 @@ class Demand:
         })
 
 
-def demand(forecast: pd.DataFrame, config: CentreConfig) -> Demand:
+def demand(forecast: pd.DataFrame, config: CentreConfig, source: str = "the forecast") -> Demand:
     """A forecast frame (``timestamp, queue, volume[, aht]``, as :func:`wfm.io.read_forecast` reads it) on the
-    grid from its first to its last interval; a queue-interval it lacks has no calls."""
+    grid from its first to its last interval; a queue-interval it lacks has no calls. InputError naming
+    ``source`` (its file) for an interval off the grid, more than :data:`wfm.horizon.MAX_HORIZON_DAYS` days or
+    more than :data:`MAX_SIMULATED_CALLS` calls, before the grid is built."""
     fc = checked_forecast(forecast, config.queue_names)
     ivl = config.centre.interval_minutes
-    first = fc["timestamp"].min()
-    offset = (fc["timestamp"] - first) / pd.Timedelta(minutes=ivl)
-    off_grid = (offset != np.floor(offset)).to_numpy()
-    if off_grid.any():
-        ts = fc["timestamp"].iloc[int(np.flatnonzero(off_grid)[0])]
+    check_horizon(fc["timestamp"], ivl, source)
+    calls = float(fc["volume"].sum())
+    if calls > MAX_SIMULATED_CALLS:
         raise InputError(
-            f"forecast interval {format_timestamp(ts)} is not on the {ivl}-minute grid from {format_timestamp(first)} "
-            f"(the config's interval_minutes is {ivl})"
+            f"{source}: offers {calls:,.0f} calls over its horizon; a simulation draws at most "
+            f"{MAX_SIMULATED_CALLS:,} per replication (simulate fewer days)"
         )
+    first = fc["timestamp"].min()
     grid = pd.date_range(first, fc["timestamp"].max(), freq=f"{ivl}min", name="timestamp")
     queues = [q for q in config.queues if q.name in set(fc["queue"])]
     full = pd.MultiIndex.from_product([[q.name for q in queues], grid], names=["queue", "timestamp"])
@@ -82,7 +88,7 @@ def demand(forecast: pd.DataFrame, config: CentreConfig) -> Demand:
     aht = fc["aht"].to_numpy(float).reshape(len(queues), n)
     default = np.array([q.aht_s for q in queues], dtype=float)[:, None]
     aht = np.where(np.isfinite(aht) & (aht > 0), aht, default)
-    return Demand(pd.DatetimeIndex(grid), queues, volume, aht, ivl)
+    return Demand(pd.DatetimeIndex(grid), queues, volume, aht, ivl, source)
 
 
 # --------------------------------------------------------------------------- agents per interval
@@ -96,6 +102,7 @@ class Supply:
     kind: str
     counts: dict[str, np.ndarray]  # group -> int64 per interval of the horizon
     source: str
+    notes: tuple[str, ...] = ()  # e.g. forecast days the roster has no shifts on
 
 
 def is_roster_file(path: PathLike) -> bool:
@@ -131,7 +138,7 @@ def read_agents_per_interval(path: PathLike) -> pd.DataFrame:
     if frame.empty:
         raise InputError(f"{path}: no data rows")
     kind = kinds[0]
-    values = parse_numbers(frame, kind, path, min_value=0.0)
+    values = parse_numbers(frame, kind, path, min_value=0.0, max_value=MAX_AGENTS_PER_INTERVAL)
     fraction = np.flatnonzero(values != np.round(values))
     if len(fraction):
         i = int(fraction[0])
@@ -198,7 +205,8 @@ def supply_from_roster(roster: pd.DataFrame, demand: Demand, source: str = "rost
     roster.csv does not say which staff group an agent serves, so the forecast's queues must share one. The
     roster is cyclic (as `wfm roster` builds it): its shifts are counted on a cycle of whole weeks from the
     horizon's start holding the dates of both, so a night shift from the last evening covers the first
-    morning."""
+    morning. The roster must share dates with the forecast (an InputError naming both otherwise); forecast
+    days with calls and no roster row are a note (:func:`wfm.horizon.roster_overlap`)."""
     groups = demand.groups
     if len(groups) > 1:
         raise InputError(
@@ -206,6 +214,7 @@ def supply_from_roster(roster: pd.DataFrame, demand: Demand, source: str = "rost
             f"have {len(groups)} ({', '.join(groups)}); give agents per interval with a 'group' column instead"
         )
     rows = parse_roster_rows(roster, source, required=ROSTER_COLUMNS)
+    notes = roster_overlap(rows, source, demand.timestamps.to_numpy(), demand.volume.sum(axis=0), demand.source)
     start = demand.timestamps[0]
     first, last = start.normalize(), demand.timestamps[-1].normalize()
     if len(rows):
@@ -213,7 +222,8 @@ def supply_from_roster(roster: pd.DataFrame, demand: Demand, source: str = "rost
     weeks = max(1, math.ceil(((last - first).days + 1) / 7))
     per_week = 7 * 1440 // demand.interval_minutes
     counts = rostered_per_interval(rows, start, weeks * per_week, demand.interval_minutes)
-    return Supply("rostered", {groups[0]: np.asarray(counts[: len(demand.timestamps)], dtype=np.int64)}, source)
+    return Supply("rostered", {groups[0]: np.asarray(counts[: len(demand.timestamps)], dtype=np.int64)}, source,
+                  tuple(notes))
 
 
 def read_supply(path: PathLike, demand: Demand) -> Supply:

@@ -120,7 +120,7 @@ def simulate(
     settings = _settings(routes, supply, dem, replications, seed, service_cv, shrinkage, warm_up)
     settings["objectives"] = objectives or None
     calls = counts.calls
-    result = SimulationResult(*_tables(dem, supply, counts), settings=settings, calls=calls)
+    result = SimulationResult(*_tables(dem, supply, counts), settings=settings, calls=calls, notes=list(supply.notes))
     waiting = int(counts.waiting_at_end.sum())
     if waiting:
         result.notes.append(
@@ -262,7 +262,7 @@ def simulate_files(
     CSV read by :func:`wfm.io.read_forecast`. ``options`` are :func:`simulate`'s keyword settings."""
     forecast = read_forecast(forecast_path, config.queue_names, interval_minutes=config.centre.interval_minutes)
     config = published_objectives(config, Path(supply_path))
-    dem_supply = read_supply(supply_path, demand(forecast, config))
+    dem_supply = read_supply(supply_path, demand(forecast, config, str(forecast_path)))
     return simulate(config, forecast, supply=dem_supply, **options)
 
 

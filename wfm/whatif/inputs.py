@@ -12,6 +12,8 @@ import pandas as pd
 from wfm.config import CentreConfig
 from wfm.errors import InputError
 from wfm.history import History, prepare_history, read_history
+from wfm.horizon import check_horizon, outside_days, roster_overlap
+from wfm.roster.domain import MAX_WEEKS
 from wfm.staffing import staff
 from wfm.whatif.impact import parse_roster
 from wfm.whatif.scenario import Scenario, validate
@@ -21,12 +23,16 @@ PathLike = str | os.PathLike[str]
 
 def read_forecast(path: PathLike, config: CentreConfig | None = None) -> pd.DataFrame:
     """Read forecast.csv (``timestamp,queue,volume[,aht]``) with :func:`wfm.io.read_forecast`: errors name file,
-    line and field; with a ``config``, its queues and interval grid are checked too."""
-    from wfm.io import read_forecast as read
+    line and field; AHT at most ``wfm.io.MAX_AHT_S``. With ``config``: the queues must be the config's, and the
+    intervals on its grid over at most :data:`wfm.horizon.MAX_HORIZON_DAYS` days
+    (:func:`wfm.horizon.check_horizon`)."""
+    from wfm.io import read_forecast as read_forecast_csv
 
     if config is None:
-        return read(path)
-    return read(path, config.queue_names, interval_minutes=config.centre.interval_minutes)
+        return read_forecast_csv(path)[["timestamp", "queue", "volume", "aht"]]
+    out = read_forecast_csv(path, config.queue_names, interval_minutes=config.centre.interval_minutes)
+    check_horizon(out["timestamp"], config.centre.interval_minutes, str(path))
+    return out[["timestamp", "queue", "volume", "aht"]]
 
 
 def read_published_roster(path: PathLike) -> pd.DataFrame:
@@ -36,6 +42,8 @@ def read_published_roster(path: PathLike) -> pd.DataFrame:
 
     check_roster_set(path)  # not a roster a killed `wfm roster` left beside another run's coverage
     frame = read_csv(path, required=["agent_id", "contract", "date", "start", "end"])
+    if frame.empty:
+        raise InputError(f"{path}: no data rows (expected one row per agent and working day)")
     parse_roster(frame, str(path))  # located errors now, not mid-run
     return frame
 
@@ -76,6 +84,8 @@ def load_inputs(
     return baseline_inputs(
         config, forecast=forecast, history=history, roster=roster, horizon_days=days, roster_time_limit_s=limit,
         scenarios=scenarios, source=source,
+        roster_source=str(roster_path) if roster_path is not None else "the roster",
+        forecast_source=str(forecast_path) if forecast_path is not None else f"the forecast from {history_path}",
     )
 
 
@@ -89,12 +99,16 @@ def baseline_inputs(
     roster_time_limit_s: float = 20.0,
     scenarios: Sequence[Scenario] = (),
     source: str = "<scenarios>",
+    roster_source: str = "the roster",
+    forecast_source: str = "the forecast",
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The forecast and published roster a what-if runs on: given, or built with the forecast and roster stages
     (forecast: ``week_average`` over ``history`` (:func:`baseline_history`) for ``horizon_days``; roster:
     :func:`wfm.roster.roster` on the baseline staffing, one cyclic roster for the plan's weeks). ``scenarios``
-    are checked against the config and the forecast's dates before any roster is built. Returns them with
-    notes on what was built."""
+    are checked against the config and the forecast's dates before any roster is built. A given roster must
+    share dates with the forecast (:func:`wfm.horizon.roster_overlap`, an InputError naming ``roster_source``
+    and ``forecast_source`` when they share none); its rows dated outside the forecast are left out (the plan
+    is cyclic: they would wrap onto its days). Returns them with notes on what was built or left out."""
     notes: list[str] = []
     if forecast is None:
         if history is None:
@@ -109,10 +123,18 @@ def baseline_inputs(
         ts = pd.to_datetime(forecast["timestamp"])
         end = ts.max() + pd.Timedelta(minutes=config.centre.interval_minutes)
         validate(list(scenarios), config, ts.min(), end, source)
-    if roster is None:
+    if roster is not None:
+        roster, more = _roster_on_plan(roster, forecast, roster_source, forecast_source)
+        notes += more
+    else:
         from wfm import roster as roster_mod
 
         days = pd.to_datetime(forecast["timestamp"]).dt.normalize().nunique()
+        if math.ceil(days / 7) > MAX_WEEKS:
+            raise InputError(
+                f"{forecast_source} runs {days} days; wfm rosters at most {MAX_WEEKS} weeks: give the published "
+                "roster (--roster roster.csv) or a shorter forecast"
+            )
         built = roster_mod.roster(
             staff(forecast, config), config, weeks=max(1, math.ceil(days / 7)), time_limit_s=roster_time_limit_s
         )
@@ -122,3 +144,20 @@ def baseline_inputs(
             f"time limit {roster_time_limit_s:g} s)"
         )
     return forecast, roster, notes
+
+
+def _roster_on_plan(
+    roster: pd.DataFrame, forecast: pd.DataFrame, roster_source: str, forecast_source: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The roster's rows dated on the forecast's days, and notes on the rest (see :func:`baseline_inputs`)."""
+    rows = parse_roster(roster, roster_source)
+    ts = pd.to_datetime(forecast["timestamp"]).to_numpy()
+    notes = roster_overlap(rows, roster_source, ts, forecast["volume"].to_numpy(float), forecast_source)
+    out = outside_days(rows.date, ts)
+    if out.any():
+        days = pd.DatetimeIndex(ts).normalize().unique().sort_values()
+        span = f"{days[0]:%Y-%m-%d}" + (f" to {days[-1]:%Y-%m-%d}" if len(days) > 1 else "")
+        notes.append(f"{roster_source}: {int(out.sum())} rows dated outside the days of {forecast_source} ({span}) "
+                     "are left out (the plan is cyclic: they would wrap onto its days)")
+        roster = roster[~out].reset_index(drop=True)
+    return roster, notes

@@ -16,12 +16,12 @@ import pandas as pd
 
 from wfm import ratio as ratio_mod
 from wfm.config import CentreConfig
-from wfm.errors import InputError
+from wfm.errors import ConfigError, InputError
 from wfm.staffing import staff, staffing_requirement
 from wfm.whatif import report
 from wfm.whatif.impact import Impact, WhatifBase, assess_cover, make_plan, rostered, row_presence
 from wfm.whatif.recovery import Recovery, recover, reoptimise
-from wfm.whatif.scenario import AbsenceShock, AhtShock, Scenario, VolumeShock, validate
+from wfm.whatif.scenario import MAX_MULTIPLIER, AbsenceShock, AhtShock, Scenario, VolumeShock, validate
 from wfm.whatif.shocks import apply_shocks
 
 SWEEP_KEYS = ("volume", "aht", "absence")
@@ -129,9 +129,12 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
         raise InputError(f"--sweep: {text!r} is not KEY=START:STOP:STEP (e.g. volume=1.0:3.0:0.25)") from None
     if len(values) > MAX_SWEEP:
         raise InputError(f"--sweep: {text!r} gives {len(values)} values (at most {MAX_SWEEP})")
-    bad = [v for v in values if v < 0 or not math.isfinite(v) or (key == "absence" and v >= 1) or (key == "aht" and v <= 0)]
+    bad = [v for v in values if v < 0 or not math.isfinite(v) or (key == "absence" and v >= 1) or (key == "aht" and v <= 0)
+           or (key != "absence" and v > MAX_MULTIPLIER)]
     if bad:
-        raise InputError(f"--sweep: {key}={bad[0]:g} is out of range")
+        limits = {"volume": f"0 to {MAX_MULTIPLIER:,.0f}", "aht": f"above 0, at most {MAX_MULTIPLIER:,.0f}",
+                  "absence": "0 to less than 1"}
+        raise InputError(f"--sweep: {key}={bad[0]:g} is out of range ({key} must be {limits[key]})")
     return key, values
 
 
@@ -201,6 +204,12 @@ def whatif(
         tasks += [(plan, swept(s, key, v, plan), {**kwargs, "sweep": {key: v}}) for s in scenarios for v in sorted(values)]
     else:
         tasks += [(plan, s, kwargs) for s in scenarios]
+    for _, s, kw in tasks[1:]:  # every shocked forecast within the sizes wfm sizes, before any solve
+        try:
+            apply_shocks(plan, s)
+        except ConfigError as exc:
+            at = "".join(f" (--sweep {k}={v:g})" for k, v in (kw.get("sweep") or {}).items())
+            raise ConfigError(f"{source}: {exc}{at}") from None
     if workers == 1 or len(tasks) == 1:
         results = [_run_task(t) for t in tasks]
     else:

@@ -9,6 +9,7 @@ A scenario file is TOML with one ``[[scenario]]`` table per scenario (``configs/
     queue = "all"                  # or one queue name
     multiplier = 2.5               # +150%
     start = "day 2"                # "day N [HH:MM]" (day 1 = the plan's first date) or "YYYY-MM-DD [HH:MM]"
+                                   # (HH:MM from 00:00 to 24:00; inside the plan)
     end = "day 4"                  # exclusive
     ramp_up_hours = 6              # linear rise to full strength, ending at start
     decay_hours = 72               # linear fall back to normal, starting at end
@@ -24,13 +25,17 @@ A scenario file is TOML with one ``[[scenario]]`` table per scenario (``configs/
     [scenario.levers.reoptimise]   # re-roster for the shocked forecast instead of keeping the published one
 
 Times are local wall-clock times. Windows are checked against the plan (the forecast's dates) by
-:func:`resolve`, which turns every ``start``/``end`` into a timestamp; errors name the file, the scenario
-and the field, on one line.
+:func:`validate`, which turns every ``start``/``end`` into a timestamp; errors name the file, the scenario
+and the field, on one line. Every number is finite and bounded (``MAX_MULTIPLIER``, ``MAX_PEOPLE``,
+``MAX_COST_PER_HOUR``, hours per day and week, ``from_day`` inside the plan), so that no scenario can ask
+for an unbounded model or loop.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -40,25 +45,56 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from wfm.clock import clock_minutes
 from wfm.config import CentreConfig, check_unique, describe_validation_error, read_toml
 from wfm.errors import ConfigError
+from wfm.horizon import MAX_HORIZON_DAYS
+from wfm.io import DATE_RANGE, END_DATE, FIRST_DATE, MAX_CALLS_PER_INTERVAL
+
+MAX_MULTIPLIER = 1000.0  # volume and AHT multipliers: 0 .. 1000 (AHT: above 0)
+MAX_PEOPLE = 100_000  # seats, agency agents, back-office people: people at once
+MAX_COST_PER_HOUR = 1_000_000.0  # any lever cost, per paid hour (or per changed shift)
+MAX_HANDLE_TIME_FACTOR = 100.0
+MAX_TIME_LIMIT_S = 86_400.0  # the re-roster lever's solver time limit: a day
+MAX_DAY = MAX_HORIZON_DAYS + 1  # "day N": the latest end is the day after a plan of MAX_HORIZON_DAYS days
 
 NonNeg = Annotated[float, Field(ge=0)]
-_RELATIVE = re.compile(r"^day\s+(\d+)(?:\s+(\d{1,2}):(\d{2}))?$", re.IGNORECASE)
+Cost = Annotated[float, Field(ge=0, le=MAX_COST_PER_HOUR)]
+People = Annotated[int, Field(ge=0, le=MAX_PEOPLE)]
+HoursPerDay = Annotated[float, Field(ge=0, le=24)]
+Factor = Annotated[float, Field(ge=1, le=MAX_HANDLE_TIME_FACTOR)]
+_RELATIVE = re.compile(r"^day\s+(\d+)(?:\s+(\d{1,2}:\d{2}))?$", re.IGNORECASE)
+_ABSOLUTE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?$")
+_WHEN = "must be 'day N', 'day N HH:MM' or 'YYYY-MM-DD [HH:MM]'"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # no inf or nan anywhere in a scenario, as in a config
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _when_parts(text: str) -> tuple[int | None, date | None, int]:
+    """``"day 2 06:30"`` -> (2, None, 390); ``"2026-12-01 08:00"`` -> (None, date, 480); ValueError naming the
+    part that is wrong (the day, the date or the clock)."""
+    m = _RELATIVE.match(text)
+    a = None if m else _ABSOLUTE.match(text)
+    if not m and not a:
+        raise ValueError(f"{_WHEN}, got {text!r}")
+    clock = (m or a).group(2)  # type: ignore[union-attr]
+    minutes = 0 if clock is None else clock_minutes(clock, end_of_day=True)
+    if minutes is None:
+        raise ValueError(f"{text!r}: {clock!r} is not a time HH:MM (00:00 to 24:00)")
+    if m:
+        day = int(m.group(1))
+        if not 1 <= day <= MAX_DAY:
+            raise ValueError(f"{text!r}: days count from day 1 (the plan's first date) to day {MAX_DAY}")
+        return day, None, minutes
+    try:
+        return None, date.fromisoformat(a.group(1)), minutes  # type: ignore[union-attr]
+    except ValueError:
+        raise ValueError(f"{text!r}: {a.group(1)!r} is not a date YYYY-MM-DD") from None  # type: ignore[union-attr]
 
 
 def _check_when(v: object) -> str:
     text = str(v).strip()
-    if _RELATIVE.match(text):
-        return text
-    try:
-        pd.Timestamp(text)
-    except (ValueError, TypeError):
-        raise ValueError(
-            f"must be 'day N', 'day N HH:MM' or 'YYYY-MM-DD [HH:MM]', got {text!r}"
-        ) from None
+    _when_parts(text)
     return text
 
 
@@ -90,8 +126,10 @@ class Shaped(Window):
 
 
 class VolumeShock(Shaped):
-    multiplier: NonNeg | None = None  # calls x multiplier at full strength (2.5 = +150%)
-    added_calls: NonNeg | None = None  # extra calls per interval (per queue) at full strength
+    # calls x multiplier at full strength (2.5 = +150%)
+    multiplier: Annotated[float, Field(ge=0, le=MAX_MULTIPLIER)] | None = None
+    # extra calls per interval (per queue) at full strength
+    added_calls: Annotated[float, Field(ge=0, le=MAX_CALLS_PER_INTERVAL)] | None = None
 
     @model_validator(mode="after")
     def _one(self) -> VolumeShock:
@@ -101,7 +139,7 @@ class VolumeShock(Shaped):
 
 
 class AhtShock(Shaped):
-    multiplier: Annotated[float, Field(gt=0)]  # 1.2 = +20%
+    multiplier: Annotated[float, Field(gt=0, le=MAX_MULTIPLIER)]  # 1.2 = +20%
 
 
 class AbsenceShock(Window):
@@ -109,18 +147,18 @@ class AbsenceShock(Window):
 
 
 class CapacityShock(Window):
-    seats: Annotated[int, Field(ge=0)]  # at most this many people on the phones at once
+    seats: People  # at most this many people on the phones at once
 
 
 class BackOfficeLever(_Model):
     """Back-office people onto the phones. ``people = "all"`` takes the config's whole back office."""
 
-    people: Annotated[int, Field(ge=0)] | Literal["all"] = "all"
+    people: People | Literal["all"] = "all"
     roles: list[str] | None = None  # restrict to these [back_office] roles
     hours: tuple[str, str] = ("08:00", "20:00")  # daily window when they may take calls
-    max_hours_per_day: NonNeg = 8.0  # per person
-    handle_time_factor: Annotated[float, Field(ge=1)] = 1.3  # 1.3: each counts as 1/1.3 of an agent
-    cost_per_hour: NonNeg = 1.0
+    max_hours_per_day: HoursPerDay = 8.0  # per person
+    handle_time_factor: Factor = 1.3  # 1.3: each counts as 1/1.3 of an agent
+    cost_per_hour: Cost = 1.0
 
     @field_validator("hours", mode="before")
     @classmethod
@@ -137,7 +175,7 @@ class RestDaysLever(_Model):
     per_month: Annotated[int, Field(ge=0, le=31)] = 8
     floor: Annotated[int, Field(ge=0, le=31)] = 4
     contract: str = "full_time"
-    cost_per_hour: NonNeg = 1.5  # per paid hour of the extra shift
+    cost_per_hour: Cost = 1.5  # per paid hour of the extra shift
 
     @model_validator(mode="after")
     def _floor(self) -> RestDaysLever:
@@ -149,18 +187,18 @@ class RestDaysLever(_Model):
 class OvertimeLever(_Model):
     """Extend published shifts before their start or after their end."""
 
-    max_hours_per_day: NonNeg = 2.0  # per agent
-    max_hours_per_week: NonNeg = 10.0  # per agent (applied to the team's total in each 7-day block)
-    cost_per_hour: NonNeg = 1.5
+    max_hours_per_day: HoursPerDay = 2.0  # per agent
+    max_hours_per_week: Annotated[float, Field(ge=0, le=168)] = 10.0  # per agent (the team's total per 7-day block)
+    cost_per_hour: Cost = 1.5
 
 
 class AgencyLever(_Model):
     """Extra agency agents on the phones, up to ``max_agents`` at once, within ``hours``."""
 
-    max_agents: Annotated[int, Field(ge=0)] = 0
+    max_agents: People = 0
     hours: tuple[str, str] = ("00:00", "24:00")
-    handle_time_factor: Annotated[float, Field(ge=1)] = 1.0
-    cost_per_hour: NonNeg = 2.0
+    handle_time_factor: Factor = 1.0
+    cost_per_hour: Cost = 2.0
 
     @field_validator("hours", mode="before")
     @classmethod
@@ -172,9 +210,9 @@ class ReoptimiseLever(_Model):
     """Re-roster the same agents for the shocked forecast (from ``from_day``) instead of the published roster."""
 
     enabled: bool = True
-    from_day: Annotated[int, Field(ge=1)] = 1
-    cost_per_changed_shift: NonNeg = 1.0
-    time_limit_s: Annotated[float, Field(gt=0)] = 10.0
+    from_day: Annotated[int, Field(ge=1, le=MAX_HORIZON_DAYS)] = 1  # and inside the plan (:func:`validate`)
+    cost_per_changed_shift: Cost = 1.0
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S)] = 10.0
 
 
 class Levers(_Model):
@@ -236,45 +274,69 @@ def parse_scenarios(data: dict, source: str = "<scenarios>") -> list[Scenario]:
     except ValidationError as exc:
         text = describe_validation_error(exc, data)
         err = exc.errors()[0]
+        # a union's member in the path ("people.constrained-int") is no key of the file
+        text = re.sub(r"\.(?:constrained-\w+|int|float|str|literal\[[^\]]*\])'", "'", text, count=1)
         bounds = {"greater_than_equal": "{ge} or more", "greater_than": "more than {gt}",
                   "less_than_equal": "{le} or less", "less_than": "less than {lt}"}
+        head = text[: text.rindex("': ") + 3]
         if err["type"] in bounds:  # "must be 0 or more, got -2" rather than pydantic's wording
-            limits = {k: f"{v:g}" for k, v in err["ctx"].items()}
-            head = text[: text.rindex("': ") + 3]
+            limits = {k: _number(v) for k, v in err["ctx"].items()}
             text = f"{head}must be {bounds[err['type']].format(**limits)}, got {err['input']!r}"
+        elif err["type"] == "finite_number":
+            text = f"{head}must be a finite number, got {err['input']!r}"
         raise ConfigError(f"{source}: {text}") from None
     return parsed.scenario
 
 
+def _number(v: float) -> str:
+    """1000000.0 -> '1,000,000'; 0.5 -> '0.5'."""
+    return f"{int(v):,}" if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
+
+
 # --------------------------------------------------------------------------- resolving against a plan
 def parse_when(text: str, plan_start: pd.Timestamp) -> pd.Timestamp:
-    """``"day 2 06:00"`` (day 1 = ``plan_start``'s date) or an absolute ``"YYYY-MM-DD HH:MM"``."""
-    m = _RELATIVE.match(text.strip())
-    if m:
-        day = int(m.group(1))
-        if day < 1:
-            raise ValueError(f"{text!r}: days count from 1")
-        hh, mm = int(m.group(2) or 0), int(m.group(3) or 0)
-        return plan_start.normalize() + pd.Timedelta(days=day - 1, hours=hh, minutes=mm)
-    return pd.Timestamp(text.strip())
+    """``"day 2 06:00"`` (day 1 = ``plan_start``'s date) or an absolute ``"YYYY-MM-DD HH:MM"``; ``HH:MM`` runs
+    from 00:00 to 24:00 (the end of that day). ValueError naming the part that is wrong."""
+    day, on, minutes = _when_parts(text.strip())
+    if on is not None:
+        if not FIRST_DATE <= pd.Timestamp(on) < END_DATE:
+            raise ValueError(f"{text.strip()!r} is outside the dates wfm plans ({DATE_RANGE})")
+        return pd.Timestamp(on) + pd.Timedelta(minutes=minutes)
+    return plan_start.normalize() + pd.Timedelta(days=day - 1, minutes=minutes)  # type: ignore[operator]
+
+
+def plan_days(plan_start: pd.Timestamp, plan_end: pd.Timestamp) -> int:
+    """Days of the plan, counting its first and last dates (``day 1`` to ``day N``)."""
+    return max(1, math.ceil((plan_end - plan_start.normalize()) / pd.Timedelta(days=1)))
+
+
+def _plan_text(plan_start: pd.Timestamp, plan_end: pd.Timestamp) -> str:
+    return (f"day 1 to day {plan_days(plan_start, plan_end)}, {plan_start:%Y-%m-%d %H:%M} to "
+            f"{plan_end:%Y-%m-%d %H:%M}")
 
 
 def window_bounds(
     w: Window, plan_start: pd.Timestamp, plan_end: pd.Timestamp, where: str
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Resolve a window to ``[start, end)`` timestamps; ConfigError when it is empty or outside the plan."""
+    """Resolve a window to ``[start, end)`` timestamps; ConfigError naming ``start`` or ``end`` when it is
+    empty or outside the plan (with the plan's days and times)."""
     try:
         start = parse_when(w.start, plan_start)
+    except ValueError as exc:
+        raise ConfigError(f"{where}.start: {exc}") from None
+    try:
         end = parse_when(w.end, plan_start) if w.end is not None else start + pd.Timedelta(days=1)
     except ValueError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+        raise ConfigError(f"{where}.end: {exc}") from None
     if end <= start:
         raise ConfigError(f"{where}.end: {end:%Y-%m-%d %H:%M} is not after start {start:%Y-%m-%d %H:%M}")
-    if start < plan_start or start >= plan_end or end > plan_end:
-        raise ConfigError(
-            f"{where}: window {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} is outside the plan "
-            f"({plan_start:%Y-%m-%d %H:%M} to {plan_end:%Y-%m-%d %H:%M})"
-        )
+    if start < plan_start or start >= plan_end:
+        raise ConfigError(f"{where}.start: {w.start!r} ({start:%Y-%m-%d %H:%M}) is outside the plan "
+                          f"({_plan_text(plan_start, plan_end)})")
+    if end > plan_end:
+        given = repr(w.end) if w.end is not None else "one day after start"
+        raise ConfigError(f"{where}.end: {given} ({end:%Y-%m-%d %H:%M}) is after the plan's end "
+                          f"({_plan_text(plan_start, plan_end)})")
     return start, end
 
 
@@ -287,7 +349,8 @@ def validate(
 ) -> None:
     """Check every scenario against the centre config and the plan; the first problem raises ConfigError.
 
-    Unknown queues, back-office roles or contracts, windows outside ``[plan_start, plan_end)``.
+    Unknown queues, back-office roles or contracts, windows outside ``[plan_start, plan_end)``, a re-roster
+    ``from_day`` past the plan's last day.
     """
     queues = set(config.queue_names)
     roles = {r.role for r in config.back_office.roles}
@@ -322,6 +385,17 @@ def validate(
             raise ConfigError(
                 f"{prefix}, levers.rest_days.contract: unknown contract {rd.contract!r} "
                 f"(the config has: {', '.join(sorted(contracts)) or 'none'})"
+            )
+        if rd is not None and not any(rd.contract in t.contracts for t in config.shifts):
+            raise ConfigError(
+                f"{prefix}, levers.rest_days.contract: no [[shifts]] template serves contract {rd.contract!r}, "
+                "so a cancelled rest day has no shift to work"
+            )
+        ro = s.levers.reoptimise
+        if ro is not None and ro.from_day > plan_days(plan_start, plan_end):
+            raise ConfigError(
+                f"{prefix}, levers.reoptimise.from_day: {ro.from_day} is outside the plan "
+                f"({_plan_text(plan_start, plan_end)})"
             )
 
 

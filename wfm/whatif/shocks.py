@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from wfm.errors import ConfigError
+from wfm.io import MAX_CALLS_PER_INTERVAL, format_timestamp
 from wfm.whatif.impact import WhatifBase
 from wfm.whatif.scenario import Scenario, window_bounds
 
@@ -55,6 +57,12 @@ def apply_shocks(plan: WhatifBase, scenario: Scenario) -> Shocked:
             vol = np.where(hit, vol * (1.0 + (v.multiplier - 1.0) * s), vol)
         else:
             vol = np.where(hit, vol + v.added_calls * s, vol)
+    if (vol > MAX_CALLS_PER_INTERVAL).any():  # sized next: bounded as a forecast row is
+        k = int(np.flatnonzero(vol > MAX_CALLS_PER_INTERVAL)[0])
+        raise ConfigError(
+            f"{where}, volume: the shocks take queue {queue[k]!r} to {vol[k]:,.0f} calls at "
+            f"{format_timestamp(ts[k])}, above {MAX_CALLS_PER_INTERVAL:,.0f} per interval, the most wfm sizes"
+        )
     for i, a in enumerate(scenario.aht):
         start, end = window_bounds(a, plan.start, plan.end, f"{where}, aht[{i}]")
         s = shock_shape(ts, start, end, a.ramp_up_hours, a.decay_hours)
