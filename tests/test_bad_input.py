@@ -255,3 +255,12 @@ def test_numpy_warnings_do_not_reach_the_user(tmp_path):
         warnings.simplefilter("always")
         noisy()
     assert seen == []
+
+
+@pytest.mark.parametrize("cell", ["0\x1e0", "a\u2028b", "x\x0cy", "q\x85r", "line\rbreak"])
+def test_an_error_quoting_a_control_character_stays_one_line(tmp_path, cell):
+    bad = tmp_path / "f.csv"
+    bad.write_text(f"timestamp,queue,volume\n2026-03-02 08:00,{cell},5\n", newline="")
+    res = CliRunner().invoke(app, ["staff", str(bad), "--config", str(CONFIG)])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert res.stderr.startswith(f"Error: {bad}")

@@ -241,4 +241,4 @@ def test_roster_bad_options_exit_2(runner, files, args, message):
 def test_roster_missing_staffing_file(runner, files):
     result = runner.invoke(app, ["roster", "nope.csv", "-c", "tiny.toml"])
     assert result.exit_code == 2
-    assert result.stderr == "Error: nope.csv: CSV file not found\n"
+    assert result.stderr == "Error: nope.csv: file not found\n"

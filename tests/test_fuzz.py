@@ -361,3 +361,22 @@ def test_fuzz_option_values(world, name):
                  extra=(option, value))
 
     case()
+
+
+# --------------------------------------------------------------------------- wfm plan: bad options, hand-written
+PLAN_BAD = [("--weeks", "0"), ("--weeks", "99"), ("--weeks", "x"), ("--start", "2026-02-30"), ("--start", "2300-01-01"),
+            ("--start", ""), ("--gap", "1.5"), ("--gap", "nan"), ("--time-limit", "0"), ("--time-limit", "inf"),
+            ("--replications", "-1"), ("--replications", "1e308"), ("--agents", "nosuch.csv"), ("--history", "nosuch.csv"),
+            ("--config", "/dev/zero"), ("--history", "/dev/zero")]
+
+
+@pytest.mark.parametrize(("option", "value"), PLAN_BAD)
+def test_plan_with_a_bad_option_is_one_line_and_creates_nothing(world, tmp_path, option, value):
+    """``wfm plan`` checks its options and reads its inputs before it creates the runs folder or its lock."""
+    runs = tmp_path / "runs"
+    args = ["plan", "--config", str(world / "config.toml"), "--history", str(world / "history.csv"),
+            "--out", str(runs), option, value]
+    with _alarm(CASE_SECONDS):
+        res = CliRunner().invoke(app, args)
+    check_outcome(res, (option, value or option), args)
+    assert res.exit_code == 2 and not runs.exists()

@@ -350,7 +350,8 @@ def test_the_whatif_baseline_forecasts_the_prepared_history(example_config, monk
         return real_forecast(history, *args, **kwargs)
 
     monkeypatch.setattr(fc, "forecast", spy)
-    forecast, _, _ = whatif.baseline_inputs(cfg, history=raw, roster=pd.DataFrame(), horizon_days=7)
+    empty = pd.DataFrame(columns=whatif.ROSTER_COLUMNS)  # given, so no roster is built: only the forecast counts
+    forecast, _, _ = whatif.baseline_inputs(cfg, history=raw, roster=empty, horizon_days=7)
     (h,) = seen
     assert h.report.holiday_days == 10 and h.report.excluded_days == 1
     assert [d.date() for d in h.dates()[h.excluded]] == [dt.date(2026, 8, 12)]

@@ -245,7 +245,7 @@ class ShiftTemplate(_Model):
 
 class RosterSettings(_Model):
     solver: Literal["highs", "cbc"] = "highs"
-    time_limit_s: Annotated[float, Field(gt=0)] = 60.0
+    time_limit_s: Annotated[float, Field(gt=0, le=86_400)] = 60.0
     gap: Annotated[float, Field(ge=0, lt=1)] = 0.01
     under_penalty: Annotated[float, Field(gt=0)] = 50.0  # cost per agent-interval short
     # cost per call short of a period service-level target (and per call x ASA target over its ASA target,

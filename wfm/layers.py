@@ -17,6 +17,7 @@ LAYERS: list[list[str]] = [
     ["forecast", "routing"],  # routing: each queue's service when a staff group's agents serve its queues
     ["staffing"],
     ["roster"],
+    ["horizon"],  # a roster against a forecast's dates (what-if and simulate): above roster, whose rows it reads
     ["ratio", "simulate"],  # both read roster.csv through the roster stage's one reader, so they sit above roster
     ["charts"],
     ["whatif"],

@@ -62,7 +62,7 @@ def test_out_writes_a_csv_or_a_folder(centre):
 
 @pytest.mark.parametrize("args, message", [
     (["--routing", "priority", "--priority", "care,billing"],
-     "Error: priority: unknown queue 'billing' (the config has: sales, care)\n"),
+     "Error: --priority: unknown queue 'billing' (the config has: sales, care)\n"),
     (["--routing", "fifo", "--priority", "care"],
      "Error: a priority order needs routing 'priority' (--routing priority)\n"),
 ])

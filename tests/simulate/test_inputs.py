@@ -37,8 +37,8 @@ def test_a_priority_list_comes_first_and_the_rest_follow_in_default_order():
 
 
 @pytest.mark.parametrize("routing, priority, message", [
-    ("priority", ["sales", "nope"], "priority: unknown queue 'nope' (the config has: sales, care)"),
-    ("priority", ["care", "care"], "priority: queue 'care' appears twice"),
+    ("priority", ["sales", "nope"], "--priority: unknown queue 'nope' (the config has: sales, care)"),
+    ("priority", ["care", "care"], "--priority: queue 'care' appears twice"),
     ("fifo", ["care"], "a priority order needs routing 'priority' (--routing priority)"),
     ("random", None, "routing must be one of fifo, priority, objective, got 'random'"),
 ])
@@ -49,9 +49,10 @@ def test_bad_routing_is_an_input_error(routing, priority, message):
 
 
 @pytest.mark.parametrize("kw, message", [
-    ({"replications": 0}, "replications must be between 1 and 100,000, got 0"),
-    ({"service_cv": -1.0}, "service CV must be a positive number, got -1"),
-    ({"shrinkage": "random"}, "shrinkage must be one of fixed, binomial, got 'random'"),
+    ({"replications": 0}, "--replications must be between 1 and 100,000, got 0"),
+    ({"service_cv": -1.0}, "--service-cv must be a positive number of at most 10, got -1"),
+    ({"service_cv": 1e308}, "--service-cv must be a positive number of at most 10, got 1e+308"),
+    ({"shrinkage": "random"}, "--shrinkage must be one of fixed, binomial, got 'random'"),
 ])
 def test_bad_settings_are_input_errors(kw, message):
     with pytest.raises(InputError) as err:

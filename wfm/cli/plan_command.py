@@ -44,7 +44,7 @@ def plan_command(
     time_limit: Annotated[
         float | None,
         typer.Option("--time-limit", help="Roster solver time limit, seconds (default: config roster.time_limit_s).",
-                     min=0.1),
+                     min=0.1, max=86_400),
     ] = None,
     gap: Annotated[
         float | None, typer.Option(help="Roster: stop within this relative gap of the bound (default: config).",

@@ -35,7 +35,7 @@ def roster_command(
     ] = None,
     solver: Annotated[str | None, typer.Option(help="highs (default) or cbc.")] = None,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Solver time limit, seconds (default: config).", min=0.1)
+        float | None, typer.Option("--time-limit", help="Solver time limit, seconds (default: config).", min=0.1, max=86_400)
     ] = None,
     gap: Annotated[
         float | None, typer.Option(help="Stop within this relative gap of the bound, e.g. 0.01 (default: config).",

@@ -14,6 +14,7 @@ import functools
 import os
 import re
 import sys
+import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -45,7 +46,7 @@ class OneLineGroup(TyperGroup):
         except ClickException as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 sys.exit(exc.exit_code)
-            typer.echo(f"Error: {usage_message(exc, argv)}", err=True)
+            typer.echo(f"Error: {one_line(usage_message(exc, argv))}", err=True)
             sys.exit(exc.exit_code)
         except Abort:
             typer.echo("Error: aborted", err=True)
@@ -55,6 +56,15 @@ class OneLineGroup(TyperGroup):
                 sys.exit(1)
             raise
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: control characters, line and paragraph separators (a cell holding
+    ``\\x1e`` or ``\\u2028`` would split an error in two for any reader using Python's ``splitlines``) are
+    written as escapes."""
+    return "".join(ch if ch == " " or (ch.isprintable() and unicodedata.category(ch)[0] not in "CZ")
+                   or unicodedata.category(ch) == "Zs" else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
 
 
 _PHRASES = (  # typer's value messages, as wfm words them
@@ -138,7 +148,7 @@ def wfm_command(fn: F) -> F:
                     warnings.simplefilter("ignore", RuntimeWarning)  # a planner; --debug shows them
                 return fn(*args, **kwargs)
         except WfmError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            typer.echo(f"Error: {one_line(str(exc))}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -149,7 +159,7 @@ def wfm_command(fn: F) -> F:
             if _state["debug"] or type(exc).__module__.split(".")[0] in ("typer", "click"):
                 raise
             typer.echo(
-                f"Error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
+                one_line(f"Error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback"),
                 err=True,
             )
             raise typer.Exit(EXIT_INTERNAL) from None

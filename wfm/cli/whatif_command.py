@@ -42,11 +42,11 @@ def whatif_command(
     ] = None,
     workers: Annotated[int, typer.Option(help="Parallel processes for the scenarios (same results).", min=1)] = 1,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Recovery solver time limit per stage, seconds.", min=0.1)
+        float, typer.Option("--time-limit", help="Recovery solver time limit per stage, seconds.", min=0.1, max=86_400)
     ] = 60.0,
     roster_time_limit: Annotated[
         float | None,
-        typer.Option(help="Roster solver time limit when no --roster is given, seconds (default: config).", min=0.1),
+        typer.Option(help="Roster solver time limit when no --roster is given, seconds (default: config).", min=0.1, max=86_400),
     ] = None,
     intervals: Annotated[
         Path | None,

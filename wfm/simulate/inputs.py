@@ -270,8 +270,8 @@ def priority_order(config: CentreConfig, routing: str, priority: Sequence[str] |
     seen: set[str] = set()
     for name in names:
         if name not in known:
-            raise InputError(f"priority: unknown queue {name!r} (the config has: {', '.join(known)})")
+            raise InputError(f"--priority: unknown queue {name!r} (the config has: {', '.join(known)})")
         if name in seen:
-            raise InputError(f"priority: queue {name!r} appears twice")
+            raise InputError(f"--priority: queue {name!r} appears twice")
         seen.add(name)
     return names + [n for n in default_priority(config.queues) if n not in seen]

@@ -205,13 +205,16 @@ def _settings(routes: dict[str, tuple[str, list[str]]], supply: Supply, dem: Dem
     }
 
 
+MAX_SERVICE_CV = 10.0  # lognormal service times: at a CV of 10 the longest 1% of calls hold 43% of the work
+
+
 def check_settings(replications: int, service_cv: float | None, shrinkage: str) -> None:
     if not 1 <= replications <= MAX_REPLICATIONS:
-        raise InputError(f"replications must be between 1 and {MAX_REPLICATIONS:,}, got {replications}")
-    if service_cv is not None and not (np.isfinite(service_cv) and service_cv > 0):
-        raise InputError(f"service CV must be a positive number, got {service_cv:g}")
+        raise InputError(f"--replications must be between 1 and {MAX_REPLICATIONS:,}, got {replications}")
+    if service_cv is not None and not (np.isfinite(service_cv) and 0 < service_cv <= MAX_SERVICE_CV):
+        raise InputError(f"--service-cv must be a positive number of at most {MAX_SERVICE_CV:g}, got {service_cv:g}")
     if shrinkage not in SHRINKAGE_MODES:
-        raise InputError(f"shrinkage must be one of {', '.join(SHRINKAGE_MODES)}, got {shrinkage!r}")
+        raise InputError(f"--shrinkage must be one of {', '.join(SHRINKAGE_MODES)}, got {shrinkage!r}")
 
 
 def _tables(dem: Demand, supply: Supply, counts: Counts) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
