@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.bad_input import edited_config, one_line_exit_2
 from wfm.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,45 +17,29 @@ CONFIG = ROOT / "configs" / "example.toml"
 HISTORY = ROOT / "forecasts" / "history.csv"
 
 
-def _config(tmp_path: Path, old: str, new: str) -> Path:
-    text = CONFIG.read_text()
-    assert old in text
-    path = tmp_path / "c.toml"
-    path.write_text(text.replace(old, new, 1))
-    return path
-
-
-def _one_line_exit_2(res, *needles: str) -> None:
-    assert res.exit_code == 2, (res.exit_code, res.stderr)
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in res.stderr, res.stderr
-    for needle in needles:
-        assert needle in lines[0]
-
-
 @pytest.mark.parametrize("zone", ["Mars/Olympus", "", " UTC", "../../etc/passwd", "UTC+8", "asia/shanghai "])
 def test_an_unknown_or_empty_timezone_is_a_config_error(tmp_path, zone):
-    cfg = _config(tmp_path, 'timezone = "Asia/Shanghai"', f'timezone = "{zone}"')
+    cfg = edited_config(tmp_path, 'timezone = "Asia/Shanghai"', f'timezone = "{zone}"')
     res = CliRunner().invoke(app, ["ratio", "--config", str(cfg)])
-    _one_line_exit_2(res, str(cfg), "centre.timezone", "not a known IANA time zone")
+    one_line_exit_2(res, str(cfg), "centre.timezone", "not a known IANA time zone")
 
 
 @pytest.mark.parametrize("code", ["JAN", "FEB", "XX", "DEC", "", "us1"])
 def test_an_unknown_holiday_country_is_a_config_error(tmp_path, code):
-    cfg = _config(tmp_path, "[forecast]\n", f'[forecast]\nholiday_country = "{code}"\n')
+    cfg = edited_config(tmp_path, "[forecast]\n", f'[forecast]\nholiday_country = "{code}"\n')
     res = CliRunner().invoke(app, ["ratio", "--config", str(cfg)])
-    _one_line_exit_2(res, str(cfg), "forecast.holiday_country")
+    one_line_exit_2(res, str(cfg), "forecast.holiday_country")
 
 
 @pytest.mark.parametrize("code", ["JAN", "MAR", "OCT", "ZZ", "Q1"])
 def test_an_unknown_holidays_code_on_the_command_line_is_an_option_error(tmp_path, code):
     res = CliRunner().invoke(app, ["forecast", str(HISTORY), "--holidays", code, "--out", str(tmp_path / "f.csv")])
-    _one_line_exit_2(res, "--holidays", repr(code))
+    one_line_exit_2(res, "--holidays", repr(code))
     assert not (tmp_path / "f.csv").exists()
 
 
 def test_a_known_country_code_still_works_in_any_case(tmp_path):
-    cfg = _config(tmp_path, "[forecast]\n", '[forecast]\nholiday_country = "cn"\n')
+    cfg = edited_config(tmp_path, "[forecast]\n", '[forecast]\nholiday_country = "cn"\n')
     assert CliRunner().invoke(app, ["ratio", "--config", str(cfg)]).exit_code == 0
 
 
@@ -65,7 +50,7 @@ def test_a_start_outside_the_dates_wfm_plans_is_an_option_error(tmp_path, start,
     args = (["plan", "--history", str(HISTORY), "--out", str(tmp_path / "runs")] if command == "plan"
             else ["forecast", str(HISTORY), "--out", str(tmp_path / "f.csv")])
     res = CliRunner().invoke(app, [*args, "--config", str(CONFIG), "--start", start])
-    _one_line_exit_2(res, "--start", start, "1900-01-01 to 2199-12-31")
+    one_line_exit_2(res, "--start", start, "1900-01-01 to 2199-12-31")
     assert not (tmp_path / "f.csv").exists() and not (tmp_path / "runs").exists()
 
 
@@ -76,11 +61,11 @@ def test_a_history_or_forecast_row_outside_the_dates_wfm_plans_names_its_line(tm
     bad = tmp_path / "h.csv"
     bad.write_text("\n".join([lines[0], *lines[1:4], f"{stamp},retail,5,300", *lines[4:50]]) + "\n")
     res = CliRunner().invoke(app, ["forecast", str(bad), "--config", str(CONFIG), "--out", str(tmp_path / "f.csv")])
-    _one_line_exit_2(res, f"{bad}, line 5, field 'timestamp'", "outside the dates wfm plans")
+    one_line_exit_2(res, f"{bad}, line 5, field 'timestamp'", "outside the dates wfm plans")
     fc = tmp_path / "fc.csv"
     fc.write_text(f"timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n{stamp},retail,10,300\n")
     res = CliRunner().invoke(app, ["staff", str(fc), "--config", str(CONFIG), "--out", str(tmp_path / "s.csv")])
-    _one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "outside the dates wfm plans")
+    one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "outside the dates wfm plans")
 
 
 # --------------------------------------------------------------------------- inf and nan in a config
@@ -93,9 +78,9 @@ def test_a_history_or_forecast_row_outside_the_dates_wfm_plans_names_its_line(tm
     ("gap = 0.03 ", "gap = -inf ", "gap"),
 ])
 def test_inf_or_nan_in_a_config_is_a_config_error(tmp_path, old, new, field):
-    cfg = _config(tmp_path, old, new)
+    cfg = edited_config(tmp_path, old, new)
     res = CliRunner().invoke(app, ["ratio", "--config", str(cfg)])
-    _one_line_exit_2(res, str(cfg), field, "finite number")
+    one_line_exit_2(res, str(cfg), field, "finite number")
 
 
 # --------------------------------------------------------------------------- --out that cannot be written
@@ -103,13 +88,13 @@ def test_out_naming_a_folder_or_a_path_under_a_file_is_an_option_error(tmp_path)
     folder = tmp_path / "a_folder"
     folder.mkdir()
     res = CliRunner().invoke(app, ["forecast", str(HISTORY), "--config", str(CONFIG), "--out", str(folder)])
-    _one_line_exit_2(res, f"{folder}: is a folder")
+    one_line_exit_2(res, f"{folder}: is a folder")
     assert list(folder.iterdir()) == []
     blocker = tmp_path / "a_file"
     blocker.write_text("keep\n")
     res = CliRunner().invoke(app, ["forecast", str(HISTORY), "--config", str(CONFIG),
                                    "--out", str(blocker / "f.csv")])
-    _one_line_exit_2(res, f"{blocker / 'f.csv'}: its folder {blocker} is a file")
+    one_line_exit_2(res, f"{blocker / 'f.csv'}: its folder {blocker} is a file")
     assert blocker.read_text() == "keep\n"
 
 
@@ -118,7 +103,7 @@ def test_out_naming_a_folder_or_a_path_under_a_file_is_an_option_error(tmp_path)
 def test_a_calculator_volume_above_the_limit_is_an_option_error_at_once(volume):
     res = CliRunner().invoke(app, ["staff", "--volume", volume, "--interval", "15", "--aht", "300", "--sl", "80/20",
                                    "--shrinkage", "0.3", "--patience", "180"])
-    _one_line_exit_2(res, "--volume", "above 1,000,000,000 per interval")
+    one_line_exit_2(res, "--volume", "above 1,000,000,000 per interval")
 
 
 @pytest.mark.parametrize(("args", "needles"), [
@@ -140,16 +125,16 @@ def test_a_calculator_volume_above_the_limit_is_an_option_error_at_once(volume):
 ])
 def test_a_calculator_size_past_the_limits_names_the_option_at_once(args, needles):
     res = CliRunner().invoke(app, ["staff", *args])
-    _one_line_exit_2(res, *needles)
+    one_line_exit_2(res, *needles)
 
 
 @pytest.mark.parametrize("patience", ["86401", "1e9", "1e308"])
 def test_a_queue_patience_above_a_day_is_a_config_error(tmp_path, patience):
-    cfg = _config(tmp_path, "patience_s = 180", f"patience_s = {patience}")
+    cfg = edited_config(tmp_path, "patience_s = 180", f"patience_s = {patience}")
     fc = tmp_path / "fc.csv"
     fc.write_text("timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n")
     res = CliRunner().invoke(app, ["staff", str(fc), "--config", str(cfg), "--out", str(tmp_path / "s.csv")])
-    _one_line_exit_2(res, str(cfg), "patience_s", "86400")
+    one_line_exit_2(res, str(cfg), "patience_s", "86400")
     assert not (tmp_path / "s.csv").exists()
 
 
@@ -158,7 +143,7 @@ def test_a_forecast_row_above_the_limit_names_its_line(tmp_path, volume):
     fc = tmp_path / "fc.csv"
     fc.write_text(f"timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n2026-12-07 09:15,retail,{volume},300\n")
     res = CliRunner().invoke(app, ["staff", str(fc), "--config", str(CONFIG), "--out", str(tmp_path / "s.csv")])
-    _one_line_exit_2(res, f"{fc}, line 3, field 'volume'", "the most wfm sizes")
+    one_line_exit_2(res, f"{fc}, line 3, field 'volume'", "the most wfm sizes")
     assert not (tmp_path / "s.csv").exists()
 
 
@@ -231,7 +216,7 @@ def test_a_device_fifo_link_loop_or_folder_is_named_as_such(tmp_path, kind, role
             "history": ["forecast", str(path), "--config", str(CONFIG)],
             "forecast": ["staff", str(path), "--config", str(CONFIG)]}[role]
     res = CliRunner().invoke(app, args)
-    _one_line_exit_2(res, str(path), SPECIAL[kind])
+    one_line_exit_2(res, str(path), SPECIAL[kind])
 
 
 def test_a_config_bigger_than_the_limit_is_refused_before_reading(tmp_path):
@@ -239,7 +224,7 @@ def test_a_config_bigger_than_the_limit_is_refused_before_reading(tmp_path):
     with open(big, "wb") as fh:
         fh.truncate(5 * 1024**2)  # sparse: no disk used
     res = CliRunner().invoke(app, ["ratio", "--config", str(big)])
-    _one_line_exit_2(res, str(big), "5 MiB; the most wfm reads in a config file is 4 MiB")
+    one_line_exit_2(res, str(big), "5 MiB; the most wfm reads in a config file is 4 MiB")
 
 
 def test_numpy_warnings_do_not_reach_the_user(tmp_path):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tests.bad_input import edited_config, one_line_exit_2
 from wfm.cli import app
 from wfm.errors import InputError
 from wfm.history import clean_history, read_history
@@ -19,22 +20,6 @@ from wfm.history import clean_history, read_history
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "example.toml"
 QUEUES = ("retail", "business", "cards")
-
-
-def _one_line_exit_2(res, *needles: str) -> None:
-    assert res.exit_code == 2, (res.exit_code, res.stderr)
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in res.stderr, res.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-
-
-def _config(tmp_path: Path, old: str, new: str) -> Path:
-    text = CONFIG.read_text()
-    assert old in text
-    path = tmp_path / "c.toml"
-    path.write_text(text.replace(old, new, 1))
-    return path
 
 
 def _history(days: int = 21, queues: tuple[str, ...] = QUEUES) -> pd.DataFrame:
@@ -83,7 +68,7 @@ def _staff(tmp_path: Path, forecast: Path, config: Path = CONFIG):
 def test_mixed_utc_offsets_in_a_forecast_name_the_first_line_that_differs(tmp_path, stamps, line, needles):
     fc = _forecast_file(tmp_path, stamps)
     res, out = _staff(tmp_path, fc)
-    _one_line_exit_2(res, f"{fc}, line {line}, field 'timestamp'", "the offsets in one file must all be the same",
+    one_line_exit_2(res, f"{fc}, line {line}, field 'timestamp'", "the offsets in one file must all be the same",
                      *needles)
     assert not out.exists()
 
@@ -106,7 +91,7 @@ def test_a_history_offset_other_than_the_centres_names_its_line(tmp_path, offset
     h["timestamp"] = h["timestamp"] + offset
     h.loc[100, "timestamp"] = h.loc[100, "timestamp"].replace(offset, bad_offset)
     res, out = _forecast(tmp_path, _write(tmp_path / "h.csv", h))  # the example centre is in Asia/Shanghai
-    _one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 102, field 'timestamp'", "Asia/Shanghai", "+08:00")
+    one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 102, field 'timestamp'", "Asia/Shanghai", "+08:00")
     assert not out.exists()
 
 
@@ -122,12 +107,12 @@ def test_a_history_with_the_centres_offset_forecasts_as_without_it(tmp_path):
 
 
 def test_history_offsets_without_a_timezone_must_all_be_the_same(tmp_path):
-    cfg = _config(tmp_path, 'timezone = "Asia/Shanghai"', 'timezone = "UTC"')
+    cfg = edited_config(tmp_path, 'timezone = "Asia/Shanghai"', 'timezone = "UTC"')
     h = _history()
     h["timestamp"] = h["timestamp"] + "+01:00"
     h.loc[500:, "timestamp"] = h.loc[500:, "timestamp"].str.replace("+01:00", "+02:00")
     res, _ = _forecast(tmp_path, _write(tmp_path / "h.csv", h), config=cfg)
-    _one_line_exit_2(res, "line 502, field 'timestamp'", "+02:00, line 2 has +01:00", "[centre] timezone")
+    one_line_exit_2(res, "line 502, field 'timestamp'", "+02:00, line 2 has +01:00", "[centre] timezone")
 
 
 def test_history_offsets_that_change_at_dst_in_the_centres_zone_are_kept():
@@ -154,7 +139,7 @@ def test_a_history_value_above_the_limit_names_its_line(tmp_path, column, value,
     h = _history()
     h.loc[700, column] = value
     res, out = _forecast(tmp_path, _write(tmp_path / "h.csv", h))
-    _one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 702, field '{column}'", needle)
+    one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 702, field '{column}'", needle)
     assert not out.exists()
 
 
@@ -176,7 +161,7 @@ def test_a_finer_history_added_up_above_the_limit_is_refused(tmp_path):
     out.unlink()
     h["volume"] = "600000"
     res, out = _forecast(tmp_path, _write(tmp_path / "h.csv", h), "--interval", "30")
-    _one_line_exit_2(res, "queue 'retail' has 1,200,000 calls in the 30-minute interval",
+    one_line_exit_2(res, "queue 'retail' has 1,200,000 calls in the 30-minute interval",
                      "once its 15-minute rows are added up", "above 1,000,000")
     assert not out.exists()
 
@@ -186,7 +171,7 @@ def test_a_forecast_aht_above_a_day_names_its_line(tmp_path, aht, needle):
     fc = tmp_path / "fc.csv"
     fc.write_text(f"timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n2026-12-07 09:15,retail,10,{aht}\n")
     res, out = _staff(tmp_path, fc)
-    _one_line_exit_2(res, f"{fc}, line 3, field 'aht'", needle)
+    one_line_exit_2(res, f"{fc}, line 3, field 'aht'", needle)
     assert not out.exists()
 
 
@@ -199,14 +184,14 @@ def test_a_forecast_aht_above_a_day_names_its_line(tmp_path, aht, needle):
 ])
 def test_calculator_aht_and_interval_are_bounded(args, needle):
     res = CliRunner().invoke(app, ["staff", "--volume", "100", *args])
-    _one_line_exit_2(res, needle)
+    one_line_exit_2(res, needle)
 
 
 @pytest.mark.parametrize("aht", ["1e300", "86401"])
 def test_a_queue_aht_above_a_day_is_a_config_error(tmp_path, aht):
-    cfg = _config(tmp_path, "aht_s = 300 ", f"aht_s = {aht} ")
+    cfg = edited_config(tmp_path, "aht_s = 300 ", f"aht_s = {aht} ")
     res = CliRunner().invoke(app, ["ratio", "--config", str(cfg)])
-    _one_line_exit_2(res, str(cfg), "queues['retail'].aht_s")
+    one_line_exit_2(res, str(cfg), "queues['retail'].aht_s")
 
 
 # --------------------------------------------------------------------------- 3. a row far from the rest
@@ -222,7 +207,7 @@ def test_a_row_far_from_the_rest_of_the_history_names_its_line(tmp_path, stamp, 
     at = {"start": 0, "middle": 3000, "end": len(h)}[where]
     h = pd.concat([h.iloc[:at], row, h.iloc[at:]], ignore_index=True)
     res, out = _forecast(tmp_path, _write(tmp_path / "h.csv", h))
-    _one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line {at + 2}, field 'timestamp'", stamp,
+    one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line {at + 2}, field 'timestamp'", stamp,
                      f"from the rest of the history ({gap_from})", "more than 366 days apart")
     assert not out.exists()
 
@@ -258,7 +243,7 @@ def _slashed(h: pd.DataFrame, fmt: str) -> pd.DataFrame:
 ])
 def test_day_month_dates_are_refused_unless_the_order_is_given(tmp_path, fmt, row):
     res, out = _forecast(tmp_path, _write(tmp_path / "h.csv", _slashed(_history(), fmt)))
-    _one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line {row}, field 'timestamp'",
+    one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line {row}, field 'timestamp'",
                      "day and month could be either way round", "--dayfirst or --monthfirst",
                      'history_date_order = "day_first"')
     assert not out.exists()
@@ -273,7 +258,7 @@ def test_day_month_dates_read_in_the_order_given_forecast_as_iso(tmp_path, fmt, 
     res, out = _forecast(tmp_path, _write(tmp_path / "iso.csv", h))
     assert res.exit_code == 0, res.stderr
     want = out.read_text()
-    cfg = CONFIG if isinstance(how, list) else _config(tmp_path, "[forecast]\n",
+    cfg = CONFIG if isinstance(how, list) else edited_config(tmp_path, "[forecast]\n",
                                                        f'[forecast]\nhistory_date_order = "{how}"\n')
     extra = how if isinstance(how, list) else []
     res, out = _forecast(tmp_path, _write(tmp_path / "h.csv", _slashed(h, fmt)), *extra, config=cfg)
@@ -291,19 +276,19 @@ def test_a_date_that_does_not_fit_the_order_given_names_its_line(tmp_path, args,
     h = _history()
     h.loc[5, "timestamp"] = cell
     res, _ = _forecast(tmp_path, _write(tmp_path / "h.csv", h), *args)
-    _one_line_exit_2(res, "line 7, field 'timestamp'", repr(cell), needle)
+    one_line_exit_2(res, "line 7, field 'timestamp'", repr(cell), needle)
 
 
 def test_dayfirst_and_monthfirst_together_is_an_option_error(tmp_path):
     res, _ = _forecast(tmp_path, _write(tmp_path / "h.csv", _history()), "--dayfirst", "--monthfirst")
-    _one_line_exit_2(res, "--dayfirst and --monthfirst: give one of them")
+    one_line_exit_2(res, "--dayfirst and --monthfirst: give one of them")
 
 
 @pytest.mark.parametrize("cell", ["07/12/2026 09:00", "12/07/2026 09:00", "7.12.2026 09:00", "2026/12/07 09:00"])
 def test_a_forecast_file_takes_iso_dates_only(tmp_path, cell):
     fc = _forecast_file(tmp_path, ["2026-12-07 08:45", cell])
     res, out = _staff(tmp_path, fc)
-    _one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", repr(cell), "YYYY-MM-DD HH:MM")
+    one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", repr(cell), "YYYY-MM-DD HH:MM")
     assert not out.exists()
 
 
@@ -324,7 +309,7 @@ def test_iso_timestamps_in_their_usual_spellings_are_read(tmp_path, cell):
 def test_several_queues_rows_without_a_queue_column_are_an_error(tmp_path, queues, columns):
     h = _history(queues=queues).rename(columns={"volume": "calls"} if "calls" in columns else {})
     res, out = _forecast(tmp_path, _write(tmp_path / "h.csv", h[columns]))
-    _one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 3, field 'timestamp'", "2026-11-02 00:00 appears again",
+    one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 3, field 'timestamp'", "2026-11-02 00:00 appears again",
                      "first on line 2", "add a 'queue' column")
     assert not out.exists()
 
@@ -347,13 +332,13 @@ def test_with_a_queue_column_a_corrected_row_keeps_the_last_as_documented():
 @pytest.mark.parametrize("value", ["0", "-15", "7", "45", "1440", "1441", "2880"])
 def test_an_interval_that_is_not_a_supported_divisor_is_an_option_error(tmp_path, value):
     res, out = _forecast(tmp_path, _write(tmp_path / "h.csv", _history()), "--interval", value)
-    _one_line_exit_2(res, f"--interval {value}: must be one of 5, 6, 10, 12, 15, 20, 30, 60 minutes")
+    one_line_exit_2(res, f"--interval {value}: must be one of 5, 6, 10, 12, 15, 20, 30, 60 minutes")
     assert not out.exists()
 
 
 def test_an_interval_option_is_checked_before_the_history_is_read(tmp_path):
     res, _ = _forecast(tmp_path, tmp_path / "missing.csv", "--interval", "0")
-    _one_line_exit_2(res, "--interval 0")
+    one_line_exit_2(res, "--interval 0")
 
 
 # --------------------------------------------------------------------------- 7. rows off the config's grid
@@ -364,23 +349,23 @@ def test_an_interval_option_is_checked_before_the_history_is_read(tmp_path):
 def test_a_forecast_row_off_the_grid_names_its_line(tmp_path, cell, shown):
     fc = _forecast_file(tmp_path, ["2026-12-07 08:00", cell])
     res, out = _staff(tmp_path, fc)
-    _one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", f"{shown} is not on the 15-minute grid",
+    one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", f"{shown} is not on the 15-minute grid",
                      "interval_minutes")
     assert not out.exists()
 
 
 def test_the_grid_is_the_configs_for_every_forecast_reader(tmp_path):
-    cfg30 = _config(tmp_path, "interval_minutes = 15", "interval_minutes = 30")
+    cfg30 = edited_config(tmp_path, "interval_minutes = 15", "interval_minutes = 30")
     fc = _forecast_file(tmp_path, ["2026-12-07 08:00", "2026-12-07 08:15"])
     res, _ = _staff(tmp_path, fc, config=cfg30)
-    _one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "not on the 30-minute grid")
+    one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "not on the 30-minute grid")
     agents = tmp_path / "agents.csv"
     agents.write_text("timestamp,agents\n2026-12-07 08:00,5\n2026-12-07 08:15,5\n")
     res = CliRunner().invoke(app, ["simulate", str(agents), "--forecast", str(fc), "--config", str(cfg30)])
-    _one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "not on the 30-minute grid")
+    one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "not on the 30-minute grid")
     res = CliRunner().invoke(app, ["whatif", "--scenarios", str(ROOT / "configs" / "storm.toml"), "--forecast",
                                    str(fc), "--config", str(cfg30)])
-    _one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "not on the 30-minute grid")
+    one_line_exit_2(res, f"{fc}, line 3, field 'timestamp'", "not on the 30-minute grid")
 
 
 # --------------------------------------------------------------------------- 8. blank queue names
@@ -389,11 +374,11 @@ def test_a_blank_queue_in_a_history_or_forecast_names_its_line(tmp_path, blank):
     h = _history()
     h.loc[40, "queue"] = blank
     res, _ = _forecast(tmp_path, _write(tmp_path / "h.csv", h))
-    _one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 42, field 'queue': is blank")
+    one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 42, field 'queue': is blank")
     fc = tmp_path / "fc.csv"
     fc.write_text(f"timestamp,queue,volume,aht\n2026-12-07 09:00,retail,10,300\n2026-12-07 09:00,{blank},10,300\n")
     res, _ = _staff(tmp_path, fc)
-    _one_line_exit_2(res, f"{fc}, line 3, field 'queue': is blank")
+    one_line_exit_2(res, f"{fc}, line 3, field 'queue': is blank")
 
 
 @pytest.mark.parametrize(("name", "needle"), [
@@ -402,10 +387,10 @@ def test_a_blank_queue_in_a_history_or_forecast_names_its_line(tmp_path, blank):
     ('"retail\\t"', "has spaces around it"),
 ])
 def test_a_blank_or_padded_queue_name_in_the_config_is_a_config_error(tmp_path, name, needle):
-    cfg = _config(tmp_path, 'name = "retail"', f"name = {name}")
+    cfg = edited_config(tmp_path, 'name = "retail"', f"name = {name}")
     for args in (["ratio"], ["forecast", str(_write(tmp_path / "h.csv", _history()))]):
         res = CliRunner().invoke(app, [*args, "--config", str(cfg)])
-        _one_line_exit_2(res, str(cfg), needle)
+        one_line_exit_2(res, str(cfg), needle)
 
 
 # --------------------------------------------------------------------------- 9. over-long cells
@@ -414,7 +399,7 @@ def test_a_cell_longer_than_the_csv_limit_names_its_line_and_column(tmp_path, co
     h = _history().iloc[:400].copy()
     h.loc[7, column] = "9" * size
     res, _ = _forecast(tmp_path, _write(tmp_path / "h.csv", h))
-    _one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 9, field '{column}'",
+    one_line_exit_2(res, f"{tmp_path / 'h.csv'}, line 9, field '{column}'",
                      "a cell is longer than 131,072 characters")
     assert len(res.stderr) < 300
 
@@ -423,7 +408,7 @@ def test_a_quoted_over_long_cell_names_its_line(tmp_path):
     fc = tmp_path / "fc.csv"
     fc.write_text('timestamp,queue,volume\n2026-12-07 09:00,retail,10\n2026-12-07 09:15,"' + "x\n" * 70_000 + '",1\n')
     res, _ = _staff(tmp_path, fc)
-    _one_line_exit_2(res, f"{fc}, line 3: a cell is longer than 131,072 characters")
+    one_line_exit_2(res, f"{fc}, line 3: a cell is longer than 131,072 characters")
 
 
 @pytest.mark.parametrize(("column", "cell"), [("volume", "x" * 100_000), ("timestamp", "2026" * 25_000),
@@ -433,7 +418,7 @@ def test_a_long_bad_cell_is_quoted_short(tmp_path, column, cell):
     row = {"timestamp": "2026-12-07 09:00", "queue": "retail", "volume": "10", "aht": "300", column: cell}
     fc.write_text("timestamp,queue,volume,aht\n" + ",".join(row.values()) + "\n")
     res, _ = _staff(tmp_path, fc)
-    _one_line_exit_2(res, f"{fc}, line 2, field '{column}'", "(100,000 characters)")
+    one_line_exit_2(res, f"{fc}, line 2, field '{column}'", "(100,000 characters)")
     assert len(res.stderr) < 300
 
 

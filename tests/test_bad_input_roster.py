@@ -15,6 +15,8 @@ import pytest
 from typer.testing import CliRunner
 from whatif.small import small_forecast, small_roster
 
+from tests.bad_input import one_line_exit_2
+from tests.whatif.small import SMALL_TOML
 from wfm.cli import app
 from wfm.io import atomic_write_csv
 from wfm.roster.readers import read_staffing
@@ -22,45 +24,6 @@ from wfm.roster.readers import read_staffing
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "example.toml"
 
-SMALL_TOML = """\
-[centre]
-name = "Small"
-interval_minutes = 60
-front_line_headcount = 7
-
-[[queues]]
-name = "retail"
-service_level = 0.8
-answer_within_s = 20
-shrinkage = 0.0
-patience_s = 180
-aht_s = 300
-max_occupancy = 0.9
-
-[[queues]]
-name = "cards"
-service_level = 0.8
-answer_within_s = 30
-shrinkage = 0.0
-aht_s = 240
-max_occupancy = 0.9
-
-[[contracts]]
-name = "full_time"
-days_per_week = [1, 5]
-paid_hours_per_week = [8, 40]
-
-[[shifts]]
-name = "day"
-contracts = ["full_time"]
-start = ["08:00", "10:00"]
-start_step_minutes = 60
-length_minutes = 480
-breaks = [{ minutes = 60, paid = false, window = ["04:00", "05:00"] }]
-
-[back_office]
-roles = [{ role = "second_line", headcount = 3 }, { role = "planning", headcount = 1 }]
-"""
 
 NO_SHOCK = '[[scenario]]\nname = "s"\n'
 
@@ -72,14 +35,6 @@ ROSTER_ROWS = [
     "A0002,full_time,2026-12-01,day,07:00,16:00,08:30-08:45;10:00-11:00;14:15-14:30",
 ]
 ROSTER_HEADER = "agent_id,contract,date,shift,start,end,breaks"
-
-
-def _one_line_exit_2(res, *needles: str) -> None:
-    assert res.exit_code == 2, (res.exit_code, res.stderr)
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in res.stderr, res.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
 
 
 def _invoke(*args: str):
@@ -144,7 +99,7 @@ def test_a_staffing_row_above_what_a_roster_sizes_is_refused_at_its_line(tmp_pat
     st = staffing_csv(tmp_path / "staffing.csv", change={(row, column): cell})
     out = tmp_path / "out" / "roster.csv"
     res = _invoke("roster", st, "--config", CONFIG, "--out", out)
-    _one_line_exit_2(res, f"{st}, line {row + 2}, field '{column}'", cell, limit)
+    one_line_exit_2(res, f"{st}, line {row + 2}, field '{column}'", cell, limit)
     assert not out.parent.exists()
 
 
@@ -153,7 +108,7 @@ def test_queues_summing_above_the_limit_in_one_interval_are_refused(tmp_path, ea
     change = {(3 + k, "scheduled"): each for k in range(3)}  # the three queues of 00:15
     st = staffing_csv(tmp_path / "staffing.csv", change=change)
     res = _invoke("roster", st, "--config", CONFIG)
-    _one_line_exit_2(res, f"{st}, line 5, field 'scheduled'", "2026-11-30 00:15", f"{3 * int(each):,}", "5,000")
+    one_line_exit_2(res, f"{st}, line 5, field 'scheduled'", "2026-11-30 00:15", f"{3 * int(each):,}", "5,000")
 
 
 def test_agents_csv_with_more_agents_than_a_roster_names_is_refused(tmp_path):
@@ -161,7 +116,7 @@ def test_agents_csv_with_more_agents_than_a_roster_names_is_refused(tmp_path):
     agents = tmp_path / "agents.csv"
     agents.write_text("agent_id,contract\n" + "".join(f"A{i},full_time\n" for i in range(20_001)))
     res = _invoke("roster", st, "--config", CONFIG, "--agents", agents)
-    _one_line_exit_2(res, f"{agents}, line 20002", "20,000 agents")
+    one_line_exit_2(res, f"{agents}, line 20002", "20,000 agents")
 
 
 @pytest.mark.parametrize(("body", "key", "limit"), [
@@ -185,7 +140,7 @@ def test_agents_csv_with_more_agents_than_a_roster_names_is_refused(tmp_path):
 ])
 def test_a_scenario_number_beyond_its_range_names_file_scenario_and_key(small, body, key, limit):
     res = whatif(small, scenario(small, body), "roster.csv", "forecast.csv", "--out", str(small / "o.json"))
-    _one_line_exit_2(res, f"{small / 's.toml'}: field 'scenario['s'].{key}'", limit)
+    one_line_exit_2(res, f"{small / 's.toml'}: field 'scenario['s'].{key}'", limit)
     assert not (small / "o.json").exists()
 
 
@@ -198,7 +153,7 @@ def test_a_scenario_number_beyond_its_range_names_file_scenario_and_key(small, b
 ])
 def test_shocks_that_take_an_interval_above_a_million_calls_are_refused_before_sizing(small, body):
     res = whatif(small, scenario(small, body))
-    _one_line_exit_2(res, f"{small / 's.toml'}: scenario 's', volume: the shocks take queue", "1,000,000 per interval")
+    one_line_exit_2(res, f"{small / 's.toml'}: scenario 's', volume: the shocks take queue", "1,000,000 per interval")
 
 
 @pytest.mark.parametrize(("sweep", "needle"), [("volume=1e308", "volume must be 0 to 1,000"),
@@ -206,14 +161,14 @@ def test_shocks_that_take_an_interval_above_a_million_calls_are_refused_before_s
                                                ("volume=1:3000:1000", "volume must be 0 to 1,000")])
 def test_a_sweep_beyond_the_multiplier_range_is_an_option_error(small, sweep, needle):
     res = whatif(small, "none.toml", "roster.csv", "forecast.csv", "--sweep", sweep)
-    _one_line_exit_2(res, "--sweep", needle)
+    one_line_exit_2(res, "--sweep", needle)
 
 
 def test_a_sweep_that_takes_calls_above_a_million_names_the_sweep_value(small):
     big = small_forecast(calls=5000.0)
     atomic_write_csv(small / "big.csv", big)
     res = whatif(small, "none.toml", "roster.csv", "big.csv", "--sweep", "volume=1,500")
-    _one_line_exit_2(res, str(small / "none.toml"), "1,000,000 per interval", "(--sweep volume=500)")
+    one_line_exit_2(res, str(small / "none.toml"), "1,000,000 per interval", "(--sweep volume=500)")
 
 
 @pytest.mark.parametrize("last", ["2027-03-03 00:00", "2100-01-01 00:00", "2199-12-31 23:00"])
@@ -222,7 +177,7 @@ def test_a_forecast_over_more_than_366_days_is_refused_before_its_grid_is_built(
     fc = edit_csv(small / "forecast.csv", small / "long.csv", lambda ls: [*ls, f"{last},retail,1.0,300"])
     line = len(fc.read_text().splitlines())
     res = whatif(small, forecast="long.csv") if command == "whatif" else simulate(small, forecast="long.csv")
-    _one_line_exit_2(res, f"{fc}, line {line}, field 'timestamp'", "at most 366 days")
+    one_line_exit_2(res, f"{fc}, line {line}, field 'timestamp'", "at most 366 days")
 
 
 @pytest.mark.parametrize("calls", ["1000000", "999999.5", "910000"])
@@ -230,7 +185,7 @@ def test_a_simulation_of_more_than_ten_million_calls_is_refused(small, calls):
     fc = edit_csv(small / "forecast.csv", small / "busy.csv",
                   lambda ls: [ls[0]] + [",".join([*r.split(",")[:2], calls, *r.split(",")[3:]]) for r in ls[1:12]])
     res = simulate(small, forecast="busy.csv")
-    _one_line_exit_2(res, str(fc), "at most 10,000,000 per replication")
+    one_line_exit_2(res, str(fc), "at most 10,000,000 per replication")
 
 
 # =========================================================================== 2. integer casts range-checked first
@@ -238,7 +193,7 @@ def test_a_simulation_of_more_than_ten_million_calls_is_refused(small, calls):
 def test_scheduled_too_large_for_an_integer_is_an_error_not_a_negative_requirement(tmp_path, cell):
     st = staffing_csv(tmp_path / "staffing.csv", change={(4, "scheduled"): cell})
     res = _invoke("roster", st, "--config", CONFIG, "--out", tmp_path / "roster.csv")
-    _one_line_exit_2(res, f"{st}, line 6, field 'scheduled'", "5,000")
+    one_line_exit_2(res, f"{st}, line 6, field 'scheduled'", "5,000")
     assert not (tmp_path / "coverage.csv").exists()
     with pytest.raises(Exception, match="5,000"):
         read_staffing(st)
@@ -252,13 +207,13 @@ def test_agents_per_interval_too_large_for_an_integer_are_refused(small, cell):
     (small / "agents.csv").write_text("timestamp,agents\n" + "".join(f"{t:%Y-%m-%d %H:%M},{c}\n"
                                                                       for t, c in zip(ts, cells, strict=True)))
     res = simulate(small, roster="agents.csv")
-    _one_line_exit_2(res, f"{small / 'agents.csv'}, line 7, field 'agents'", "5,000")
+    one_line_exit_2(res, f"{small / 'agents.csv'}, line 7, field 'agents'", "5,000")
 
 
 def test_a_huge_required_from_pooled_sizing_is_refused_naming_the_staffing_file(tmp_path):
     st = staffing_csv(tmp_path / "staffing.csv", days=7, change={(6, "aht"): "86400", (6, "volume"): "900000"})
     res = _invoke("roster", st, "--config", CONFIG)
-    _one_line_exit_2(res, str(st), "scheduled agents at 2026-11-30 00:30", "5,000 per interval")
+    one_line_exit_2(res, str(st), "scheduled agents at 2026-11-30 00:30", "5,000 per interval")
 
 
 # =========================================================================== 3. one roster row per agent and date
@@ -276,14 +231,14 @@ def _roster(path: Path, rows: list[str]) -> Path:
 def test_ratio_refuses_a_second_row_for_an_agent_and_date_naming_both_lines(tmp_path, rows, line, first):
     ro = _roster(tmp_path / "roster.csv", rows)
     res = _invoke("ratio", "--config", CONFIG, "--roster", ro, "--basis", "fte")
-    _one_line_exit_2(res, f"{ro}, line {line}, field 'date'", "already has a row on", f"(line {first})")
+    one_line_exit_2(res, f"{ro}, line {line}, field 'date'", "already has a row on", f"(line {first})")
 
 
 @pytest.mark.parametrize("command", ["whatif", "simulate"])
 def test_whatif_and_simulate_refuse_duplicate_agent_days_too(small, command):
     ro = edit_csv(small / "roster.csv", small / "dup.csv", lambda ls: [*ls, ls[1]])
     res = whatif(small, roster="dup.csv") if command == "whatif" else simulate(small, roster="dup.csv")
-    _one_line_exit_2(res, f"{ro}, line {len(ro.read_text().splitlines())}, field 'date'", "line 2")
+    one_line_exit_2(res, f"{ro}, line {len(ro.read_text().splitlines())}, field 'date'", "line 2")
 
 
 @pytest.mark.parametrize(("row", "field"), [
@@ -296,14 +251,14 @@ def test_whatif_and_simulate_refuse_duplicate_agent_days_too(small, command):
 def test_roster_dates_outside_wfm_range_are_refused(tmp_path, row, field):
     ro = _roster(tmp_path / "roster.csv", [*ROSTER_ROWS, row])
     res = _invoke("ratio", "--config", CONFIG, "--roster", ro)
-    _one_line_exit_2(res, f"{ro}, line 6, field '{field}'", "outside the dates wfm plans (1900-01-01 to 2199-12-31)")
+    one_line_exit_2(res, f"{ro}, line 6, field '{field}'", "outside the dates wfm plans (1900-01-01 to 2199-12-31)")
 
 
 @pytest.mark.parametrize(("start", "end"), [("2026-11-30 06:00", "2026-12-02 06:00"), ("06:00", "2027-01-01 06:00")])
 def test_a_roster_row_longer_than_a_day_is_refused(tmp_path, start, end):
     ro = _roster(tmp_path / "roster.csv", [*ROSTER_ROWS, f"A0003,full_time,2026-11-30,day,{start},{end},"])
     res = _invoke("ratio", "--config", CONFIG, "--roster", ro)
-    _one_line_exit_2(res, f"{ro}, line 6, field 'end'", "more than 24 hours after the start")
+    one_line_exit_2(res, f"{ro}, line 6, field 'end'", "more than 24 hours after the start")
 
 
 # =========================================================================== 4. scenario times
@@ -324,7 +279,7 @@ def test_a_scenario_time_that_is_not_a_time_names_scenario_and_key(small, when, 
     other = "start = \"day 1\"\n" if key == "end" else ""
     name = scenario(small, f"[[scenario.absence]]\nshare = 0.1\n{other}{key} = \"{when}\"\n")
     res = whatif(small, name)
-    _one_line_exit_2(res, f"{small / name}: field 'scenario['s'].absence[0].{key}'", needle)
+    one_line_exit_2(res, f"{small / name}: field 'scenario['s'].absence[0].{key}'", needle)
 
 
 @pytest.mark.parametrize(("start", "end", "key", "when"), [
@@ -338,7 +293,7 @@ def test_a_window_outside_the_horizon_names_the_key_and_the_plan_days(small, sta
     body = f"[[scenario.volume]]\nmultiplier = 2\nstart = \"{start}\"\n" + (f"end = \"{end}\"\n" if end else "")
     name = scenario(small, body)
     res = whatif(small, name)
-    _one_line_exit_2(res, f"{small / name}: scenario 's', volume[0].{key}:", when,
+    one_line_exit_2(res, f"{small / name}: scenario 's', volume[0].{key}:", when,
                      "(day 1 to day 2, 2026-03-02 00:00 to 2026-03-04 00:00)")
 
 
@@ -353,7 +308,7 @@ def test_day_n_24_00_is_the_end_of_that_day(small):
 def test_reoptimise_from_day_past_the_plan_is_a_config_error(small, day):
     name = scenario(small, f"[scenario.levers.reoptimise]\nfrom_day = {day}\n")
     res = whatif(small, name)
-    _one_line_exit_2(res, f"{small / name}: scenario 's', levers.reoptimise.from_day: {day} is outside the plan",
+    one_line_exit_2(res, f"{small / name}: scenario 's', levers.reoptimise.from_day: {day} is outside the plan",
                      "day 1 to day 2")
 
 
@@ -361,7 +316,7 @@ def test_reoptimise_from_day_past_the_plan_is_a_config_error(small, day):
 def test_reoptimise_from_day_out_of_any_range_is_a_shape_error(small, day, needle):
     name = scenario(small, f"[scenario.levers.reoptimise]\nfrom_day = {day}\n")
     res = whatif(small, name)
-    _one_line_exit_2(res, f"{small / name}: field 'scenario['s'].levers.reoptimise.from_day'", needle)
+    one_line_exit_2(res, f"{small / name}: field 'scenario['s'].levers.reoptimise.from_day'", needle)
 
 
 def test_rest_days_for_a_contract_no_shift_serves_is_a_config_error(small):
@@ -370,7 +325,7 @@ def test_rest_days_for_a_contract_no_shift_serves_is_a_config_error(small):
         '[[shifts]]'))
     name = scenario(small, "[scenario.levers.rest_days]\ncontract = \"weekend\"\n")
     res = whatif(small, name)
-    _one_line_exit_2(res, f"{small / name}: scenario 's', levers.rest_days.contract", "'weekend'")
+    one_line_exit_2(res, f"{small / name}: scenario 's', levers.rest_days.contract", "'weekend'")
 
 
 # =========================================================================== 6. roster and forecast dates
@@ -391,7 +346,7 @@ def test_a_roster_sharing_no_date_with_the_forecast_is_refused_naming_both(small
     ro = edit_csv(small / "roster.csv", small / "far.csv", _shift_dates(days))
     res = whatif(small, roster="far.csv") if command == "whatif" else simulate(small, roster="far.csv")
     first = pd.Timestamp("2026-03-02") + pd.Timedelta(days=days)
-    _one_line_exit_2(res, f"{ro} ({first:%Y-%m-%d} to", f"{small / 'forecast.csv'} (2026-03-02 to 2026-03-03)",
+    one_line_exit_2(res, f"{ro} ({first:%Y-%m-%d} to", f"{small / 'forecast.csv'} (2026-03-02 to 2026-03-03)",
                      "no date in common")
 
 
@@ -424,7 +379,7 @@ def test_whatif_leaves_out_roster_rows_dated_outside_the_forecast_with_a_note(sm
 def test_a_staffing_interval_off_the_grid_names_its_line(tmp_path, stamps, line, needle):
     st = staffing_csv(tmp_path / "staffing.csv", stamps=stamps)
     res = _invoke("roster", st, "--config", CONFIG)
-    _one_line_exit_2(res, f"{st}, line {line}, field 'timestamp'", needle)
+    one_line_exit_2(res, f"{st}, line {line}, field 'timestamp'", needle)
 
 
 @pytest.mark.parametrize(("stamps", "needle"), [
@@ -434,14 +389,14 @@ def test_a_staffing_interval_off_the_grid_names_its_line(tmp_path, stamps, line,
 def test_staffing_on_a_coarser_grid_names_the_file(tmp_path, stamps, needle):
     st = staffing_csv(tmp_path / "staffing.csv", stamps=stamps)
     res = _invoke("roster", st, "--config", CONFIG)
-    _one_line_exit_2(res, str(st), needle, "interval_minutes is 15")
+    one_line_exit_2(res, str(st), needle, "interval_minutes is 15")
 
 
 @pytest.mark.parametrize(("weeks", "days"), [("1", 1), ("2", 6), ("1", 3)])
 def test_staffing_too_short_for_the_roster_names_the_file(tmp_path, weeks, days):
     st = staffing_csv(tmp_path / "staffing.csv", days=days)
     res = _invoke("roster", st, "--config", CONFIG, "--weeks", weeks)
-    _one_line_exit_2(res, f"{st}: has no interval", f"for a {weeks}-week roster")
+    one_line_exit_2(res, f"{st}: has no interval", f"for a {weeks}-week roster")
 
 
 @pytest.mark.parametrize("command", ["roster", "whatif", "simulate"])
@@ -454,7 +409,7 @@ def test_a_file_with_a_header_and_no_rows_names_the_file(small, tmp_path, comman
         (small / "empty.csv").write_text(ROSTER_HEADER + "\n")
         res = whatif(small, roster="empty.csv") if command == "whatif" else simulate(small, roster="empty.csv")
         path = small / "empty.csv"
-    _one_line_exit_2(res, f"{path}: no data rows")
+    one_line_exit_2(res, f"{path}: no data rows")
 
 
 @pytest.mark.parametrize("stamp", ["2026-03-02 00:07", "2026-03-03 12:30", "2026-03-02 05:59"])
@@ -462,7 +417,7 @@ def test_a_file_with_a_header_and_no_rows_names_the_file(small, tmp_path, comman
 def test_a_forecast_interval_off_the_grid_names_file_and_line(small, stamp, command):
     fc = edit_csv(small / "forecast.csv", small / "odd.csv", lambda ls: [*ls[:4], f"{stamp},cards,1.0,240", *ls[4:]])
     res = whatif(small, forecast="odd.csv") if command == "whatif" else simulate(small, forecast="odd.csv")
-    _one_line_exit_2(res, f"{fc}, line 5, field 'timestamp'", f"{stamp} is not on the 60-minute grid")
+    one_line_exit_2(res, f"{fc}, line 5, field 'timestamp'", f"{stamp} is not on the 60-minute grid")
 
 
 @pytest.mark.parametrize(("row", "cell", "needle"), [(3, "zzz", "unknown queue 'zzz'"),
@@ -475,7 +430,7 @@ def test_a_whatif_forecast_with_a_bad_queue_names_its_line(small, row, cell, nee
 
     fc = edit_csv(small / "forecast.csv", small / "q.csv", fn)
     res = whatif(small, forecast="q.csv")
-    _one_line_exit_2(res, f"{fc}, line {row + 1}, field 'queue'", needle)
+    one_line_exit_2(res, f"{fc}, line {row + 1}, field 'queue'", needle)
 
 
 def test_good_inputs_still_read_the_same(small):

@@ -8,48 +8,9 @@ from pathlib import Path
 import pytest
 from whatif.small import small_forecast, small_roster
 
+from tests.whatif.small import SMALL_TOML
 from wfm.cli import app
 from wfm.io import atomic_write_csv
-
-SMALL_TOML = """\
-[centre]
-name = "Small"
-interval_minutes = 60
-front_line_headcount = 7
-
-[[queues]]
-name = "retail"
-service_level = 0.8
-answer_within_s = 20
-shrinkage = 0.0
-patience_s = 180
-aht_s = 300
-max_occupancy = 0.9
-
-[[queues]]
-name = "cards"
-service_level = 0.8
-answer_within_s = 30
-shrinkage = 0.0
-aht_s = 240
-max_occupancy = 0.9
-
-[[contracts]]
-name = "full_time"
-days_per_week = [1, 5]
-paid_hours_per_week = [8, 40]
-
-[[shifts]]
-name = "day"
-contracts = ["full_time"]
-start = ["08:00", "10:00"]
-start_step_minutes = 60
-length_minutes = 480
-breaks = [{ minutes = 60, paid = false, window = ["04:00", "05:00"] }]
-
-[back_office]
-roles = [{ role = "second_line", headcount = 3 }, { role = "planning", headcount = 1 }]
-"""
 
 SURGE_TOML = """\
 [[scenario]]

@@ -22,50 +22,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from tests.whatif.small import SMALL_TOML
 from wfm.cli import app
 
 CASE_SECONDS = 30  # a case that runs longer is a hang
 
-CONFIG = """\
-[centre]
-name = "Fuzz"
-interval_minutes = 60
-front_line_headcount = 7
-
-[[queues]]
-name = "retail"
-service_level = 0.8
-answer_within_s = 20
-shrinkage = 0.0
-patience_s = 180
-aht_s = 300
-
-[[queues]]
-name = "cards"
-service_level = 0.8
-answer_within_s = 30
-shrinkage = 0.0
-aht_s = 240
-
-[[contracts]]
-name = "full_time"
-days_per_week = [1, 5]
-paid_hours_per_week = [8, 40]
-
-[[shifts]]
-name = "day"
-contracts = ["full_time"]
-start = ["08:00", "10:00"]
-start_step_minutes = 60
-length_minutes = 480
-breaks = [{ minutes = 60, paid = false, window = ["04:00", "05:00"] }]
-
-[roster]
-time_limit_s = 5
-
-[back_office]
-roles = [{ role = "second_line", headcount = 1 }]
-"""
+CONFIG = SMALL_TOML + "\n[roster]\ntime_limit_s = 5\n"  # the what-if tests' small centre
 
 SCENARIOS = """\
 [[scenario]]
