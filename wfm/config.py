@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wfm.errors import ConfigError
+from wfm.hours import OpeningHours, parse_opening_hours
 from wfm.io import MAX_TOML_BYTES, check_input_file
 
 
@@ -58,6 +59,20 @@ class Centre(_Model):
     front_line_headcount: int | None = None  # used by `wfm ratio` without a roster
     front_line_fte: float | None = None  # `wfm ratio --basis fte` without a roster (default: headcount)
     management_layers: Annotated[int, Field(ge=1, le=10)] | None = None
+    # [centre.open]: the opening hours (wfm.hours); None: learnt from the history's calls
+    open: dict[str, str | list] | None = None
+
+    @field_validator("open")
+    @classmethod
+    def _opening_hours(cls, v: dict | None) -> dict | None:
+        if v is not None:
+            parse_opening_hours(v)
+        return v
+
+    @property
+    def opening_hours(self) -> OpeningHours | None:
+        """The parsed ``[centre.open]`` (None when the config leaves the hours to the history)."""
+        return None if self.open is None else parse_opening_hours(self.open)
 
     @field_validator("timezone")
     @classmethod
