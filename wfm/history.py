@@ -49,8 +49,10 @@ VOLUME_ALIASES = {
 }
 ALLOWED_INTERVALS = (5, 6, 10, 12, 15, 20, 30, 60)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-#: Weeks of recent history that decide which intervals of the week are open.
+#: Weeks of recent history that decide which intervals of the week are open ...
 OPEN_LOOKBACK_WEEKS = 8
+#: ... and in how many of them calls must have come for an interval to be learnt as open.
+MIN_OPEN_WEEKS = 2
 #: The longest stretch without any row inside a history: rows further from the rest are a mistyped date.
 MAX_GAP_DAYS = 366
 #: The most cells (queues x days x intervals per day) a history's calendar grid may hold (80 MB per array).
@@ -687,12 +689,15 @@ def set_special_days(
 
 
 def open_intervals(volume: np.ndarray, lookback_weeks: int = OPEN_LOOKBACK_WEEKS) -> np.ndarray:
-    """Which intervals of the week are open, per queue: shape ``(queues, 7, per_day)``.
+    """Which intervals of the week are open, per queue, learnt from the calls: shape ``(queues, 7, per_day)``.
 
-    An interval of the week is closed when it carried no volume (zero or no row at all) in the last
-    ``lookback_weeks`` calendar weeks of the queue's data: nights or weekends at a centre that is closed
-    then. ``volume`` is ``(Q, days, P)`` with day 0 a Monday. A queue with less than a week of data treats
-    weekdays it has not seen yet as open.
+    An interval of the week is open when calls came in it in at least ``MIN_OPEN_WEEKS`` of the last
+    ``lookback_weeks`` calendar weeks of the queue's data (one week when that weekday has data in fewer than
+    ``2 * MIN_OPEN_WEEKS`` of them), and so is every interval between a day's first and last open one: a call
+    or two that trickle in after closing do not open an interval, and a quiet interval inside the day does not
+    close one, so the requirement does not flicker 0/2/0 between neighbours (a centre with a break in its
+    day declares it in ``[centre.open]``). ``volume`` is ``(Q, days, P)`` with day 0 a Monday. A queue with
+    less than a week of data treats weekdays it has not seen yet as open.
     """
     nq, n_days, per_day = volume.shape
     has = np.isfinite(volume).any(axis=2)  # (Q, D)
@@ -708,7 +713,12 @@ def open_intervals(volume: np.ndarray, lookback_weeks: int = OPEN_LOOKBACK_WEEKS
         b = last + 1 + (-(last + 1)) % 7
         block = np.zeros((b - a, per_day), bool)
         block[lo - a : last + 1 - a] = np.nan_to_num(volume[q, lo : last + 1], nan=0.0) > 0
-        carried = block.reshape(-1, 7, per_day).any(axis=0)
+        weeks_with_calls = block.reshape(-1, 7, per_day).sum(axis=0)
+        seen_days = np.zeros(b - a, bool)
+        seen_days[lo - a : last + 1 - a] = has[q, lo : last + 1]
+        weeks_seen = seen_days.reshape(-1, 7).sum(axis=0)  # weeks holding data, per weekday
+        need = np.where(weeks_seen >= 2 * MIN_OPEN_WEEKS, MIN_OPEN_WEEKS, 1)[:, None]
+        carried = _fill_day(weeks_with_calls >= need)
         if last - first + 1 >= 7:
             out[q] = carried
         else:
@@ -716,6 +726,15 @@ def open_intervals(volume: np.ndarray, lookback_weeks: int = OPEN_LOOKBACK_WEEKS
             seen[day[lo : last + 1][has[q, lo : last + 1]] % 7] = True
             out[q] = carried | ~seen[:, None]
     return out
+
+
+def _fill_day(open_: np.ndarray) -> np.ndarray:
+    """``(7, P)``: every interval between a day's first and last open interval open too."""
+    p = open_.shape[1]
+    pos = np.arange(p)
+    first = np.where(open_.any(axis=1), np.argmax(open_, axis=1), p)
+    last = np.where(open_.any(axis=1), p - 1 - np.argmax(open_[:, ::-1], axis=1), -1)
+    return (pos[None, :] >= first[:, None]) & (pos[None, :] <= last[:, None])
 
 
 def weekday_index(name: str) -> int:

@@ -27,6 +27,7 @@ from wfm.forecast.backtest import (
     score_backtest,
 )
 from wfm.forecast.models import METHODS, make_models
+from wfm.forecast.opening import close_outside_hours, fit_history_to_hours
 from wfm.forecast.special_days import extend_holiday_flags, holiday_like_setting
 from wfm.history import History, open_intervals, wall_time_status, weekday_index
 from wfm.io import check_date
@@ -165,12 +166,19 @@ def forecast(
         raise InputError(f"--method: unknown method {method!r} (choose from {', '.join(METHODS)})")
     history, span = _place(history, start, h_days)
     qnames, notes = _queues(history, config)
+    hours = config.centre.opening_hours if config is not None else None
+    if hours is not None:
+        history, moved = fit_history_to_hours(history, hours)
+        if moved:
+            notes.append(moved)
     holiday_like = holiday_like_setting(config)
     if run_backtest is None:
         run_backtest = method == "auto"
     cv, metrics = _backtest(history, qnames, method, h_days, backtest_origins, holiday_like, run_backtest, notes)
     chosen, chosen_wape = _choose(metrics, qnames, method, notes)
     out = _forecast_frame(history, config, qnames, chosen, cv, span, holiday_like)
+    if hours is not None:
+        out = close_outside_hours(out, hours, history.interval_minutes, history.holiday_dates)
     return ForecastResult(
         forecast=out, daily=daily_summary(out), backtest=cv, metrics=metrics, chosen=chosen,
         chosen_wape=chosen_wape, history_summary=history.report.summary, start=span.start,

@@ -1,0 +1,70 @@
+"""The forecast against declared opening hours, and the opening hours learnt without them (issue 12)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import parse_config
+from wfm.forecast import forecast
+from wfm.forecast.opening import fit_history_to_hours
+from wfm.history import open_intervals, prepare_history
+
+
+def _bank_history(weeks: int = 8, stray: bool = True) -> pd.DataFrame:
+    """Hourly calls Monday-Friday 07:00-21:00 (10 an hour), and 2 calls at 21:00 each weekday when ``stray``."""
+    ts = pd.date_range("2026-08-03", periods=weeks * 7 * 24, freq="60min")
+    open_ = (ts.day_of_week < 5) & (ts.hour >= 7) & (ts.hour < 21)
+    calls = np.where(open_, 10.0, 0.0) + np.where(stray & (ts.day_of_week < 5) & (ts.hour == 21), 2.0, 0.0)
+    return pd.DataFrame({"timestamp": ts, "queue": "bank", "volume": calls, "aht": 240.0})
+
+
+def _config(hours: dict | None, holidays=()):
+    cfg = {"centre": {"name": "Bank", "interval_minutes": 60}, "queues": [{"name": "bank", "shrinkage": 0.3}],
+           "forecast": {"holidays": list(holidays)}}
+    if hours is not None:
+        cfg["centre"]["open"] = hours
+    return parse_config(cfg)
+
+
+HOURS = {"mon-fri": ["07:00", "21:00"], "sat-sun": "closed"}
+
+
+def test_calls_outside_the_hours_move_to_the_nearest_open_interval_and_none_is_lost():
+    cfg = _config(HOURS)
+    h = prepare_history(_bank_history(), cfg)
+    moved, note = fit_history_to_hours(h, cfg.centre.opening_hours)
+    assert np.nansum(moved.volume) == np.nansum(h.volume) == 8 * 5 * (14 * 10 + 2)
+    assert (moved.volume[0, :, 21] == 0).all()  # 21:00 emptied ...
+    weekday = np.arange(h.n_days) % 7 < 5
+    assert (moved.volume[0, weekday, 20] == 12).all()  # ... into 20:00 of the same day, the nearest open hour
+    assert note == "history: 80 calls in 40 intervals lie outside the opening hours (21:00 holds the most, 80); " \
+                   "moved into the nearest open interval"
+    again, none = fit_history_to_hours(moved, cfg.centre.opening_hours)
+    assert none is None and again is moved
+
+
+def test_the_forecast_is_zero_outside_the_hours_and_on_a_closed_holiday():
+    cfg = _config(HOURS, holidays=["2026-09-28"])  # the Monday after the history
+    res = forecast(prepare_history(_bank_history(), cfg), cfg, 7, method="week_average")
+    fc = res.forecast
+    ts = pd.DatetimeIndex(fc["timestamp"])
+    day = fc.groupby(ts.date)["volume"].sum()
+    assert list(day.round(3)) == [0.0, 142.0, 142.0, 142.0, 142.0, 0.0, 0.0]  # holiday Monday, weekend closed
+    assert fc.loc[ts.hour == 21, "volume"].eq(0).all() and fc.loc[ts.hour == 20, "volume"].max() == 12
+    assert any("outside the opening hours" in n for n in res.notes)
+    with_none = forecast(prepare_history(_bank_history(), _config(None)), _config(None), 7, method="week_average")
+    ts0 = pd.DatetimeIndex(with_none.forecast["timestamp"])
+    assert with_none.forecast.loc[ts0.hour == 21, "volume"].max() == 2  # learnt: 21:00 carries calls every week
+
+
+def test_learnt_hours_need_calls_in_two_weeks_and_do_not_flicker_inside_the_day():
+    vol = np.zeros((1, 56, 24))
+    vol[0, :, 8:18] = 5.0
+    vol[0, :, 12] = 0.0  # a quiet hour inside the day, every week
+    vol[0, 7 * 3, 22] = 1.0  # one call at 22:00 in eight weeks
+    vol[0, [0, 7], 6] = 1.0  # calls at 06:00 in two of the eight Mondays
+    op = open_intervals(vol)[0]
+    assert op[0, 12] and op[3, 12]  # the quiet hour stays open: no 0/n/0 flicker
+    assert not op[0, 22]  # one call in eight weeks does not open 22:00
+    assert op[0, 6] and op[0, 7] and not op[1, 6]  # two Mondays of calls open 06:00 (and 07:00, in between)
