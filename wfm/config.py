@@ -208,6 +208,9 @@ class Contract(_Model):
     consecutive_days_off: Annotated[int, Field(ge=0, le=6)] = 0
     cost_per_paid_hour: Annotated[float, Field(gt=0)] = 1.0
     max_share: Annotated[float, Field(gt=0, le=1)] | None = None
+    # a day the centre is closed although its weekday is open (a holiday, a special closed day): the week's
+    # days and hours shrink by it, and it is paid ("paid": the day's paid hours) or not ("unpaid")
+    holiday: Literal["paid", "unpaid"] = "paid"
 
     @field_validator("days_per_week", "paid_hours_per_week", mode="before")
     @classmethod
@@ -460,6 +463,12 @@ class CentreConfig(_Model):
         if spec is None and group is None and len(self.staff_groups) == 1:
             spec = self.staff_groups[0]
         return spec
+
+    def contract(self, name: str) -> Contract:
+        for c in self.contracts:
+            if c.name == name:
+                return c
+        raise ConfigError(f"{self.source or 'config'}: unknown contract {name!r}")
 
     def queue(self, name: str) -> Queue:
         for q in self.queues:

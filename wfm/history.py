@@ -51,8 +51,10 @@ ALLOWED_INTERVALS = (5, 6, 10, 12, 15, 20, 30, 60)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 #: Weeks of recent history that decide which intervals of the week are open ...
 OPEN_LOOKBACK_WEEKS = 8
-#: ... and in how many of them calls must have come for an interval to be learnt as open.
+#: ... and in how many of them calls must have come for an interval to be learnt as open ...
 MIN_OPEN_WEEKS = 2
+#: ... and the longest quiet run between open intervals that is still open (longer: a closure).
+MAX_QUIET_MINUTES = 120
 #: The longest stretch without any row inside a history: rows further from the rest are a mistyped date.
 MAX_GAP_DAYS = 366
 #: The most cells (queues x days x intervals per day) a history's calendar grid may hold (80 MB per array).
@@ -322,6 +324,17 @@ def resolve_holidays(spec: str | None, years: Iterable[int] = ()) -> set[dt.date
     if re.fullmatch(r"[A-Za-z]{2,3}", spec):
         return country_holidays(spec, years)
     return parse_dates(spec, what="--holidays")
+
+
+def config_holidays(config: Any, years: Iterable[int]) -> set[dt.date]:
+    """The holidays a config names for ``years``: its ``[forecast] holidays`` and ``holiday_country``."""
+    settings = getattr(config, "forecast", None)
+    if settings is None:
+        return set()
+    out = parse_dates(settings.holidays, "config forecast.holidays")
+    if settings.holiday_country:
+        out |= country_holidays(settings.holiday_country, years)
+    return out
 
 
 # --------------------------------------------------------------------------- DST
@@ -693,10 +706,10 @@ def open_intervals(volume: np.ndarray, lookback_weeks: int = OPEN_LOOKBACK_WEEKS
 
     An interval of the week is open when calls came in it in at least ``MIN_OPEN_WEEKS`` of the last
     ``lookback_weeks`` calendar weeks of the queue's data (one week when that weekday has data in fewer than
-    ``2 * MIN_OPEN_WEEKS`` of them), and so is every interval between a day's first and last open one: a call
-    or two that trickle in after closing do not open an interval, and a quiet interval inside the day does not
-    close one, so the requirement does not flicker 0/2/0 between neighbours (a centre with a break in its
-    day declares it in ``[centre.open]``). ``volume`` is ``(Q, days, P)`` with day 0 a Monday. A queue with
+    ``2 * MIN_OPEN_WEEKS`` of them), and so is every interval of a quiet run of at most
+    ``MAX_QUIET_MINUTES`` between open ones (around the week): a call or two that trickle in after closing do
+    not open an interval, and a quiet interval at night does not close one, so the requirement does not
+    flicker 0/2/0 between neighbours (a centre closed for a shorter break declares it in ``[centre.open]``). ``volume`` is ``(Q, days, P)`` with day 0 a Monday. A queue with
     less than a week of data treats weekdays it has not seen yet as open.
     """
     nq, n_days, per_day = volume.shape
@@ -718,7 +731,7 @@ def open_intervals(volume: np.ndarray, lookback_weeks: int = OPEN_LOOKBACK_WEEKS
         seen_days[lo - a : last + 1 - a] = has[q, lo : last + 1]
         weeks_seen = seen_days.reshape(-1, 7).sum(axis=0)  # weeks holding data, per weekday
         need = np.where(weeks_seen >= 2 * MIN_OPEN_WEEKS, MIN_OPEN_WEEKS, 1)[:, None]
-        carried = _fill_day(weeks_with_calls >= need)
+        carried = _fill_short_closures(weeks_with_calls >= need, 1440 // per_day)
         if last - first + 1 >= 7:
             out[q] = carried
         else:
@@ -728,13 +741,22 @@ def open_intervals(volume: np.ndarray, lookback_weeks: int = OPEN_LOOKBACK_WEEKS
     return out
 
 
-def _fill_day(open_: np.ndarray) -> np.ndarray:
-    """``(7, P)``: every interval between a day's first and last open interval open too."""
-    p = open_.shape[1]
-    pos = np.arange(p)
-    first = np.where(open_.any(axis=1), np.argmax(open_, axis=1), p)
-    last = np.where(open_.any(axis=1), p - 1 - np.argmax(open_[:, ::-1], axis=1), -1)
-    return (pos[None, :] >= first[:, None]) & (pos[None, :] <= last[:, None])
+def _fill_short_closures(open_: np.ndarray, interval_minutes: int) -> np.ndarray:
+    """``(7, P)``: a closed run of at most ``MAX_QUIET_MINUTES`` between open intervals (around the week:
+    Sunday night runs into Monday) is open too: a quiet interval is not a closure."""
+    flat = open_.ravel()
+    if flat.all() or not flat.any():
+        return open_
+    n = len(flat)
+    shift = int(np.argmax(flat))  # start the circle at an open interval
+    ring = np.roll(flat, -shift)
+    starts = np.flatnonzero(~ring & np.roll(ring, 1))  # first interval of each closed run
+    ends = np.flatnonzero(~ring & np.roll(ring, -1))  # last interval of each closed run
+    out = ring.copy()
+    for a, b in zip(starts, ends, strict=True):
+        if (b - a + 1) * interval_minutes <= MAX_QUIET_MINUTES:
+            out[a : b + 1] = True
+    return np.roll(out, shift).reshape(open_.shape)
 
 
 def weekday_index(name: str) -> int:

@@ -58,7 +58,7 @@ def test_the_forecast_is_zero_outside_the_hours_and_on_a_closed_holiday():
     assert with_none.forecast.loc[ts0.hour == 21, "volume"].max() == 2  # learnt: 21:00 carries calls every week
 
 
-def test_learnt_hours_need_calls_in_two_weeks_and_do_not_flicker_inside_the_day():
+def test_learnt_hours_need_calls_in_two_weeks_and_do_not_flicker():
     vol = np.zeros((1, 56, 24))
     vol[0, :, 8:18] = 5.0
     vol[0, :, 12] = 0.0  # a quiet hour inside the day, every week
@@ -68,3 +68,14 @@ def test_learnt_hours_need_calls_in_two_weeks_and_do_not_flicker_inside_the_day(
     assert op[0, 12] and op[3, 12]  # the quiet hour stays open: no 0/n/0 flicker
     assert not op[0, 22]  # one call in eight weeks does not open 22:00
     assert op[0, 6] and op[0, 7] and not op[1, 6]  # two Mondays of calls open 06:00 (and 07:00, in between)
+    assert op[:, 18:].sum() == 0 and op[:, :6].sum() == 0  # the nights, 14 hours, stay closed
+    # a 24x7 queue whose calls skip Sunday 23:00 and Monday 00:00 in most weeks: a quiet hour, not a closure
+    night = np.full((1, 56, 24), 2.0)
+    night[0, 6::7, 23] = 0.0
+    night[0, 0::7, 0] = 0.0
+    night[0, 13, 23] = 1.0
+    assert open_intervals(night)[0].all()
+    three = night.copy()
+    three[0, 0::7, 1] = 0.0  # three quiet hours in a row: a closure (MAX_QUIET_MINUTES is two hours)
+    op3 = open_intervals(three)[0]
+    assert not op3[6, 23] and not op3[0, 0] and not op3[0, 1] and op3.sum() == 7 * 24 - 3

@@ -50,6 +50,7 @@ import pandas as pd
 from wfm.config import CentreConfig
 from wfm.errors import InfeasibleRoster, InputError
 from wfm.roster.assign import Assigned, assign
+from wfm.roster.closures import Closures, closures
 from wfm.roster.coverage import SERVICE_COLUMNS, coverage, horizon_requirement, period_curves, service_table
 from wfm.roster.domain import AGENT_COLUMNS, MAX_WEEKS, Agent, Roster, Rule, Shift, TourType, roster_dates
 from wfm.roster.files import (  # noqa: E402
@@ -78,9 +79,9 @@ from wfm.staffing import worst_interval
 __all__ = [
     "ROSTER_MANIFEST", "check_roster_out", "check_roster_set", "parse_start", "roster_files", "uncovered_records",
     "write_roster",
-    "AGENT_COLUMNS", "CONSTRAINTS", "MAX_WEEKS", "ROSTER_COLUMNS", "STAFFING_NUMERIC", "Agent", "Model", "Roster",
+    "AGENT_COLUMNS", "CONSTRAINTS", "Closures", "MAX_WEEKS", "ROSTER_COLUMNS", "STAFFING_NUMERIC", "Agent", "Model", "Roster",
     "Rule", "Shift", "SolveResult", "TourType", "agents_from_frame", "build_model", "check_roster_config",
-    "SERVICE_COLUMNS", "coverage", "day_patterns", "horizon_requirement", "parse_roster_rows", "period_curves",
+    "SERVICE_COLUMNS", "closures", "coverage", "day_patterns", "horizon_requirement", "parse_roster_rows", "period_curves",
     "rostered_from_counts", "service_table", "short_periods_message",
     "progress_printer", "read_agents", "read_roster", "read_staffing", "roster", "roster_dates",
     "rostered_per_interval", "rounded_start", "shifts_of", "solution_counts", "solve", "start_bands",
@@ -124,7 +125,8 @@ def roster(
     available, by_day = _availability(agent_list, config, start, weeks)
     t0 = time.perf_counter()
     curves = period_curves(horizon_staffing, config, idx, margins)
-    m = build_model(required, idx, config, shifts, weeks, strict, available, by_day, curves)
+    shut = closures(config, idx, required, start)
+    m = build_model(required, idx, config, shifts, weeks, strict, available, by_day, curves, shut)
     t1 = time.perf_counter()
     result = solve(m, solver, time_limit_s, gap, progress)
     if not math.isfinite(result.objective):
@@ -175,8 +177,9 @@ def _result(
 ) -> Roster:
     """The :class:`Roster`: the frames, the score and its per-rule breakdown."""
     config, rs = m.config, m.config.roster
-    cost = float(sum(m.tours[ti].cost * n for (ti, _), n in counts["w"].items()))
-    paid = float(sum(m.tours[ti].paid_hours * n for (ti, _), n in counts["w"].items()))
+    cost = float(sum(m.tour_cost(ti, k) * n for (ti, k), n in counts["w"].items()))
+    paid = float(sum(m.tour_paid(ti, k) * n for (ti, k), n in counts["w"].items()))
+    holiday = float(sum(m.holiday_hours(ti, k) * n for (ti, k), n in counts["w"].items()))
     under = int(cov["under"].sum())
     over = int(cov["over"].sum())
     lb, objective = result.lower_bound, result.objective
@@ -191,7 +194,7 @@ def _result(
     }
     return Roster(
         assignments=assigned.frame, coverage=cov, status=result.status, objective=objective, lower_bound=lb,
-        gap=max(0.0, g), paid_hours=paid, cost=cost, agents=int(sum(by_contract.values())),
+        gap=max(0.0, g), paid_hours=paid, paid_holiday_hours=holiday, cost=cost, agents=int(sum(by_contract.values())),
         agents_by_contract=by_contract, under_agent_intervals=under, over_agent_intervals=over,
         worst_interval=None if ts is None else f"{ts:%Y-%m-%d %H:%M}", worst_service_level=worst_sl,
         solve_seconds=result.seconds, solver=result.solver, weeks=m.weeks, start=start,

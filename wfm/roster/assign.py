@@ -81,7 +81,7 @@ def agent_weeks(m: Model, counts: dict[str, Any]) -> list[AgentWeek]:
             members: list[list[int]] = [[] for _ in bands]
             for u, (ti, kk) in enumerate(units):
                 t = m.tours[ti]
-                if kk == k and t.template == tname and t.days[dow]:
+                if kk == k and t.template == tname and m.works(ti, kk, dow):
                     members[t.band].append(u)
             starts = {s: x.get((tname, s, d), 0) for s in range(len(sh)) if x.get((tname, s, d), 0)}
             split = _split_starts(starts, bands, [len(g) for g in members])

@@ -94,6 +94,7 @@ class Roster:
     model_size: dict[str, int] = field(default_factory=dict)
     unused_agents: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds: build, solve, assign, coverage
+    paid_holiday_hours: float = 0.0  # of paid_hours: holidays paid but not worked (the centre closed)
     service: pd.DataFrame = field(default_factory=pd.DataFrame)  # service.csv: each queue per day (and week)
 
     @property
@@ -127,6 +128,7 @@ class Roster:
             "lower_bound": round(self.lower_bound, 4),
             "gap": round(self.gap, 6),
             "paid_hours": round(self.paid_hours, 2),
+            "paid_holiday_hours": round(self.paid_holiday_hours, 2),
             "cost": round(self.cost, 4),
             "agents": self.agents,
             "agents_by_contract": dict(self.agents_by_contract),

@@ -27,6 +27,7 @@ import pandas as pd
 import pulp
 
 from wfm.config import CentreConfig
+from wfm.roster.closures import Closures
 from wfm.roster.domain import Rule, Shift, TourType
 from wfm.roster.tours import template_bands, tour_types
 from wfm.staffing import PeriodCurve, ServiceCurves
@@ -41,7 +42,9 @@ CONSTRAINTS: list[Rule] = [
     Rule("start_band", "hard", "Start times within a band across the week", "tour types"),
     Rule("contract_template", "hard", "Only templates that serve the contract", "tour types"),
     # hard: rows in the model
-    Rule("tour_link", "hard", "Shifts worked each day equal tours working that day", "add_tour_link"),
+    Rule("tour_link", "hard", "Shifts worked each day equal tours working that day (a holiday is not worked)",
+         "add_tour_link"),
+    Rule("opening_hours", "hard", "No shift while the centre is closed", "add_variables (shut starts fixed at 0)"),
     Rule("breaks", "hard", "Every shift takes each break inside its window", "add_breaks"),
     Rule("max_share", "hard", "A contract's share of the agents at most max_share", "add_max_share"),
     Rule("headcount", "hard", "The same agents every week (multi-week)", "add_headcount"),
@@ -96,6 +99,39 @@ class Model:
     late: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # (queue, period): call-seconds
     busy: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # (queue, period): agent-intervals
     cost_expr: pulp.LpAffineExpression | None = None
+    closures: Closures | None = None  # when the centre is closed over the horizon (wfm.roster.closures)
+
+    def works(self, ti: int, k: int, dow: int) -> bool:
+        """Does an agent of tour type ``ti`` work day ``dow`` of week ``k``? (Its pattern's day, unless the
+        centre is closed that day for a holiday.)"""
+        return self.tours[ti].days[dow] and not (self.closures and 7 * k + dow in self.closures.holidays)
+
+    def holidays_in(self, ti: int, k: int) -> int:
+        """Days of tour type ``ti``'s pattern in week ``k`` that are holidays (not worked)."""
+        if not self.closures or not self.closures.holidays:
+            return 0
+        return sum(on and 7 * k + dow in self.closures.holidays for dow, on in enumerate(self.tours[ti].days))
+
+    def holiday_hours(self, ti: int, k: int) -> float:
+        """Paid hours of the holidays an agent of tour type ``ti`` takes in week ``k`` (0 for an unpaid
+        contract): a day's paid hours each."""
+        t = self.tours[ti]
+        h = self.holidays_in(ti, k)
+        if not h or self.config.contract(t.contract).holiday != "paid":
+            return 0.0
+        return h * t.paid_hours / sum(t.days)
+
+    def tour_paid(self, ti: int, k: int) -> float:
+        """Paid hours of an agent of tour type ``ti`` in week ``k``: the shifts worked plus paid holidays."""
+        t = self.tours[ti]
+        h = self.holidays_in(ti, k)
+        return t.paid_hours - h * t.paid_hours / sum(t.days) + self.holiday_hours(ti, k) if h else t.paid_hours
+
+    def tour_cost(self, ti: int, k: int) -> float:
+        """:meth:`tour_paid` at the contract's cost per paid hour."""
+        t = self.tours[ti]
+        return t.cost if not self.holidays_in(ti, k) else \
+            self.tour_paid(ti, k) * self.config.contract(t.contract).cost_per_paid_hour
 
 
 def _expr(pairs: dict) -> pulp.LpAffineExpression:
@@ -112,8 +148,8 @@ def add_tour_link(prob: pulp.LpProblem, m: Model) -> None:
     by_band: dict[tuple[str, int, int], dict] = {}
     for (ti, k), var in m.w.items():
         t = m.tours[ti]
-        for dow, on in enumerate(t.days):
-            if on:
+        for dow in range(7):
+            if m.works(ti, k, dow):
                 by_band.setdefault((t.template, t.band, k * 7 + dow), {})[var] = -1.0
     for tname, sh in m.shifts.items():
         for b, (i, j) in enumerate(m.bands[tname]):
@@ -185,7 +221,7 @@ def add_available_agents(
                 continue  # nobody of this contract is away that day
             k, dow = divmod(d, 7)
             pairs = {var: 1.0 for (ti, kk), var in m.w.items()
-                     if kk == k and m.tours[ti].contract == c.name and m.tours[ti].days[dow]}
+                     if kk == k and m.tours[ti].contract == c.name and m.works(ti, kk, dow)}
             _add(prob, pairs, pulp.LpConstraintLE, n, f"available_{c.name}_d{d}")
 
 
@@ -249,12 +285,13 @@ def build_model(
     available: dict[str, int] | None = None,
     available_by_day: dict[str, list[int]] | None = None,
     curves: ServiceCurves | None = None,
+    closures: Closures | None = None,
 ) -> Model:
     """Variables, objective and every ``add_<rule>`` of the aggregated roster model."""
     prob = pulp.LpProblem("roster", pulp.LpMinimize)
     m = Model(prob, config, shifts, tour_types(config, shifts), template_bands(config, shifts), weeks,
               1440 // config.centre.interval_minutes, required, idx, strict, curves=curves, available=available,
-              available_by_day=available_by_day)
+              available_by_day=available_by_day, closures=closures)
     add_variables(m)
     add_objective(m)
     add_tour_link(prob, m)
@@ -273,7 +310,8 @@ def build_model(
 def build_cover_model(m: Model, required: np.ndarray) -> Model:
     """The same roster model without period rows, covering ``required`` in every interval (its variables have
     the same names as ``m``'s)."""
-    return build_model(required, m.idx, m.config, m.shifts, m.weeks, m.strict, m.available, m.available_by_day)
+    return build_model(required, m.idx, m.config, m.shifts, m.weeks, m.strict, m.available, m.available_by_day,
+                       closures=m.closures)
 
 
 def periods_of(m: Model, period: str) -> np.ndarray:
@@ -368,10 +406,13 @@ def add_variables(m: Model) -> None:
     for ti in range(len(m.tours)):
         for k in range(m.weeks):
             m.w[(ti, k)] = prob.add_variable(f"w_{ti}_{k}", lowBound=0, cat=pulp.LpInteger)
+    shut = m.closures.shut if m.closures is not None else None
     for tname, sh in m.shifts.items():
         for s, shift in enumerate(sh):
             for d in days:
-                m.x[(tname, s, d)] = prob.add_variable(f"x_{tname}_{s}_{d}", lowBound=0, cat=pulp.LpInteger)
+                closed = shut is not None and bool(shut[_shift_slots(m, shift, d)].any())
+                m.x[(tname, s, d)] = prob.add_variable(f"x_{tname}_{s}_{d}", lowBound=0, upBound=0 if closed else None,
+                                                       cat=pulp.LpInteger)
                 for k, (_, _, e, l_) in enumerate(shift.breaks):
                     for o in range(e, l_ + 1, ivl):
                         m.y[(tname, s, d, k, o)] = prob.add_variable(
@@ -387,6 +428,13 @@ def add_variables(m: Model) -> None:
         m.over[g] = prob.add_variable(f"over_{g}", lowBound=0)
     if m.curves is not None:
         add_period_variables(m)
+
+
+def _shift_slots(m: Model, shift: Shift, d: int) -> np.ndarray:
+    """The horizon's intervals a shift starting on day ``d`` spans (wrapping, as the cyclic roster does)."""
+    ivl = m.config.centre.interval_minutes
+    first = d * m.slots_per_day + shift.start_minute // ivl
+    return (first + np.arange(shift.length_minutes // ivl)) % len(m.required)
 
 
 def add_period_variables(m: Model) -> None:
@@ -416,7 +464,7 @@ def add_objective(m: Model) -> None:
     """Minimise paid cost (``paid_cost``) + ``under_penalty`` x under (``under_coverage``) + ``over_penalty``
     x over (``over_coverage``)."""
     rs = m.config.roster
-    cost = {var: m.tours[ti].cost for (ti, _), var in m.w.items()}
+    cost = {var: m.tour_cost(ti, k) for (ti, k), var in m.w.items()}
     m.cost_expr = _expr(cost)
     obj = dict(cost)
     for var in m.under.values():

@@ -36,6 +36,8 @@ def summary_table(r: Roster) -> list[list[str]]:
         ["lower_bound", f"{r.lower_bound:,.2f}"],
         ["gap", f"{100 * r.gap:.2f}%"],
         ["paid_hours", f"{r.paid_hours:,.1f}"],
+        *([["paid_holiday_hours", f"{r.paid_holiday_hours:,.1f} (holidays the centre is closed, paid)"]]
+          if r.paid_holiday_hours else []),
         ["cost", f"{r.cost:,.2f}"],
         ["agents", str(r.agents)],
     ]

@@ -87,8 +87,8 @@ def _rounded_starts(m: Model, w: dict[tuple[int, int], int]) -> dict[tuple[str, 
     working: dict[tuple[str, int, int], int] = {}
     for (ti, k), n in w.items():
         t = m.tours[ti]
-        for dow, on in enumerate(t.days):
-            if on and n:
+        for dow in range(7):
+            if n and m.works(ti, k, dow):
                 key = (t.template, t.band, 7 * k + dow)
                 working[key] = working.get(key, 0) + n
     x = {key: 0 for key in m.x}

@@ -53,7 +53,7 @@ def trim_tours(m: Model, counts: dict[str, Any]) -> dict[str, Any] | None:
             touched = np.flatnonzero(delta_r)
             if not judge.ok(after, touched):
                 continue
-            gain = sum(m.tours[k[0]].cost for k in keys) - judge.penalty_change(rostered, after, touched)
+            gain = sum(m.tour_cost(*k) for k in keys) - judge.penalty_change(rostered, after, touched)
             if gain > 1e-9 and (best is None or gain > best[0]):
                 best = (gain, keys, delta_r, changes)
         if best is None:
@@ -88,7 +88,7 @@ def _candidates(m: Model, state: dict, judge: _Judge, rostered: np.ndarray) -> l
 def _tour_over(m: Model, key: tuple[int, int], over: np.ndarray) -> float:
     tour = m.tours[key[0]]
     lo, _ = m.bands[tour.template][tour.band]
-    return sum(_span_over(m, tour.template, lo, 7 * key[1] + d, over) for d, on in enumerate(tour.days) if on)
+    return sum(_span_over(m, tour.template, lo, 7 * key[1] + d, over) for d in range(7) if m.works(key[0], key[1], d))
 
 
 def _removals(m: Model, keys: tuple, state: dict, rostered: np.ndarray):
@@ -102,8 +102,8 @@ def _removals(m: Model, keys: tuple, state: dict, rostered: np.ndarray):
     for key in keys:
         tour = m.tours[key[0]]
         lo, hi = m.bands[tour.template][tour.band]
-        for dow, on in enumerate(tour.days):
-            if not on:
+        for dow in range(7):
+            if not m.works(key[0], key[1], dow):
                 continue
             d = 7 * key[1] + dow
             options = [(_span_over(m, tour.template, s, d, over), -s) for s in range(lo, hi)
