@@ -747,7 +747,6 @@ def _fill_short_closures(open_: np.ndarray, interval_minutes: int) -> np.ndarray
     flat = open_.ravel()
     if flat.all() or not flat.any():
         return open_
-    n = len(flat)
     shift = int(np.argmax(flat))  # start the circle at an open interval
     ring = np.roll(flat, -shift)
     starts = np.flatnonzero(~ring & np.roll(ring, 1))  # first interval of each closed run
