@@ -387,6 +387,7 @@ def _headline(
         "required_hours": round(float(required.sum() * hours), 2),
         "rostered_agents": int(roster.agents),
         "paid_hours": round(float(roster.paid_hours), 2),
+        "paid_holiday_hours": round(float(roster.paid_holiday_hours), 2),
         "cost": round(float(roster.cost), 4),
         "intervals": int(len(cov)),
         "intervals_short": int((under > 0).sum()),

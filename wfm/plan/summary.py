@@ -32,7 +32,7 @@ def summary_markdown(result: PlanResult) -> str:
         f"| peak agents on the phones (required) | {h['peak_agents']} |",
         f"| peak agents to schedule (required) | {h['peak_required']} |",
         f"| agents rostered | {h['rostered_agents']} |",
-        f"| paid hours | {h['paid_hours']:,.1f} |",
+        f"| paid hours | {h['paid_hours']:,.1f}{_holiday_text(h)} |",
         f"| coverage | {_pct(h['coverage'])} ({h['intervals_short']} of {h['intervals']} intervals short) |",
         f"| service level (target) | {_pct(h['service_level'])} ({_pct(h['service_level_target'])}) |",
         f"| worst interval | {h['worst_interval']} ({_pct(h['worst_service_level'])}) |",
@@ -128,7 +128,7 @@ def headline_table(result: PlanResult, folder: str | os.PathLike[str] | None = N
         ["models (WAPE)", models],
         ["calls forecast", f"{h['calls']:,.0f}"],
         ["peak agents", f"{h['peak_agents']} on the phones, {h['peak_required']} scheduled"],
-        ["agents rostered", f"{h['rostered_agents']} ({h['paid_hours']:,.0f} paid hours)"],
+        ["agents rostered", f"{h['rostered_agents']} ({h['paid_hours']:,.0f} paid hours{_holiday_text(h, 0)})"],
         ["coverage", f"{_pct(h['coverage'])} ({h['intervals_short']} of {h['intervals']} intervals short)"],
         ["service level", f"{_pct(h['service_level'])} (target {_pct(h['service_level_target'])})"],
         *_simulated_rows(result),
@@ -172,3 +172,9 @@ class StageProgress:
         if self.open_line:
             self.stream.write("\n")
             self.open_line = False
+
+
+def _holiday_text(h: dict, digits: int = 1) -> str:
+    """``, 208.0 of them paid holidays (centre closed)`` when the roster pays holidays, else nothing."""
+    hours = h.get("paid_holiday_hours") or 0.0
+    return f", {hours:,.{digits}f} of them paid holidays (centre closed)" if hours else ""
