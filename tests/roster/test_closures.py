@@ -73,3 +73,23 @@ def test_the_closures_of_a_horizon():
     idx = pd.date_range(pd.Timestamp(MONDAY), periods=7 * 24, freq="60min")
     c = closures(cfg, idx, NEED, MONDAY)
     assert c.holidays == frozenset({0}) and c.shut.reshape(7, 24).sum(axis=1).tolist() == [24, 14, 14, 14, 14, 24, 24]
+
+
+@pytest.mark.parametrize(("open_", "start", "length"), [
+    ({"mon-fri": ["08:00", "18:00"], "sat-sun": "closed"}, ["06:00", "07:00"], 480),  # starts before opening
+    ({"mon-fri": ["08:00", "14:00"], "sat-sun": "closed"}, ["08:00", "09:00"], 480),  # longer than the day
+    ({"mon-sun": [["08:00", "12:00"], ["13:00", "18:00"]]}, ["08:00", "10:00"], 300),  # across the lunch closure
+])
+def test_a_shift_that_fits_no_open_period_is_a_config_error(open_, start, length):
+    from wfm.errors import ConfigError
+    from wfm.roster import check_roster_config
+
+    def centre(hours):
+        return config(centre={"name": "Tiny", "interval_minutes": 60, "open": hours},
+                      contracts=[{"name": "c", "days_per_week": [1, 7], "paid_hours_per_week": [1, 100]}],
+                      shifts=[{"name": "early", "contracts": ["c"], "start": start, "start_step_minutes": 60,
+                               "length_minutes": length}])
+
+    with pytest.raises(ConfigError, match=r"tiny.toml: shift 'early' \(.*\) fits in no open period of centre.open"):
+        check_roster_config(centre(open_))
+    check_roster_config(centre({"mon-sun": "24h"}))  # the same shift fits a 24-hour day

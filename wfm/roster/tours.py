@@ -124,6 +124,7 @@ def check_roster_config(config: CentreConfig) -> dict[str, list[Shift]]:
                 f"{where}: shift {t.name!r} lasts {t.length_minutes / 60:g} h, so {config.roster.min_rest_hours:g} h "
                 "of rest cannot fit before the next day's shift (shorten it or lower min_rest_hours)"
             )
+    _check_fits_hours(config, shifts, where)
     for c in config.contracts:
         serving = [t for t in config.shifts if c.name in t.contracts]
         if not serving:
@@ -177,3 +178,21 @@ def band_width(template: ShiftTemplate, config: CentreConfig) -> int:
 def template_bands(config: CentreConfig, shifts: dict[str, list[Shift]]) -> dict[str, list[tuple[int, int]]]:
     """Each template's start bands (see :func:`start_bands` and :func:`band_width`)."""
     return {t.name: start_bands(shifts[t.name], band_width(t, config)) for t in config.shifts}
+
+
+def _check_fits_hours(config: CentreConfig, shifts: dict[str, list[Shift]], where: str) -> None:
+    """With ``[centre.open]``: every shift template has a start that fits inside the opening hours of some
+    weekday (a shift may not overlap a closed interval); else a ConfigError naming the template."""
+    hours = config.centre.opening_hours
+    if hours is None:
+        return
+    periods = [(7 * 1440 * w + d * 1440 + a, 7 * 1440 * w + d * 1440 + b)
+               for w in (0, 1) for d in range(7) for a, b in hours.weekly[d]]
+    for t in config.shifts:
+        fits = any(a <= d * 1440 + sh.start_minute and d * 1440 + sh.start_minute + sh.length_minutes <= b
+                   for sh in shifts[t.name] for d in range(7) for a, b in periods)
+        if not fits:
+            raise ConfigError(
+                f"{where}: shift {t.name!r} ({t.start[0]}-{t.start[1]} starts, {t.length_minutes / 60:g} h) fits in "
+                f"no open period of centre.open ({hours.describe()}): no shift may overlap the closed hours"
+            )
