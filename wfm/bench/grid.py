@@ -68,8 +68,10 @@ def _forecast_and_sizing(h, cfg, res, minutes: int) -> None:
     actual = h.volume[0, first:first + 7 * WEEKS].reshape(7 * WEEKS, -1, k).sum(axis=2).ravel()
     wape = float(np.abs(f["volume"].to_numpy() - actual).sum() / actual.sum())
     fine = fc.forecast(h, cfg, horizon=7 * WEEKS, start=START).forecast
-    per_data = stf.staff(fine, cfg, h.interval_minutes)["scheduled"].sum() * h.interval_minutes / 60
+    per_data = stf.staff(fine, cfg, h.interval_minutes)["scheduled"].to_numpy()
+    peak = per_data.reshape(-1, k).max(axis=1).sum() * minutes / 60
     per_plan = res.staffing["scheduled"].sum() * minutes / 60
     print(f"    forecast ({res.forecast.chosen[cfg.queues[0].name]}) on {minutes} minutes: WAPE {wape:.1%} against "
-          f"the held-out weeks; scheduled hours sized per {minutes} minutes {per_plan:,.0f}, per "
-          f"{h.interval_minutes} minutes {per_data:,.0f}")
+          f"the held-out weeks; scheduled hours to cover on {minutes} minutes: {per_plan:,.0f} sized on the summed "
+          f"forecast, {peak:,.0f} as the largest {h.interval_minutes}-minute requirement of each interval "
+          f"({per_data.sum() * h.interval_minutes / 60:,.0f} summed per {h.interval_minutes} minutes)")
