@@ -389,7 +389,7 @@ def test_a_staffing_interval_off_the_grid_names_its_line(tmp_path, stamps, line,
 def test_staffing_on_a_coarser_grid_names_the_file(tmp_path, stamps, needle):
     st = staffing_csv(tmp_path / "staffing.csv", stamps=stamps)
     res = _invoke("roster", st, "--config", CONFIG)
-    one_line_exit_2(res, str(st), needle, "interval_minutes is 15")
+    one_line_exit_2(res, str(st), needle, "the planning grid is 15 minutes")
 
 
 @pytest.mark.parametrize(("weeks", "days"), [("1", 1), ("2", 6), ("1", 3)])

@@ -176,8 +176,8 @@ def test_manifest(run: dict) -> None:
     assert m["exit_code"] == run["result"].exit_code
     assert m["command"] == {"path": "wfm plan", "options": {
         "config": str(CONFIG), "history": str(HISTORY), "start": None, "weeks": 1, "agents": None,
-        "out": str(run["out"]), "time_limit": None, "gap": 0.05, "replications": 100, "json_out": False,
-        "quiet": False}}
+        "out": str(run["out"]), "time_limit": None, "gap": 0.05, "replications": 100, "interval": None,
+        "json_out": False, "quiet": False}}
 
 
 def test_rerun_is_byte_identical_and_replaces_the_folder(run: dict) -> None:

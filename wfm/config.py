@@ -2,11 +2,11 @@
 
 A centre config is one TOML file (see ``configs/example.toml`` and the README):
 
-    [centre]        name, timezone, interval_minutes, maturity, ratio target, layers
+    [centre]        name, timezone, interval_minutes (the data's grid), maturity, ratio target, layers
     [[queues]]      per-queue service targets, shrinkage, AHT and patience
     [[contracts]]   employment contracts (roster)
     [[shifts]]      shift templates with break windows (roster)
-    [roster]        solver settings and roster rules
+    [roster]        solver settings, roster rules and the planning grid (interval_minutes)
     [back_office]   back-office roles with headcount and FTE (ratio)
 """
 
@@ -17,16 +17,36 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from wfm.errors import ConfigError
 from wfm.hours import OpeningHours, parse_opening_hours
 from wfm.io import MAX_TOML_BYTES, check_input_file
 
 
+def divides_day(v: int) -> int:
+    """An interval length in minutes that divides the day (inside validators)."""
+    if 1440 % v:
+        raise ValueError(f"{v} must divide 24 hours exactly (5, 6, 10, 12, 15, 20, 30 or 60)")
+    return v
+
+
 class _Model(BaseModel):
     # no inf or nan anywhere in a config: a cost of inf made the solver "find no roster (Optimal)"
     model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+
+
+def _multiples(minutes: int) -> str:
+    """The day-dividing intervals (5..60 minutes) that are multiples of ``minutes``, for messages."""
+    return ", ".join(str(m) for m in (5, 6, 10, 12, 15, 20, 30, 60) if m % minutes == 0)
 
 
 def check_unique(names: list[str], what: str) -> None:
@@ -90,9 +110,7 @@ class Centre(_Model):
     @field_validator("interval_minutes")
     @classmethod
     def _divides_day(cls, v: int) -> int:
-        if 1440 % v:
-            raise ValueError("must divide 24 hours exactly (5, 6, 10, 12, 15, 20, 30 or 60)")
-        return v
+        return divides_day(v)
 
     @field_validator("ratio_target")
     @classmethod
@@ -277,6 +295,14 @@ class RosterSettings(_Model):
     # what the roster covers per interval: "scheduled" adds the staffing file's per-queue `scheduled`;
     # "pooled" sizes the group's queues as one pooled queue (agents serve all of them), which needs fewer
     requirement: Literal["scheduled", "pooled"] = "scheduled"
+    # the planning grid: staffing, roster, coverage and simulation run on intervals of this many minutes, a
+    # multiple of [centre] interval_minutes (the data's grid), whose forecast is summed onto it; default: that one
+    interval_minutes: Annotated[int, Field(ge=5, le=60)] | None = None
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_day(cls, v: int | None) -> int | None:
+        return None if v is None else divides_day(v)
 
 
 # --------------------------------------------------------------------------- back office
@@ -398,6 +424,33 @@ class CentreConfig(_Model):
     forecast: ForecastSettings = Field(default_factory=ForecastSettings)
     staff_groups: list[StaffGroup] = Field(default_factory=list)
     source: str | None = Field(default=None, exclude=True)
+
+    @field_validator("roster")
+    @classmethod
+    def _planning_grid_on_data_grid(cls, v: RosterSettings, info: ValidationInfo) -> RosterSettings:
+        centre = info.data.get("centre")
+        if centre is not None and v.interval_minutes is not None and v.interval_minutes % centre.interval_minutes:
+            raise ValueError(
+                f"interval_minutes = {v.interval_minutes} (the planning grid) is not a multiple of [centre] "
+                f"interval_minutes = {centre.interval_minutes} (the data's grid): the data's intervals must add up "
+                f"to the planning grid's (e.g. {_multiples(centre.interval_minutes)})"
+            )
+        return v
+
+    @property
+    def planning_interval_minutes(self) -> int:
+        """The planning grid: ``[roster] interval_minutes``, else ``[centre] interval_minutes`` (the data's
+        grid). Staffing, rosters, coverage, simulation and what-if run on it."""
+        return self.roster.interval_minutes or self.centre.interval_minutes
+
+    def with_planning_interval(self, minutes: int | None) -> CentreConfig:
+        """This config planned on ``minutes`` (``wfm plan --interval``): a copy with ``[roster] interval_minutes``
+        set, or this config when ``minutes`` is None."""
+        if minutes is None:
+            return self
+        cfg = self.model_copy(update={"roster": self.roster.model_copy(update={"interval_minutes": int(minutes)})})
+        cfg.source = self.source
+        return cfg
 
     @model_validator(mode="after")
     def _unique_names(self) -> CentreConfig:

@@ -41,6 +41,7 @@ from numpy.typing import ArrayLike
 from wfm import erlang, routing
 from wfm.config import DEFAULT_AHT_S, CentreConfig, Queue
 from wfm.errors import ConfigError, InputError
+from wfm.forecast.grid import spacing_minutes, sum_to_grid
 from wfm.io import MAX_AHT_S, check_forecast_figures
 
 STAFFING_COLUMNS = [
@@ -146,6 +147,11 @@ def size_intervals(
 def staff(forecast: pd.DataFrame, config: CentreConfig, interval_minutes: int | None = None) -> pd.DataFrame:
     """Size every interval of every queue in ``forecast`` with that queue's targets from ``config``.
 
+    ``interval_minutes`` is the grid it is sized on (default: the planning grid, ``[roster] interval_minutes``
+    else ``[centre] interval_minutes``). A forecast on a finer grid is summed onto it first (volume summed, AHT
+    call-weighted, an interval without an AHT taking its queue's ``aht_s``: :func:`wfm.forecast.sum_to_grid`), so
+    each interval is sized on its calls, not on the largest of its finer intervals' requirements.
+
     Returns the staffing frame described in the module docstring. Raises ``InputError`` for unknown queues,
     negative or missing volumes, or non-positive AHT; ``ConfigError`` for a queue without ``shrinkage``.
     """
@@ -166,13 +172,23 @@ def staff(forecast: pd.DataFrame, config: CentreConfig, interval_minutes: int | 
             f"forecast has unknown queue {unknown[0]!r} (the config has: {', '.join(config.queue_names)})"
         )
     aht = np.where(np.isfinite(aht) & (aht > 0), aht, np.array([q.aht_s for q in config.queues])[which])
-    interval_s = 60.0 * (interval_minutes or config.centre.interval_minutes)
+    minutes = interval_minutes or config.planning_interval_minutes
+    stamps = forecast["timestamp"].to_numpy()
+    fine = spacing_minutes(stamps)
+    if fine is not None and fine < minutes:
+        summed = sum_to_grid(pd.DataFrame({"timestamp": stamps, "queue": names, "volume": vol, "aht": aht}),
+                             minutes, source=str(forecast.attrs.get("source", "forecast")))
+        stamps, names, vol, aht = (summed[c].to_numpy() for c in ("timestamp", "queue", "volume", "aht"))
+        names = names.astype(str)
+        which = pd.Index(config.queue_names).get_indexer(names)
+        check_forecast_figures(vol, aht)
+    interval_s = 60.0 * minutes
     sized = size_intervals(vol, aht, interval_s, config.queues, which, source=config.source)
     m = sized.metrics
     has_patience = any(q.patience_s for q in config.queues)
     result = pd.DataFrame(
         {
-            "timestamp": forecast["timestamp"].to_numpy(),
+            "timestamp": stamps,
             "queue": names,
             "volume": vol,
             "aht": aht,
@@ -188,6 +204,16 @@ def staff(forecast: pd.DataFrame, config: CentreConfig, interval_minutes: int | 
         }
     )
     return result[[c for c in STAFFING_COLUMNS if has_patience or c != "abandon_rate"]]
+
+
+def grid_note(forecast: pd.DataFrame, config: CentreConfig, source: str = "forecast") -> str | None:
+    """What :func:`staff` did with a forecast finer than the planning grid (None when it is on the grid)."""
+    minutes = config.planning_interval_minutes
+    fine = spacing_minutes(forecast["timestamp"])
+    if fine is None or fine >= minutes:
+        return None
+    return (f"{source}: its {fine}-minute intervals were summed onto the {minutes}-minute planning grid "
+            "([roster] interval_minutes) and sized there (calls summed, AHT call-weighted)")
 
 
 @dataclass(frozen=True)
@@ -287,7 +313,7 @@ def pool_queues(
         work[i] = v * aht_q[i]
     total = vol.sum(axis=0)
     total_work = work.sum(axis=0)
-    interval_s = 60.0 * (interval_minutes or config.centre.interval_minutes)
+    interval_s = 60.0 * (interval_minutes or config.planning_interval_minutes)
     load = routing.GroupLoad("fifo", queues, vol, aht_q, interval_s)
     aht = load.pooled_aht if queues else np.full(len(idx), DEFAULT_AHT_S)
     with np.errstate(divide="ignore", invalid="ignore"):

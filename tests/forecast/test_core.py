@@ -81,7 +81,7 @@ def test_queues_follow_config_order_and_unknown_queues_are_noted():
     assert res.notes == ["queue(s) not in the config (default AHT and no targets): x"]
     cfg.centre.interval_minutes = 15
     res = forecast(prepared(history_frame(3, queues=("a", "z")), cfg), cfg, horizon=1, method="week_average")
-    assert res.notes == ["the history has 60-minute intervals, the config interval_minutes = 15"]
+    assert res.notes == ["the history has 60-minute intervals, the config's [centre] interval_minutes = 15"]
 
 
 @pytest.mark.parametrize("method", ["seasonal_naive", *AUTO_CANDIDATES])

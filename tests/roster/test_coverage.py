@@ -50,9 +50,19 @@ def test_staffing_too_short_for_the_horizon():
         roster(requirement_staffing([1] * 72), cfg)
 
 
-def test_staffing_on_another_interval_grid_is_an_input_error():
+def test_staffing_on_a_coarser_grid_is_an_input_error():
     cfg = one_shift_config(5, 40)  # 60-minute intervals
     st = requirement_staffing([1] * 168)
-    st["timestamp"] = pd.date_range(pd.Timestamp(MONDAY), periods=168, freq="30min")
-    with pytest.raises(InputError, match="staffing: its intervals are 30 minutes apart at the closest but the config's interval_minutes is 60"):
+    st["timestamp"] = pd.date_range(pd.Timestamp(MONDAY), periods=168, freq="120min")
+    with pytest.raises(InputError, match=r"staffing: its intervals are 120 minutes apart at the closest but the "
+                                         r"planning grid is 60 minutes \(\[roster\] interval_minutes"):
+        roster(st, cfg)
+
+
+def test_staffing_on_a_finer_grid_without_its_forecast_columns_is_an_input_error():
+    cfg = one_shift_config(5, 40)  # 60-minute intervals
+    st = requirement_staffing([1] * 336).drop(columns=["volume"])
+    st["timestamp"] = pd.date_range(pd.Timestamp(MONDAY), periods=336, freq="30min")
+    with pytest.raises(InputError, match="staffing: its intervals are 30 minutes apart but the planning grid is 60 "
+                                         "minutes, and without its volume column"):
         roster(st, cfg)

@@ -54,6 +54,11 @@ def plan_command(
         int, typer.Option(help="Simulate the final roster this many times to prove it (0: no simulation).",
                           min=0, max=10_000)
     ] = 100,
+    interval: Annotated[
+        int | None,
+        typer.Option(help="Planning grid, minutes: a multiple of the history's intervals dividing the day (default: "
+                          "config roster.interval_minutes, else centre.interval_minutes); the forecast is summed onto it."),
+    ] = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -76,7 +81,8 @@ def plan_command(
     command = {"path": ctx.command_path, "options": {k: None if v is None else str(v) if isinstance(v, Path) else v
                                                      for k, v in ctx.params.items()}}
     done = stage.run(config, history, out, agents=agents, start=start, weeks=weeks, time_limit_s=time_limit,
-                     gap=gap, replications=replications, progress=progress, quiet=quiet, command=command)
+                     gap=gap, replications=replications, interval_minutes=interval, progress=progress, quiet=quiet,
+                     command=command)
     if progress:
         progress.done()
     result = done.result

@@ -71,12 +71,16 @@ def roster_command(
     cov_path = rmod.write_roster(result, out) if out is not None else None
     if json_out:
         emit(to_json({**result.summary(), "out": str(out) if out else None,
-                      "coverage": str(cov_path) if cov_path else None, "uncovered": rmod.uncovered_records(result)}))
+                      "coverage": str(cov_path) if cov_path else None, "uncovered": rmod.uncovered_records(result),
+                      "notes": list(result.notes)}))
     else:
         emit(tabulate(rmod.summary_table(result), tablefmt="plain", disable_numparse=True), quiet=quiet)
         if out is not None:
             log(f"wrote {out} ({len(result.assignments)} rows), {cov_path} and {cov_path.parent / 'service.csv'}",
                 quiet=quiet)
+    if not json_out:
+        for note in result.notes:
+            log(f"note: {note}", quiet=quiet)
     if len(result.uncovered):
         log(rmod.uncovered_message(result))
     if broken := rmod.violations_message(result):

@@ -75,17 +75,19 @@ def staff(
 
     check_out_paths({"--out": out}, {"FORECAST": forecast, "--config": config})
     cfg = load_config(config)
-    result = staffing.staff(read_forecast(forecast, cfg.queue_names, interval_minutes=cfg.centre.interval_minutes),
-                            cfg)
+    demand = read_forecast(forecast, cfg.queue_names, interval_minutes=cfg.centre.interval_minutes)
+    result = staffing.staff(demand, cfg)
     if out is not None:
         atomic_write_csv(out, result)
-    summary = staffing.staff_summary(result, cfg.centre.interval_minutes)
+    summary = staffing.staff_summary(result, cfg.planning_interval_minutes)
     if json_out:
         emit(to_json({"out": str(out) if out else None, "targets": staffing.targets_by_queue(result, cfg),
                       "days": summary.to_dict(orient="records")}))
     else:
         emit(staffing.summary_text(summary), quiet=quiet)
         log(staffing.targets_note(result, cfg), quiet=quiet)
+        if note := staffing.grid_note(demand, cfg, str(forecast)):
+            log(f"note: {note}", quiet=quiet)
         if out is not None:
             log(f"wrote {out} ({len(result)} rows)", quiet=quiet)
 

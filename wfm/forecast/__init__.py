@@ -13,6 +13,7 @@ The package, one job per module:
     special_days.py  holidays in the horizon: from past holidays, or like the ``holiday_like`` weekday
     aht.py           the AHT forecast per weekday-interval
     core.py          the ``forecast`` recipe, :class:`ForecastResult` and the printed tables
+    grid.py          the planning grid: a forecast summed onto coarser intervals (``[roster] interval_minutes``)
 """
 
 from wfm.forecast.aht import forecast_aht
@@ -26,6 +27,7 @@ from wfm.forecast.core import (
     metrics_table,
     parse_horizon,
 )
+from wfm.forecast.grid import check_grid, on_grid, spacing_minutes, sum_to_grid
 from wfm.forecast.models import (
     METHODS,
     MODELS,
@@ -47,6 +49,7 @@ __all__ = [
     "TopDown",
     "WeekAverage",
     "backtest",
+    "check_grid",
     "choose",
     "daily_summary",
     "daily_table",
@@ -54,7 +57,10 @@ __all__ = [
     "forecast_aht",
     "make_models",
     "metrics_table",
+    "on_grid",
     "parse_horizon",
     "predict_days",
     "score_backtest",
+    "spacing_minutes",
+    "sum_to_grid",
 ]

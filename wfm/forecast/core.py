@@ -226,7 +226,7 @@ def _queues(history: History, config: CentreConfig | None) -> tuple[list[str], l
             notes.append(f"queue(s) not in the config (default AHT and no targets): {', '.join(extra)}")
         if config.centre.interval_minutes != history.interval_minutes:
             notes.append(
-                f"the history has {history.interval_minutes}-minute intervals, the config "
+                f"the history has {history.interval_minutes}-minute intervals, the config's [centre] "
                 f"interval_minutes = {config.centre.interval_minutes}"
             )
     return qnames, notes

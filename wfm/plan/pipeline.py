@@ -34,7 +34,8 @@ from wfm import ratio as rt
 from wfm import roster as ro
 from wfm import staffing as stf
 from wfm.config import CentreConfig
-from wfm.errors import InputError
+from wfm.errors import ConfigError, InputError
+from wfm.forecast.grid import ALLOWED_GRIDS
 from wfm.history import History
 from wfm.io import check_date
 from wfm.plan.calibrate import REPLICATIONS as CALIBRATION_REPLICATIONS
@@ -148,6 +149,7 @@ def plan(
     basis: str = "headcount",
     actual_weeks: int = 4,
     replications: int = REPLICATIONS,
+    interval_minutes: int | None = None,
     progress: Progress | None = None,
 ) -> PlanResult:
     """Run forecast -> staffing -> roster -> ratio for ``weeks`` weeks from ``start``.
@@ -158,6 +160,9 @@ def plan(
     - ``solver``, ``time_limit_s``, ``gap``, ``strict``: override the config's ``[roster]`` settings.
     - ``basis``: the ratio's basis, ``headcount`` or ``fte``.
     - ``replications``: how many times the final roster is simulated (0: not at all; seed 0).
+    - ``interval_minutes``: the planning grid (``--interval``; default the config's ``[roster] interval_minutes``,
+      else ``[centre] interval_minutes``): a whole number of the history's intervals. The forecast is made on
+      the history's grid and summed onto it; staffing, roster, coverage and proof run on it.
     - ``progress(stage, message)``: called as each stage starts and with the solver's incumbent and gap.
 
     Raises InputError/ConfigError (bad input), InsufficientHistory, InfeasibleRoster (no feasible plan).
@@ -169,6 +174,7 @@ def plan(
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
     weeks = _check_weeks(weeks)
+    config = planning_config(history, config, interval_minutes)
     start_date = _parse_start(start) if start is not None else default_start(history)
     forecast = _forecast(history, config, start_date, weeks, method, backtest_origins, say, timings)
     staffing = _staffing(forecast, config, say, timings)
@@ -178,14 +184,15 @@ def plan(
     roster = _roster(staffing, config, start_date, weeks, agents, settings, say, timings, progress is not None,
                      calibration.margins)
     ratio = _ratio(roster, config, basis, say, timings)
-    actuals = last_weeks_actuals(history, start_date, actual_weeks)
+    actuals = last_weeks_actuals(history, start_date, actual_weeks, forecast.interval_minutes)
     proof = _prove(roster, forecast, config, replications, say, timings)
     headline, breaches = assess(staffing, roster, ratio, config, forecast.interval_minutes)
     timings["plan"] = time.perf_counter() - t_all
     settings = {
         "start": start_date.isoformat(), "weeks": weeks, "method": method, "backtest_origins": backtest_origins,
         **settings, "ratio_basis": basis, "agents": None if agents is None else int(len(agents)),
-        "interval_minutes": forecast.interval_minutes, "holiday_like": config.forecast.holiday_like,
+        "interval_minutes": forecast.interval_minutes, "data_interval_minutes": history.interval_minutes,
+        "holiday_like": config.forecast.holiday_like,
         "replications": replications,
     }
     return PlanResult(
@@ -204,6 +211,30 @@ def _check_weeks(weeks: int) -> int:
     if not 1 <= int(weeks) <= MAX_WEEKS:
         raise InputError(f"--weeks must be 1 to {MAX_WEEKS}, got {weeks}")
     return int(weeks)
+
+
+def planning_config(history: History, config: CentreConfig, interval_minutes: int | None = None) -> CentreConfig:
+    """The config a plan runs with: planned on ``interval_minutes`` (``--interval``) when given, checked against
+    the history's grid (the planning grid a whole number of its intervals) and its shifts against the planning
+    grid. InputError naming ``--interval``, or ConfigError naming the config's key, and the history file."""
+    data, source = history.interval_minutes, history.report.source
+    if interval_minutes is not None:
+        check_interval(interval_minutes)
+        fc.check_grid(int(interval_minutes), data, what=f"--interval {interval_minutes}", data_source=source)
+        config = config.with_planning_interval(int(interval_minutes))
+    else:
+        key = "[roster] interval_minutes" if config.roster.interval_minutes else "[centre] interval_minutes"
+        fc.check_grid(config.planning_interval_minutes, data, data_source=source, error=ConfigError,
+                      what=f"{config.source or 'config'}: {key} = {config.planning_interval_minutes}")
+    ro.check_roster_config(config)
+    return config
+
+
+def check_interval(interval_minutes: int | None) -> None:
+    """``--interval``: None (the config's planning grid) or one of the grids wfm plans on."""
+    if interval_minutes is not None and interval_minutes not in ALLOWED_GRIDS:
+        raise InputError(f"--interval {interval_minutes}: the planning grid must be one of "
+                         f"{', '.join(map(str, ALLOWED_GRIDS))} minutes (5 to 60, dividing the day)")
 
 
 def roster_settings(
@@ -226,6 +257,7 @@ def _forecast(
     say("forecast", f"forecasting {7 * weeks} days from {start} ({method})")
     t0 = time.perf_counter()
     forecast = fc.forecast(history, config, horizon=7 * weeks, start=start, method=method, backtest_origins=origins)
+    forecast = fc.on_grid(forecast, config.planning_interval_minutes)
     timings["forecast"] = time.perf_counter() - t0
     chosen = ", ".join(
         f"{q} {m}" + (f" (WAPE {w:.1%})" if (w := forecast.chosen_wape.get(q)) is not None else "")
@@ -298,9 +330,11 @@ def _ratio(roster: Any, config: CentreConfig, basis: str, say: Progress, timings
     return ratio
 
 
-def check_plan_options(start: str | dt.date | None, weeks: int) -> None:
-    """InputError for a ``--start`` or ``--weeks`` :func:`plan` would refuse (before any output is touched)."""
+def check_plan_options(start: str | dt.date | None, weeks: int, interval_minutes: int | None = None) -> None:
+    """InputError for a ``--start``, ``--weeks`` or ``--interval`` :func:`plan` would refuse (before any output
+    is touched; ``--interval`` against the history: :func:`planning_config`)."""
     _check_weeks(weeks)
+    check_interval(interval_minutes)
     if start is not None:
         _parse_start(start)
 
@@ -318,19 +352,23 @@ def _parse_start(start: str | dt.date) -> dt.date:
     return day
 
 
-def last_weeks_actuals(history: Any, start: dt.date, weeks: int = 4) -> pd.DataFrame:
-    """All-queue volume per interval over the ``weeks`` weeks of history before ``start`` (``timestamp,volume``)."""
+def last_weeks_actuals(history: Any, start: dt.date, weeks: int = 4, interval_minutes: int | None = None
+                       ) -> pd.DataFrame:
+    """All-queue volume per interval over the ``weeks`` weeks of history before ``start`` (``timestamp,volume``),
+    on ``interval_minutes`` intervals (default the history's; a multiple of them adds them up)."""
+    step = interval_minutes or history.interval_minutes
+    k = step // history.interval_minutes
     p = history.per_day
     end_day = min(int((pd.Timestamp(start) - history.start).days), history.n_days)
     first_day = max(0, end_day - 7 * weeks)
     if end_day <= first_day:
         return pd.DataFrame({"timestamp": pd.Series([], dtype="datetime64[ns]"), "volume": pd.Series([], dtype=float)})
     vol = history.volume[:, first_day:end_day, :]
+    nq, nd = vol.shape[0], end_day - first_day
+    vol = vol.reshape(nq, nd, p // k, k).transpose(0, 3, 1, 2).reshape(nq * k, nd, p // k)  # fine steps as queues
     total = np.where(np.isfinite(vol).any(axis=0), np.nansum(vol, axis=0), np.nan).ravel()
-    ts = history.start + pd.Timedelta(days=first_day) + pd.to_timedelta(
-        np.arange(len(total)) * history.interval_minutes, unit="min"
-    )
-    assert len(total) == (end_day - first_day) * p
+    ts = history.start + pd.Timedelta(days=first_day) + pd.to_timedelta(np.arange(len(total)) * step, unit="min")
+    assert len(total) == nd * (p // k)
     return pd.DataFrame({"timestamp": ts, "volume": total})
 
 

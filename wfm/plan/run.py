@@ -25,7 +25,7 @@ from wfm.history import prepare_history, read_history
 from wfm.io import csv_text, redirect_stdout_fd, to_json
 from wfm.outputs import check_not_inside
 from wfm.plan.manifest import manifest
-from wfm.plan.pipeline import PlanResult, Progress, check_plan_options, plan
+from wfm.plan.pipeline import PlanResult, Progress, check_plan_options, plan, planning_config
 from wfm.plan.proof import REPLICATIONS
 from wfm.plan.publish import clean_leftovers, publish_folder, run_lock
 from wfm.plan.summary import summary_markdown
@@ -62,6 +62,7 @@ def run(
     time_limit_s: float | None = None,
     gap: float | None = None,
     replications: int = REPLICATIONS,
+    interval_minutes: int | None = None,
     progress: Progress | None = None,
     quiet: bool = False,
     command: Mapping[str, Any] | None = None,
@@ -74,16 +75,17 @@ def run(
     t0 = time.perf_counter()
     cfg = load_config(config)
     # every input is read and every option checked before the runs folder (or its lock) is touched
-    check_plan_options(start, weeks)
+    check_plan_options(start, weeks, interval_minutes)
     t_load = time.perf_counter()
     people = read_agents(agents, cfg) if agents is not None else None
     h = prepare_history(read_history(history), cfg, source=str(history))
+    cfg = planning_config(h, cfg, interval_minutes)  # the planning grid against the history's, shifts on it
     t_load = time.perf_counter() - t_load
     with run_lock(out):
         clean_leftovers(out)
         with redirect_stdout_fd("null" if quiet else "stderr"):
             result = plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit_s, gap=gap,
-                          replications=replications, progress=progress)
+                          replications=replications, progress=progress)  # cfg carries the planning grid
         inputs = {"config": config, "history": history, "agents": agents}
         folder = write_run(result, out, inputs, command=command,
                            timings={"load": t_load, "wall": time.perf_counter() - t0})

@@ -49,6 +49,7 @@ import pandas as pd
 
 from wfm.config import CentreConfig
 from wfm.errors import InfeasibleRoster, InputError
+from wfm.forecast.grid import spacing_minutes
 from wfm.roster.assign import Assigned, assign
 from wfm.roster.closures import Closures, closures
 from wfm.roster.coverage import SERVICE_COLUMNS, coverage, horizon_requirement, period_curves, service_table
@@ -74,14 +75,14 @@ from wfm.roster.report import (
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, read_roster, rostered_per_interval
 from wfm.roster.solve import SolveResult, rostered_from_counts, rounded_start, solution_counts, solve
 from wfm.roster.tours import check_roster_config, day_patterns, shifts_of, start_bands, tour_types
-from wfm.staffing import worst_interval
+from wfm.staffing import staff, worst_interval
 
 __all__ = [
     "ROSTER_MANIFEST", "check_roster_out", "check_roster_set", "parse_start", "roster_files", "uncovered_records",
     "write_roster",
     "AGENT_COLUMNS", "CONSTRAINTS", "Closures", "MAX_WEEKS", "ROSTER_COLUMNS", "STAFFING_NUMERIC", "Agent", "Model", "Roster",
     "Rule", "Shift", "SolveResult", "TourType", "agents_from_frame", "build_model", "check_roster_config",
-    "SERVICE_COLUMNS", "closures", "coverage", "day_patterns", "horizon_requirement", "parse_roster_rows", "period_curves",
+    "SERVICE_COLUMNS", "closures", "coverage", "on_planning_grid", "day_patterns", "horizon_requirement", "parse_roster_rows", "period_curves",
     "rostered_from_counts", "service_table", "short_periods_message",
     "progress_printer", "read_agents", "read_roster", "read_staffing", "roster", "roster_dates",
     "rostered_per_interval", "rounded_start", "shifts_of", "solution_counts", "solve", "start_bands",
@@ -120,6 +121,7 @@ def roster(
     gap = rs.gap if gap is None else gap
     strict = rs.strict if strict is None else strict
     shifts = check_roster_config(config)
+    staffing, notes = on_planning_grid(staffing, config)
     start, idx, required, horizon_staffing = horizon_requirement(staffing, config, start, weeks)
     agent_list = agents_from_frame(agents, config) if agents is not None else None
     available, by_day = _availability(agent_list, config, start, weeks)
@@ -139,7 +141,34 @@ def roster(
     service = service_table(cov["rostered"].to_numpy(), horizon_staffing, config, idx, curves)
     t4 = time.perf_counter()
     timings = {"build": t1 - t0, "solve": t2 - t1, "assign": t3 - t2, "coverage": t4 - t3}
-    return _result(m, result, counts, assigned, cov, service, start, timings)
+    out = _result(m, result, counts, assigned, cov, service, start, timings)
+    out.notes = notes
+    return out
+
+
+def on_planning_grid(staffing: pd.DataFrame, config: CentreConfig) -> tuple[pd.DataFrame, list[str]]:
+    """``staffing`` on the planning grid (``config.planning_interval_minutes``), and a note when it was not.
+
+    A staffing frame on a finer grid (e.g. `wfm staff` on 6-minute data, planned on 30 minutes) is sized again
+    on the planning grid from its forecast columns (``timestamp,queue,volume,aht``: calls summed, AHT
+    call-weighted) with :func:`wfm.staffing.staff`; its ``agents`` and ``scheduled`` are not used (a
+    30-minute interval needs the agents for its calls, not the largest of its 6-minute requirements).
+    """
+    minutes = config.planning_interval_minutes
+    step = spacing_minutes(staffing["timestamp"]) if "timestamp" in staffing.columns else None
+    if step is None or step >= minutes:
+        return staffing, []
+    named = staffing.attrs.get("source", "staffing")
+    missing = [c for c in ("queue", "volume", "aht") if c not in staffing.columns]
+    if missing:
+        raise InputError(f"{named}: its intervals are {step} minutes apart but the planning grid is {minutes} "
+                         f"minutes, and without its {', '.join(missing)} column(s) it cannot be sized again on it: "
+                         "run `wfm staff` with this config on the forecast")
+    resized = staff(staffing[["timestamp", "queue", "volume", "aht"]], config)
+    resized.attrs["source"] = named
+    return resized, [f"{named}: its {step}-minute intervals were sized again on the {minutes}-minute planning grid "
+                     "from their volume and aht (calls summed, AHT call-weighted); its agents and scheduled "
+                     "columns were not used"]
 
 
 def _availability(

@@ -91,7 +91,7 @@ def agent_weeks(m: Model, counts: dict[str, Any]) -> list[AgentWeek]:
                 per_break = []
                 for kb, (_, _, e, l_) in enumerate(sh[s].breaks):
                     lst: list[int] = []
-                    for o in range(e, l_ + 1, m.config.centre.interval_minutes):
+                    for o in range(e, l_ + 1, m.config.planning_interval_minutes):
                         lst.extend([o] * y.get((tname, s, d, kb, o), 0))
                     per_break.append(lst)
                 offsets[s] = per_break

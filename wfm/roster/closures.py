@@ -40,7 +40,7 @@ class Closures:
 
 def closures(config: CentreConfig, idx: pd.DatetimeIndex, required: np.ndarray, start: dt.date) -> Closures:
     """The :class:`Closures` of the horizon ``idx`` (one timestamp per interval, from ``start``)."""
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     per_day = 1440 // ivl
     dates = [start + dt.timedelta(days=k) for k in range(len(idx) // per_day)]
     years = range(start.year - 1, start.year + 2)

@@ -50,14 +50,14 @@ def horizon_requirement(
     st["timestamp"] = pd.to_datetime(st["timestamp"])
     if start is None:
         start = st["timestamp"].min().date()
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     stamps = np.sort(st["timestamp"].unique())
     if len(stamps) > 1:
         step = int(np.diff(stamps).min() // np.timedelta64(1, "m"))
         if step != ivl:
             raise InputError(
-                f"{named}: its intervals are {step} minutes apart at the closest but the config's interval_minutes "
-                f"is {ivl}"
+                f"{named}: its intervals are {step} minutes apart at the closest but the planning grid is {ivl} "
+                "minutes ([roster] interval_minutes, else [centre] interval_minutes)"
             )
     idx = pd.date_range(pd.Timestamp(start), periods=weeks * 7 * 1440 // ivl, freq=f"{ivl}min", name="timestamp")
     have = set(st["timestamp"].unique())
@@ -123,7 +123,7 @@ def coverage(
             last = max(last, pd.to_datetime(assignments["date"]).max())
         weeks = max(1, math.ceil(((last - pd.Timestamp(start)).days + 1) / 7))
     _, idx, required, horizon_staffing = horizon_requirement(staffing, config, start, weeks)
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     rostered = rostered_per_interval(parse_roster_rows(assignments, "roster", ROSTER_COLUMNS),
                                      pd.Timestamp(start), len(idx), ivl)
     sl = group_service_level(horizon_staffing, pd.Series(rostered, index=idx), config)

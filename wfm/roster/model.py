@@ -170,7 +170,7 @@ def add_breaks(prob: pulp.LpProblem, m: Model) -> None:
     for tname, sh in m.shifts.items():
         for s, shift in enumerate(sh):
             for k, (_, _, e, l_) in enumerate(shift.breaks):
-                step = m.config.centre.interval_minutes
+                step = m.config.planning_interval_minutes
                 for d in range(7 * m.weeks):
                     pairs = {m.y[(tname, s, d, k, o)]: 1.0 for o in range(e, l_ + 1, step)}
                     pairs[m.x[(tname, s, d)]] = -1.0
@@ -227,7 +227,7 @@ def add_available_agents(
 
 def _on_site_rows(m: Model) -> list[dict]:
     """Per interval: the shift variables on site then (coefficient 1)."""
-    ivl = m.config.centre.interval_minutes
+    ivl = m.config.planning_interval_minutes
     n = len(m.required)
     rows: list[dict] = [{} for _ in range(n)]
     for (tname, s, d), var in m.x.items():
@@ -250,7 +250,7 @@ def add_seats(prob: pulp.LpProblem, m: Model) -> None:
 
 def _rostered_rows(m: Model) -> list[dict]:
     """Per interval: the variables of agents on shift and off break then (shifts +1, breaks -1)."""
-    ivl = m.config.centre.interval_minutes
+    ivl = m.config.planning_interval_minutes
     n = len(m.required)
     spd = m.slots_per_day
     rows = _on_site_rows(m)
@@ -290,7 +290,7 @@ def build_model(
     """Variables, objective and every ``add_<rule>`` of the aggregated roster model."""
     prob = pulp.LpProblem("roster", pulp.LpMinimize)
     m = Model(prob, config, shifts, tour_types(config, shifts), template_bands(config, shifts), weeks,
-              1440 // config.centre.interval_minutes, required, idx, strict, curves=curves, available=available,
+              1440 // config.planning_interval_minutes, required, idx, strict, curves=curves, available=available,
               available_by_day=available_by_day, closures=closures)
     add_variables(m)
     add_objective(m)
@@ -401,7 +401,7 @@ def _add_period_rows(prob: pulp.LpProblem, m: Model, c: PeriodCurve, p: int, min
 def add_variables(m: Model) -> None:
     """``w`` per tour and week; per template ``x`` and ``y`` per start and day, then ``z`` per band; then
     ``under`` (not with strict) and ``over`` per interval. The order is the solver's column order."""
-    prob, ivl = m.prob, m.config.centre.interval_minutes
+    prob, ivl = m.prob, m.config.planning_interval_minutes
     days = range(7 * m.weeks)
     for ti in range(len(m.tours)):
         for k in range(m.weeks):
@@ -432,7 +432,7 @@ def add_variables(m: Model) -> None:
 
 def _shift_slots(m: Model, shift: Shift, d: int) -> np.ndarray:
     """The horizon's intervals a shift starting on day ``d`` spans (wrapping, as the cyclic roster does)."""
-    ivl = m.config.centre.interval_minutes
+    ivl = m.config.planning_interval_minutes
     first = d * m.slots_per_day + shift.start_minute // ivl
     return (first + np.arange(shift.length_minutes // ivl)) % len(m.required)
 

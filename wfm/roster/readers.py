@@ -119,7 +119,8 @@ def read_staffing(path: str | Path, config: CentreConfig | None = None) -> pd.Da
         raise _bad(path, frame["_line"].iloc[i], "timestamp", "interval and queue appear twice")
     _check_total(out, frame["_line"], path)
     if config is not None:
-        _check_grid(out["timestamp"], frame["_line"], path, config.centre.interval_minutes)
+        _check_grid(out["timestamp"], frame["_line"], path, config.centre.interval_minutes,
+                    config.planning_interval_minutes)
     out.attrs["source"] = str(path)
     return out
 
@@ -135,18 +136,21 @@ def _check_total(out: pd.DataFrame, lines: pd.Series, path: Any) -> None:
                    f"{int(total[i]):,}, above {MAX_SCHEDULED_PER_INTERVAL:,} per interval, the most a roster sizes")
 
 
-def _check_grid(stamps: pd.Series, lines: pd.Series, path: Any, ivl: int) -> None:
-    """Every interval on the ``ivl``-minute grid from midnight, and some two of them one interval apart."""
+def _check_grid(stamps: pd.Series, lines: pd.Series, path: Any, data: int, planning: int) -> None:
+    """Every interval on the data's ``data``-minute grid from midnight, and the closest two intervals the
+    planning grid apart, or a finer grid that adds up to it (the roster then re-sizes it from its forecast
+    columns: :func:`wfm.roster.roster`)."""
     minute = (stamps.dt.hour * 60 + stamps.dt.minute).to_numpy()
-    off = np.flatnonzero((minute % ivl != 0) | (stamps.dt.second.to_numpy() != 0))
+    off = np.flatnonzero((minute % data != 0) | (stamps.dt.second.to_numpy() != 0))
     if len(off):
         i = int(off[0])
         raise _bad(path, lines.iloc[i], "timestamp",
-                   f"{format_timestamp(stamps.iloc[i])} is not on the {ivl}-minute grid from midnight (the "
-                   f"config's interval_minutes is {ivl})")
+                   f"{format_timestamp(stamps.iloc[i])} is not on the {data}-minute grid from midnight (the "
+                   f"config's [centre] interval_minutes is {data})")
     unique = np.sort(stamps.unique())
     if len(unique) > 1:
         step = int(np.diff(unique).min() // np.timedelta64(1, "m"))
-        if step != ivl:
-            raise InputError(f"{path}: its intervals are {step} minutes apart at the closest but the config's "
-                             f"interval_minutes is {ivl} (make it with `wfm staff` and this config)")
+        if step > planning or planning % step:
+            raise InputError(f"{path}: its intervals are {step} minutes apart at the closest but the planning grid "
+                             f"is {planning} minutes ([roster] interval_minutes, else [centre] interval_minutes); "
+                             "make it with `wfm staff` and this config")

@@ -105,7 +105,7 @@ def _rounded_starts(m: Model, w: dict[tuple[int, int], int]) -> dict[tuple[str, 
 
 def _rounded_breaks(m: Model, x: dict[tuple[str, int, int], int]) -> dict[tuple[str, int, int, int, int], int]:
     """Each start's shifts dealt over its break offsets in proportion to the LP's ``y``; sets ``x`` and ``y``."""
-    ivl = m.config.centre.interval_minutes
+    ivl = m.config.planning_interval_minutes
     y: dict[tuple[str, int, int, int, int], int] = {}
     for (tname, s, d), n in x.items():
         m.x[(tname, s, d)].varValue = float(n)
@@ -239,7 +239,7 @@ def rostered_from_counts(m: Model, counts: dict[str, Any]) -> np.ndarray:
     b1 = b0 + np.array([sh.breaks[b][0] for sh, _, _, b, _ in y], dtype=np.int64) * minute
     return count_spans(s0, s1, np.array([k for *_, k in x], dtype=np.int64), b0, b1,
                        np.array([k for *_, k in y], dtype=np.int64), origin, len(m.required),
-                       m.config.centre.interval_minutes)
+                       m.config.planning_interval_minutes)
 
 
 def solve(

@@ -23,31 +23,49 @@ def _hhmm(text: str, where: str) -> int:
         raise ConfigError(f"{where}: {text!r} is not a time HH:MM") from None
 
 
-def shifts_of(template: ShiftTemplate, interval_minutes: int, where: str = "config") -> list[Shift]:
-    """Every start time of a template as a :class:`Shift`; raises ConfigError for contradictions."""
+def shifts_of(template: ShiftTemplate, interval_minutes: int, where: str = "config",
+              grid: str = "[centre] interval_minutes") -> list[Shift]:
+    """Every start time of a template as a :class:`Shift`; raises ConfigError for contradictions.
+
+    Starts, the start step, the length and every break's length and window must be whole intervals of the
+    planning grid (``interval_minutes``; ``grid`` names the setting it comes from, for messages); the data's
+    grid does not matter here (a 15-minute break fits a 15-minute plan made from 5-minute data, and does not
+    fit a 30-minute plan whatever the data)."""
     name = f"{where}: shift {template.name!r}"
+    key = f"{where}: shifts[{template.name!r}]"
     first = _hhmm(template.start[0], f"{name} start")
     last = _hhmm(template.start[1], f"{name} start")
     if first >= 1440 or last >= 1440:
         raise ConfigError(f"{name}: start times must be before 24:00")
     if last < first:
         raise ConfigError(f"{name}: latest start {template.start[1]} is before earliest start {template.start[0]}")
-    for label, value in (
-        ("earliest start", first),
-        ("start_step_minutes", template.start_step_minutes if last > first else 0),
-        ("length_minutes", template.length_minutes),
+    on_grid = f"the {interval_minutes}-minute planning grid ({grid})"
+    for label, value, shown in (
+        ("start", first, f"earliest start {template.start[0]} is not on"),
+        ("start_step_minutes", template.start_step_minutes if last > first else 0,
+         f"{template.start_step_minutes} is not a multiple of"),
+        ("length_minutes", template.length_minutes, f"{template.length_minutes} is not a multiple of"),
     ):
         if value % interval_minutes:
-            raise ConfigError(f"{name}: {label} ({value} min) is not a whole number of {interval_minutes}-minute intervals")
+            fix = (f"e.g. {_clock(value - value % interval_minutes)}" if label == "start"
+                   else _fix(value, interval_minutes))
+            raise ConfigError(f"{key}.{label}: {shown} {on_grid}: a shift starts and ends on whole planning "
+                              f"intervals ({fix})")
     length = template.length_minutes
     breaks: list[tuple[int, bool, int, int]] = []
     for k, b in enumerate(template.breaks):
         a = _hhmm(b.window[0], f"{name} break {k + 1} window")
         z = _hhmm(b.window[1], f"{name} break {k + 1} window")
-        if b.minutes % interval_minutes or a % interval_minutes or z % interval_minutes:
+        if b.minutes % interval_minutes:
             raise ConfigError(
-                f"{name}: break {k + 1} ({b.minutes} min, window {b.window[0]}-{b.window[1]}) is not on the "
-                f"{interval_minutes}-minute interval grid"
+                f"{key}.breaks[{k}].minutes: break {k + 1} of {b.minutes} min is not a multiple of {on_grid}: a "
+                f"break takes whole planning intervals ({_fix(b.minutes, interval_minutes)})"
+            )
+        if a % interval_minutes or z % interval_minutes:
+            raise ConfigError(
+                f"{key}.breaks[{k}].window: break {k + 1}'s window {b.window[0]}-{b.window[1]} is not on {on_grid}: "
+                f"a break starts and ends on whole planning intervals (e.g. {_clock(a - a % interval_minutes)}-"
+                f"{_clock(-(-z // interval_minutes) * interval_minutes)})"
             )
         if z > length:
             raise ConfigError(
@@ -68,6 +86,18 @@ def shifts_of(template: ShiftTemplate, interval_minutes: int, where: str = "conf
         Shift(template.name, s, length, paid, tuple(breaks), night=(s + length > 1440 or s < 300))
         for s in starts
     ]
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _fix(minutes: int, grid: int) -> str:
+    """How to make ``minutes`` fit: a nearby multiple of ``grid``, or a grid that divides ``minutes``."""
+    up = -(-minutes // grid) * grid
+    finer = [g for g in (5, 6, 10, 12, 15, 20, 30, 60) if minutes % g == 0 and g < grid]
+    plan = f", or plan on {finer[-1]} minutes" if finer else ""
+    return f"make it {up} minutes{plan}"
 
 
 def start_bands(shifts: list[Shift], band_minutes: int) -> list[tuple[int, int]]:
@@ -110,7 +140,8 @@ def check_roster_config(config: CentreConfig) -> dict[str, list[Shift]]:
         raise ConfigError(f"{where}: no [[contracts]]: a roster needs at least one contract")
     if not config.shifts:
         raise ConfigError(f"{where}: no [[shifts]]: a roster needs at least one shift template")
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
+    grid = "[roster] interval_minutes" if config.roster.interval_minutes else "[centre] interval_minutes"
     names = {c.name for c in config.contracts}
     shifts: dict[str, list[Shift]] = {}
     rest = config.roster.min_rest_hours * 60
@@ -118,7 +149,7 @@ def check_roster_config(config: CentreConfig) -> dict[str, list[Shift]]:
         unknown = [c for c in t.contracts if c not in names]
         if unknown:
             raise ConfigError(f"{where}: shift {t.name!r} serves unknown contract {unknown[0]!r}")
-        shifts[t.name] = shifts_of(t, ivl, where)
+        shifts[t.name] = shifts_of(t, ivl, where, grid)
         if t.length_minutes + rest > 1440:
             raise ConfigError(
                 f"{where}: shift {t.name!r} lasts {t.length_minutes / 60:g} h, so {config.roster.min_rest_hours:g} h "

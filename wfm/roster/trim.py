@@ -116,7 +116,7 @@ def _removals(m: Model, keys: tuple, state: dict, rostered: np.ndarray):
                 changes.append((name, k))
             for b, (_, _, e, l_) in enumerate(m.shifts[tour.template][s].breaks):
                 offsets = [(y.get((tour.template, s, d, b, o), 0), -o)
-                           for o in range(e, l_ + 1, m.config.centre.interval_minutes)]
+                           for o in range(e, l_ + 1, m.config.planning_interval_minutes)]
                 count, neg_o = max(offsets)
                 if count <= 0:
                     return None
@@ -130,7 +130,7 @@ def _removals(m: Model, keys: tuple, state: dict, rostered: np.ndarray):
 def _span_over(m: Model, template: str, s: int, d: int, over: np.ndarray) -> float:
     """The over-coverage summed over a shift's span (cyclic)."""
     sh = m.shifts[template][s]
-    ivl = m.config.centre.interval_minutes
+    ivl = m.config.planning_interval_minutes
     first = (d * 1440 + sh.start_minute) // ivl
     idx = np.arange(first, first + sh.length_minutes // ivl) % len(over)
     return float(over[idx].sum())

@@ -69,7 +69,7 @@ def demand(forecast: pd.DataFrame, config: CentreConfig, source: str = "the fore
     ``source`` (its file) for an interval off the grid, more than :data:`wfm.horizon.MAX_HORIZON_DAYS` days or
     more than :data:`MAX_SIMULATED_CALLS` calls, before the grid is built."""
     fc = checked_forecast(forecast, config.queue_names)
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     check_horizon(fc["timestamp"], ivl, source)
     calls = float(fc["volume"].sum())
     if calls > MAX_SIMULATED_CALLS:

@@ -263,7 +263,7 @@ def simulate_files(
 ) -> SimulationResult:
     """:func:`simulate` on files: roster.csv or an agents-per-interval CSV, and a forecast (or actual volumes)
     CSV read by :func:`wfm.io.read_forecast`. ``options`` are :func:`simulate`'s keyword settings."""
-    forecast = read_forecast(forecast_path, config.queue_names, interval_minutes=config.centre.interval_minutes)
+    forecast = read_forecast(forecast_path, config.queue_names, interval_minutes=config.planning_interval_minutes)
     config = published_objectives(config, Path(supply_path))
     dem_supply = read_supply(supply_path, demand(forecast, config, str(forecast_path)))
     return simulate(config, forecast, supply=dem_supply, **options)

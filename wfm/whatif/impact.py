@@ -61,7 +61,7 @@ def make_plan(
 
     The grid runs from the forecast's first to its last interval; missing queue-intervals have no calls.
     """
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     fc = checked_forecast(forecast, config.queue_names)
     grid = pd.date_range(fc["timestamp"].min(), fc["timestamp"].max(), freq=f"{ivl}min")
     queues = [q for q in config.queue_names if q in set(fc["queue"])]

@@ -30,8 +30,8 @@ def read_forecast(path: PathLike, config: CentreConfig | None = None) -> pd.Data
 
     if config is None:
         return read_forecast_csv(path)[["timestamp", "queue", "volume", "aht"]]
-    out = read_forecast_csv(path, config.queue_names, interval_minutes=config.centre.interval_minutes)
-    check_horizon(out["timestamp"], config.centre.interval_minutes, str(path))
+    out = read_forecast_csv(path, config.queue_names, interval_minutes=config.planning_interval_minutes)
+    check_horizon(out["timestamp"], config.planning_interval_minutes, str(path))
     return out[["timestamp", "queue", "volume", "aht"]]
 
 
@@ -121,7 +121,7 @@ def baseline_inputs(
         notes.append(f"forecast: week_average, {horizon_days} days from {res.start:%Y-%m-%d}")
     if scenarios:
         ts = pd.to_datetime(forecast["timestamp"])
-        end = ts.max() + pd.Timedelta(minutes=config.centre.interval_minutes)
+        end = ts.max() + pd.Timedelta(minutes=config.planning_interval_minutes)
         validate(list(scenarios), config, ts.min(), end, source)
     if roster is not None:
         roster, more = _roster_on_plan(roster, forecast, roster_source, forecast_source)
