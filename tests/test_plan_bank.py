@@ -1,5 +1,5 @@
 """The weekday bank (configs/bank-weekdays.toml, issue 12): declared opening hours 07:00-21:00 Monday to
-Friday, US holidays closed, a generated 15-minute history with stray calls at 21:00. The plan exits 0, says
+Friday, US holidays closed, a generated 5-minute history with stray calls at 21:00-21:05, planned on 15 minutes. The plan exits 0, says
 once that the 21:00 calls lie outside the hours, and pays nobody to sit in the closed centre: nobody on the
 weekend or on Columbus Day, every full-timer 4 days that week with the holiday paid."""
 
@@ -20,14 +20,14 @@ CONFIG = ROOT / "configs" / "bank-weekdays.toml"
 
 
 def bank_history(path: Path) -> Path:
-    """12 weeks to Sunday 2026-10-11: calls 07:00-21:00 on working days, ~0.8 calls at 21:00 too."""
+    """12 weeks to Sunday 2026-10-11: calls 07:00-21:00 on working days, ~0.8 calls at 21:00-21:05 too."""
     rng = np.random.default_rng(7)
-    ts = pd.date_range("2026-07-20", "2026-10-11 23:45", freq="15min")
+    ts = pd.date_range("2026-07-20", "2026-10-11 23:55", freq="5min")
     h = ts.hour + ts.minute / 60
     us = holidays.country_holidays("US", years=[2026])
     hol = np.array([d in us for d in ts.date])
     open_ = (ts.day_of_week < 5) & (h >= 7) & (h < 21) & ~hol
-    lam = np.where(open_, 18 * np.exp(-((h - 11) / 3.5) ** 2) + 10 * np.exp(-((h - 17) / 2.5) ** 2) + 6, 0.0)
+    lam = np.where(open_, 6 * np.exp(-((h - 11) / 3.5) ** 2) + 3.3 * np.exp(-((h - 17) / 2.5) ** 2) + 2, 0.0)
     calls = rng.poisson(lam)
     stray = (ts.day_of_week < 5) & (ts.hour == 21) & (ts.minute == 0) & ~hol
     calls = np.where(stray, rng.poisson(0.8, len(ts)), calls)
