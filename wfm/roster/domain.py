@@ -95,6 +95,7 @@ class Roster:
     unused_agents: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds: build, solve, assign, coverage
     service: pd.DataFrame = field(default_factory=pd.DataFrame)  # service.csv: each queue per day (and week)
+    explained: Any = None  # wfm.roster.explain.PaidHours: where the paid hours go (roster(..., explain=True))
 
     @property
     def ok(self) -> bool:
