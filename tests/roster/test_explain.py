@@ -165,6 +165,17 @@ def test_a_row_whose_paid_hours_are_unknown_is_an_input_error(edit: dict, messag
     assert str(exc.value) == message
 
 
+def test_a_staffing_frame_without_fractional_agents_or_aht_takes_the_agents_and_the_queues_aht() -> None:
+    cfg, st, frame = hand_case()
+    e = explain_paid_hours(frame, st.drop(columns=["fractional_agents", "aht"]), cfg)
+    adds_up(e)
+    assert e.part("workload").hours == pytest.approx(5.0)  # the queue's aht_s, 360 s
+    assert e.part("queueing_margin").hours == pytest.approx(5 + 4 - 5.0)  # the whole agents
+    assert e.part("rounding").hours == pytest.approx(0.75)  # only the scheduled's
+    with pytest.raises(InputError, match=r"^staffing: missing column 'agents' \(make it with `wfm staff`\)$"):
+        explain_paid_hours(frame, st.drop(columns=["agents"]), cfg)
+
+
 # --------------------------------------------------------------------------- against textbook Erlang C
 def _erlang_c_sl(load: float, n: int, aht: float, within: float) -> float:
     """Textbook Erlang C service level with ``n`` agents (Erlang B by its recursion)."""
@@ -248,6 +259,28 @@ def test_pooling_part_is_the_pooled_erlang_c_less_the_queues_sized_apart() -> No
     assert e.part("rounding").hours == pytest.approx(intervals * (n - pooled + math.ceil(n / 0.75) - n / 0.75))
     assert e.part("shrinkage").hours == pytest.approx(intervals * (n / 0.75 - n))
     assert e.required_hours == intervals * math.ceil(n / 0.75)
+
+
+def test_priority_routing_against_a_fifo_pool_is_the_routing_part() -> None:
+    """Two queues with different targets served by priority (the strict one first): the routing part is the
+    priority requirement's fractional agents less the FIFO pool's, which every caller at the strict target makes
+    larger."""
+    queues = [{"name": "a", "service_level": 0.7, "answer_within_s": 60, "shrinkage": 0.0, "aht_s": 300,
+               "staff_group": "g"},
+              {"name": "b", "service_level": 0.9, "answer_within_s": 10, "shrinkage": 0.0, "aht_s": 300,
+               "staff_group": "g"}]
+    cfg = config(queues=queues, staff_groups=[{"name": "g", "routing": "priority", "priority": ["b", "a"]}],
+                 roster={"time_limit_s": 30, "gap": 0.03, "min_rest_hours": 11, "start_band_minutes": 60,
+                         "under_penalty": 50, "requirement": "pooled"})
+    st = staff(_day_forecast({"a": [120.0] * 8, "b": [30.0] * 8}, {"a": 300.0, "b": 300.0}), cfg)
+    res = roster(st, cfg, explain=True)
+    e = res.explained
+    adds_up(e)
+    fifo = interval_requirement(st, cfg, fifo=True)["fractional_agents"].sum()
+    priority = interval_requirement(st, cfg)["fractional_agents"].sum()
+    assert e.part("routing").hours == pytest.approx(priority - fifo)
+    assert e.part("routing").hours < 0
+    assert e.required_hours == res.coverage["required_scheduled"].sum()
 
 
 def test_interval_requirement_is_the_pooled_requirement_where_every_queue_is_judged_per_interval() -> None:

@@ -233,6 +233,13 @@ def explain_paid_hours(
     InputError naming ``source``, line and field for a row whose shift is no template of the config (nor
     :data:`HOLIDAY_SHIFT`) or whose breaks are not its template's.
     """
+    named = staffing.attrs.get("source", "staffing")
+    for col in ("timestamp", "queue", "volume", "agents", "scheduled"):
+        if col not in staffing.columns:
+            raise InputError(f"{named}: missing column {col!r} (make it with `wfm staff`)")
+    if "fractional_agents" not in staffing.columns or "aht" not in staffing.columns:  # as read_staffing fills them
+        staffing = staffing.assign(**{"fractional_agents": staffing.get("fractional_agents", staffing["agents"]),
+                                      "aht": staffing.get("aht", np.nan)})
     start, weeks = horizon_of(assignments, staffing, start, weeks)
     if coverage is None:
         start, idx, required, hs = horizon_requirement(staffing, config, start, weeks)
