@@ -127,6 +127,30 @@ def test_a_shift_no_interval_needs_is_kept_only_once_its_work_is_needed() -> Non
     assert e.part("under_coverage").hours == 0.0
 
 
+def test_with_a_queue_judged_over_the_day_a_surplus_shift_counts_only_on_a_day_with_no_interval_short() -> None:
+    """Two surplus early shifts, Monday and Tuesday; Tuesday has an interval below its target (made up over the
+    day): only Monday's is a contract minimum. Judged per interval, both are."""
+    from wfm.roster.explain import _contract_minimum_rows
+
+    cfg, _, _ = hand_case()
+    day = cfg.model_copy(update={"queues": [cfg.queues[0].model_copy(update={
+        "service_level_period": "day", "min_interval_service_level": 0.5})]})
+    frame = pd.DataFrame([("A1", "c", "2026-01-05", "early", "09:00", "11:00", ""),
+                          ("A2", "c", "2026-01-06", "early", "09:00", "11:00", "")],
+                         columns=["agent_id", "contract", "date", "shift", "start", "end", "breaks"])
+    rows = parse_roster_rows(frame)
+    idx = pd.date_range(pd.Timestamp(MONDAY), periods=168, freq="60min")
+    spare = np.zeros(168)
+    spare[[9, 10, 33, 34]] = 1.0  # each shift's hours have an agent to spare
+    short = np.zeros(168)
+    short[40] = 1.0  # Tuesday 16:00 below its target
+    holiday = np.zeros(2, dtype=bool)
+    assert _contract_minimum_rows(rows, holiday, spare, short, idx, 60, day).tolist() == [True, False]
+    assert _contract_minimum_rows(rows, holiday, spare, short, idx, 60, cfg).tolist() == [True, True]
+    spare[34] = 0.0  # Tuesday 10:00 has none to spare: never taken out
+    assert _contract_minimum_rows(rows, holiday, spare, short, idx, 60, cfg).tolist() == [True, False]
+
+
 def test_holiday_rows_are_paid_and_never_on_the_phones() -> None:
     cfg, st, frame = hand_case()
     with_holiday = explain_paid_hours(frame, st, cfg)
