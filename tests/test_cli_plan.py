@@ -141,6 +141,63 @@ def test_files_agree_with_each_other(run: dict) -> None:
     assert h["peak_agents"] == st.groupby("timestamp")["agents"].sum().max()
 
 
+def _paid_and_paid_breaks(roster_frame: pd.DataFrame, cfg) -> tuple[float, float]:
+    """Paid hours and paid break hours of roster.csv, from its text and the config's templates alone: each
+    shift's length less its unpaid breaks, its breaks in time order paired with the template's by window."""
+    templates = {t.name: sorted(t.breaks, key=lambda b: b.window[0].zfill(5)) for t in cfg.shifts}
+
+    def minutes(span: str) -> int:
+        a, b = (int(x[:2]) * 60 + int(x[3:]) for x in span.split("-"))
+        return (b - a) % 1440
+
+    paid = breaks = 0.0
+    for row in roster_frame.itertuples():
+        length = minutes(f"{row.start}-{row.end}") or 1440
+        spans = sorted(filter(None, str(row.breaks).split(";")), key=lambda b: (b[:5] < row.start, b[:5]))
+        flags = [b.paid for b in templates[row.shift]]
+        assert len(spans) == len(flags)
+        paid += (length - sum(minutes(b) for b, p in zip(spans, flags, strict=True) if not p)) / 60
+        breaks += sum(minutes(b) for b, p in zip(spans, flags, strict=True) if p) / 60
+    return paid, breaks
+
+
+def test_paid_hours_explained_add_up_to_the_cent(run: dict) -> None:
+    """manifest.json's paid_hours: its parts add up to the paid hours to the cent, and the parts that files give
+    without wfm are theirs: paid hours and paid breaks (roster.csv and the config), workload (forecast.csv),
+    hours on the phones (coverage.csv)."""
+    folder = run["folder"]
+    m = json.loads((folder / "manifest.json").read_text())
+    explain = m["paid_hours"]
+    parts = {p["part"]: p for p in explain["parts"]}
+    assert explain["paid_hours"] == m["headline"]["paid_hours"]
+    assert round(sum(p["hours"] for p in explain["parts"]) * 100) == round(explain["paid_hours"] * 100)
+    assert sum(p["exact_hours"] for p in explain["parts"]) == pytest.approx(explain["paid_hours"], abs=1e-4)
+    paid, paid_breaks = _paid_and_paid_breaks(pd.read_csv(folder / "roster.csv", dtype=str, keep_default_na=False),
+                                              load_config(CONFIG))
+    assert paid == pytest.approx(explain["paid_hours"], abs=1e-9)
+    fc = pd.read_csv(folder / "forecast.csv")
+    assert parts["workload"]["exact_hours"] == pytest.approx((fc["volume"] * fc["aht"]).sum() / 3600, abs=1e-3)
+    staffing_parts = ("workload", "queueing_margin", "occupancy_cap", "pooling", "routing", "rounding", "shrinkage")
+    assert sum(parts[k]["exact_hours"] for k in staffing_parts) == pytest.approx(explain["required_hours"], abs=1e-4)
+    assert parts["occupancy_cap"]["hours"] == 0.0  # the example sets no cap
+    assert parts["pooling"]["hours"] < 0  # one pool for three queues
+    assert parts["paid_closed_days"]["hours"] == parts["under_coverage"]["hours"] == 0.0
+    if parts["contract_minimums"]["hours"] == 0:  # every shift counted in coverage.csv
+        cov = pd.read_csv(folder / "coverage.csv")
+        on_phones = sum(parts[k]["exact_hours"] for k in ("under_coverage", "period_targets", "over_coverage"))
+        assert explain["required_hours"] + on_phones == pytest.approx(cov["rostered"].sum() / 4, abs=1e-6)
+        assert parts["paid_breaks"]["exact_hours"] == pytest.approx(paid_breaks, abs=1e-9)
+    # summary.md: the section, its table adding up to its total, the waterfall
+    summary = (folder / "summary.md").read_text()
+    section = summary.split("## Where the paid hours go\n")[1].split("\n## ")[0]
+    table = section.split("| part | hours | share | meaning |\n|---|---:|---:|---|\n")[1].split("\n\n")[0]
+    rows = [line.split(" | ") for line in table.splitlines()]
+    cents = [round(float(r[1].replace(",", "")) * 100) for r in rows]
+    assert rows[-1][0] == "| paid hours" and sum(cents[:-1]) == cents[-1] == round(explain["paid_hours"] * 100)
+    assert "![Where the paid hours go](paid-hours.png)" in section
+    assert (folder / "paid-hours.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_ratio_equals_wfm_ratio_on_the_roster(run: dict) -> None:
     folder = run["folder"]
     res = CliRunner().invoke(app, ["ratio", "--config", str(CONFIG), "--roster", str(folder / "roster.csv"), "--json"])

@@ -138,6 +138,39 @@ def test_snapshot_roster_json_is_clean_and_has_the_keys(runner, files):
     assert (files / "coverage.csv").exists()
 
 
+def test_roster_explain_prints_where_the_paid_hours_go_adding_up_to_the_cent(runner, files):
+    result = runner.invoke(app, ["roster", "staffing.csv", "-c", "tiny.toml", "--explain"])
+    assert result.exit_code == 0, result.output
+    summary, parts, hours, shifts = result.stdout.rstrip("\n").split("\n\n")
+    assert "paid_hours             1,240.0\n" in summary
+    lines = parts.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["where the paid hours go", "hours", "share", "meaning"]
+    table = {cells[0]: cells[1:] for cells in (re.split(r"\s{2,}", line) for line in lines[1:])}
+    cents = {name: round(float(cells[0].replace(",", "")) * 100) for name, cells in table.items()}
+    assert cents.pop("paid hours") == 124000 and sum(cents.values()) == 124000
+    assert list(cents) == ["workload", "queueing margin", "occupancy cap", "pooling", "routing", "rounding",
+                           "shrinkage", "under-coverage", "over-coverage (shift shapes)", "contract minimums",
+                           "paid breaks", "paid closed days"]
+    calls = forecast()["volume"].sum()
+    assert cents["workload"] == round(calls * 300 / 3600 * 100)  # calls x AHT
+    assert cents["shrinkage"] == cents["occupancy cap"] == cents["pooling"] == cents["paid breaks"] == 0
+    assert table["paid hours"][1] == "100.0%"
+    assert hours.splitlines()[0].split("  ")[0] == "over-coverage by hour of day"
+    assert len(hours.splitlines()) == 6  # the five hours with the most
+    assert [re.split(r"\s{2,}", line)[0] for line in shifts.splitlines()] == ["over-coverage by shift", "day", "late",
+                                                                             "part"]
+    # --json: the same parts under "explain", adding up to the roster's paid hours
+    data = json.loads(runner.invoke(app, ["roster", "staffing.csv", "-c", "tiny.toml", "--explain", "--json"]).stdout)
+    explain = data["explain"]
+    assert explain["paid_hours"] == data["paid_hours"] == 1240.0
+    assert round(sum(p["hours"] for p in explain["parts"]) * 100) == 124000
+    assert {p["name"]: round(p["hours"] * 100) for p in explain["parts"] if p["name"] in cents} == cents
+    assert len(explain["over_by_hour"]) == 24 and explain["requirement"] == "scheduled"
+    # without --explain, nothing of it
+    plain = runner.invoke(app, ["roster", "staffing.csv", "-c", "tiny.toml", "--json"])
+    assert "explain" not in json.loads(plain.stdout)
+
+
 def test_roster_with_cbc_and_quiet(runner, files):
     result = runner.invoke(
         app, ["roster", "staffing.csv", "-c", "tiny.toml", "--solver", "cbc", "--quiet", "--out", "r.csv"]

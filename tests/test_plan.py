@@ -176,8 +176,9 @@ def test_charts_are_png_and_deterministic() -> None:
     fc = pd.DataFrame({"timestamp": cov["timestamp"], "queue": "retail", "volume": 10.0, "volume_p10": 8.0,
                        "volume_p90": 12.0})
     actual = pd.DataFrame({"timestamp": cov["timestamp"] - pd.Timedelta(days=7), "volume": 9.0})
+    parts = [("workload", 40.5), ("queueing margin", 12.25), ("pooling", -3.0), ("paid breaks", 2.0)]
     for make in (lambda: charts.staffing_chart(cov), lambda: charts.coverage_heatmap(cov),
-                 lambda: charts.forecast_chart(fc, actual)):
+                 lambda: charts.forecast_chart(fc, actual), lambda: charts.paid_hours_chart(parts, 51.75)):
         a, b = make(), make()
         assert a[:8] == b"\x89PNG\r\n\x1a\n"
         assert a == b
@@ -191,6 +192,16 @@ def test_heatmap_has_a_row_per_day() -> None:
     seven = mpimg.imread(io.BytesIO(charts.coverage_heatmap(_coverage(7))), format="png")
     assert seven.shape[0] - two.shape[0] == round(5 * 0.45 * charts.DPI)
     assert seven.shape[1] == two.shape[1] == 11 * charts.DPI
+
+
+def test_waterfall_has_a_row_per_part_and_the_total() -> None:
+    import matplotlib.image as mpimg
+
+    two = mpimg.imread(io.BytesIO(charts.paid_hours_chart([("a", 1.0), ("b", 2.0)], 3.0)), format="png")
+    five = mpimg.imread(io.BytesIO(charts.paid_hours_chart([("a", 1.0), ("b", 2.0), ("c", -1.0), ("d", 0.0),
+                                                            ("e", 0.5)], 2.5)), format="png")
+    assert five.shape[0] - two.shape[0] == round(3 * 0.38 * charts.DPI)
+    assert five.shape[1] == two.shape[1] == 10 * charts.DPI
 
 
 def test_assess_breaches_a_period_target_missed():

@@ -77,3 +77,17 @@ def test_the_holiday_is_paid_and_said(bank_plan):
     full_timers = pd.read_csv(folder / "roster.csv").query("contract == 'full_time'")["agent_id"].nunique()
     assert head["paid_holiday_hours"] == 8.0 * full_timers
     assert f"{head['paid_holiday_hours']:,.1f} of them paid holidays" in (folder / "summary.md").read_text()
+
+
+def test_the_paid_hours_explained_add_up_with_the_paid_holidays(bank_plan):
+    """Every paid hour explained (manifest.json ``paid_hours``): the parts add to the roster's paid hours to the
+    cent, and the paid closed days are the holiday hours the roster pays."""
+    import json
+
+    _, folder, _ = bank_plan
+    doc = json.loads((folder / "manifest.json").read_text())
+    parts = {p["part"]: p for p in doc["paid_hours"]["parts"]}
+    assert round(sum(p["hours"] for p in parts.values()), 2) == doc["paid_hours"]["paid_hours"] == \
+        doc["headline"]["paid_hours"]
+    assert abs(sum(p["exact_hours"] for p in parts.values()) - doc["headline"]["paid_hours"]) < 1e-4
+    assert parts["paid_closed_days"]["exact_hours"] == doc["headline"]["paid_holiday_hours"] > 0

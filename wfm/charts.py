@@ -3,14 +3,16 @@
 - :func:`forecast_chart`  the plan's forecast (all queues, p10-p90 band) against the last weeks' actuals,
   laid over one week (Monday 00:00 .. Sunday 24:00) so the weeks line up;
 - :func:`staffing_chart`  required against scheduled agents (on the phones) per interval over the plan;
-- :func:`coverage_heatmap`  day x interval of on-phone minus required agents (red short, blue over).
+- :func:`coverage_heatmap`  day x interval of on-phone minus required agents (red short, blue over);
+- :func:`paid_hours_chart`  a waterfall of where the paid hours go, from the workload to the paid hours.
 
-Each takes plain frames and returns the PNG as bytes; :func:`plan_charts` makes all three for a PlanResult.
+Each takes plain data and returns the PNG as bytes; :func:`plan_charts` makes all four for a PlanResult.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
@@ -164,13 +166,49 @@ def coverage_heatmap(coverage: pd.DataFrame, title: str = "Over (+) and under (-
         return _png(fig)
 
 
+def paid_hours_chart(parts: Sequence[tuple[str, float]], total: float,
+                     title: str = "Where the paid hours go") -> bytes:
+    """A waterfall, top to bottom: each ``(name, hours)`` part a bar from the running total (blue adds, red takes
+    away), then the ``total`` (the paid hours the parts add up to) in grey, each bar labelled with its hours."""
+    with plt.rc_context(_STYLE):
+        names = [n for n, _ in parts] + ["paid hours"]
+        fig, ax = plt.subplots(figsize=(10, 0.38 * len(names) + 1.4))
+        ax.set_axisbelow(True)
+        run = 0.0
+        for i, (_, hours) in enumerate(parts):
+            ax.barh(i, hours, left=run, color="#1f77b4" if hours >= 0 else "#d62728", height=0.6)
+            run += hours
+            if i + 1 < len(parts):
+                ax.plot([run, run], [i + 0.3, i + 0.7], color="#999999", linewidth=0.6)
+        ax.barh(len(parts), total, color="#7f7f7f", height=0.6)
+        span = max([abs(total)] + [abs(h) for _, h in parts]) or 1.0
+        run = 0.0
+        for i, (_, hours) in enumerate([*parts, ("", total)]):
+            end = total if i == len(parts) else run + hours
+            ax.text(max(run, end) + 0.01 * span, i, f"{hours:+,.2f}" if i < len(parts) else f"{total:,.2f}",
+                    va="center", fontsize=8)
+            run = end
+        ax.set_yticks(range(len(names)))
+        ax.set_yticklabels(names)
+        ax.invert_yaxis()
+        ax.set_xlim(min(0.0, ax.get_xlim()[0]), ax.get_xlim()[1] + 0.12 * span)
+        ax.set_xlabel("agent-hours")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_title(title)
+        fig.tight_layout()
+        return _png(fig)
+
+
 def plan_charts(result: Any) -> dict[str, bytes]:
-    """The three charts of a :class:`wfm.plan.PlanResult`, keyed by their file names."""
+    """The four charts of a :class:`wfm.plan.PlanResult`, keyed by their file names."""
     name = result.config.centre.name
+    explained = result.explained
     return {
         "forecast.png": forecast_chart(
             result.forecast.forecast, result.actuals, f"{name}: forecast against the last weeks' actuals"
         ),
         "staffing.png": staffing_chart(result.coverage, f"{name}: required against scheduled agents per interval"),
         "coverage_heatmap.png": coverage_heatmap(result.coverage, f"{name}: over (+) and under (-) staffing"),
+        "paid-hours.png": paid_hours_chart([(p.name, p.shown) for p in explained.shown_parts()],
+                                           explained.paid_shown, f"{name}: where the paid hours go"),
     }

@@ -418,16 +418,12 @@ def staffing_requirement(
     if not pooled:
         return _summed_requirement(staffing, config, group)
     pool = pool_queues(staffing, config, group)
-    load = group_load(pool, config, group, floors=True)
     if any(q.service_level_period != "interval" for q in pool.queues):
         curves = service_curves(staffing, config, group)
         agents = curves.low
         fractional = agents.astype(float)
-    elif load.routing == "fifo":
-        agents, fractional = _fifo_requirement(pool)
     else:
-        agents = routing.required_agents(load)
-        fractional = _fractional_agents(load, agents)
+        agents, fractional = _group_requirement(pool, group_load(pool, config, group, floors=True))
     return pd.DataFrame(
         {
             "timestamp": pool.timestamps,
@@ -437,6 +433,43 @@ def staffing_requirement(
             "scheduled": scheduled_agents(agents, pool.shrinkage),
         }
     )
+
+
+def interval_requirement(
+    staffing: pd.DataFrame, config: CentreConfig, group: str | None = None, *, fifo: bool = False,
+    timestamps: pd.Index | None = None,
+) -> pd.DataFrame:
+    """Agents a staff group needs per interval with **every** queue held to its own targets in every interval
+    (a queue judged over a day or week too, at its full targets rather than its interval floor), under the
+    group's routing, or as one FIFO pool with ``fifo=True``.
+
+    Where every queue is judged per interval this is :func:`staffing_requirement` with ``pooled=True`` (one
+    path computes both). Returns ``timestamp, volume, agents, fractional_agents, scheduled, shrinkage``
+    (unrounded ``fractional_agents``; ``shrinkage`` workload-weighted, as ``scheduled`` uses it)."""
+    pool = pool_queues(staffing, config, group, timestamps=timestamps)
+    load = group_load(pool, config, group)
+    if fifo:
+        load = dataclasses.replace(load, routing="fifo", weights=None)
+    agents, fractional = _group_requirement(pool, load)
+    return pd.DataFrame(
+        {
+            "timestamp": pool.timestamps,
+            "volume": pool.volume,
+            "agents": agents,
+            "fractional_agents": fractional,
+            "scheduled": scheduled_agents(agents, pool.shrinkage),
+            "shrinkage": pool.shrinkage,
+        }
+    )
+
+
+def _group_requirement(pool: PooledQueues, load: routing.GroupLoad) -> tuple[np.ndarray, np.ndarray]:
+    """Whole and fractional agents meeting every queue's targets in ``load`` (one FIFO pool: per queue on the
+    pooled queue, :func:`_fifo_requirement`; else the routing model)."""
+    if load.routing == "fifo":
+        return _fifo_requirement(pool)
+    agents = routing.required_agents(load)
+    return agents, _fractional_agents(load, agents)
 
 
 def check_period_requirement(config: CentreConfig, group: str | None = None) -> None:

@@ -44,6 +44,10 @@ def roster_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Forbid under-coverage: no plan (exit 3) rather than a shortfall.")
     ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also print where the paid hours go: workload, queueing margin, "
+                           "shrinkage, rounding, over-coverage, ... adding up to the paid hours (--json: 'explain').")
+    ] = False,
     out: OutOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -65,16 +69,21 @@ def roster_command(
     watch = sys.stderr.isatty() and not quiet
     progress = rmod.progress_printer(sys.stderr) if watch else None
     result = rmod.roster_files(staffing_csv, cfg, agents_csv=agents, start=start, progress=progress, weeks=weeks,
-                               solver=solver, time_limit_s=time_limit, gap=gap, strict=strict or None)
+                               solver=solver, time_limit_s=time_limit, gap=gap, strict=strict or None,
+                               explain=explain)
     if watch:
         sys.stderr.write("\n")
     cov_path = rmod.write_roster(result, out) if out is not None else None
     if json_out:
         emit(to_json({**result.summary(), "out": str(out) if out else None,
                       "coverage": str(cov_path) if cov_path else None, "uncovered": rmod.uncovered_records(result),
-                      "notes": list(result.notes)}))
+                      "notes": list(result.notes),
+                      **({"explain": result.explained.to_dict()} if explain else {})}))
     else:
         emit(tabulate(rmod.summary_table(result), tablefmt="plain", disable_numparse=True), quiet=quiet)
+        if explain:
+            emit("", quiet=quiet)
+            emit(rmod.explain_text(result.explained), quiet=quiet)
         if out is not None:
             log(f"wrote {out} ({len(result.assignments)} rows), {cov_path} and {cov_path.parent / 'service.csv'}",
                 quiet=quiet)

@@ -68,6 +68,7 @@ def manifest(
         "headline": result.headline,
         "service": result.proof.summary() if result.proof is not None else {},
         "routing": result.calibration.to_dict() if result.calibration is not None else {},
+        "paid_hours": result.explained.to_dict() if result.explained is not None else {},
         "breaches": [{"target": b.target, "message": b.message} for b in result.breaches],
         "exit_code": result.exit_code,
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},

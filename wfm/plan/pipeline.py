@@ -87,6 +87,11 @@ class PlanResult:
         return self.roster.assignments
 
     @property
+    def explained(self) -> Any:
+        """Where the roster's paid hours go (:class:`wfm.roster.PaidHours`: parts adding up to them)."""
+        return self.roster.explained
+
+    @property
     def ok(self) -> bool:
         return not self.breaches
 
@@ -111,6 +116,7 @@ class PlanResult:
             "roster": _roster_figures(self.roster),
             "ratio": self.ratio.to_dict(),
             "service": self.proof.summary() if self.proof is not None else {},
+            "paid_hours": self.explained.to_dict() if self.explained is not None else {},
             "notes": list(self.notes),
         }
 
@@ -293,7 +299,7 @@ def _roster(
     roster = ro.roster(
         staffing, config, weeks=weeks, start=start, agents=agents, solver=settings["solver"],
         time_limit_s=settings["time_limit_s"], gap=settings["gap"], strict=settings["strict"],
-        progress=_solve_progress if show_solver else None, margins=margins,
+        progress=_solve_progress if show_solver else None, margins=margins, explain=True,
     )
     timings["roster"] = time.perf_counter() - t0
     return roster

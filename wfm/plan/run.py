@@ -5,6 +5,7 @@ Run folder contents (``<out>/<start YYYY-MM-DD>/``)::
     forecast.csv  staffing.csv  roster.csv  coverage.csv   the stage outputs (byte-identical for the same inputs)
     ratio.json                                             the ratio check, as ``wfm ratio --json`` prints it
     forecast.png  staffing.png  coverage_heatmap.png       charts (see :mod:`wfm.charts`)
+    paid-hours.png                                         where the paid hours go, a waterfall
     summary.md                                             headline figures, breaches, links to the charts
     manifest.json                                          inputs + sha256, version, settings, models, solver,
                                                            timings (the only file that varies run to run)
@@ -33,7 +34,7 @@ from wfm.roster import read_agents
 
 RUN_FILES = (
     "forecast.csv", "staffing.csv", "roster.csv", "coverage.csv", "service.csv", "ratio.json",
-    "forecast.png", "staffing.png", "coverage_heatmap.png", "summary.md", "manifest.json",
+    "forecast.png", "staffing.png", "coverage_heatmap.png", "paid-hours.png", "summary.md", "manifest.json",
 )
 CSV_FLOAT_FORMAT = {"forecast.csv": "%.3f", "staffing.csv": "%.4f", "roster.csv": "%.4f", "coverage.csv": "%.4f",
                     "service.csv": "%.6g"}

@@ -49,6 +49,7 @@ def summary_markdown(result: PlanResult) -> str:
     lines += _service_section(result)
     lines += ["", "## Queue targets", "", "| queue | sized to |", "|---|---|"]
     lines += [f"| {q} | {text} |" for q, text in targets_by_queue(result.staffing, cfg).items()]
+    lines += _paid_hours_section(result)
     lines += [
         "",
         "## Charts",
@@ -73,6 +74,29 @@ def summary_markdown(result: PlanResult) -> str:
     if result.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
     return "\n".join(lines)
+
+
+def _paid_hours_section(result: PlanResult) -> list[str]:
+    """Where the paid hours go: the parts (adding up to the paid hours to the cent), the hours of the day with
+    the most over-coverage, the over-coverage by shift template, and the waterfall."""
+    e = result.explained
+    if e is None:
+        return []
+    lines = ["", "## Where the paid hours go", "",
+             f"In agent-hours over the plan; the parts add up to the {e.paid_shown:,.2f} paid hours.", "",
+             "| part | hours | share | meaning |", "|---|---:|---:|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in e.table_rows()]
+    if hours := e.hour_rows():
+        lines += ["", "Over-coverage by hour of day, the hours with the most (over the requirement: the week's, "
+                  "and the lowest and highest day's):", "",
+                  "| hours | over (h) | over the requirement | by day |", "|---|---:|---:|---|"]
+        lines += [f"| {' | '.join(row)} |" for row in hours]
+    if shifts := e.shift_rows():
+        lines += ["", "Over-coverage by shift (each interval's shared among the agents on the phones):", "",
+                  "| shift | shifts | on the phones (h) | over (h) | of its hours | contract minimums |",
+                  "|---|---:|---:|---:|---:|---|"]
+        lines += [f"| {' | '.join(row)} |" for row in shifts]
+    return lines + ["", "![Where the paid hours go](paid-hours.png)"]
 
 
 def _service_section(result: PlanResult) -> list[str]:

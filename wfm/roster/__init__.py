@@ -25,6 +25,7 @@ The package, in the order data flows through it:
 - :mod:`~wfm.roster.assign`: agent-weeks to named agents;
 - :mod:`~wfm.roster.coverage`: the requirement over the horizon and coverage.csv;
 - :mod:`~wfm.roster.rows`: roster.csv's columns, its one reader and its one counter;
+- :mod:`~wfm.roster.explain`: where the paid hours go, in parts that add up to them;
 - :mod:`~wfm.roster.report`: what `wfm roster` prints.
 
 Roster frame (``roster.csv``), one row per agent and working day::
@@ -54,6 +55,7 @@ from wfm.roster.assign import Assigned, assign
 from wfm.roster.closures import Closures, closures
 from wfm.roster.coverage import SERVICE_COLUMNS, coverage, horizon_requirement, period_curves, service_table
 from wfm.roster.domain import AGENT_COLUMNS, MAX_WEEKS, Agent, Roster, Rule, Shift, TourType, roster_dates
+from wfm.roster.explain import HOLIDAY_SHIFT, PaidHours, explain_paid_hours
 from wfm.roster.files import (  # noqa: E402
     ROSTER_MANIFEST,
     check_roster_out,
@@ -66,6 +68,7 @@ from wfm.roster.files import (  # noqa: E402
 from wfm.roster.model import CONSTRAINTS, Model, build_model
 from wfm.roster.readers import STAFFING_NUMERIC, agents_from_frame, read_agents, read_staffing
 from wfm.roster.report import (
+    explain_text,
     progress_printer,
     short_periods_message,
     summary_table,
@@ -87,6 +90,7 @@ __all__ = [
     "progress_printer", "read_agents", "read_roster", "read_staffing", "roster", "roster_dates",
     "rostered_per_interval", "rounded_start", "shifts_of", "solution_counts", "solve", "start_bands",
     "summary_table", "tour_types", "uncovered_message", "violations_message",
+    "HOLIDAY_SHIFT", "PaidHours", "explain_paid_hours", "explain_text",
 ]
 
 
@@ -103,12 +107,14 @@ def roster(
     strict: bool | None = None,
     progress: Callable[[dict[str, float]], None] | None = None,
     margins: Mapping[str, Mapping[str, float]] | None = None,
+    explain: bool = False,
 ) -> Roster:
     """Roster ``weeks`` weeks from ``start`` (default: the first staffing date) covering ``scheduled``.
 
     ``agents`` (from :func:`read_agents`): named agents with contracts; without it agents are named
     A0001... ``margins``: service-level points by queue and date added to the period targets the MILP meets (the
-    service table still judges the queues' own targets). Returns a :class:`Roster`; raises ConfigError for contradictory configs and InfeasibleRoster
+    service table still judges the queues' own targets). ``explain``: split the paid hours into their parts
+    (:func:`explain_paid_hours`, in ``Roster.explained``). Returns a :class:`Roster`; raises ConfigError for contradictory configs and InfeasibleRoster
     when no plan satisfies the hard rules (only possible with ``strict``) or the solver returns none.
     """
     if not 1 <= weeks <= MAX_WEEKS:
@@ -143,6 +149,10 @@ def roster(
     timings = {"build": t1 - t0, "solve": t2 - t1, "assign": t3 - t2, "coverage": t4 - t3}
     out = _result(m, result, counts, assigned, cov, service, start, timings)
     out.notes = notes
+    if explain:
+        out.explained = explain_paid_hours(assigned.frame, horizon_staffing, config, start=start, weeks=weeks,
+                                           coverage=cov, paid_holiday_hours=out.paid_holiday_hours)
+        out.timings["explain"] = time.perf_counter() - t4
     return out
 
 

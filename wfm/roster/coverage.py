@@ -35,7 +35,20 @@ def horizon_requirement(
     staffing: pd.DataFrame, config: CentreConfig, start: date | None, weeks: int
 ) -> tuple[date, pd.DatetimeIndex, np.ndarray, pd.DataFrame]:
     """The horizon's interval starts, required scheduled agents per interval (staffing's ``scheduled``, summed
-    or pooled) and a staffing frame over the horizon.
+    or pooled) and a staffing frame over the horizon (:func:`horizon_staffing`)."""
+    start, idx, horizon = horizon_staffing(staffing, config, start, weeks)
+    named = staffing.attrs.get("source", "staffing")
+    req = staffing_requirement(horizon, config).set_index("timestamp")["scheduled"]
+    required = req.reindex(idx).fillna(0).to_numpy(float)
+    check_requirement(required, idx, named)
+    return start, idx, required.astype(np.int64), horizon
+
+
+def horizon_staffing(
+    staffing: pd.DataFrame, config: CentreConfig, start: date | None, weeks: int
+) -> tuple[date, pd.DatetimeIndex, pd.DataFrame]:
+    """The horizon's first day and interval starts, and the staffing frame over it: each queue row moved to the
+    horizon timestamp it serves.
 
     Intervals the staffing file lacks are taken from the same time whole weeks earlier or later (so one
     week of staffing serves a multi-week roster); an interval with no such week is an InputError.
@@ -84,11 +97,7 @@ def horizon_requirement(
     src = pd.DataFrame({"timestamp": values, "_src": source, "_shift": shift_by})
     rows = src.merge(st, left_on="_src", right_on="timestamp", suffixes=("", "_orig"))
     rows = rows.drop(columns=["timestamp_orig", "_src", "_shift"]).sort_values(["timestamp"], kind="stable")
-    horizon_staffing = rows.reset_index(drop=True)
-    req = staffing_requirement(horizon_staffing, config).set_index("timestamp")["scheduled"]
-    required = req.reindex(idx).fillna(0).to_numpy(float)
-    check_requirement(required, idx, named)
-    return start, idx, required.astype(np.int64), horizon_staffing
+    return start, idx, rows.reset_index(drop=True)
 
 
 def period_curves(horizon_staffing: pd.DataFrame, config: CentreConfig, idx: pd.DatetimeIndex,
@@ -99,6 +108,21 @@ def period_curves(horizon_staffing: pd.DataFrame, config: CentreConfig, idx: pd.
         return None
     check_period_requirement(config)
     return service_curves(horizon_staffing, config, timestamps=idx, margins=margins)
+
+
+def horizon_of(assignments: pd.DataFrame, staffing: pd.DataFrame, start: date | None, weeks: int | None
+               ) -> tuple[date, int]:
+    """The horizon a roster frame is read over: ``start`` (default: the first staffing date) and ``weeks``
+    (default: enough whole weeks for the staffing and the roster's dates)."""
+    st_ts = pd.to_datetime(staffing["timestamp"])
+    if start is None:
+        start = st_ts.min().date()
+    if weeks is None:
+        last = st_ts.max()
+        if not assignments.empty:
+            last = max(last, pd.to_datetime(assignments["date"]).max())
+        weeks = max(1, math.ceil(((last - pd.Timestamp(start)).days + 1) / 7))
+    return start, weeks
 
 
 def coverage(
@@ -114,14 +138,7 @@ def coverage(
     The horizon runs ``weeks`` weeks from ``start`` (defaults: the first staffing date; enough whole weeks
     for the staffing and the roster's dates); shifts past its end wrap to its start (cyclic roster).
     """
-    st_ts = pd.to_datetime(staffing["timestamp"])
-    if start is None:
-        start = st_ts.min().date()
-    if weeks is None:
-        last = st_ts.max()
-        if not assignments.empty:
-            last = max(last, pd.to_datetime(assignments["date"]).max())
-        weeks = max(1, math.ceil(((last - pd.Timestamp(start)).days + 1) / 7))
+    start, weeks = horizon_of(assignments, staffing, start, weeks)
     _, idx, required, horizon_staffing = horizon_requirement(staffing, config, start, weeks)
     ivl = config.planning_interval_minutes
     rostered = rostered_per_interval(parse_roster_rows(assignments, "roster", ROSTER_COLUMNS),

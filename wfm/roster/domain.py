@@ -97,6 +97,7 @@ class Roster:
     paid_holiday_hours: float = 0.0  # of paid_hours: holidays paid but not worked (the centre closed)
     service: pd.DataFrame = field(default_factory=pd.DataFrame)  # service.csv: each queue per day (and week)
     notes: list[str] = field(default_factory=list)  # what the roster did with its input (re-sized staffing)
+    explained: Any = None  # wfm.roster.explain.PaidHours: where the paid hours go (roster(..., explain=True))
 
     @property
     def ok(self) -> bool:

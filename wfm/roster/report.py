@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wfm.roster.domain import Roster
+from wfm.roster.explain import PaidHours
 
 
 def progress_printer(stream: Any) -> Callable[[dict[str, float]], None]:
@@ -97,3 +98,21 @@ def short_periods_message(r: Roster) -> str:
         return ""
     items = [f"{q.queue} {q.period} of {q.start} ({q.service_level:.1%} < {q.target:.0%})" for q in s.itertuples()]
     return "period targets missed: " + ", ".join(items)
+
+
+def explain_text(explained: PaidHours, top: int = 5) -> str:
+    """Where the paid hours go, as `wfm roster --explain` prints it: the parts (adding up to the paid hours to
+    the cent), the ``top`` hours of the day by over-coverage and the over-coverage by shift template."""
+    from tabulate import tabulate
+
+    def table(rows: list[list[str]], headers: list[str]) -> str:
+        return tabulate(rows, headers=headers, tablefmt="plain", disable_numparse=True,
+                        colalign=("left",) + ("right",) * (len(headers) - 2) + ("left",))
+
+    blocks = [table(explained.table_rows(), ["where the paid hours go", "hours", "share", "meaning"])]
+    if hours := explained.hour_rows(top):
+        blocks.append(table(hours, ["over-coverage by hour of day", "over (h)", "over the requirement", "by day"]))
+    if shifts := explained.shift_rows():
+        blocks.append(table(shifts, ["over-coverage by shift", "shifts", "on the phones (h)", "over (h)",
+                                     "of its hours", "contract minimums"]))
+    return "\n\n".join(blocks)
