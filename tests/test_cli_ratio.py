@@ -265,7 +265,7 @@ def test_roster_errors_are_one_line_with_file_line_and_field(tmp_path):
     assert result.stdout == ""
     missing = run(["--config", str(cfg), "--roster", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2
-    assert missing.stderr == f"Error: {tmp_path / 'nope.csv'}: CSV file not found\n"
+    assert missing.stderr == f"Error: {tmp_path / 'nope.csv'}: file not found\n"
 
 
 # --------------------------------------------------------------------------- no back office

@@ -56,7 +56,8 @@ def _plan_pieces(rostered: list[int], sl: list[float], front_line: int):
         "timestamp": ts, "required_scheduled": required, "rostered": on, "over": np.maximum(on - required, 0),
         "under": np.maximum(required - on, 0), "service_level": sl,
     })
-    roster = SimpleNamespace(coverage=cov, agents=front_line, paid_hours=40.0 * front_line, cost=40.0 * front_line,
+    roster = SimpleNamespace(coverage=cov, agents=front_line, paid_hours=40.0 * front_line, paid_holiday_hours=0.0,
+                             cost=40.0 * front_line,
                              worst_interval="2026-11-30 09:15", worst_service_level=min(sl), status="Optimal",
                              gap=0.004, short_periods=pd.DataFrame())
     return staffing, roster, ratio(CONFIG, front_line=front_line)

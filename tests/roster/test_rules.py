@@ -169,6 +169,26 @@ def test_contract_template_only_serves_listed_contracts():
 
 
 # --------------------------------------------------------------------------- hard: rows in the model
+def test_opening_hours_keep_every_shift_inside_them():
+    # two agents asked for 08:00-16:00 every day; one 8-hour template starting 08:00 or 10:00. Open 24h, the
+    # 08:00 start covers it exactly: 2 agents x 8 h x 7 days = 112 paid hours, nothing short. Open 10:00-18:00,
+    # the 08:00 start would begin in a closed centre: only 10:00-18:00 shifts, so 08:00-10:00 stays short
+    # (2 agents x 2 h x 7 days = 28 agent-intervals) and 16:00-18:00 is over (28).
+    def solved(hours):
+        cfg = config(centre={"name": "Tiny", "interval_minutes": 60, "open": hours},
+                     roster={"time_limit_s": 30, "gap": 0.0, "min_rest_hours": 11, "under_penalty": UNDER},
+                     contracts=[contract()], shifts=[{"name": "s", "contracts": ["c"], "start": ["08:00", "10:00"],
+                                                      "start_step_minutes": 120, "length_minutes": 480}])
+        return roster(requirement_staffing(hours_needed(*[(d, 8, 16, 2) for d in range(7)])), cfg)
+
+    open_all = solved({"mon-sun": "24h"})
+    assert set(open_all.assignments["start"]) == {"08:00"} and open_all.under_agent_intervals == 0
+    assert open_all.paid_hours == 112.0
+    late = solved({"mon-sun": ["10:00", "18:00"]})
+    assert set(late.assignments["start"]) == {"10:00"}
+    assert (late.under_agent_intervals, late.over_agent_intervals) == (28, 28)
+
+
 def test_tour_link_works_every_day_of_the_tour():
     # a 5-day agent wanted on Monday only still works 5 days (32 agent-hours over); Monday to Friday: none over
     cfg = centre([contract(days=(5, 5), hours=(40, 40))], [template()])
