@@ -80,7 +80,7 @@ _LABELS = {
     "contract_minimums": ("contract minimums", "whole shifts no interval needs: a contract's days or hours ask for "
                           "them"),
     "paid_breaks": ("paid breaks", "paid, off the phones"),
-    "paid_closed_days": ("paid closed days", f"holidays paid: roster rows whose shift is {HOLIDAY_SHIFT!r}"),
+    "paid_closed_days": ("paid closed days", "holidays paid while the centre is closed (not worked)"),
     "off_grid": ("off the interval grid", "shifts or breaks off the grid: time on the phones less the intervals "
                  "counted"),
 }
