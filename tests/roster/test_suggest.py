@@ -109,6 +109,11 @@ def test_every_candidate_is_ranked_by_its_solved_saving(flex):
         "day:later": (0.0, "no saving"),
         "day:longer": (-SHIFTS * 1.0, "costs more"),
     }
+    # what each plan takes of its change: every 4-hour shift starts 10:00; no shift can start after 10:00 and
+    # still cover 10:00-14:00 with the fewest shifts, so the later window goes unused
+    uses = {k: s.uses for k, s in by_key(found).items()}
+    assert uses["flex_4h:new"] == {"template": "flex_4h", "shifts": SHIFTS, "first": "10:00", "last": "10:00"}
+    assert uses["day:later"]["shifts"] == 0 and uses["day:shorter"]["shifts"] == SHIFTS
     saved = [s.objective_saved for s in found.suggestions]
     assert saved == sorted(saved, reverse=True)
     assert found.candidates == 5
@@ -253,11 +258,14 @@ def test_cli_prints_the_table_and_writes_nothing_without_out(runner, files):
     res = runner.invoke(app, ["roster", "staffing.csv", "-c", "flex.toml", "--suggest-shifts"])
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines[0] == ("baseline: 168.0 paid hours, cost 168.00, gap 0.00% (highs Optimal); over-coverage 84.0 "
-                        "agent-hours a week (100.0% of the 84.0 required)")
-    assert lines[3].split()[:9] == ["1", "new", "flex_4h:", "4", "h", "for", "flex,", "starts", "10:00"]
-    assert lines[3].split()[9:15] == ["84.0", "84.0", "50.0%", "84.00", "0.00%", "saves"]
-    assert "# 1. new flex_4h: 4 h for flex, starts 10:00\n# a new [[shifts]] block, after the others\n" \
+    assert lines[:2] == [
+        "baseline: 168.0 paid hours, cost 168.00, lower bound 168.00, gap 0.00% (highs Optimal); over-coverage 84.0 "
+        "agent-hours a week (100.0% of the 84.0 required)",
+        "candidates: 5 of 5 solved, ranked by the objective saved; a saving below the baseline's gap (0.00) is "
+        "within solver tolerance"]
+    assert lines[4].split()[:9] == ["1", "new", "flex_4h:", "4", "h", "for", "flex,", "starts", "10:00"]
+    assert lines[4].split()[9:15] == ["84.0", "84.0", "50.0%", "84.00", "0.00%", "saves"]
+    assert "# 1. new flex_4h: 4 h for flex, starts 10:00 (21 shifts of flex_4h use it, starting 10:00)\n# a new [[shifts]] block, after the others\n" \
            '[[shifts]]\nname = "flex_4h"\n' in res.stdout
     assert sorted(p.name for p in files.iterdir()) == ["flex.toml", "staffing.csv"]
 

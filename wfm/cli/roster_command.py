@@ -129,7 +129,7 @@ def _suggest(staffing_csv: Path, cfg: Any, agents: Path | None, start: str | Non
                       "coverage": str(cov_path) if cov_path else None}))
     else:
         rows = smod.suggestions_table(found)
-        emit(smod.baseline_line(found), quiet=quiet)
+        emit("\n".join(smod.baseline_lines(found)), quiet=quiet)
         emit(tabulate(rows[1:], headers=rows[0], tablefmt="simple", disable_numparse=True), quiet=quiet)
         emit("", quiet=quiet)
         emit(smod.paste_text(found).rstrip("\n"), quiet=quiet)

@@ -134,6 +134,7 @@ class Suggestion:
     verdict: str = "no plan"
     over_by_hour: np.ndarray = field(default_factory=lambda: np.full(24, np.nan))  # agent-hours a week
     fixes: list[dict[str, Any]] = field(default_factory=list)
+    uses: dict[str, Any] | None = None  # :func:`uses`
 
     def to_dict(self) -> dict[str, Any]:
         c, r = self.candidate, self.roster
@@ -150,7 +151,7 @@ class Suggestion:
                 "saved_hours": round(self.saved_hours, 2), "saved_share": round(self.saved_share, 6),
                 "cost_saved": round(self.cost_saved, 4), "objective_saved": round(self.objective_saved, 4),
                 "over_by_hour": [round(float(v), 2) for v in self.over_by_hour], "fixes": self.fixes,
-                "solve_seconds": round(r.solve_seconds, 2),
+                "uses": self.uses, "solve_seconds": round(r.solve_seconds, 2),
             })
         return out
 
@@ -230,7 +231,7 @@ def suggest_shifts(
         except InfeasibleRoster as exc:
             out.append(Suggestion(cand, None, error=str(exc)))
             continue
-        out.append(_judge(base, cand, r, over, required))
+        out.append(_judge(base, cand, r, over, required, config))
     order = sorted(range(len(out)), key=lambda k: (out[k].roster is None, -_or(out[k].objective_saved), k))
     return ShiftSuggestions(base, [out[k] for k in order], len(every), over, required)
 
@@ -288,8 +289,10 @@ def by_hour(cov: pd.DataFrame, column: str, interval_minutes: int, weeks: int) -
     return np.bincount(hours, weights=values, minlength=24)[:24]
 
 
-def _judge(base: Roster, cand: Candidate, r: Roster, over_before: np.ndarray, required: np.ndarray) -> Suggestion:
-    """The figures of candidate plan ``r`` against the baseline ``base`` (module docstring: the verdict)."""
+def _judge(base: Roster, cand: Candidate, r: Roster, over_before: np.ndarray, required: np.ndarray,
+           config: CentreConfig | None = None) -> Suggestion:
+    """The figures of candidate plan ``r`` against the baseline ``base`` of ``config`` (module docstring: the
+    verdict)."""
     ivl = cand.config.centre.interval_minutes
     saved = base.objective - r.objective
     proven = base.objective - base.lower_bound <= EPS and r.objective - r.lower_bound <= EPS
@@ -306,8 +309,36 @@ def _judge(base: Roster, cand: Candidate, r: Roster, over_before: np.ndarray, re
         cand, r, saved_hours=base.paid_hours - r.paid_hours,
         saved_share=(base.paid_hours - r.paid_hours) / base.paid_hours if base.paid_hours else 0.0,
         cost_saved=base.cost - r.cost, objective_saved=saved, verdict=verdict, over_by_hour=over_after,
-        fixes=fixes(over_before, over_after, required),
+        fixes=fixes(over_before, over_after, required), uses=None if config is None else uses(cand, r, config),
     )
+
+
+def uses(cand: Candidate, r: Roster, config: CentreConfig) -> dict[str, Any]:
+    """What the candidate's plan ``r`` takes of its change: the shifts of the changed or new template that the
+    config as it is could not have had (a start outside its window or off its step, another length, a new
+    template), how many, and their earliest and latest start."""
+    name = next(b.name for b in cand.blocks if b.table == "shifts")
+    old = next((t for t in config.shifts if t.name == name), None)
+    new = next(t for t in cand.config.shifts if t.name == name)
+    before: set[int] = set()
+    if old is not None and old.length_minutes == new.length_minutes:
+        first, last = _window(old)
+        before = set(range(first, last + 1, old.start_step_minutes)) if last > first else {first}
+    starts = [m for m in (_minutes(x) for x in r.assignments.loc[r.assignments["shift"] == name, "start"])
+              if m not in before]
+    return {"template": name, "shifts": len(starts),
+            "first": format_clock(min(starts)) if starts else None,
+            "last": format_clock(max(starts)) if starts else None}
+
+
+def uses_text(u: Mapping[str, Any] | None) -> str:
+    """``38 shifts of day starting 14:15-16:45`` (or ``no shift of day uses it``)."""
+    if not u:
+        return ""
+    if not u["shifts"]:
+        return f"no shift of {u['template']} uses it"
+    when = u["first"] if u["first"] == u["last"] else f"{u['first']}-{u['last']}"
+    return f"{u['shifts']} shift{'s' if u['shifts'] != 1 else ''} of {u['template']} use it, starting {when}"
 
 
 def fixes(before: np.ndarray, after: np.ndarray, required: np.ndarray, shown: int = FIXES_SHOWN) -> list[dict[str, Any]]:
@@ -615,13 +646,17 @@ def contract_toml(c: Contract) -> str:
 
 
 # =========================================================================== what `wfm roster --suggest-shifts` prints
-def baseline_line(s: ShiftSuggestions) -> str:
-    """One line: the baseline's paid hours, cost, gap and over-coverage."""
+def baseline_lines(s: ShiftSuggestions) -> list[str]:
+    """The baseline's paid hours, cost, bound and over-coverage, and how many candidates were solved."""
     b = s.baseline
     over, req = float(s.over_by_hour.sum()), float(s.required_by_hour.sum())
     share = f" ({over / req:.1%} of the {req:,.1f} required)" if req > 0 else ""
-    return (f"baseline: {b.paid_hours:,.1f} paid hours, cost {b.cost:,.2f}, gap {100 * b.gap:.2f}% "
-            f"({b.solver} {b.status}); over-coverage {over:,.1f} agent-hours a week{share}")
+    return [
+        f"baseline: {b.paid_hours:,.1f} paid hours, cost {b.cost:,.2f}, lower bound {b.lower_bound:,.2f}, gap "
+        f"{100 * b.gap:.2f}% ({b.solver} {b.status}); over-coverage {over:,.1f} agent-hours a week{share}",
+        f"candidates: {len(s.suggestions)} of {s.candidates} solved, ranked by the objective saved; a saving below the "
+        f"baseline's gap ({b.objective - b.lower_bound:,.2f}) is within solver tolerance",
+    ]
 
 
 def _fix_text(f: Mapping[str, Any]) -> str:
@@ -633,7 +668,8 @@ def _fix_text(f: Mapping[str, Any]) -> str:
 
 def suggestions_table(s: ShiftSuggestions) -> list[list[str]]:
     """Rows (header first) of the suggestions table, ranked."""
-    rows = [["#", "change", "paid_hours", "saved_h", "saved", "cost_saved", "gap", "verdict", "fixes"]]
+    rows = [["#", "change", "paid_hours", "saved_hours", "saved_%", "cost_saved", "gap", "verdict",
+             "fixes (over the requirement)"]]
     for k, sg in enumerate(s.suggestions, start=1):
         r = sg.roster
         if r is None:
@@ -651,5 +687,6 @@ def paste_text(s: ShiftSuggestions) -> str:
     """The TOML to paste for each suggestion, in rank order, each under a comment naming it."""
     parts = []
     for k, sg in enumerate(s.suggestions, start=1):
-        parts.append(f"# {k}. {sg.candidate.change}\n{sg.candidate.paste()}")
+        used = uses_text(sg.uses)
+        parts.append(f"# {k}. {sg.candidate.change}{f' ({used})' if used else ''}\n{sg.candidate.paste()}")
     return "\n".join(parts)
