@@ -181,6 +181,11 @@ def solve_highs(
     watch.cmd = cmd
     with redirect_stdout_fd():  # highspy prints a banner on stdout, which must stay clean for --json
         prob.solve(cmd)
+    # HiGHS holds the callback (``watch``) where Python's garbage collector cannot see it, so a path from it back
+    # to the problem (watch -> cmd -> start_from_lp -> model -> problem -> HiGHS) would keep every solved model
+    # alive: `wfm roster --suggest-shifts` grew 100 MB a solve on the example
+    watch.cmd = None
+    cmd.start_from_lp = None
     info = prob.solverModel.getInfo()
     has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) and \
         info.primal_solution_status == 2

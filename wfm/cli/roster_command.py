@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,7 @@ from wfm.cli.shell import (
     wfm_command,
 )
 from wfm.config import DEFAULT_CONFIG
+from wfm.errors import InputError
 
 
 @app.command("roster")
@@ -48,6 +49,15 @@ def roster_command(
         bool, typer.Option("--explain", help="Also print where the paid hours go: workload, queueing margin, "
                            "shrinkage, rounding, over-coverage, ... adding up to the paid hours (--json: 'explain').")
     ] = False,
+    suggest_shifts: Annotated[
+        bool, typer.Option("--suggest-shifts", help="Also solve candidate changes to the [[shifts]] (wider start "
+                           "windows, finer steps, lengths, new templates) and print each one's saving and the TOML to "
+                           "paste; the roster is written only with --out.")
+    ] = False,
+    suggestions: Annotated[
+        int | None, typer.Option(help="With --suggest-shifts: how many candidate changes to solve, 1 to 12 "
+                                 "(default: all of them); each takes up to --time-limit.")
+    ] = None,
     out: OutOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -65,9 +75,15 @@ def roster_command(
     from wfm.io import to_json
 
     rmod.check_roster_out(out, {"STAFFING_CSV": staffing_csv, "--config": config, "--agents": agents})
+    if suggestions is not None and not suggest_shifts:
+        raise InputError("--suggestions needs --suggest-shifts")
     cfg = load_config(config)
     watch = sys.stderr.isatty() and not quiet
     progress = rmod.progress_printer(sys.stderr) if watch else None
+    if suggest_shifts:
+        _suggest(staffing_csv, cfg, agents, start, progress, watch, out, json_out, quiet, suggestions=suggestions,
+                 weeks=weeks, solver=solver, time_limit_s=time_limit, gap=gap, strict=strict or None)
+        return
     result = rmod.roster_files(staffing_csv, cfg, agents_csv=agents, start=start, progress=progress, weeks=weeks,
                                solver=solver, time_limit_s=time_limit, gap=gap, strict=strict or None,
                                explain=explain)
@@ -96,6 +112,45 @@ def roster_command(
         log(broken)
     if short := rmod.short_periods_message(result):
         log(short)
+    raise typer.Exit(result.exit_code)
+
+
+def _suggest(staffing_csv: Path, cfg: Any, agents: Path | None, start: str | None, progress: Any, watch: bool,
+             out: Path | None, json_out: bool, quiet: bool, **settings: Any) -> None:
+    """`wfm roster --suggest-shifts`: the baseline and the candidates solved (wfm.roster.suggest), a table and
+    the TOML to paste; the baseline roster written only with --out."""
+    from tabulate import tabulate
+
+    from wfm import roster as rmod
+    from wfm.io import to_json
+    from wfm.roster import suggest as smod
+
+    if settings["suggestions"] is None:
+        settings.pop("suggestions")
+
+    def announce(i: int, n: int, text: str) -> None:
+        sys.stderr.write(f"\n[{i}/{n}] {text}\n" if i else f"baseline: {text}\n")
+
+    found = smod.suggest_shifts_files(staffing_csv, cfg, agents_csv=agents, start=start, progress=progress,
+                                      announce=announce if watch else None, **settings)
+    if watch:
+        sys.stderr.write("\n")
+    result = found.baseline
+    cov_path = rmod.write_roster(result, out) if out is not None else None
+    if json_out:
+        emit(to_json({**found.to_dict(), "out": str(out) if out else None,
+                      "coverage": str(cov_path) if cov_path else None}))
+    else:
+        rows = smod.suggestions_table(found)
+        emit("\n".join(smod.baseline_lines(found)), quiet=quiet)
+        emit(tabulate(rows[1:], headers=rows[0], tablefmt="simple", disable_numparse=True), quiet=quiet)
+        emit("", quiet=quiet)
+        emit(smod.paste_text(found).rstrip("\n"), quiet=quiet)
+        if out is not None:
+            log(f"wrote {out} ({len(result.assignments)} rows), {cov_path} and {cov_path.parent / 'service.csv'}",
+                quiet=quiet)
+    if len(result.uncovered):
+        log(rmod.uncovered_message(result))
     raise typer.Exit(result.exit_code)
 
 
