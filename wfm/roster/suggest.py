@@ -218,7 +218,7 @@ def suggest_shifts(
     say = announce or (lambda i, n, text: None)
     say(0, 0, "the config as it is")
     base = roster(staffing, config, progress=progress, **settings)
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     over = by_hour(base.coverage, "over", ivl, base.weeks)
     required = by_hour(base.coverage, "required_scheduled", ivl, base.weeks)
     every = candidates(config, required, over_by_template(base, config))
@@ -269,7 +269,7 @@ def over_by_template(r: Roster, config: CentreConfig) -> dict[str, float]:
     interval's over-coverage shared among the templates of the agents on the phones then, in proportion."""
     from wfm.roster.rows import parse_roster_rows, rostered_per_interval
 
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     over = r.coverage["over"].to_numpy(float)
     total = r.coverage["rostered"].to_numpy(float)
     rows = parse_roster_rows(r.assignments)
@@ -293,7 +293,7 @@ def _judge(base: Roster, cand: Candidate, r: Roster, over_before: np.ndarray, re
            config: CentreConfig | None = None) -> Suggestion:
     """The figures of candidate plan ``r`` against the baseline ``base`` of ``config`` (module docstring: the
     verdict)."""
-    ivl = cand.config.centre.interval_minutes
+    ivl = cand.config.planning_interval_minutes
     saved = base.objective - r.objective
     proven = base.objective - base.lower_bound <= EPS and r.objective - r.lower_bound <= EPS
     if r.objective < base.lower_bound - EPS:
@@ -447,7 +447,7 @@ def _earlier(config: CentreConfig, k: int, t: ShiftTemplate) -> Candidate | None
 def _later(config: CentreConfig, k: int, t: ShiftTemplate) -> Candidate | None:
     first, last = _window(t)
     step = t.start_step_minutes
-    top = min(last + WIDEN_MINUTES, 1440 - config.centre.interval_minutes)
+    top = min(last + WIDEN_MINUTES, 1440 - config.planning_interval_minutes)
     new_last = first + ((top - first) // step) * step
     if new_last <= last:
         return None
@@ -457,7 +457,7 @@ def _later(config: CentreConfig, k: int, t: ShiftTemplate) -> Candidate | None:
 
 def _finer_step(config: CentreConfig, k: int, t: ShiftTemplate) -> Candidate | None:
     first, last = _window(t)
-    step = max(FINER_STEP, config.centre.interval_minutes)
+    step = max(FINER_STEP, config.planning_interval_minutes)
     if last == first or t.start_step_minutes <= step:
         return None
     new = t.model_copy(update={"start_step_minutes": step})
@@ -531,7 +531,7 @@ def _compressed(config: CentreConfig, k: int, t: ShiftTemplate) -> Candidate | N
     if d0 != d1 or h0 != h1 or d0 < 2:
         return None
     paid = h0 * 60 / (d0 - 1)
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     if abs(paid - round(paid)) > EPS or round(paid) % ivl:
         return None
     length = int(round(paid)) + _unpaid(t)
@@ -568,7 +568,7 @@ def _after_midnight(config: CentreConfig, k: int, t: ShiftTemplate) -> Candidate
 
 def _new_template(config: CentreConfig, required_by_hour: np.ndarray) -> Candidate | None:
     """A 4-hour template for the first contract it fits, starting across the hours with agents required."""
-    ivl = config.centre.interval_minutes
+    ivl = config.planning_interval_minutes
     length = NEW_TEMPLATE_MINUTES
     if length % ivl:
         return None
