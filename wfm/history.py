@@ -794,10 +794,8 @@ def prepare_history(
     years = range(h.start.year, h.end().year + 2)
     hol = resolve_holidays(holidays, years) if holidays is None or isinstance(holidays, str) else set(holidays)
     excl = parse_dates(exclude, "--exclude") if exclude is None or isinstance(exclude, str) else set(exclude)
+    hol |= config_holidays(config, years)
     if settings is not None:
-        hol |= parse_dates(settings.holidays, "config forecast.holidays")
-        if settings.holiday_country:
-            hol |= country_holidays(settings.holiday_country, years)
         excl |= parse_dates(settings.exclude, "config forecast.exclude")
     set_special_days(h, holidays=hol, exclude=excl)
     return h

@@ -63,16 +63,15 @@ def fit_history_to_hours(history: History, hours: OpeningHours) -> tuple[History
 
 
 def _note(history: History, outside: np.ndarray, ts: pd.DatetimeIndex, dropped: float) -> str:
-    calls = float(np.nansum(np.where(outside, history.volume.reshape(outside.shape), 0.0)))
+    per_cell = np.nansum(np.where(outside, history.volume.reshape(outside.shape), 0.0), axis=0)  # calls moved
     cells = outside.any(axis=0)
     minute = (ts[cells].hour * 60 + ts[cells].minute).to_numpy()
-    per_time = np.bincount(minute, weights=np.nansum(np.where(outside, history.volume.reshape(outside.shape),
-                                                                0.0), axis=0)[cells], minlength=1440)
+    per_time = np.bincount(minute, weights=per_cell[cells], minlength=1440)
     top = int(np.argmax(per_time))
     where = "moved into the nearest open interval" + (f" ({dropped:,.0f} with none within a day: dropped)"
                                                        if dropped else "")
-    return (f"{history.report.source}: {calls:,.0f} calls in {int(outside.sum()):,} intervals lie outside the "
-            f"opening hours ({format_clock(top)} holds the most, {per_time[top]:,.0f}); {where}")
+    return (f"{history.report.source}: {per_cell.sum():,.0f} calls in {int(outside.sum()):,} intervals lie outside "
+            f"the opening hours ({format_clock(top)} holds the most, {per_time[top]:,.0f}); {where}")
 
 
 def close_outside_hours(forecast: pd.DataFrame, hours: OpeningHours, interval_minutes: int,
