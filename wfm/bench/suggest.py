@@ -40,14 +40,15 @@ def run() -> None:
     seconds = time.perf_counter() - t0
     b = found.baseline
     print(f"  baseline     {b.paid_hours:,.1f} paid hours, cost {b.cost:,.2f}, lower bound {b.lower_bound:,.2f}, "
-          f"gap {b.gap:.2%}, {b.solve_seconds:.1f} s")
+          f"gap {b.gap:.2%} ({b.status}), {b.solve_seconds:.1f} s")
     for k, s in enumerate(found.suggestions, start=1):
         r = s.roster
         if r is None:
             print(f"  {k:>2}. {s.candidate.change}: no plan ({s.error})")
             continue
         print(f"  {k:>2}. {s.candidate.change}: {r.paid_hours:,.1f} h, saves {s.saved_hours:,.1f} h "
-              f"({s.saved_share:.1%}), cost {s.cost_saved:,.2f}, gap {r.gap:.2%}, {s.verdict}, {r.solve_seconds:.1f} s")
+              f"({s.saved_share:.1%}), cost {s.cost_saved:,.2f}, gap {r.gap:.2%} ({r.status}), {s.verdict}, "
+              f"{r.solve_seconds:.1f} s")
     best = found.best
     if best is None:
         print(f"  best         none of {len(found.suggestions)} candidates saves anything")

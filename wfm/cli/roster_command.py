@@ -50,9 +50,9 @@ def roster_command(
                            "shrinkage, rounding, over-coverage, ... adding up to the paid hours (--json: 'explain').")
     ] = False,
     suggest_shifts: Annotated[
-        bool, typer.Option("--suggest-shifts", help="Also solve candidate changes to the [[shifts]] (wider start "
-                           "windows, finer steps, lengths, new templates) and print each one's saving and the TOML to "
-                           "paste; the roster is written only with --out.")
+        bool, typer.Option("--suggest-shifts", help="Try changes to the [[shifts]] (wider start windows, finer "
+                           "steps, lengths, new templates): solve each as a roster, print its saving against the "
+                           "config as it is and the TOML to paste; the roster is written only with --out.")
     ] = False,
     suggestions: Annotated[
         int | None, typer.Option(help="With --suggest-shifts: how many candidate changes to solve, 1 to 12 "
