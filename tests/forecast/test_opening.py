@@ -79,3 +79,23 @@ def test_learnt_hours_need_calls_in_two_weeks_and_do_not_flicker():
     three[0, 0::7, 1] = 0.0  # three quiet hours in a row: a closure (MAX_QUIET_MINUTES is two hours)
     op3 = open_intervals(three)[0]
     assert not op3[6, 23] and not op3[0, 0] and not op3[0, 1] and op3.sum() == 7 * 24 - 3
+
+
+def test_the_forecast_follows_the_learnt_hours_without_flicker():
+    """top_down's profile is zero exactly where the learnt hours close: a 6-minute interval with no call in nine
+    weeks between busy neighbours is forecast (smoothed, about its neighbours' level), not 0 between them, and
+    a stray call at 22:00 in one week of nine does not open 22:00."""
+    ts = pd.date_range("2026-08-03", periods=9 * 7 * 240, freq="6min")
+    minute = ts.hour * 60 + ts.minute
+    calls = np.where((minute >= 7 * 60) & (minute < 21 * 60) & (minute != 12 * 60), 2.0, 0.0)
+    calls[(ts.date == pd.Timestamp("2026-08-20").date()) & (minute == 22 * 60)] = 1.0
+    hist = pd.DataFrame({"timestamp": ts, "queue": "bank", "volume": calls, "aht": 240.0})
+    cfg = parse_config({"centre": {"name": "Bank", "interval_minutes": 6}, "queues": [{"name": "bank"}]})
+    fc = forecast(prepare_history(hist, cfg), cfg, 7, method="top_down").forecast
+    clock = pd.DatetimeIndex(fc["timestamp"]).strftime("%H:%M")
+    noon, before, after = (fc.loc[clock == t, "volume"].to_numpy() for t in ("12:00", "11:54", "12:06"))
+    assert (noon > 1.0).all() and (noon < before).all() and (noon < after).all()
+    assert (fc.loc[clock == "22:00", "volume"] == 0).all()
+    assert (fc.loc[(clock < "07:00") | (clock >= "21:00"), "volume"] == 0).all()
+    day = fc.groupby(pd.DatetimeIndex(fc["timestamp"]).date)["volume"].sum()
+    assert np.allclose(day, 139 * 2.0, rtol=0.01)  # the day's calls, spread over the open hours

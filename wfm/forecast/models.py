@@ -79,10 +79,12 @@ def _to_horizon(week: np.ndarray, n: int, h: int) -> np.ndarray:
     return week[(n + np.arange(h)) % s]
 
 
-def _closed_fill(days: np.ndarray) -> np.ndarray:
-    """Fill NaN with 0 at intervals of the week that carry no volume in recent weeks (closed)."""
+def _closed_fill(days: np.ndarray, op: np.ndarray | None = None) -> np.ndarray:
+    """Fill NaN with 0 at intervals of the week that carry no volume in recent weeks (closed); ``op`` is the
+    ``(7, P)`` open mask of ``open_intervals`` (day 0 of ``days`` is row 0), learnt here when not given."""
     d = days.shape[0]
-    op = open_intervals(days[None])[0]  # (7, P)
+    if op is None:
+        op = open_intervals(days[None])[0]  # (7, P)
     closed_cells = ~op[np.arange(d) % 7]
     out = days.copy()
     out[closed_cells & np.isnan(out)] = 0.0
@@ -276,7 +278,9 @@ class TopDown(_Model):
 
     def _fit(self, y: np.ndarray) -> None:
         p = self.per_day
-        days = _closed_fill(_as_days(y, p))
+        raw = _as_days(y, p)
+        op = open_intervals(raw[None])[0]  # (7, P): the learnt hours, the quiet-run rule included
+        days = _closed_fill(raw, op)
         n_days = days.shape[0]
         complete = np.isfinite(days).all(1)
         totals = np.where(complete, days.sum(1) if complete.any() else 0.0, np.nan)
@@ -284,12 +288,17 @@ class TopDown(_Model):
         self._n_days_fit = n_days
         # days far from their weekday's usual total (an unflagged holiday, a storm) do not shape the profile
         regular = complete & ~_outlying_days(totals, dow, 7 * max(self.profile_weeks, self.total_weeks))
-        self._profile = self._fit_profile(days, totals, regular, dow)
+        self._profile = self._fit_profile(days, totals, regular, dow, op)
         self._fit_totals(totals, dow)
         self._fallback = WeekAverage(self.season_length).fit(y)._week
 
     # -- intraday profile
-    def _fit_profile(self, days: np.ndarray, totals: np.ndarray, complete: np.ndarray, dow: np.ndarray):
+    def _fit_profile(self, days: np.ndarray, totals: np.ndarray, complete: np.ndarray, dow: np.ndarray,
+                     op: np.ndarray):
+        """``(7, P)`` shares per weekday. An interval is zero exactly where the learnt hours ``op`` close it: a
+        stray call in one week of eight does not give a closed interval a share, and an open interval with no
+        call in the window (a quiet 6 minutes at night) is filled by the smoothing instead of dropping to 0
+        between two staffed neighbours."""
         p = self.per_day
         prof = np.full((7, p), np.nan)
         for d in range(7):
@@ -303,10 +312,16 @@ class TopDown(_Model):
         if not have.any():
             return None
         sigma = self.smooth_minutes / (1440 / p)
-        # zeros (closed intervals) stay zero after smoothing
-        closed = prof == 0
-        sm = _gauss_smooth(np.nan_to_num(prof), sigma)
+        # closed intervals (the learnt hours) stay zero after smoothing, and give their smoothed share back
+        closed = ~op & have[:, None]
+        sm = _gauss_smooth(np.where(closed, 0.0, np.nan_to_num(prof)), sigma)
         sm[closed] = 0
+        # an open interval the smoothing leaves empty (a long quiet run with no call in the window) gets the
+        # share of half a call in the weekday's window (the usual pseudo-count for a zero count)
+        calls = np.array([np.nansum(totals[np.flatnonzero(complete & (dow == d) & (totals > 0))[-self.profile_weeks:]])
+                          for d in range(7)])
+        empty = ~closed & have[:, None] & (sm <= 0)
+        sm = np.where(empty, (0.5 / np.maximum(calls, 1.0))[:, None], sm)
         sm[~have] = np.nan
         sm = sm / np.nansum(sm, 1, keepdims=True)
         out = sm.copy()
