@@ -97,7 +97,7 @@ def test_file_mode_writes_staffing(runner, tmp_path, example_config):
 
 def test_file_mode_errors_name_file_line_field(runner, tmp_path, example_config):
     cases = [
-        (["2026-12-07 09:00,retail,-5,300"], "line 2, field 'volume': -5 must be at least 0"),
+        (["2026-12-07 09:00,retail,-5,300"], "line 2, field 'volume': -5 is negative"),
         (["2026-12-07 09:00,retail,100,300", "2026-12-07 09:15,retail,abc,300"], "line 3, field 'volume': is not a number: 'abc'"),
         (["2026-12-07 09:00,retail,100,0"], "line 2, field 'aht': 0 must be greater than 0"),
         (["2026-12-07 09:00,mortgages,100,300"], "line 2, field 'queue': unknown queue 'mortgages'"),

@@ -177,7 +177,7 @@ def test_bad_inputs_exit_2_with_one_line(runner, files):
     (files / "roster.csv").write_text(small_roster().to_csv(index=False))
     result = runner.invoke(app, args(files))
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {files}/forecast.csv, line 4, field 'volume': -5 must be at least 0\n"
+    assert result.stderr == f"Error: {files}/forecast.csv, line 4, field 'volume': -5 is negative\n"
 
 
 

@@ -7,6 +7,7 @@ off the config. Bad input: one line naming the option or key and the file, exit 
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -220,6 +221,55 @@ def test_roster_refuses_staffing_coarser_than_the_planning_grid(tmp_path: Path, 
     atomic_write_csv(tmp_path / "st.csv", hourly)
     with pytest.raises(InputError, match="60 minutes apart at the closest but the planning grid is 30 minutes"):
         read_staffing(tmp_path / "st.csv", cfg)
+
+
+def _published(tmp_path: Path, planned) -> tuple[Path, Path, Path]:
+    """The plan's roster.csv, the 6-minute forecast and the config, as files."""
+    result, fine, _ = planned
+    (tmp_path / "grid.toml").write_text(_toml(grid_config()))
+    atomic_write_csv(tmp_path / "roster.csv", result.roster.assignments)
+    atomic_write_csv(tmp_path / "fine.csv", fine.forecast)
+    atomic_write_csv(tmp_path / "summed.csv", fc.sum_to_grid(fine.forecast, 30))
+    return tmp_path / "roster.csv", tmp_path / "fine.csv", tmp_path / "grid.toml"
+
+
+def test_wfm_simulate_sums_a_finer_forecast_onto_the_planning_grid(tmp_path: Path, planned) -> None:
+    roster_csv, fine_csv, cfg = _published(tmp_path, planned)
+    runs = {}
+    for name in ("fine", "summed"):
+        res = CliRunner().invoke(app, ["simulate", str(roster_csv), "--forecast", str(tmp_path / f"{name}.csv"),
+                                       "--config", str(cfg), "--replications", "3", "--json"])
+        assert res.exit_code in (0, 1), res.stderr
+        runs[name] = (json.loads(res.stdout), res.stderr)
+    fine_doc, summed_doc = runs["fine"][0], runs["summed"][0]
+    assert fine_doc["notes"][0].startswith(f"{fine_csv}: its 6-minute intervals were summed onto the 30-minute "
+                                           "planning grid")
+    assert not any("summed onto" in n for n in summed_doc["notes"])
+    # the same simulation, seed for seed: the 6-minute forecast is the summed one on the 30-minute grid
+    fine_doc.pop("notes"), summed_doc.pop("notes")
+    assert fine_doc == summed_doc and fine_doc["interval_minutes"] == 30 and fine_doc["calls_simulated"] > 0
+    assert fine_doc["horizon"]["intervals"] == 7 * 48
+    res = CliRunner().invoke(app, ["simulate", str(roster_csv), "--forecast", str(fine_csv), "--config", str(cfg),
+                                   "--replications", "3"])
+    assert f"note: {fine_csv}: its 6-minute intervals were summed onto the 30-minute" in res.stderr
+
+
+def test_wfm_whatif_sums_a_finer_forecast_onto_the_planning_grid(tmp_path: Path, planned) -> None:
+    roster_csv, fine_csv, cfg = _published(tmp_path, planned)
+    (tmp_path / "s.toml").write_text('[[scenario]]\nname = "surge"\n[[scenario.volume]]\nqueue = "all"\n'
+                                     'multiplier = 1.5\nstart = "day 2"\nend = "day 3"\n')
+    docs = {}
+    for name in ("fine", "summed"):
+        res = CliRunner().invoke(app, ["whatif", "--config", str(cfg), "--scenarios", str(tmp_path / "s.toml"),
+                                       "--roster", str(roster_csv), "--forecast", str(tmp_path / f"{name}.csv"),
+                                       "--json"])
+        assert res.exit_code in (0, 1), res.stderr
+        docs[name] = json.loads(res.stdout)
+    assert any(n.startswith(f"{fine_csv}: its 6-minute intervals were summed onto the 30-minute planning grid")
+               for n in docs["fine"]["notes"])
+    assert not any("summed onto" in n for n in docs["summed"]["notes"])
+    docs["fine"].pop("notes"), docs["summed"].pop("notes")
+    assert docs["fine"] == docs["summed"]
 
 
 # --------------------------------------------------------------------------- bad input

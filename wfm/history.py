@@ -37,9 +37,10 @@ from wfm.io import (
     DATE_ORDERS,
     MAX_AHT_S,
     MAX_CALLS_PER_INTERVAL,
+    line_of,
+    parse_numbers,
     parse_timestamps,
     read_csv,
-    show_cell,
 )
 
 VOLUME_ALIASES = {
@@ -200,41 +201,13 @@ def read_history(path: str | os.PathLike[str]) -> pd.DataFrame:
 
 
 def _parse_volume_like(frame: pd.DataFrame, col: str, source: str) -> tuple[np.ndarray, int]:
-    """A volume or AHT column as floats (NaN where blank), with located errors for a cell that is not a number,
-    is negative, or is above the most wfm takes (``MAX_CALLS_PER_INTERVAL`` calls, ``MAX_AHT_S`` seconds)."""
-    raw = frame[col]
-    if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
-        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
-        blank = np.isnan(values)
-        raw_s = raw  # numbers already: only used to quote a bad cell
-    else:
-        raw_s = raw.astype(str).str.strip()
-        blank = (raw_s.str.len() == 0).to_numpy() | raw_s.str.lower().isin(["nan", "na", "null"]).to_numpy()
-        values = pd.to_numeric(raw_s.where(~blank, None), errors="coerce").to_numpy(dtype=float, copy=True)
-    bad = (np.isnan(values) & ~blank) | np.isinf(values)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': is not a number: "
-                         f"{show_cell(raw_s.iloc[i])}")
-    with np.errstate(invalid="ignore"):
-        neg = values < 0
-    if neg.any():
-        i = int(np.flatnonzero(neg)[0])
-        raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': {raw_s.iloc[i]} is negative")
+    """A volume or AHT column as floats (NaN where blank: empty, ``nan``, ``na``, ``null``) and how many were
+    blank, through :func:`wfm.io.parse_numbers`: located errors for a cell that is not a number, is negative,
+    or is above the most wfm takes (``MAX_CALLS_PER_INTERVAL`` calls, ``MAX_AHT_S`` seconds)."""
     top, note = (MAX_AHT_S, AHT_NOTE) if col == "aht" else (MAX_CALLS_PER_INTERVAL, "the most wfm sizes")
-    with np.errstate(invalid="ignore"):
-        high = values > top
-    if high.any():
-        i = int(np.flatnonzero(high)[0])
-        raise InputError(f"{source}, line {_line(frame, i)}, field '{col}': {raw_s.iloc[i]} is above {top:,.0f}, "
-                         f"{note}")
-    return values, int(blank.sum())
-
-
-def _line(frame: pd.DataFrame, i: int) -> int:
-    if "_line" in frame.columns:
-        return int(frame["_line"].iloc[i])
-    return i + 2
+    values = parse_numbers(frame, col, source, allow_blank=True, min_value=0.0, max_value=top, max_note=note,
+                           blank_words=True)
+    return values, int(np.isnan(values).sum())
 
 
 def _parse_ts(frame: pd.DataFrame, source: str, date_order: str = "iso", timezone: str = "UTC") -> pd.Series:
@@ -468,7 +441,7 @@ def _parse_rows(frame: pd.DataFrame, source: str, default_queue: str, report: Cl
         names = np.array([str(u).strip() if u is not None and u == u else "" for u in uniq], dtype=object)
         if (names == "").any():
             i = int(np.flatnonzero(names[codes] == "")[0])
-            raise InputError(f"{source}, line {_line(frame, i)}, field 'queue': is blank")
+            raise InputError(f"{source}, line {line_of(frame, i)}, field 'queue': is blank")
         qnames, remap = np.unique(names, return_inverse=True)  # sorted names; " a" and "a" merge
         qcodes = remap[codes]
     else:

@@ -347,41 +347,60 @@ def parse_numbers(
     exclusive_min: bool = False,
     max_value: float | None = None,
     max_note: str = "the most wfm sizes",
+    blank_words: bool = False,
 ) -> np.ndarray:
     """Parse ``frame[column]`` as floats; raise an InputError naming file, line and field on the first bad cell.
 
-    Blank cells become NaN when ``allow_blank``; otherwise they are errors. ``max_note`` says why a value
-    above ``max_value`` is refused.
+    Blank cells become NaN when ``allow_blank``; otherwise they are errors (``blank_words``: ``nan``, ``na`` and
+    ``null``, any case, are blank too, as exports write them). A column already numeric (a frame built in
+    Python) is checked the same way, NaN being blank. Below ``min_value`` is an error (``is negative`` for a
+    minimum of 0), as is above ``max_value``, ``max_note`` saying why. Lines are ``frame['_line']``, else the
+    row's position in a file with a header.
     """
-    raw = frame[column].astype(str)
-    blank = raw.str.len() == 0
-    values = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(values) & ~blank.to_numpy()
-    bad |= np.isinf(values)
+    col = frame[column]
+    if col.dtype != object and not pd.api.types.is_string_dtype(col):
+        values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, copy=True)
+        raw = col.astype(str)
+        blank = np.isnan(values)
+    else:
+        raw = col.astype(str).str.strip() if blank_words else col.astype(str)
+        blank = (raw.str.len() == 0).to_numpy().copy()
+        if blank_words:
+            blank |= raw.str.lower().isin(["nan", "na", "null"]).to_numpy()
+        values = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=float, copy=True)
+    bad = (np.isnan(values) & ~blank) | np.isinf(values)
     if not allow_blank:
-        bad |= blank.to_numpy()
+        bad |= blank
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         cell = raw.iloc[i]
-        what = "is blank" if cell == "" else f"is not a number: {show_cell(cell)}"
-        raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {what}")
+        what = "is blank" if blank[i] else f"is not a number: {show_cell(cell)}"
+        raise InputError(f"{path}, line {line_of(frame, i)}, field '{column}': {what}")
     if min_value is not None:
         with np.errstate(invalid="ignore"):
             low = values <= min_value if exclusive_min else values < min_value
         if low.any():
             i = int(np.flatnonzero(low)[0])
-            rel = "must be greater than" if exclusive_min else "must be at least"
-            raise InputError(
-                f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {raw.iloc[i]} {rel} {min_value:g}"
-            )
+            if min_value == 0 and not exclusive_min:
+                rel = "is negative"
+            else:
+                rel = f"must be greater than {min_value:g}" if exclusive_min else f"must be at least {min_value:g}"
+            raise InputError(f"{path}, line {line_of(frame, i)}, field '{column}': {raw.iloc[i]} {rel}")
     if max_value is not None:
         with np.errstate(invalid="ignore"):
             high = values > max_value
         if high.any():
             i = int(np.flatnonzero(high)[0])
-            raise InputError(f"{path}, line {frame['_line'].iloc[i]}, field '{column}': {raw.iloc[i]} is above "
+            raise InputError(f"{path}, line {line_of(frame, i)}, field '{column}': {raw.iloc[i]} is above "
                              f"{max_value:,.0f}, {max_note}")
     return values
+
+
+def line_of(frame: pd.DataFrame, i: int) -> int:
+    """The file line of row ``i``: ``frame['_line']`` when the reader kept it, else header + position."""
+    if "_line" in frame.columns:
+        return int(frame["_line"].iloc[i])
+    return i + 2
 
 
 # --------------------------------------------------------------------------- timestamps

@@ -90,7 +90,7 @@ def test_an_agents_file_is_read_with_its_meaning(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("timestamp,agents\n2026-03-02 00:00,1.5\n", "agents.csv, line 2, field 'agents': must be a whole number of agents, got 1.5"),
-    ("timestamp,agents\n2026-03-02 00:00,-1\n", "agents.csv, line 2, field 'agents': -1 must be at least 0"),
+    ("timestamp,agents\n2026-03-02 00:00,-1\n", "agents.csv, line 2, field 'agents': -1 is negative"),
     ("timestamp,agents\nnoon,1\n", "agents.csv, line 2, field 'timestamp': is not a timestamp: 'noon' (expected YYYY-MM-DD HH:MM)"),
     ("timestamp,agents\n2026-03-02 00:00,1\n2026-03-02 00:00,2\n", "agents.csv, line 3, field 'timestamp': 2026-03-02 00:00 appears twice"),
     ("timestamp,staff\n2026-03-02 00:00,1\n", "agents.csv: has neither 'agents' nor 'rostered' (columns found: timestamp, staff); give agents taking calls (agents) or on shift and off break (rostered), or a roster.csv"),

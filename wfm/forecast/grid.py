@@ -10,12 +10,16 @@ distances from their mean add in quadrature.
     check_grid         a planning grid against the data's: a multiple of it, dividing the day
     sum_to_grid        a forecast frame onto a coarser grid
     on_grid            a ForecastResult onto a coarser grid (daily table recomputed, a note added)
+    read_on_grid       forecast.csv for a stage on the planning grid (simulate, what-if): read on the data's
+                       grid, summed onto the planning grid with a note
 """
 
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -129,3 +133,23 @@ def on_grid(result, minutes: int):
                                 f"summed onto the {minutes}-minute planning grid (volume summed, AHT call-weighted; "
                                 "backtest WAPE on the history's intervals)"]
     return out
+
+
+def read_on_grid(path: str | os.PathLike[str], config: Any) -> tuple[pd.DataFrame, str | None]:
+    """forecast.csv (:func:`wfm.io.read_forecast`, the config's queues) for a stage that works on the config's
+    planning grid (``[roster] interval_minutes``): a forecast on the data's grid (``[centre] interval_minutes``,
+    as ``wfm forecast`` writes it) is summed onto the planning grid (:func:`sum_to_grid`), with a note saying
+    so; a forecast on the planning grid is returned as read, with None. Errors name the file, line and field
+    (a timestamp off the data's grid)."""
+    from wfm.io import read_forecast
+
+    data, planning = config.centre.interval_minutes, config.planning_interval_minutes
+    frame = read_forecast(path, config.queue_names, interval_minutes=data)
+    if planning == data:
+        return frame, None
+    summed = sum_to_grid(frame, planning, source=str(path))
+    if summed is frame:
+        return frame, None
+    fine = spacing_minutes(frame["timestamp"])
+    return summed, (f"{path}: its {fine}-minute intervals were summed onto the {planning}-minute planning grid "
+                    "([roster] interval_minutes; calls summed, AHT call-weighted)")

@@ -14,7 +14,8 @@ import pandas as pd
 
 from wfm.config import CentreConfig
 from wfm.errors import InputError
-from wfm.io import atomic_write_csv, json_number, read_forecast
+from wfm.forecast.grid import read_on_grid
+from wfm.io import atomic_write_csv, json_number
 from wfm.outputs import check_out_paths
 from wfm.simulate import stats
 from wfm.simulate.engine import SHRINKAGE_MODES, Counts, generators, simulate_group
@@ -262,11 +263,15 @@ def simulate_files(
     supply_path: PathLike, forecast_path: PathLike, config: CentreConfig, **options: Any
 ) -> SimulationResult:
     """:func:`simulate` on files: roster.csv or an agents-per-interval CSV, and a forecast (or actual volumes)
-    CSV read by :func:`wfm.io.read_forecast`. ``options`` are :func:`simulate`'s keyword settings."""
-    forecast = read_forecast(forecast_path, config.queue_names, interval_minutes=config.planning_interval_minutes)
+    CSV read by :func:`wfm.io.read_forecast` on the data's grid and summed onto the planning grid
+    (:func:`wfm.forecast.grid.read_on_grid`). ``options`` are :func:`simulate`'s keyword settings."""
+    forecast, note = read_on_grid(forecast_path, config)
     config = published_objectives(config, Path(supply_path))
     dem_supply = read_supply(supply_path, demand(forecast, config, str(forecast_path)))
-    return simulate(config, forecast, supply=dem_supply, **options)
+    result = simulate(config, forecast, supply=dem_supply, **options)
+    if note:
+        result.notes.insert(0, note)
+    return result
 
 
 def published_objectives(config: CentreConfig, supply_path: Path) -> CentreConfig:

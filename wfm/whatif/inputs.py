@@ -21,16 +21,21 @@ from wfm.whatif.scenario import Scenario, validate
 PathLike = str | os.PathLike[str]
 
 
-def read_forecast(path: PathLike, config: CentreConfig | None = None) -> pd.DataFrame:
+def read_forecast(path: PathLike, config: CentreConfig | None = None, notes: list[str] | None = None
+                  ) -> pd.DataFrame:
     """Read forecast.csv (``timestamp,queue,volume[,aht]``) with :func:`wfm.io.read_forecast`: errors name file,
-    line and field; AHT at most ``wfm.io.MAX_AHT_S``. With ``config``: the queues must be the config's, and the
-    intervals on its grid over at most :data:`wfm.horizon.MAX_HORIZON_DAYS` days
-    (:func:`wfm.horizon.check_horizon`)."""
+    line and field; AHT at most ``wfm.io.MAX_AHT_S``. With ``config``: the queues must be the config's, the
+    intervals on its data grid (``[centre] interval_minutes``) and summed onto its planning grid
+    (:func:`wfm.forecast.grid.read_on_grid`, the note appended to ``notes``), over at most
+    :data:`wfm.horizon.MAX_HORIZON_DAYS` days (:func:`wfm.horizon.check_horizon`)."""
+    from wfm.forecast.grid import read_on_grid
     from wfm.io import read_forecast as read_forecast_csv
 
     if config is None:
         return read_forecast_csv(path)[["timestamp", "queue", "volume", "aht"]]
-    out = read_forecast_csv(path, config.queue_names, interval_minutes=config.planning_interval_minutes)
+    out, note = read_on_grid(path, config)
+    if note and notes is not None:
+        notes.append(note)
     check_horizon(out["timestamp"], config.planning_interval_minutes, str(path))
     return out[["timestamp", "queue", "volume", "aht"]]
 
@@ -73,7 +78,8 @@ def load_inputs(
     :func:`baseline_inputs`."""
     from wfm.forecast import parse_horizon
 
-    forecast = read_forecast(forecast_path, config) if forecast_path is not None else None
+    read_notes: list[str] = []
+    forecast = read_forecast(forecast_path, config, read_notes) if forecast_path is not None else None
     roster = read_published_roster(roster_path) if roster_path is not None else None
     history, days = None, 7
     if forecast is None and history_path is not None:
@@ -81,12 +87,13 @@ def load_inputs(
         days = parse_horizon(horizon)
         history = baseline_history(config, raw, source=str(history_path))
     limit = config.roster.time_limit_s if roster_time_limit_s is None else roster_time_limit_s
-    return baseline_inputs(
+    forecast, roster, notes = baseline_inputs(
         config, forecast=forecast, history=history, roster=roster, horizon_days=days, roster_time_limit_s=limit,
         scenarios=scenarios, source=source,
         roster_source=str(roster_path) if roster_path is not None else "the roster",
         forecast_source=str(forecast_path) if forecast_path is not None else f"the forecast from {history_path}",
     )
+    return forecast, roster, read_notes + notes
 
 
 def baseline_inputs(
@@ -117,8 +124,10 @@ def baseline_inputs(
 
         res = fc_mod.forecast(baseline_history(config, history), config, horizon_days, method="week_average",
                               run_backtest=False)
-        forecast = res.forecast
-        notes.append(f"forecast: week_average, {horizon_days} days from {res.start:%Y-%m-%d}")
+        forecast = fc_mod.on_grid(res, config.planning_interval_minutes).forecast
+        notes.append(f"forecast: week_average, {horizon_days} days from {res.start:%Y-%m-%d}"
+                     + (f", summed from {res.interval_minutes} onto {config.planning_interval_minutes} minutes"
+                        if res.interval_minutes != config.planning_interval_minutes else ""))
     if scenarios:
         ts = pd.to_datetime(forecast["timestamp"])
         end = ts.max() + pd.Timedelta(minutes=config.planning_interval_minutes)
