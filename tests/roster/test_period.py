@@ -86,6 +86,8 @@ def test_snapshot_interval_and_fifo_reproduce_the_plan_before_period_targets(tmp
                                    "--out", str(tmp_path / "runs"), "--gap", "0.01"])
     table = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in res.stdout.splitlines())
     assert table["agents rostered"] == "233 (8,450 paid hours)"
-    assert table["service level"] == "95.8% (target 81.5%)"
+    # 95.8% then; 95.7% since the forecast's profile follows the learnt hours (issue 12: the business queue's
+    # Saturday 05:15, no call in nine weeks between busy neighbours, is forecast 0.6 calls, not 0)
+    assert table["service level"] == "95.7% (target 81.5%)"
     roster_csv = next((tmp_path / "runs").glob("*/roster.csv"))
     assert len(pd.read_csv(roster_csv)) == 1165
