@@ -18,10 +18,11 @@ from wfm.roster.model import Model, build_cover_model, periods_of
 from wfm.roster.rows import count_spans
 from wfm.roster.trim import trim_tours
 
-START_ROUND_UP = 0.5  # the LP's agents taking calls are rounded up from this fraction of an agent. On the example
+START_ROUND_UP = 0.7  # the LP's agents taking calls are rounded up from this fraction of an agent. On the example
 # week from 0.3 the start over-covered (7,225 paid hours, cards simulated 3.3 points over its target) and HiGHS did
-# not improve it in 90 s; from 0.5: 7,200 h, from 0.7: 7,185 h. On the 1,300-seat bench week (day targets):
-# from 0.3 0.29% in 60.3 s, from 0.5 0.20% in 59.3 s, from 0.7 0.08% in 68.4 s (make bench, docs/benchmarks.md)
+# not improve it in 90 s; from 0.7: 7,185 h. From 0.5 the cover solve hit its time limit there (a start that
+# depends on the machine's speed). The 1,300-seat bench week with day targets: 0.08% in 55-68 s from 0.7, 0.29%
+# in 60 s from 0.3 (make bench, docs/benchmarks.md)
 
 
 @dataclass
@@ -136,7 +137,7 @@ def _set_slacks(m: Model, rostered: np.ndarray) -> bool:
 def period_start(m: Model, time_limit_s: float, gap: float) -> dict[str, float] | None:
     """A whole plan for a model with period targets, from the LP relaxation's values on its variables.
 
-    The LP's agents taking calls per interval, rounded up from half an agent (``START_ROUND_UP``), become a per-interval
+    The LP's agents taking calls per interval, rounded up from 0.7 of an agent (``START_ROUND_UP``), become a per-interval
     requirement, which the roster model without period rows covers (HiGHS solves it fast: its LP is tight).
     Where that plan still misses a period target, the LP's agents rounded up in every interval of that
     period are required and the cover solved once more. That plan, with the steps and period shortfalls it
