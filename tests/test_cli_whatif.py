@@ -84,6 +84,20 @@ def test_still_short_after_recovery_exits_1(runner, files):
     assert "\nsurge       after recovery  1,120" in result.stdout
 
 
+def test_quiet_prints_only_the_breaches_on_exit_1(runner, files):
+    (files / "thin.toml").write_text(SURGE_TOML.replace("max_agents = 10", "max_agents = 0")
+                                     .replace("people = 3", "people = 1"))
+    loud = runner.invoke(app, args(files, scenarios="thin.toml"))
+    result = runner.invoke(app, args(files, "--quiet", scenarios="thin.toml"))
+    assert result.exit_code == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()  # one line per scenario still short
+    spans = loud.stdout.split("still short after recovery: ", 1)[1].splitlines()[0]
+    assert line == f"Breached: surge: still short after recovery: {spans}"
+    assert line in loud.stderr.splitlines()  # the same line without --quiet
+    fine = runner.invoke(app, args(files, "--quiet"))
+    assert fine.exit_code == 0 and fine.stdout == "" and fine.stderr == ""
+
+
 def test_json_and_out(runner, files):
     result = runner.invoke(app, args(files, "--json", "--out", str(files / "whatif.json")))
     assert result.exit_code == 0

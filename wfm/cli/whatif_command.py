@@ -60,7 +60,8 @@ def whatif_command(
 
     `wfm whatif --config configs/example.toml --scenarios configs/storm.toml [--roster roster.csv]
     [--forecast forecast.csv] [--sweep volume=1.0:3.0:0.25 --workers 2]`. Exit 1 when some interval is still
-    short of its required agents after recovery (a result, not an error).
+    short of its required agents after recovery (a result, not an error): one `Breached:` line per scenario still
+    short on stderr, --quiet or not.
     """
     from wfm import whatif as stage
     from wfm.config import load_config
@@ -96,6 +97,8 @@ def whatif_command(
         for path in (out, intervals):
             if path is not None:
                 log(f"wrote {path}", quiet=quiet)
+    for breach in result.breaches:  # as `wfm plan`: on stderr even with --quiet or --json
+        log(f"Breached: {breach}")
     raise typer.Exit(result.exit_code)
 
 

@@ -226,11 +226,8 @@ def render_scenario(s: ScenarioResult) -> list[str]:
         lines.append(f"re-roster: cost {rec.cost_by_lever['reoptimise']:,.1f}")
     if rec.rest_days_cancelled:
         lines.append(f"rest days cancelled: {rec.rest_days_cancelled}")
-    short = s.after.intervals.loc[s.after.intervals["short"], "timestamp"]
-    if len(short):
-        every = pd.DatetimeIndex(s.after.intervals["timestamp"]).as_unit("ns")
-        step = pd.Timedelta(np.diff(every.asi8).min()) if len(every) > 1 else pd.Timedelta(minutes=15)
-        lines.append(f"still short after recovery: {len(short)} intervals, {_spans(pd.DatetimeIndex(short), step)}")
+    if s.breached:
+        lines.append(f"still short after recovery: {_still_short(s)}")
     elif rec.status != "not_needed":
         lines.append("every interval restored to its required agents")
     if s.ratio is not None:
@@ -241,6 +238,19 @@ def render_scenario(s: ScenarioResult) -> list[str]:
         )
     lines += rec.notes
     return lines
+
+
+def _still_short(s: ScenarioResult) -> str:
+    """``N intervals, MM-DD HH:MM-HH:MM, ...`` for the intervals still short after recovery."""
+    short = s.after.intervals.loc[s.after.intervals["short"], "timestamp"]
+    every = pd.DatetimeIndex(s.after.intervals["timestamp"]).as_unit("ns")
+    step = pd.Timedelta(np.diff(every.asi8).min()) if len(every) > 1 else pd.Timedelta(minutes=15)
+    return f"{len(short)} intervals, {_spans(pd.DatetimeIndex(short), step)}"
+
+
+def breach_line(result: WhatIfResult, s: ScenarioResult) -> str:
+    """One line for a scenario still short after recovery: ``NAME: still short after recovery: N intervals, ...``."""
+    return f"{_label(result, s.name, s.sweep)}: still short after recovery: {_still_short(s)}"
 
 
 def _spans(ts: pd.DatetimeIndex, step: pd.Timedelta = pd.Timedelta(minutes=15), limit: int = 4) -> str:

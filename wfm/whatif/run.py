@@ -63,6 +63,12 @@ class WhatIfResult:
         return any(s.breached for s in self.scenarios)
 
     @property
+    def breaches(self) -> list[str]:
+        """One line per scenario (or sweep point) still short after recovery: its name, the intervals still
+        short and their first spans (what ``wfm whatif`` prints on stderr on exit 1, ``--quiet`` or not)."""
+        return [report.breach_line(self, s) for s in self.scenarios if s.breached]
+
+    @property
     def exit_code(self) -> int:
         """0 when every scenario is fully recovered, 1 when some interval is still short after recovery."""
         return 1 if self.breached else 0
