@@ -98,6 +98,20 @@ def test_quiet_prints_only_the_breaches_on_exit_1(runner, files):
     assert fine.exit_code == 0 and fine.stdout == "" and fine.stderr == ""
 
 
+def test_abandoned_is_n_a_and_null_when_no_queue_has_a_patience(runner, files):
+    (files / "small.toml").write_text(SMALL_TOML.replace("patience_s = 180\n", ""))
+    text = runner.invoke(app, args(files))
+    assert text.exit_code == 0, text.output
+    lines = text.stdout.splitlines()
+    assert lines[4].split()[:6] == ["baseline", "800", "46.0%", "inf", "n/a", "2026-03-02"]
+    day = lines[11].split()  # date, calls, sl_before, sl_after, abandoned_before, abandoned_after, short
+    assert day[:2] == ["2026-03-02", "720"] and day[4:6] == ["n/a", "n/a"]
+    doc = json.loads(runner.invoke(app, args(files, "--json")).stdout)
+    (surge,) = doc["scenarios"]
+    assert surge["before"]["abandoned"] is None and surge["after"]["abandoned"] is None
+    assert [d["abandoned_before"] for d in surge["days"]] == [None, None]
+
+
 def test_json_and_out(runner, files):
     result = runner.invoke(app, args(files, "--json", "--out", str(files / "whatif.json")))
     assert result.exit_code == 0

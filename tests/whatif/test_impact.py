@@ -106,6 +106,22 @@ def test_impact_is_the_group_service_level_with_erlang_a_abandonment():
     assert day["abandoned"] == pytest.approx(iv["abandoned"].iloc[:24].sum())
 
 
+def test_abandoned_is_unknown_not_zero_when_no_queue_has_a_patience():
+    """Without retail's patience_s no queue's patience is known: abandoned calls are NaN (unknown), per interval,
+    per day and overall, not 0; service level and ASA are unchanged (they do not use the patience)."""
+    known = plan()
+    cfg = known.config.model_copy(update={"queues": [q.model_copy(update={"patience_s": None})
+                                                     for q in known.config.queues]})
+    p = W.make_plan(cfg, small_forecast(), small_roster())
+    res = W.run_scenario(p, scenario(), gap=0.0).before
+    assert res.intervals["abandoned"].isna().all()
+    assert res.days["abandoned"].isna().all() and np.isnan(res.abandoned)
+    assert res.summary()["abandoned"] is None
+    with_patience = W.run_scenario(known, scenario(), gap=0.0).before
+    assert with_patience.abandoned > 0  # a known patience keeps the number
+    assert res.intervals["service_level"].tolist() == with_patience.intervals["service_level"].tolist()
+
+
 @pytest.mark.parametrize("queue", ["all", "retail"])
 def test_more_volume_never_raises_service_level(queue):
     p = plan()

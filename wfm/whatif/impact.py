@@ -115,7 +115,7 @@ class Impact:
     calls: float
     service_level: float
     asa: float
-    abandoned: float
+    abandoned: float  # NaN when no queue has a known patience
     worst_interval: str
     worst_service_level: float
     short_intervals: int
@@ -125,7 +125,7 @@ class Impact:
             "calls": round(self.calls, 1),
             "service_level": round(self.service_level, 4),
             "asa": json_number(self.asa, 1),
-            "abandoned": round(self.abandoned, 1),
+            "abandoned": json_number(self.abandoned, 1),
             "worst_interval": self.worst_interval,
             "worst_service_level": round(self.worst_service_level, 4),
             "short_intervals": self.short_intervals,
@@ -158,7 +158,7 @@ def assess_cover(
             "short": rostered_agents < required - EPS,
         }
     )
-    answered = np.maximum(calls - abandoned, 0.0)
+    answered = np.maximum(calls - np.nan_to_num(abandoned), 0.0)
     day = intervals["timestamp"].dt.normalize()
     rows = []
     for d, g in intervals.groupby(day, sort=True):
@@ -173,7 +173,8 @@ def abandoned_calls(
     """Abandoned calls and calls per interval.
 
     Abandoned calls are counted per queue with Erlang A where the queue has a patience (none where it has
-    not): the on-phone agents, less each queue's shrinkage, are shared between the queues as planned, in
+    not; NaN in every interval when no queue has a known patience, ``[[queues]] patience_s`` unset: unknown,
+    not 0): the on-phone agents, less each queue's shrinkage, are shared between the queues as planned, in
     proportion to each queue's offered load in the plan's baseline forecast (the shocked one where the
     baseline has no calls; whole agents, largest remainder), so more calls on one queue never lighten another's.
     """
@@ -190,6 +191,8 @@ def abandoned_calls(
         if q.patience_s:
             m = erlang.evaluate(vol[:, j], aht[:, j], ivl_s, agents[:, j], q.answer_within_s, q.patience_s)
             ab[:, j] = m.abandon_rate
+    if not any(q.patience_s for q in queues):
+        return np.full(len(plan.timestamps), np.nan), vol.sum(axis=1)
     return (vol * ab).sum(axis=1), vol.sum(axis=1)
 
 
@@ -223,7 +226,7 @@ def _aggregate(g: pd.DataFrame, answered: np.ndarray, with_date: bool = False) -
         "calls": calls,
         "service_level": sl,
         "asa": asa,
-        "abandoned": float(g["abandoned"].sum()),
+        "abandoned": float(g["abandoned"].sum()) if g["abandoned"].notna().any() else float("nan"),
         "worst_interval": worst_ts,
         "worst_service_level": worst_sl,
         "short_intervals": int(g["short"].sum()),

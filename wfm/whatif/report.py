@@ -158,8 +158,8 @@ def _day_records(s: ScenarioResult) -> list[dict[str, Any]]:
                 "service_level_after": round(float(a["service_level"].iloc[i]), 4),
                 "asa_before": json_number(float(b["asa"].iloc[i]), 1),
                 "asa_after": json_number(float(a["asa"].iloc[i]), 1),
-                "abandoned_before": round(float(b["abandoned"].iloc[i]), 1),
-                "abandoned_after": round(float(a["abandoned"].iloc[i]), 1),
+                "abandoned_before": json_number(float(b["abandoned"].iloc[i]), 1),
+                "abandoned_after": json_number(float(a["abandoned"].iloc[i]), 1),
                 "worst_interval_before": b["worst_interval"].iloc[i],
                 "worst_service_level_before": round(float(b["worst_service_level"].iloc[i]), 4),
                 "worst_interval_after": a["worst_interval"].iloc[i],
@@ -173,6 +173,11 @@ def _day_records(s: ScenarioResult) -> list[dict[str, Any]]:
 
 def _pct(v: float) -> str:
     return f"{100 * v:.1f}%"
+
+
+def _calls(v: float) -> str:
+    """Calls as ``1,234``; ``n/a`` when unknown (abandoned calls with no queue's patience known)."""
+    return "n/a" if np.isnan(v) else f"{v:,.0f}"
 
 
 def _sec(v: float) -> str:
@@ -189,7 +194,7 @@ def render(result: WhatIfResult) -> str:
         rows.append(
             [
                 r["scenario"], r["phase"], f"{r['calls']:,.0f}", _pct(r["service_level"]), _sec(r["asa"]),
-                f"{r['abandoned']:,.0f}", f"{r['worst_interval']} {_pct(r['worst_service_level'])}",
+                _calls(r["abandoned"]), f"{r['worst_interval']} {_pct(r['worst_service_level'])}",
                 r["short_intervals"], f"{r['extra_hours']:,.1f}", f"{r['cost']:,.1f}",
             ]
         )
@@ -210,7 +215,7 @@ def render_scenario(s: ScenarioResult) -> list[str]:
     for i in range(len(b)):
         row = [
             b["date"].iloc[i], f"{b['calls'].iloc[i]:,.0f}", _pct(b["service_level"].iloc[i]),
-            _pct(a["service_level"].iloc[i]), f"{b['abandoned'].iloc[i]:,.0f}", f"{a['abandoned'].iloc[i]:,.0f}",
+            _pct(a["service_level"].iloc[i]), _calls(b["abandoned"].iloc[i]), _calls(a["abandoned"].iloc[i]),
             f"{b['short_intervals'].iloc[i]} -> {a['short_intervals'].iloc[i]}",
         ]
         row += [f"{rec.hours[k].iloc[i]:,.1f}" for k in levers]
@@ -288,7 +293,7 @@ def render_sweep(result: WhatIfResult) -> str:
         rows.append(
             [
                 s.name, f"{s.sweep[key]:g}", _pct(s.before.service_level), _pct(s.after.service_level),
-                f"{s.before.abandoned:,.0f}", s.before.short_intervals, s.after.short_intervals,
+                _calls(s.before.abandoned), s.before.short_intervals, s.after.short_intervals,
                 f"{s.recovery.cost:,.1f}",
             ]
         )
