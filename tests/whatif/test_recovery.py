@@ -166,6 +166,32 @@ def test_reoptimise_skipped_with_a_note_when_the_roster_stage_cannot_plan():
     assert not res.recovery.reoptimised
     assert res.recovery.notes and res.recovery.notes[0].startswith("re-roster skipped: ")
 
+def test_reoptimise_no_roster_note_names_the_lever_time_limit(monkeypatch):
+    """The roster solver returns no plan within the lever's limit: the note names
+    [scenario.levers.reoptimise] time_limit_s and its value, not `wfm roster`'s --time-limit."""
+    import wfm.roster as roster_mod
+    from wfm.roster.solve import SolveResult
+
+    seen = []
+
+    def no_plan(m, solver, time_limit_s, gap, progress):
+        seen.append(time_limit_s)
+        return SolveResult("Not Solved", float("inf"), float("-inf"), time_limit_s, "highs")
+
+    monkeypatch.setattr(roster_mod, "solve", no_plan)
+    fc, ro = week_inputs()
+    sc = parse_scenarios({"scenario": [{
+        "name": "late", "volume": [{"multiplier": 2.0, "start": "day 1 14:00", "end": "day 8"}],
+        "levers": {"reoptimise": {"from_day": 3, "time_limit_s": 7.5}},
+    }]})
+    (s,) = W.whatif(small_config(), sc, fc, ro, gap=0.0).scenarios
+    assert seen == [7.5] and not s.recovery.reoptimised
+    assert s.recovery.notes == [
+        "re-roster skipped: the solver found no roster (Not Solved) within 7.5 s; "
+        "raise [scenario.levers.reoptimise] time_limit_s (now 7.5)"
+    ]
+
+
 @given(st.integers(0, 23), st.integers(1, 24), st.sampled_from(["back_office", "agency"]))
 @settings(max_examples=15, deadline=None)
 def test_hour_limited_levers_only_act_inside_their_hours(start, length, lever):

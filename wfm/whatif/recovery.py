@@ -251,12 +251,24 @@ def _reroster(plan: WhatifBase, lever: ReoptimiseLever, staffing: pd.DataFrame, 
         pd.DataFrame({"agent_id": plan.shifts.agent_id, "contract": plan.shifts.contract})
         .drop_duplicates("agent_id").sort_values("agent_id").reset_index(drop=True)
     )
-    new = roster_mod.roster(
-        staffing, plan.config, weeks=max(1, math.ceil(len(plan.dates) / 7)), start=plan.start.date(),
-        agents=agents, time_limit_s=lever.time_limit_s, strict=False,
-    )
+    try:
+        new = roster_mod.roster(
+            staffing, plan.config, weeks=max(1, math.ceil(len(plan.dates) / 7)), start=plan.start.date(),
+            agents=agents, time_limit_s=lever.time_limit_s, strict=False,
+        )
+    except InfeasibleRoster as exc:
+        raise InfeasibleRoster(_reroster_message(str(exc), lever)) from None
     rows = new.assignments
     return rows[pd.to_datetime(rows["date"].astype(str)) >= first]
+
+
+def _reroster_message(message: str, lever: ReoptimiseLever) -> str:
+    """The roster stage's no-plan message with the limit that applies here: the re-roster's time limit is
+    ``[scenario.levers.reoptimise] time_limit_s``, not ``wfm roster``'s ``--time-limit``."""
+    setting = f"[scenario.levers.reoptimise] time_limit_s (now {lever.time_limit_s:g})"
+    if "--time-limit" in message:
+        return message.split("; raise --time-limit")[0].replace("--time-limit", setting) + f"; raise {setting}"
+    return message
 
 
 def _better(new: Recovery, kept: Recovery, required: np.ndarray) -> bool:
