@@ -245,3 +245,23 @@ def test_intervals_csv_adds_up(runner, files):
     assert (after["rostered"] - before["rostered"] - added).abs().max() < 1e-3
     assert not after["short"].any() and before["short"].sum() == 20
     assert (before[["back_office", "overtime", "agency"]] == 0).all().all()
+
+
+def test_start_from_the_history_and_a_bad_start_exit_2_naming_it(runner, files):
+    from whatif.test_inputs import _small_history
+
+    hist = _small_history(files / "history.csv")
+    base = ["whatif", "--config", str(files / "small.toml"), "--scenarios", str(files / "surge.toml"),
+            "--history", str(hist), "--roster-time-limit", "5"]
+    bad = runner.invoke(app, [*base, "--start", "2026-13-01"])
+    assert bad.exit_code == 2
+    assert bad.stderr.strip().splitlines() == [
+        "Error: --start: '2026-13-01' is not a date (expected YYYY-MM-DD)"]
+    both = runner.invoke(app, args(files, "--start", "2026-03-02"))
+    assert both.exit_code == 2 and both.stderr.startswith("Error: --start: only when forecasting from --history")
+    ok = runner.invoke(app, [*base, "--start", "2026-01-26", "--method", "week_average", "--json"])
+    assert ok.exit_code in (0, 1), ok.output
+    doc = json.loads(ok.stdout)
+    assert doc["plan"]["start"] == "2026-01-26 00:00"
+    assert "forecast: week_average, 7 days from 2026-01-26; models: retail week_average, cards week_average" \
+        in doc["notes"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -13,6 +14,7 @@ from wfm import whatif as W
 from wfm.config import load_config
 from wfm.errors import InputError
 from wfm.history import History, read_history
+from whatif.small import small_config, small_forecast
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +33,8 @@ def _history_forecast_from(monkeypatch, call) -> History:
     monkeypatch.setattr(wfm.forecast, "forecast", spy)
     with pytest.raises(_Stop):
         call()
-    assert seen["kwargs"]["method"] == "week_average"
+    assert seen["kwargs"]["method"] == "auto"  # as wfm plan: the lowest backtest WAPE per queue
+    assert seen["kwargs"]["start"] is None  # the first open day after the history
     return seen["history"]
 
 
@@ -78,3 +81,57 @@ def test_load_inputs_needs_a_forecast_or_a_history():
 
     with pytest.raises(InputError, match="give --forecast forecast.csv, or a history"):
         W.load_inputs(small_config())
+
+
+def _small_history(path: Path, weeks: int = 5) -> Path:
+    """The small centre's two queues, hourly, 08:00-18:00 every day for ``weeks`` weeks from 2026-01-05
+    (a Monday), retail busier on Mondays."""
+    ts = pd.date_range("2026-01-05", periods=24 * 7 * weeks, freq="60min")
+    open_ = (ts.hour >= 8) & (ts.hour < 18)
+    frames = [pd.DataFrame({"timestamp": ts.strftime("%Y-%m-%d %H:%M"), "queue": q,
+                            "volume": np.where(open_, base + 4 * (ts.day_of_week == 0), 0), "aht": aht})
+              for q, base, aht in (("retail", 10, 300), ("cards", 6, 240))]
+    pd.concat(frames).sort_values(["timestamp", "queue"]).to_csv(path, index=False)
+    return path
+
+
+def test_baseline_forecast_from_start_with_the_auto_model_per_queue(tmp_path):
+    """--start 2026-01-26 (inside the history): the plan starts that day, trained only on the weeks before it;
+    auto backtests the candidates and the note names the model chosen for each queue."""
+    path = _small_history(tmp_path / "history.csv")
+    fc, ro, notes = W.load_inputs(small_config(), history_path=path, horizon="7d", start="2026-01-26",
+                                  roster_time_limit_s=5)
+    ts = pd.to_datetime(fc["timestamp"])
+    assert f"{ts.min():%Y-%m-%d %H:%M}" == "2026-01-26 00:00" and f"{ts.max():%Y-%m-%d}" == "2026-02-01"
+    assert min(ro["date"]) >= "2026-01-26" and max(ro["date"]) <= "2026-02-01"
+    (note,) = [n for n in notes if n.startswith("forecast: ")]
+    assert note.startswith("forecast: auto, 7 days from 2026-01-26; models: retail ")
+    assert ", cards " in note and note.count("(WAPE ") == 2
+    monday = fc[(fc["queue"] == "retail") & (ts.dt.strftime("%Y-%m-%d %H") == "2026-01-26 10")]
+    assert float(monday["volume"].iloc[0]) == pytest.approx(14, abs=0.5)  # Mondays' 14 calls, not the 10 of the week
+
+
+def test_baseline_forecast_default_start_and_a_named_method(tmp_path):
+    path = _small_history(tmp_path / "history.csv")
+    fc, _, notes = W.load_inputs(small_config(), history_path=path, horizon="7d", method="week_average",
+                                 roster_time_limit_s=5)
+    assert f"{pd.to_datetime(fc['timestamp']).min():%Y-%m-%d}" == "2026-02-09"  # the day after the history
+    assert "forecast: week_average, 7 days from 2026-02-09; models: retail week_average, cards week_average" in notes
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"start": "2026-02-30"}, "--start: '2026-02-30' is not a date"),
+    ({"method": "magic"}, "--method: unknown method 'magic'"),
+])
+def test_bad_start_or_method_is_an_input_error_naming_the_option(tmp_path, kwargs, message):
+    path = _small_history(tmp_path / "history.csv")
+    with pytest.raises(InputError, match=message):
+        W.load_inputs(small_config(), history_path=path, **kwargs)
+
+
+def test_start_or_method_with_a_forecast_file_is_an_input_error(tmp_path):
+    from wfm.io import atomic_write_csv
+
+    atomic_write_csv(tmp_path / "forecast.csv", small_forecast())
+    with pytest.raises(InputError, match=r"^--start: only when forecasting from --history; "):
+        W.load_inputs(small_config(), forecast_path=tmp_path / "forecast.csv", start="2026-03-02")

@@ -37,6 +37,15 @@ def whatif_command(
         Path, typer.Option("--history", help="History CSV to forecast from when no --forecast is given.")
     ] = Path("forecasts/history.csv"),
     horizon: Annotated[str, typer.Option(help="Plan length when forecasting: days (7d) or weeks (1w).")] = "7d",
+    start: Annotated[
+        str | None,
+        typer.Option(help="First plan day when forecasting, YYYY-MM-DD (default: the first open day after the history)."),
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(help="Forecast model when forecasting: auto (best backtest WAPE per queue, as wfm plan; the "
+                          "default), seasonal_naive, week_average, top_down, top_down_trend, blend or top_down_ets."),
+    ] = None,
     sweep: Annotated[
         str | None, typer.Option(help="Run every scenario at each value: volume=1.0:3.0:0.25 (also aht=, absence=).")
     ] = None,
@@ -77,7 +86,7 @@ def whatif_command(
         stage.parse_sweep(sweep)  # a bad --sweep fails before any solving
     fc, ro, notes = stage.load_inputs(
         cfg, scen, forecast_path=forecast, history_path=history, roster_path=roster, horizon=horizon,
-        roster_time_limit_s=roster_time_limit, source=str(scenarios),
+        start=start, method=method, roster_time_limit_s=roster_time_limit, source=str(scenarios),
     )
     result = stage.whatif(
         cfg, scen, fc, ro, sweep=sweep, workers=workers, time_limit_s=time_limit, source=str(scenarios)

@@ -3,6 +3,7 @@ roster stages (:func:`load_inputs` makes the choice between them, for the CLI an
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from collections.abc import Sequence
@@ -67,17 +68,27 @@ def load_inputs(
     history_path: PathLike | None = None,
     roster_path: PathLike | None = None,
     horizon: str | int = "7d",
+    start: str | dt.date | None = None,
+    method: str | None = None,
     roster_time_limit_s: float | None = None,
     source: str = "<scenarios>",
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The forecast and published roster of ``wfm whatif``, with notes on what was built.
 
     The forecast is read from ``forecast_path`` if given, else made from the history at ``history_path``
-    for ``horizon`` (``7d``, ``1w``); the roster is read from ``roster_path`` if given, else built for the
+    for ``horizon`` (``7d``, ``1w``) from ``start`` (``YYYY-MM-DD``; default: the first open day after the
+    history) with ``method`` (default ``auto``, as ``wfm plan``); ``start`` and ``method`` with a
+    ``forecast_path`` are an InputError (the file gives the days and the model). The roster is read from ``roster_path`` if given, else built for the
     baseline within ``roster_time_limit_s`` (default: the config's ``[roster] time_limit_s``). See
     :func:`baseline_inputs`."""
-    from wfm.forecast import parse_horizon
+    from wfm.forecast import METHODS, parse_horizon
 
+    if forecast_path is not None and (start is not None or method is not None):
+        given = " and ".join(o for o, v in (("--start", start), ("--method", method)) if v is not None)
+        raise InputError(f"{given}: only when forecasting from --history; {forecast_path} already gives the plan's "
+                         "days and forecast (leave out --forecast to forecast from the history)")
+    if method is not None and method not in METHODS:
+        raise InputError(f"--method: unknown method {method!r} (choose from {', '.join(METHODS)})")
     read_notes: list[str] = []
     forecast = read_forecast(forecast_path, config, read_notes) if forecast_path is not None else None
     roster = read_published_roster(roster_path) if roster_path is not None else None
@@ -88,7 +99,8 @@ def load_inputs(
         history = baseline_history(config, raw, source=str(history_path))
     limit = config.roster.time_limit_s if roster_time_limit_s is None else roster_time_limit_s
     forecast, roster, notes = baseline_inputs(
-        config, forecast=forecast, history=history, roster=roster, horizon_days=days, roster_time_limit_s=limit,
+        config, forecast=forecast, history=history, roster=roster, horizon_days=days, start=start,
+        method=method or "auto", roster_time_limit_s=limit,
         scenarios=scenarios, source=source,
         roster_source=str(roster_path) if roster_path is not None else "the roster",
         forecast_source=str(forecast_path) if forecast_path is not None else f"the forecast from {history_path}",
@@ -103,6 +115,9 @@ def baseline_inputs(
     history: pd.DataFrame | History | None = None,
     roster: pd.DataFrame | None = None,
     horizon_days: int = 7,
+    start: str | dt.date | None = None,
+    method: str = "auto",
+    backtest_origins: int = 4,
     roster_time_limit_s: float = 20.0,
     scenarios: Sequence[Scenario] = (),
     source: str = "<scenarios>",
@@ -110,7 +125,9 @@ def baseline_inputs(
     forecast_source: str = "the forecast",
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The forecast and published roster a what-if runs on: given, or built with the forecast and roster stages
-    (forecast: ``week_average`` over ``history`` (:func:`baseline_history`) for ``horizon_days``; roster:
+    (forecast: :func:`wfm.forecast.forecast` over ``history`` (:func:`baseline_history`) for ``horizon_days``
+    from ``start`` (default: the first open day after the history) with ``method``, by default ``auto`` (the
+    lowest backtest WAPE per queue over ``backtest_origins`` origins, as :func:`wfm.plan.run`); roster:
     :func:`wfm.roster.roster` on the baseline staffing, one cyclic roster for the plan's weeks). ``scenarios``
     are checked against the config and the forecast's dates before any roster is built. A given roster must
     share dates with the forecast (:func:`wfm.horizon.roster_overlap`, an InputError naming ``roster_source``
@@ -122,12 +139,13 @@ def baseline_inputs(
             raise InputError("give --forecast forecast.csv, or a history to forecast from (--history)")
         from wfm import forecast as fc_mod
 
-        res = fc_mod.forecast(baseline_history(config, history), config, horizon_days, method="week_average",
-                              run_backtest=False)
+        res = fc_mod.forecast(baseline_history(config, history), config, horizon_days, start=start, method=method,
+                              backtest_origins=backtest_origins)
         forecast = fc_mod.on_grid(res, config.planning_interval_minutes).forecast
-        notes.append(f"forecast: week_average, {horizon_days} days from {res.start:%Y-%m-%d}"
+        notes.append(f"forecast: {method}, {horizon_days} days from {res.start:%Y-%m-%d}"
                      + (f", summed from {res.interval_minutes} onto {config.planning_interval_minutes} minutes"
-                        if res.interval_minutes != config.planning_interval_minutes else ""))
+                        if res.interval_minutes != config.planning_interval_minutes else "")
+                     + f"; models: {_chosen(res)}")
     if scenarios:
         ts = pd.to_datetime(forecast["timestamp"])
         end = ts.max() + pd.Timedelta(minutes=config.planning_interval_minutes)
@@ -153,6 +171,12 @@ def baseline_inputs(
             f"time limit {roster_time_limit_s:g} s)"
         )
     return forecast, roster, notes
+
+
+def _chosen(res) -> str:
+    """``retail top_down (WAPE 4.1%), cards blend`` (the WAPE where backtested), as ``wfm plan`` says it."""
+    return ", ".join(f"{q} {m}" + (f" (WAPE {w:.1%})" if (w := res.chosen_wape.get(q)) is not None else "")
+                     for q, m in res.chosen.items())
 
 
 def _roster_on_plan(
