@@ -88,6 +88,33 @@ def test_rest_days_cancels_one_for_a_whole_shift():
     assert rec.cost_by_lever == {"rest_days": pytest.approx(10.5)}
 
 
+def test_rest_days_night_shift_books_its_hours_on_the_days_worked():
+    """G off on day 1 (works day 2 instead); one agent short at 01:00 on day 2. Only a 22:00-06:00 night
+    shift from day 1 covers it: on the phones 22-24 on day 1 (2 h) and 00-02 and 03-06 on day 2 (5 h; the
+    unpaid break 02-03), so its 7 paid hours (10.5 at 1.5) are booked 2 on day 1 and 5 on day 2."""
+    import copy
+
+    from wfm.config import parse_config
+    from whatif.small import CONFIG, DAYS
+
+    raw = copy.deepcopy(CONFIG)
+    raw["shifts"].append({"name": "night", "contracts": ["full_time"], "start": ["22:00", "22:00"],
+                          "length_minutes": 480,
+                          "breaks": [{"minutes": 60, "paid": False, "window": ["04:00", "05:00"]}]})
+    roster = small_roster()
+    roster.loc[roster["agent_id"] == "G", "date"] = DAYS[1]
+    plan = W.make_plan(parse_config(raw, source="night.toml"), small_forecast(), roster)
+    scenario = parse_scenarios({"scenario": [{"name": "s", "levers": {
+        "rest_days": {"per_month": 8, "floor": 4, "cost_per_hour": 1.5}}}]})[0]
+    required = np.zeros(T)
+    required[24 + 1] = 1
+    rec = W.recover(plan, scenario, required, np.zeros(T), np.zeros(2), np.full(T, np.inf), gap=0.0)
+    assert still_short(rec, {24 + 1: 1}) == pytest.approx(0)
+    assert rec.hours["rest_days"].tolist() == [2.0, 5.0]
+    assert rec.hours["rest_days_cancelled"].tolist() == [1, 0]  # cancelled on the day it starts
+    assert rec.cost_by_lever == {"rest_days": pytest.approx(10.5)}
+
+
 def test_rest_days_not_used_when_nobody_is_off():
     rec = recover({"rest_days": {"per_month": 8, "floor": 4}}, {10: 1})  # day 1: all seven work
     assert rec.rest_days_cancelled == 0 and rec.cost == 0 and still_short(rec, {10: 1}) == 1

@@ -64,7 +64,8 @@ class RecoveryRows:
     absence: np.ndarray  # share absent per plan day
     terms: list[Term] = field(default_factory=list)
     constraints: list[pulp.LpConstraint] = field(default_factory=list)
-    rest_day_shifts: list[tuple[int, pulp.LpVariable, float]] = field(default_factory=list)  # (day, var, paid h)
+    # (day the shift starts, var, paid hours on each day of the plan: booked where they are worked)
+    rest_day_shifts: list[tuple[int, pulp.LpVariable, np.ndarray]] = field(default_factory=list)
 
     def add(self, lever: str, var: pulp.LpVariable, cost: float, cover: dict, people: dict) -> None:
         self.terms.append(Term(lever, var, cost, cover, people))
@@ -242,9 +243,18 @@ def _rest_day_shifts(
             v = pulp.LpVariable(f"rest_{d}_{tpl.name}_{m}", 0, off, cat="Integer")
             cover = {int(t): 1.0 for t in ts}
             rows.add("rest_days", v, rd.cost_per_hour * tpl.paid_hours, cover, dict(cover))
-            rows.rest_day_shifts.append((d, v, tpl.paid_hours))
+            rows.rest_day_shifts.append((d, v, _paid_by_day(plan, d0 + m // plan.interval_minutes, tpl)))
             out.append(v)
     return out
+
+
+def _paid_by_day(plan: WhatifBase, first: int, tpl: ShiftTemplate) -> np.ndarray:
+    """A shift's paid hours on each day of the plan, in proportion to its on-phone intervals on that day (a
+    22:00 shift books most of its hours on the next day); intervals past the plan's end count on its last day."""
+    worked = first + tpl.offsets
+    n_d = len(plan.dates)
+    day = np.where(worked < len(plan.timestamps), plan.day_of[np.clip(worked, 0, len(plan.timestamps) - 1)], n_d - 1)
+    return tpl.paid_hours * np.bincount(np.clip(day, 0, n_d - 1), minlength=n_d) / max(len(worked), 1)
 
 
 # =========================================================================== the list

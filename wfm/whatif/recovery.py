@@ -191,12 +191,14 @@ def _read_back(rows: RecoveryRows, names: list[str], base: np.ndarray, status: s
 
 
 def _read_rest_days(rows: RecoveryRows, hours: pd.DataFrame) -> int:
-    """Paid hours and shifts of the cancelled rest days per day into ``hours``; returns the shifts."""
+    """Paid hours and shifts of the cancelled rest days per day into ``hours``; returns the shifts. Hours are
+    booked on the days they are worked (a shift past midnight splits its paid hours by its on-phone intervals
+    on each day); a shift counts as cancelled on the day it starts."""
     per_day = np.zeros(len(rows.plan.dates))
     count = np.zeros(len(rows.plan.dates), dtype=np.int64)
-    for d, v, paid in rows.rest_day_shifts:
+    for d, v, paid_by_day in rows.rest_day_shifts:
         x = int(round(v.varValue or 0.0))
-        per_day[d] += x * paid
+        per_day += x * paid_by_day
         count[d] += x
     hours["rest_days"] = np.round(per_day, 4)
     hours["rest_days_cancelled"] = count
