@@ -79,6 +79,11 @@ def test_when_relative_and_absolute():
             "s.toml: scenario 'x', levers.rest_days.contract: unknown contract 'zero_hours' "
             "(the config has: full_time, part_time)",
         ),
+        (  # the example's full-timers work 5 days a week: 2 rest days a week, 8 in four weeks
+            {"levers": {"rest_days": {"per_month": 10, "floor": 9}}},
+            "s.toml: scenario 'x', levers.rest_days.floor: 9 is above the rest days contract 'full_time' gives in "
+            "a month (8: 2 a week over 4 weeks), so no rest day could ever be recalled",
+        ),
     ],
 )
 def test_checks_against_config_and_plan(body, message):

@@ -386,6 +386,15 @@ def validate(
                 f"{prefix}, levers.rest_days.contract: unknown contract {rd.contract!r} "
                 f"(the config has: {', '.join(sorted(contracts)) or 'none'})"
             )
+        if rd is not None:
+            contract = next(c for c in config.contracts if c.name == rd.contract)
+            rest = (7 - contract.days_range[1]) * 4
+            if rd.floor > rest:
+                raise ConfigError(
+                    f"{prefix}, levers.rest_days.floor: {rd.floor} is above the rest days contract {rd.contract!r} "
+                    f"gives in a month ({rest}: {7 - contract.days_range[1]} a week over 4 weeks), so no rest day "
+                    "could ever be recalled"
+                )
         if rd is not None and not any(rd.contract in t.contracts for t in config.shifts):
             raise ConfigError(
                 f"{prefix}, levers.rest_days.contract: no [[shifts]] template serves contract {rd.contract!r}, "
