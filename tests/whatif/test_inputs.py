@@ -135,3 +135,27 @@ def test_start_or_method_with_a_forecast_file_is_an_input_error(tmp_path):
     atomic_write_csv(tmp_path / "forecast.csv", small_forecast())
     with pytest.raises(InputError, match=r"^--start: only when forecasting from --history; "):
         W.load_inputs(small_config(), forecast_path=tmp_path / "forecast.csv", start="2026-03-02")
+
+
+def test_a_one_week_roster_is_repeated_over_a_longer_plan():
+    """A month-long what-if on the published one-week roster: wfm's rosters are cyclic, so its week is worked
+    again in every week of the forecast (same agents, same shifts, dates moved by 7 days), said in a note; a
+    roster that does not start on the plan's first day is not repeated."""
+    from whatif.small import DAYS, small_config, small_roster
+
+    ts = pd.date_range(DAYS[0], periods=21 * 24, freq="60min")  # three weeks from the roster's first day
+    fc = pd.DataFrame({"timestamp": ts, "queue": "retail", "volume": np.where((ts.hour >= 8) & (ts.hour < 18), 5.0, 0),
+                       "aht": 300.0})
+    one_week = small_roster()  # two days worked, five off: a week of the small centre
+    got_fc, ro, notes = W.baseline_inputs(small_config(), forecast=fc, roster=one_week, roster_source="r.csv")
+    dates = pd.to_datetime(ro["date"])
+    first = pd.Timestamp(DAYS[0])
+    assert sorted(set((dates - first).dt.days)) == [0, 1, 7, 8, 14, 15]
+    assert len(ro) == 3 * len(one_week)
+    week3 = ro[dates >= first + pd.Timedelta(days=14)].drop(columns="date").reset_index(drop=True)
+    pd.testing.assert_frame_equal(week3, one_week.drop(columns="date"), check_dtype=False)
+    assert notes[0] == "r.csv: its 1 week(s) repeated over the plan's 21 days (wfm's rosters are cyclic: the same " \
+                       "agents, the same weeks)"
+    late = one_week.assign(date=(pd.to_datetime(one_week["date"]) + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d"))
+    _, ro2, notes2 = W.baseline_inputs(small_config(), forecast=fc, roster=late, roster_source="r.csv")
+    assert len(ro2) == len(late) and not any("repeated" in n for n in notes2)

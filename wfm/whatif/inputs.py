@@ -7,7 +7,9 @@ import datetime as dt
 import math
 import os
 from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from wfm.config import CentreConfig
@@ -185,7 +187,9 @@ def _roster_on_plan(
     """The roster's rows dated on the forecast's days, and notes on the rest (see :func:`baseline_inputs`)."""
     rows = parse_roster(roster, roster_source)
     ts = pd.to_datetime(forecast["timestamp"]).to_numpy()
-    notes = roster_overlap(rows, roster_source, ts, forecast["volume"].to_numpy(float), forecast_source)
+    roster, rows, tiled = _repeat_weeks(roster, rows, ts, roster_source)
+    notes = [tiled] if tiled else []
+    notes += roster_overlap(rows, roster_source, ts, forecast["volume"].to_numpy(float), forecast_source)
     out = outside_days(rows.date, ts)
     if out.any():
         days = pd.DatetimeIndex(ts).normalize().unique().sort_values()
@@ -194,3 +198,32 @@ def _roster_on_plan(
                      "are left out (the plan is cyclic: they would wrap onto its days)")
         roster = roster[~out].reset_index(drop=True)
     return roster, notes
+
+
+def _repeat_weeks(roster: pd.DataFrame, rows: Any, ts: np.ndarray, roster_source: str
+                  ) -> tuple[pd.DataFrame, Any, str | None]:
+    """A roster of whole weeks starting on the plan's first day, shorter than the plan, repeated week after
+    week to its end (wfm's rosters are cyclic: the same agents work the same weeks again), with a note; the
+    roster as it is otherwise."""
+    first = pd.Timestamp(ts.min()).normalize()
+    plan_days = int((pd.Timestamp(ts.max()).normalize() - first) // pd.Timedelta(days=1)) + 1
+    dates = pd.to_datetime(pd.Series(rows.date))
+    if dates.empty or dates.min() != first:
+        return roster, rows, None
+    span = int((dates.max() - first) // pd.Timedelta(days=1)) + 1
+    weeks = -(-span // 7)
+    if plan_days <= 7 * weeks:
+        return roster, rows, None
+    copies = -(-plan_days // (7 * weeks))
+    base = pd.to_datetime(roster["date"].astype(str))
+    parts = []
+    for k in range(copies):
+        part = roster.copy()
+        part["date"] = (base + pd.Timedelta(days=7 * weeks * k)).dt.strftime("%Y-%m-%d")
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    if "_line" in out.columns:
+        out = out.drop(columns=["_line"])
+    note = (f"{roster_source}: its {weeks} week(s) repeated over the plan's {plan_days} days (wfm's rosters are "
+            "cyclic: the same agents, the same weeks)")
+    return out, parse_roster(out, roster_source), note

@@ -335,8 +335,10 @@ def window_bounds(
                           f"({_plan_text(plan_start, plan_end)})")
     if end > plan_end:
         given = repr(w.end) if w.end is not None else "one day after start"
+        weeks = -(-(end - plan_start.normalize()) // pd.Timedelta(days=7))
         raise ConfigError(f"{where}.end: {given} ({end:%Y-%m-%d %H:%M}) is after the plan's end "
-                          f"({_plan_text(plan_start, plan_end)})")
+                          f"({_plan_text(plan_start, plan_end)}); plan {weeks} weeks: --horizon {weeks}w with "
+                          "--history, or a forecast that long (a shorter roster's weeks are repeated)")
     return start, end
 
 
