@@ -41,7 +41,7 @@ from numpy.typing import ArrayLike
 from wfm import erlang, routing
 from wfm.config import DEFAULT_AHT_S, CentreConfig, Queue
 from wfm.errors import ConfigError, InputError
-from wfm.forecast.grid import spacing_minutes, sum_to_grid
+from wfm.forecast.grid import spacing_minutes, sum_to_grid, summed_note
 from wfm.io import MAX_AHT_S, check_forecast_figures
 
 STAFFING_COLUMNS = [
@@ -212,8 +212,7 @@ def grid_note(forecast: pd.DataFrame, config: CentreConfig, source: str = "forec
     fine = spacing_minutes(forecast["timestamp"])
     if fine is None or fine >= minutes:
         return None
-    return (f"{source}: its {fine}-minute intervals were summed onto the {minutes}-minute planning grid "
-            "([roster] interval_minutes) and sized there (calls summed, AHT call-weighted)")
+    return summed_note(source, fine, minutes, "and sized there")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ distances from their mean add in quadrature.
     on_grid            a ForecastResult onto a coarser grid (daily table recomputed, a note added)
     read_on_grid       forecast.csv for a stage on the planning grid (simulate, what-if): read on the data's
                        grid, summed onto the planning grid with a note
+    summed_note        that note (also wfm staff's)
 """
 
 from __future__ import annotations
@@ -150,6 +151,11 @@ def read_on_grid(path: str | os.PathLike[str], config: Any) -> tuple[pd.DataFram
     summed = sum_to_grid(frame, planning, source=str(path))
     if summed is frame:
         return frame, None
-    fine = spacing_minutes(frame["timestamp"])
-    return summed, (f"{path}: its {fine}-minute intervals were summed onto the {planning}-minute planning grid "
-                    "([roster] interval_minutes; calls summed, AHT call-weighted)")
+    return summed, summed_note(str(path), spacing_minutes(frame["timestamp"]), planning)
+
+
+def summed_note(source: str, fine: int | None, minutes: int, then: str = "") -> str:
+    """The note a stage gives when it summed ``source``'s ``fine``-minute intervals onto the ``minutes``-minute
+    planning grid (``then``: what it did there, e.g. "and sized there")."""
+    return (f"{source}: its {fine}-minute intervals were summed onto the {minutes}-minute planning grid "
+            f"([roster] interval_minutes){' ' + then if then else ''} (calls summed, AHT call-weighted)")
