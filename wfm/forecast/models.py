@@ -301,10 +301,12 @@ class TopDown(_Model):
         between two staffed neighbours."""
         p = self.per_day
         prof = np.full((7, p), np.nan)
+        calls = np.zeros(7)  # each weekday's calls in its profile window
         for d in range(7):
             idx = np.flatnonzero(complete & (dow == d) & (totals > 0))[-self.profile_weeks :]
             if len(idx) == 0:
                 continue
+            calls[d] = totals[idx].sum()
             w = 0.5 ** ((idx[-1] - idx) / 7 / (2 * self.half_life_weeks))
             shares = days[idx] / totals[idx, None]
             prof[d] = (w[:, None] * shares).sum(0) / w.sum()
@@ -318,8 +320,6 @@ class TopDown(_Model):
         sm[closed] = 0
         # an open interval the smoothing leaves empty (a long quiet run with no call in the window) gets the
         # share of half a call in the weekday's window (the usual pseudo-count for a zero count)
-        calls = np.array([np.nansum(totals[np.flatnonzero(complete & (dow == d) & (totals > 0))[-self.profile_weeks:]])
-                          for d in range(7)])
         empty = ~closed & have[:, None] & (sm <= 0)
         sm = np.where(empty, (0.5 / np.maximum(calls, 1.0))[:, None], sm)
         sm[~have] = np.nan
