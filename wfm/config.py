@@ -290,6 +290,10 @@ class RosterSettings(_Model):
     over_penalty: Annotated[float, Field(ge=0)] = 0.0
     strict: bool = False
     min_rest_hours: Annotated[float, Field(ge=0, le=24)] = 11.0
+    # what a what-if recovery keeps per person when it recalls rest days (a roster of weekly contracts keeps
+    # them already): days without a shift in each 7-day block, and working days in a row at most
+    min_rest_days_per_week: Annotated[int, Field(ge=0, le=6)] = 1
+    max_consecutive_days: Annotated[int, Field(ge=1, le=31)] = 6
     start_band_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 120
     seats: Annotated[int, Field(gt=0)] | None = None  # agents on site (breaks included) at most this many
     # what the roster covers per interval: "scheduled" adds the staffing file's per-queue `scheduled`;

@@ -94,11 +94,13 @@ def rostered(plan: WhatifBase, row_weight: np.ndarray | None = None) -> np.ndarr
     return rostered_per_interval(plan.shifts, plan.start, len(plan.timestamps), plan.interval_minutes, w)
 
 
-def row_presence(plan: WhatifBase, absence: np.ndarray) -> np.ndarray:
-    """Share of each roster row that comes in: 1 - the absence share of the row's day (1 outside the plan)."""
-    day = ((plan.shifts.date - plan.start.normalize().to_datetime64()) // np.timedelta64(1, "D")).astype(np.int64)
-    inside = (day >= 0) & (day < len(absence))
-    return np.where(inside, 1.0 - absence[np.clip(day, 0, len(absence) - 1)], 1.0)
+def row_presence(plan: WhatifBase, crew: Any) -> np.ndarray:
+    """1 for each roster row whose person comes in, 0 for the named absent (:class:`wfm.whatif.people.People`
+    of the plan's shifts and dates); rows outside the plan's days come in."""
+    out = np.ones(len(plan.shifts))
+    p_i, d_i = np.nonzero(crew.absent)
+    out[crew.row[p_i, d_i]] = 0.0
+    return out
 
 
 # =========================================================================== impact

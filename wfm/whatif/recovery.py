@@ -1,9 +1,17 @@
-"""Recovery: the least-cost use of the levers (:func:`recover`, a two-stage MILP through
-:func:`wfm.milp.solve_highs`), and the re-roster lever (:func:`reoptimise`).
+"""Recovery: the use of the levers that buys the most service at the least cost (:func:`recover`, a
+two-stage MILP through :func:`wfm.milp.solve_highs`), given to people by name
+(:func:`wfm.whatif.naming.name_recovery`), and the re-roster lever (:func:`reoptimise`).
 
-Stage 1 minimises the agent-intervals still short (so every interval the levers can reach is restored), then,
-holding that, stage 2 minimises the total cost, starting from stage 1's plan. Every lever person on the
-phones takes a seat: a capacity cut limits levers too.
+**Service, then cost.** Stage 1 minimises the calls not answered within their queue's answer time, up to
+what each interval's target allows, over the plan: per short interval, those calls with ``base + k`` agents
+on the phones come from the same pooled model as staffing (:func:`wfm.staffing.group_service_level`: the
+group's routing, Erlang A where the queues have a patience), taken at up to 24 values of ``k`` from 0 to the
+agents the interval is short, as a convex piecewise-linear curve (its lower convex envelope), so an agent
+goes where it saves the most calls. Holding that, stage 2 minimises the total cost, starting from stage 1's
+plan. Every lever person on the phones takes a seat: a capacity cut limits levers too.
+
+**By name, then recounted.** The solved units are given to people who may work them
+(:mod:`wfm.whatif.naming`); the figures after recovery are recounted from that roster after recovery.
 """
 
 from __future__ import annotations
@@ -19,21 +27,30 @@ import pulp
 
 from wfm.errors import InfeasibleRoster
 from wfm.milp import solve_highs
+from wfm.roster.rows import count_spans
+from wfm.staffing import group_service_level
 from wfm.whatif.impact import EPS, WhatifBase, parse_roster, rostered, row_presence
 from wfm.whatif.levers import LEVERS, RecoveryRows
+from wfm.whatif.naming import Named, name_recovery, recount
+from wfm.whatif.people import People, PersonRules, people
 from wfm.whatif.scenario import ReoptimiseLever, Scenario
 from wfm.whatif.shocks import Shocked
+
+CURVE_POINTS = 24  # values of k per short interval on the lost-calls curve
+HOLD = 1e-4  # stage 2 keeps the calls stage 1 saves, to this share (a few calls a week: room to find the cheaper mix)
 
 
 @dataclass
 class Recovery:
-    """The least-cost use of the levers.
+    """The least-cost use of the levers, by name.
 
     status:      ``not_needed`` (nothing short), ``no_levers``, ``optimal`` or ``time_limit`` (best found)
-    usage:       per interval: ``timestamp`` + agents on the phones from each lever used (people)
-    hours:       per day: ``date`` + extra paid hours per lever (+ ``rest_days_cancelled``)
-    cost_by_lever: lever -> cost; ``cost`` their sum
-    rostered:    agent equivalents on the phones after recovery
+    usage:       per interval: ``timestamp`` + people on the phones from each lever used
+    hours:       per day: ``date`` + extra paid hours per lever, booked on the day they are worked
+                 (+ ``rest_days_cancelled``, counted on the day the shift starts)
+    cost_by_lever: lever -> cost (the sum of ``named.recovery``'s ``cost`` per lever); ``cost`` their sum
+    rostered:    agent equivalents on the phones after recovery, recounted from ``named.roster_after``
+    named:       ``recovery.csv`` and ``roster_after.csv`` (:class:`wfm.whatif.naming.Named`)
     """
 
     status: str
@@ -46,6 +63,7 @@ class Recovery:
     rest_days_cancelled: int = 0
     reoptimised: bool = False
     notes: list[str] = field(default_factory=list)
+    named: Named | None = None
 
     @property
     def cost(self) -> float:
@@ -56,21 +74,40 @@ class Recovery:
         return {k: float(self.hours[k].sum()) for k in self.levers if k in self.hours.columns}
 
 
+def person_rules(plan: WhatifBase, scenario: Scenario) -> PersonRules:
+    """The per-person rules of a recovery: ``[roster]``'s rest settings and the rest-day lever's floor."""
+    r = plan.config.roster
+    rd = scenario.levers.rest_days
+    return PersonRules(int(round(r.min_rest_hours * 60)), r.min_rest_days_per_week, r.max_consecutive_days,
+                       rd.contract if rd is not None else None, rd.floor if rd is not None else 0)
+
+
+def lever_weights(scenario: Scenario) -> dict[str, float]:
+    """Agent equivalents of one back-office or agency person on the phones (``1 / handle_time_factor``)."""
+    out = {}
+    for k in ("back_office", "agency"):
+        lever = getattr(scenario.levers, k)
+        if lever is not None:
+            out[k] = 1.0 / lever.handle_time_factor
+    return out
+
+
 def recover(
     plan: WhatifBase,
     scenario: Scenario,
+    staffing: pd.DataFrame,
     required: np.ndarray,
     base: np.ndarray,
-    absence: np.ndarray,
-    seats: np.ndarray,
+    shocked: Shocked,
+    crew: People,
     *,
     time_limit_s: float = 30.0,
     gap: float = 1e-3,
 ) -> Recovery:
-    """Least-cost lever use restoring ``required`` on-phone agents wherever the levers can reach.
+    """The levers' use that answers the most calls within target, at least cost, given to people by name.
 
-    ``base`` is on-phone agents per interval after absence and the seat cap; ``seats`` the people allowed on
-    the phones (inf where no cut). Raises InfeasibleRoster when the solver returns no plan at all.
+    ``base`` is on-phone agents per interval after the named absence (``crew``) and the seat cap; ``staffing``
+    the shocked forecast's staffing. Raises InfeasibleRoster when the solver returns no plan at all.
     """
     names = [n for n in scenario.levers.names if n != "reoptimise"]
     deficit = required - base > EPS
@@ -78,15 +115,17 @@ def recover(
         return _unchanged(plan, names, base, "not_needed", dict.fromkeys(names, 0.0))
     if not names:
         return _unchanged(plan, names, base, "no_levers", {})
-    rows = RecoveryRows(plan, scenario.name, deficit, absence)
+    rows = RecoveryRows(plan, scenario.name, deficit, crew, person_rules(plan, scenario))
     for lever in LEVERS:
         settings = getattr(scenario.levers, lever.name)
         if settings is not None:
             lever.add(rows, settings)
     if not rows.terms:
         return _unchanged(plan, names, base, "optimal", dict.fromkeys(names, 0.0))
-    status = _solve_two_stages(rows, required, base, seats, time_limit_s=time_limit_s, gap=gap)
-    return _read_back(rows, names, base, status)
+    curves = lost_call_curves(plan, staffing, base, required, deficit)
+    status = _solve_two_stages(rows, curves, shocked.seats, base, time_limit_s=time_limit_s, gap=gap)
+    named = name_recovery(rows, scenario)
+    return _read_back(plan, scenario, names, named, shocked.seats, status)
 
 
 def _unchanged(plan: WhatifBase, names: list[str], base: np.ndarray, status: str, cost: dict) -> Recovery:
@@ -102,37 +141,92 @@ def _empty_hours(plan: WhatifBase, names: list[str]) -> pd.DataFrame:
     return hours
 
 
+# =========================================================================== the service curves
+@dataclass(frozen=True)
+class Curves:
+    """Per short interval ``t``: segments of agents (``width``) and the calls each agent of a segment saves
+    (``gain``, non-increasing along the curve); ``lost`` the calls over target with the base agents."""
+
+    t: np.ndarray  # (n,) interval indices
+    width: np.ndarray  # (n, m)
+    gain: np.ndarray  # (n, m)
+    lost: np.ndarray  # (n,)
+
+
+def lost_call_curves(
+    plan: WhatifBase, staffing: pd.DataFrame, base: np.ndarray, required: np.ndarray, deficit: np.ndarray
+) -> Curves:
+    """Calls not answered within target beyond what the target allows, per short interval, as a convex
+    piecewise-linear function of the agents added (see the module docstring)."""
+    ts = np.flatnonzero(deficit)
+    short = np.ceil(required[ts] - base[ts] - EPS).astype(np.int64)
+    k_max = int(short.max())
+    ks = np.unique(np.concatenate([np.arange(min(k_max, CURVE_POINTS // 2) + 1),
+                                   np.round(np.geomspace(max(1, CURVE_POINTS // 2), max(k_max, 1), CURVE_POINTS // 2))]))
+    ks = ks[ks <= k_max].astype(np.int64)
+    n = np.minimum(base[ts][None, :] + ks[:, None], required[ts][None, :])  # (points, intervals)
+    idx = pd.DatetimeIndex(np.tile(plan.timestamps[ts].to_numpy(), len(ks)))
+    sl = group_service_level(staffing, pd.Series(n.ravel(), index=idx), plan.config, plan.interval_minutes)
+    calls = staffing.groupby("timestamp")["volume"].sum().reindex(plan.timestamps[ts]).fillna(0.0).to_numpy()
+    late = calls[None, :] * (1.0 - sl["service_level"].to_numpy(float).reshape(len(ks), len(ts)))
+    # n stops at required: past each interval's shortfall the curve is flat, nothing more is gained
+    width = np.diff(ks).astype(float)
+    slope = np.diff(late, axis=0) / width[:, None]  # (m, n): negative where agents help
+    gain = -_convex_slopes(slope.T, width)
+    gain = np.where(gain > 1e-9, gain, 0.0)
+    return Curves(ts, np.tile(width, (len(ts), 1)), gain, late[0])
+
+
+def _convex_slopes(slope: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """Per row, the slopes of the lower convex envelope of a piecewise-linear curve: the weighted isotonic
+    (non-decreasing) regression of its slopes (pool adjacent violators, weights = segment widths)."""
+    out = np.empty_like(slope)
+    for i, row in enumerate(slope):
+        vals: list[float] = []
+        wts: list[float] = []
+        lens: list[int] = []
+        for v, w in zip(row.tolist(), width.tolist(), strict=True):
+            vals.append(v)
+            wts.append(w)
+            lens.append(1)
+            while len(vals) > 1 and vals[-2] > vals[-1]:
+                v2, w2, n2 = vals.pop(), wts.pop(), lens.pop()
+                vals[-1] = (vals[-1] * wts[-1] + v2 * w2) / (wts[-1] + w2)
+                wts[-1] += w2
+                lens[-1] += n2
+        out[i] = np.repeat(vals, lens)
+    return out
+
+
 # =========================================================================== the two stages
 def _solve_two_stages(
-    rows: RecoveryRows, required: np.ndarray, base: np.ndarray, seats: np.ndarray, *, time_limit_s: float,
-    gap: float,
+    rows: RecoveryRows, curves: Curves, seats: np.ndarray, base: np.ndarray, *, time_limit_s: float, gap: float,
 ) -> str:
-    """Stage 1: fewest agent-intervals short; stage 2: least cost holding that. Leaves the values in the
+    """Stage 1: most calls saved (over target); stage 2: least cost holding that. Leaves the values in the
     variables; returns ``optimal`` or ``time_limit``."""
-    short = {int(t): pulp.LpVariable(f"short_{t}", 0) for t in np.flatnonzero(rows.deficit)}
-    body = rows.constraints + _cover_rows(rows, short, required, base) + _seat_rows(rows, seats, base)
-    shortfall = pulp.lpSum(short.values())
-    status1 = _solve(rows.scenario, shortfall, body, time_limit_s, min(gap, 1e-6))
-    s1 = sum(float(v.varValue or 0.0) for v in short.values())
-    first = {t.var.name: float(t.var.varValue or 0.0) for t in rows.terms}
-    first.update({v.name: float(v.varValue or 0.0) for v in short.values()})
-    cost = pulp.lpSum(t.cost * t.var for t in rows.terms)
-    # stage 2 starts from stage 1's plan, which already holds the shortfall
-    hold = shortfall <= s1 + 1e-9 * max(1.0, s1) + 1e-9
-    status2 = _solve(rows.scenario, cost, body + [hold], time_limit_s, gap, first)
-    return "optimal" if status1 == status2 == "optimal" else "time_limit"
-
-
-def _cover_rows(
-    rows: RecoveryRows, short: dict[int, pulp.LpVariable], required: np.ndarray, base: np.ndarray
-) -> list[pulp.LpConstraint]:
-    """Per short interval: agent equivalents the levers add + still short >= required - base."""
-    terms: dict[int, list[tuple[pulp.LpVariable, float]]] = {}
+    added: dict[int, list[tuple[pulp.LpVariable, float]]] = {}
     for term in rows.terms:
         for t, c in term.cover.items():
-            terms.setdefault(t, []).append((term.var, c))
-    return [pulp.lpSum(c * v for v, c in terms.get(t, [])) + sv >= float(required[t] - base[t])
-            for t, sv in short.items()]
+            added.setdefault(t, []).append((term.var, c))
+    saved_terms = []
+    body = list(rows.constraints)
+    for i, t in enumerate(curves.t.tolist()):
+        segs = [(j, w, g) for j, (w, g) in enumerate(zip(curves.width[i], curves.gain[i], strict=True)) if g > 0]
+        if not segs or t not in added:
+            continue
+        zs = [pulp.LpVariable(f"z_{t}_{j}", 0, float(w)) for j, w, _ in segs]
+        body.append(pulp.lpSum(zs) <= pulp.lpSum(c * v for v, c in added[t]))
+        saved_terms += [(z, float(g)) for z, (_, _, g) in zip(zs, segs, strict=True)]
+    body += _seat_rows(rows, seats, base)
+    saved = pulp.lpSum(g * z for z, g in saved_terms)
+    status1 = _solve(rows.scenario, -saved, body, time_limit_s, gap)
+    best = sum(g * float(z.varValue or 0.0) for z, g in saved_terms)
+    first = {t.var.name: float(t.var.varValue or 0.0) for t in rows.terms}
+    first.update({z.name: float(z.varValue or 0.0) for z, _ in saved_terms})
+    cost = pulp.lpSum(t.cost * t.var for t in rows.terms)
+    hold = saved >= best - HOLD * max(1.0, abs(best))
+    status2 = _solve(rows.scenario, cost, body + [hold], time_limit_s, gap, first)
+    return "optimal" if status1 == status2 == "optimal" else "time_limit"
 
 
 def _seat_rows(rows: RecoveryRows, seats: np.ndarray, base: np.ndarray) -> list[pulp.LpConstraint]:
@@ -142,10 +236,10 @@ def _seat_rows(rows: RecoveryRows, seats: np.ndarray, base: np.ndarray) -> list[
         for t, c in term.people.items():
             terms.setdefault(t, []).append((term.var, c))
     out = []
-    for t, people in terms.items():
+    for t, people_t in terms.items():
         if np.isfinite(seats[t]):
             room = max(float(seats[t]) - float(base[t]), 0.0)
-            out.append(pulp.lpSum(c * v for v, c in people) <= math.floor(room + 1e-9))
+            out.append(pulp.lpSum(c * v for v, c in people_t) <= math.floor(room + 1e-9))
     return out
 
 
@@ -163,46 +257,49 @@ def _solve(
     return "optimal" if res.optimal else "time_limit"
 
 
-def _read_back(rows: RecoveryRows, names: list[str], base: np.ndarray, status: str) -> Recovery:
-    """The solved terms as people per interval, paid hours per day and cost per lever."""
-    plan = rows.plan
+# =========================================================================== read back from the names
+def _read_back(plan: WhatifBase, scenario: Scenario, names: list[str], named: Named, seats: np.ndarray,
+               status: str) -> Recovery:
+    """People per interval, paid hours per day and cost per lever, all from ``recovery.csv`` and
+    ``roster_after.csv``; the agents after recovery recounted from the roster after recovery."""
+    cover, _ = recount(plan, named.roster_after, lever_weights(scenario), seats)
+    rec = named.recovery
+    one_each = rec.assign(agent_id=[f"{p}#{i}" for i, p in enumerate(rec["person"])], contract=rec["lever"])
+    spans = parse_roster(one_each, "recovery") if len(rec) else None
     use = {k: np.zeros(len(plan.timestamps)) for k in names}
-    cover = base.copy()
-    cost = dict.fromkeys(names, 0.0)
-    for term in rows.terms:
-        x = float(term.var.varValue or 0.0)
-        x = float(round(x)) if term.var.cat == "Integer" else round(x, 6)
-        if x <= 1e-9:
-            continue
-        cost[term.lever] += term.cost * x
-        for t, cf in term.cover.items():
-            cover[t] += cf * x
-        for t, p in term.people.items():
-            use[term.lever][t] += p * x
     hours = _empty_hours(plan, names)
+    n_d = len(plan.dates)
     for k in names:
-        if k != "rest_days":
-            hours[k] = np.round(np.bincount(plan.day_of, weights=use[k] * plan.hours, minlength=len(plan.dates)), 4)
-    cancelled = _read_rest_days(rows, hours) if "rest_days" in names else 0
-    peak = int(math.ceil(use["back_office"].max() - 1e-6)) if "back_office" in names else 0
+        if spans is None:
+            continue
+        mine = (spans.contract == k).astype(float)
+        use[k] = count_spans(spans.start, spans.end, mine, spans.break_start, spans.break_end,
+                             mine[spans.break_row], plan.start, len(plan.timestamps), plan.interval_minutes)
+        hours[k] = np.round(_hours_by_day(plan, spans, rec["hours"].to_numpy(float), mine.astype(bool), n_d), 4)
+    cost = {k: round(float(rec.loc[rec["lever"] == k, "cost"].sum()), 4) for k in names}
+    cancelled = 0
+    if "rest_days" in names:
+        per_day = rec[rec["lever"] == "rest_days"].groupby("date").size()
+        hours["rest_days_cancelled"] = hours["date"].map(per_day).fillna(0).astype(np.int64)
+        cancelled = int(per_day.sum())
+    peak = int(use["back_office"].max()) if "back_office" in names else 0
     usage = pd.DataFrame({"timestamp": plan.timestamps, **{k: np.round(use[k], 6) for k in names}})
-    cost = {k: round(v, 4) for k, v in cost.items()}
-    return Recovery(status, names, usage, hours, cost, cover, peak, cancelled)
+    out = Recovery(status, names, usage, hours, cost, cover, peak, cancelled, named=named)
+    out.notes += named.notes
+    return out
 
 
-def _read_rest_days(rows: RecoveryRows, hours: pd.DataFrame) -> int:
-    """Paid hours and shifts of the cancelled rest days per day into ``hours``; returns the shifts. Hours are
-    booked on the days they are worked (a shift past midnight splits its paid hours by its on-phone intervals
-    on each day); a shift counts as cancelled on the day it starts."""
-    per_day = np.zeros(len(rows.plan.dates))
-    count = np.zeros(len(rows.plan.dates), dtype=np.int64)
-    for d, v, paid_by_day in rows.rest_day_shifts:
-        x = int(round(v.varValue or 0.0))
-        per_day += x * paid_by_day
-        count[d] += x
-    hours["rest_days"] = np.round(per_day, 4)
-    hours["rest_days_cancelled"] = count
-    return int(count.sum())
+def _hours_by_day(plan: WhatifBase, spans, hours: np.ndarray, mine: np.ndarray, n_d: int) -> np.ndarray:
+    """Each row's paid hours on the plan days it is worked, in proportion to its minutes on each day (a
+    22:00 shift books most of its hours on the next day); minutes past the plan's end count on its last day."""
+    origin = plan.start.normalize().to_datetime64()
+    out = np.zeros(n_d)
+    for i in np.flatnonzero(mine):
+        s = (spans.start[i] - origin) // np.timedelta64(1, "m")
+        e = (spans.end[i] - origin) // np.timedelta64(1, "m")
+        minutes = np.bincount(np.clip(np.arange(s, e) // 1440, 0, n_d - 1), minlength=n_d)[:n_d]
+        out += hours[i] * minutes / max(e - s, 1)
+    return out
 
 
 # =========================================================================== re-roster
@@ -229,8 +326,9 @@ def reoptimise(
     old_dates = pd.to_datetime(old["date"].astype(str))
     merged = pd.concat([old[old_dates < first].drop(columns=["_line"], errors="ignore"), new_rows], ignore_index=True)
     plan2 = replace(plan, roster=merged, shifts=parse_roster(merged, "re-roster"))
-    base2 = np.minimum(rostered(plan2, row_presence(plan2, shocked.absence)), shocked.seats)
-    rec2 = recover(plan2, scenario, required, base2, shocked.absence, shocked.seats, time_limit_s=time_limit_s, gap=gap)
+    crew2 = people(plan2.shifts, plan2.dates, shocked.absence)
+    base2 = np.minimum(rostered(plan2, row_presence(plan2, crew2)), shocked.seats)
+    rec2 = recover(plan2, scenario, staffing, required, base2, shocked, crew2, time_limit_s=time_limit_s, gap=gap)
     changed = changed_shifts(old[old_dates >= first], new_rows)
     rec2.cost_by_lever["reoptimise"] = round(changed * lever.cost_per_changed_shift, 4)
     rec2.levers = rec2.levers + ["reoptimise"]

@@ -20,6 +20,7 @@ from wfm.errors import ConfigError, InputError
 from wfm.staffing import staff, staffing_requirement
 from wfm.whatif import report
 from wfm.whatif.impact import Impact, WhatifBase, assess_cover, make_plan, rostered, row_presence
+from wfm.whatif.people import people
 from wfm.whatif.recovery import Recovery, recover, reoptimise
 from wfm.whatif.scenario import MAX_MULTIPLIER, AbsenceShock, AhtShock, Scenario, VolumeShock, validate
 from wfm.whatif.shocks import apply_shocks
@@ -99,9 +100,10 @@ def run_scenario(
     staffing = staff(shocked.forecast, plan.config, plan.interval_minutes)
     req = staffing_requirement(staffing, plan.config).set_index("timestamp")["scheduled"]
     required = req.reindex(plan.timestamps).fillna(0).to_numpy(float)
-    base = np.minimum(rostered(plan, row_presence(plan, shocked.absence)), shocked.seats)
+    crew = people(plan.shifts, plan.dates, shocked.absence)
+    base = np.minimum(rostered(plan, row_presence(plan, crew)), shocked.seats)
     before = assess_cover(staffing, base, required, plan)
-    rec = recover(plan, scenario, required, base, shocked.absence, shocked.seats, time_limit_s=time_limit_s, gap=gap)
+    rec = recover(plan, scenario, staffing, required, base, shocked, crew, time_limit_s=time_limit_s, gap=gap)
     rec = reoptimise(plan, scenario, staffing, required, shocked, rec, time_limit_s=time_limit_s, gap=gap)
     after = before if rec.status in ("not_needed", "no_levers") else assess_cover(staffing, rec.rostered, required, plan)
     ratio_result = None

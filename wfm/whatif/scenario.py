@@ -156,6 +156,7 @@ class BackOfficeLever(_Model):
     people: People | Literal["all"] = "all"
     roles: list[str] | None = None  # restrict to these [back_office] roles
     hours: tuple[str, str] = ("08:00", "20:00")  # daily window when they may take calls
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None  # default: every day
     max_hours_per_day: HoursPerDay = 8.0  # per person
     handle_time_factor: Factor = 1.3  # 1.3: each counts as 1/1.3 of an agent
     cost_per_hour: Cost = 1.0
@@ -166,6 +167,13 @@ class BackOfficeLever(_Model):
         if isinstance(v, (list, tuple)) and len(v) == 2:
             return tuple(_check_clock(x) for x in v)
         raise ValueError("must be two clock times, e.g. ['08:00', '20:00']")
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _days(cls, v: object) -> object:
+        if isinstance(v, list):
+            return [str(x).strip().lower()[:3] for x in v]
+        return v
 
 
 class RestDaysLever(_Model):
@@ -197,6 +205,7 @@ class AgencyLever(_Model):
 
     max_agents: People = 0
     hours: tuple[str, str] = ("00:00", "24:00")
+    max_hours_per_day: HoursPerDay = 8.0  # per agency agent: longer runs are worked by several of them
     handle_time_factor: Factor = 1.0
     cost_per_hour: Cost = 2.0
 

@@ -1,0 +1,356 @@
+"""The recovery by name: every unit the recovery MILP bought is given to a person who may work it.
+
+:func:`name_recovery` reads the solved :class:`wfm.whatif.levers.RecoveryRows` back day by day:
+
+1. **overtime**: each group's extensions go to its people with the least overtime that week first (then a
+   stable per-date order); the deepest first, before the start, then after the end to the others first, each
+   checked against the person's overtime caps (``max_hours_per_day``, ``max_hours_per_week`` per 7-day
+   block) and rest hours (``min_rest_hours`` to their neighbouring shifts);
+2. **rest days**: each recalled shift goes to a person of its group (else any other person of the contract
+   off that day) for whom the day keeps every rule of :class:`wfm.whatif.people.PersonRules` (rest hours,
+   rest days per week, the month's floor, consecutive days); the people of one start take each break at the
+   places of its window in turn (staggered, on the planning grid);
+3. **back office** and **agency**: each day's people per interval are cut into contiguous blocks on the
+   phones (a rise opens blocks, a fall closes the oldest), each at most ``max_hours_per_day``; a back-office
+   block goes to a back-office person free then with hours left that day (their day's row runs from their
+   first to their last minute on the phones, the gaps written as breaks), an agency block to an agency agent
+   of its own (``AGENCY-<date>-<nn>``).
+
+A unit nobody may work is dropped and counted in the notes: the figures after recovery are always recounted
+from the roster after recovery (:func:`recount`), never taken from the MILP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from wfm.roster.rows import ROSTER_COLUMNS, count_spans
+from wfm.whatif.impact import WhatifBase, parse_roster
+from wfm.whatif.levers import DAY, RecoveryRows
+from wfm.whatif.people import OFF, People, PersonRules, recall_budget, run_length, stable_rank
+from wfm.whatif.scenario import BackOfficeLever, Scenario
+
+RECOVERY_COLUMNS = ["person", "date", "lever", "start", "end", "breaks", "hours", "cost"]
+
+
+@dataclass
+class Named:
+    """The recovery by name: ``recovery`` (:data:`RECOVERY_COLUMNS`, one row per lever use by a person) and
+    ``roster_after`` (roster.csv columns: the published roster less the absent, with the overtime, recalled
+    shifts, back-office and agency people on the phones)."""
+
+    recovery: pd.DataFrame
+    roster_after: pd.DataFrame
+    dropped: dict[str, float] = field(default_factory=dict)  # lever -> hours the MILP bought nobody could work
+
+    @property
+    def notes(self) -> list[str]:
+        return [f"{lever.replace('_', ' ')}: {h:,.2f} h bought could not be given to anyone within the rules "
+                "and were left out" for lever, h in self.dropped.items() if h > 1e-9]
+
+
+@dataclass
+class _Row:
+    person: str
+    day: int
+    lever: str
+    start: int  # minutes from the plan's first midnight
+    end: int
+    breaks: list[tuple[int, int]]
+    hours: float
+    cost: float
+
+
+def _clock(minutes: int) -> str:
+    m = int(minutes) % DAY
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def name_recovery(rows: RecoveryRows, scenario: Scenario) -> Named:
+    """Give every solved unit of ``rows`` to a person (see the module docstring)."""
+    plan, pp, rules = rows.plan, rows.people, rows.rules
+    ivl = plan.interval_minutes
+    n_d = len(pp.dates)
+    st = np.where(pp.absent, OFF, pp.start)
+    en = np.where(pp.absent, OFF, pp.end)
+    ot_min = np.zeros(st.shape, dtype=np.int64)
+    recalled = np.zeros(st.shape, dtype=bool)
+    out: list[_Row] = []
+    dropped: dict[str, float] = {}
+    lv = scenario.levers
+
+    ot_by_day: dict[int, list] = {}
+    for g in rows.overtime:
+        ot_by_day.setdefault(g.day, []).append(g)
+    rest_by_day: dict[int, list] = {}
+    for slot in rows.rest_slots:
+        if (n := int(round(slot.var.varValue or 0.0))) > 0:
+            rest_by_day.setdefault(slot.day, []).append((slot, n))
+    month, _ = rules.month_floors(pp.dates)
+    for d in range(n_d):
+        rank = stable_rank(pp.ids, pp.dates[d])
+        for g in ot_by_day.get(d, []):
+            _name_overtime(g, d, st, en, ot_min, rank, rules, ivl, lv.overtime, pp, out, dropped)
+        for slot, n in sorted(rest_by_day.get(d, []), key=lambda sn: (sn[0].shift.start_minute, sn[0].shift.template)):
+            _name_rest(slot, n, d, st, en, recalled, rank, rules, month, pp, lv.rest_days, out, dropped, ivl)
+    for lever in ("back_office", "agency"):
+        if rows.per_interval.get(lever):
+            _name_blocks(rows, lever, getattr(lv, lever), out, dropped)
+    return Named(_recovery_frame(out, pp), _roster_after(plan, pp, st, en, out), dropped)
+
+
+# --------------------------------------------------------------------------- the rules, person by person
+def _rest_ok(st: np.ndarray, en: np.ndarray, p: int, d: int, s: int, e: int, rest: int) -> bool:
+    """Shift [s, e) on day d keeps ``rest`` minutes to person p's shifts on the two days either side."""
+    n_d = st.shape[1]
+    for dd in (d - 2, d - 1):
+        if dd >= 0 and st[p, dd] != OFF and s - en[p, dd] < rest:
+            return False
+    for dd in (d + 1, d + 2):
+        if dd < n_d and st[p, dd] != OFF and st[p, dd] - e < rest:
+            return False
+    return True
+
+
+def _name_overtime(g, d, st, en, ot_min, rank, rules: PersonRules, ivl, lever, pp: People, out, dropped) -> None:
+    members = [int(p) for p in g.members if st[p, d] != OFF]
+    day_cap = int(round(lever.max_hours_per_day * 60))
+    week_cap = int(round(lever.max_hours_per_week * 60))
+    blk = slice(7 * (d // 7), 7 * (d // 7) + 7)
+
+    def order(ps: list[int]) -> list[int]:
+        return sorted(ps, key=lambda p: (int(ot_min[p, blk].sum()), int(rank[p]), p))
+
+    def depths(chain) -> list[int]:
+        counts = [int(round(v.varValue or 0.0)) for v in chain]
+        return [sum(1 for c in counts if c > j) for j in range(counts[0] if counts else 0)]
+
+    taken_pre: dict[int, int] = {}
+    rate = lever.cost_per_hour
+    for side, chain in (("pre", g.pre), ("post", g.post)):
+        for want in depths(chain):
+            pool = order([p for p in members if p not in taken_pre]) + order([p for p in members if p in taken_pre]) \
+                if side == "post" else order([p for p in members if p not in taken_pre])
+            given = 0
+            for p in pool:
+                k = want
+                while k > 0:
+                    mins = k * ivl
+                    ok = (ot_min[p, d] + mins <= day_cap and ot_min[p, blk].sum() + mins <= week_cap)
+                    s, e = (st[p, d] - mins, en[p, d]) if side == "pre" else (st[p, d], en[p, d] + mins)
+                    if ok and _rest_ok(st, en, p, d, s, e, rules.min_rest_minutes):
+                        break
+                    k -= 1
+                if k <= 0:
+                    continue
+                mins = k * ivl
+                lo, hi = (st[p, d] - mins, st[p, d]) if side == "pre" else (en[p, d], en[p, d] + mins)
+                out.append(_Row(str(pp.ids[p]), d, "overtime", int(lo), int(hi), [], mins / 60, rate * mins / 60))
+                if side == "pre":
+                    st[p, d] -= mins
+                    taken_pre[p] = k
+                else:
+                    en[p, d] += mins
+                ot_min[p, d] += mins
+                given = k
+                break
+            if given < want:
+                dropped["overtime"] = dropped.get("overtime", 0.0) + (want - given) * ivl / 60
+
+
+def _name_rest(slot, n, d, st, en, recalled, rank, rules: PersonRules, month, pp: People, lever, out, dropped,
+               ivl: int) -> None:
+    sh = slot.shift
+    s = d * DAY + sh.start_minute
+    e = s + sh.length_minutes
+    others = np.flatnonzero((pp.contract == lever.contract) & ~pp.unavailable[:, d])
+    first = [int(p) for p in slot.members]
+    rest = [int(p) for p in others if int(p) not in set(first)]
+    pool = sorted(first, key=lambda p: (int(recalled[p].sum()), int(rank[p]), p)) + \
+        sorted(rest, key=lambda p: (int(recalled[p].sum()), int(rank[p]), p))
+    given = 0
+    for p in pool:
+        if given == n:
+            break
+        if st[p, d] != OFF or pp.works[p, d] or not _may_recall(st, p, d, rules, month, pp):
+            continue
+        if not _rest_ok(st, en, p, d, s, e, rules.min_rest_minutes):
+            continue
+        breaks = []
+        for minutes, _paid, lo, hi in sh.breaks:
+            places = list(range(lo, hi + 1, ivl))
+            o = places[(given * len(places)) // n]
+            breaks.append((s + o, s + o + minutes))
+        st[p, d], en[p, d] = s, e
+        recalled[p, d] = True
+        paid = sh.paid_minutes / 60
+        out.append(_Row(str(pp.ids[p]), d, "rest_days", s, e, breaks, paid, lever.cost_per_hour * paid))
+        given += 1
+    if given < n:
+        dropped["rest_days"] = dropped.get("rest_days", 0.0) + (n - given) * sh.paid_minutes / 60
+
+
+def _may_recall(st: np.ndarray, p: int, d: int, rules: PersonRules, month: np.ndarray, pp: People) -> bool:
+    """Working day ``d`` keeps person p's rest days per block and month and their consecutive days."""
+    works = st != OFF
+    row = works[p].copy()
+    row[d] = True
+    one = People(pp.ids[p:p + 1], pp.contract[p:p + 1], pp.start[p:p + 1], pp.end[p:p + 1], pp.row[p:p + 1],
+                 pp.absent[p:p + 1], pp.unavailable[p:p + 1], pp.dates)
+    block_left, month_left = recall_budget(one, rules, row[None, :])
+    if block_left[0, d // 7] < 0 or month_left[0, month[d]] < 0:
+        return False
+    return run_length(row[None, :], 0, d) <= rules.max_consecutive_days
+
+
+# --------------------------------------------------------------------------- back office and agency
+def _blocks(counts: np.ndarray) -> list[tuple[int, int]]:
+    """A count per interval cut into contiguous blocks [first, last + 1): a rise opens blocks, a fall closes
+    the oldest open ones."""
+    open_: list[int] = []
+    out: list[tuple[int, int]] = []
+    prev = 0
+    for i, c in enumerate(list(counts) + [0]):
+        if c > prev:
+            open_ += [i] * (c - prev)
+        elif c < prev:
+            for _ in range(prev - c):
+                out.append((open_.pop(0), i))
+        prev = c
+    return sorted(out)
+
+
+def back_office_people(lever: BackOfficeLever, config) -> list[str]:
+    """The back-office people the lever may put on the phones, by role: ``BO-<role>-<nn>``."""
+    roles = config.back_office.roles
+    if lever.roles is not None:
+        roles = [r for r in roles if r.role in set(lever.roles)]
+    ids = [f"BO-{r.role}-{i:02d}" for r in roles for i in range(1, r.headcount + 1)]
+    return ids if lever.people == "all" else ids[: int(lever.people)]
+
+
+def _name_blocks(rows: RecoveryRows, lever: str, settings, out: list[_Row], dropped: dict[str, float]) -> None:
+    plan = rows.plan
+    ivl, n_t = plan.interval_minutes, len(plan.timestamps)
+    counts = np.zeros(n_t, dtype=np.int64)
+    for t, v in rows.per_interval[lever].items():
+        counts[t] = int(round(v.varValue or 0.0))
+    cap = max(int(round(settings.max_hours_per_day * 60)) // ivl, 0)
+    day_of = plan.day_of
+    origin = int((plan.start - plan.start.normalize()) / pd.Timedelta(minutes=1)) // ivl
+    names = back_office_people(settings, plan.config) if lever == "back_office" else []
+    rate = settings.cost_per_hour
+    for d in range(len(plan.dates)):
+        idx = np.flatnonzero(day_of == d)
+        if not len(idx) or not counts[idx].any():
+            continue
+        pieces: list[tuple[int, int]] = []
+        for a, b in _blocks(counts[idx]):
+            while a < b:  # at most max_hours_per_day each
+                step = min(b - a, cap) if cap else 0
+                if step <= 0:
+                    break
+                pieces.append((a, a + step))
+                a += step
+        lost = int(counts[idx].sum()) - sum(b - a for a, b in pieces)
+        base = idx[0] + origin  # interval number of the day's first interval from the plan's first midnight
+        if lever == "agency":
+            for k, (a, b) in enumerate(sorted(pieces)):
+                who = f"AGENCY-{plan.dates[d]:%Y-%m-%d}-{k + 1:02d}"
+                s, e = (base + a) * ivl, (base + b) * ivl
+                out.append(_Row(who, d, "agency", s, e, [], (e - s) / 60, rate * (e - s) / 60))
+        else:
+            used = {n: 0 for n in names}
+            busy: dict[str, list[tuple[int, int]]] = {n: [] for n in names}
+            for a, b in sorted(pieces):
+                fits = [n for n in names if used[n] + (b - a) <= cap and all(b0 >= b or b1 <= a for b0, b1 in busy[n])]
+                if not fits:
+                    lost += b - a
+                    continue
+                cont = [n for n in fits if busy[n] and busy[n][-1][1] == a]
+                who = cont[0] if cont else min(fits, key=lambda n: (used[n], names.index(n)))
+                used[who] += b - a
+                busy[who].append((a, b))
+            for who in names:
+                for a, b in busy[who]:
+                    s, e = (base + a) * ivl, (base + b) * ivl
+                    out.append(_Row(who, d, "back_office", s, e, [], (e - s) / 60, rate * (e - s) / 60))
+        if lost:
+            dropped[lever] = dropped.get(lever, 0.0) + lost * ivl / 60
+
+
+# --------------------------------------------------------------------------- the files
+def _recovery_frame(out: list[_Row], pp: People) -> pd.DataFrame:
+    recs = []
+    for r in sorted(out, key=lambda r: (r.day, r.lever, r.person, r.start)):
+        recs.append({
+            "person": r.person,
+            "date": f"{pp.dates[r.day]:%Y-%m-%d}",
+            "lever": r.lever,
+            "start": _clock(r.start),
+            "end": _clock(r.end),
+            "breaks": ";".join(f"{_clock(a)}-{_clock(b)}" for a, b in r.breaks),
+            "hours": round(r.hours, 4),
+            "cost": round(r.cost, 4),
+        })
+    return pd.DataFrame(recs, columns=RECOVERY_COLUMNS)
+
+
+def _roster_after(plan: WhatifBase, pp: People, st: np.ndarray, en: np.ndarray, out: list[_Row]) -> pd.DataFrame:
+    """The published rows less the absent, with overtime start/end, plus recalled shifts and phone blocks."""
+    frame = plan.roster.drop(columns=["_line"], errors="ignore").reset_index(drop=True).astype(str)
+    frame = frame.reindex(columns=ROSTER_COLUMNS).fillna("")
+    keep = np.zeros(len(frame), dtype=bool)
+    starts = frame["start"].to_numpy(object).copy()
+    ends = frame["end"].to_numpy(object).copy()
+    p_i, d_i = np.nonzero(pp.row >= 0)
+    for p, d in zip(p_i.tolist(), d_i.tolist(), strict=True):
+        r = pp.row[p, d]
+        if pp.absent[p, d]:
+            continue
+        keep[r] = True
+        if st[p, d] != pp.start[p, d]:
+            starts[r] = _clock(st[p, d])
+        if en[p, d] != pp.end[p, d]:
+            ends[r] = _clock(en[p, d])
+    frame["start"], frame["end"] = starts, ends
+    rows = [frame[keep]]
+    extra = []
+    contract = dict(zip(pp.ids.tolist(), pp.contract.tolist(), strict=True))
+    for r in out:
+        if r.lever == "rest_days":
+            extra.append([r.person, contract[r.person], f"{pp.dates[r.day]:%Y-%m-%d}", "recalled",
+                          _clock(r.start), _clock(r.end), ";".join(f"{_clock(a)}-{_clock(b)}" for a, b in r.breaks)])
+    phones: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
+    for r in out:
+        if r.lever in ("back_office", "agency"):
+            phones.setdefault((r.person, r.day, r.lever), []).append((r.start, r.end))
+    for (who, d, lever), spans in phones.items():
+        spans.sort()
+        gaps = ";".join(f"{_clock(b)}-{_clock(a2)}" for (_, b), (a2, _) in zip(spans[:-1], spans[1:], strict=True))
+        extra.append([who, lever, f"{pp.dates[d]:%Y-%m-%d}", "phones", _clock(spans[0][0]), _clock(spans[-1][1]), gaps])
+    if extra:
+        rows.append(pd.DataFrame(extra, columns=ROSTER_COLUMNS))
+    after = pd.concat(rows, ignore_index=True)
+    return after.sort_values(["agent_id", "date"], kind="stable").reset_index(drop=True)
+
+
+def recount(plan: WhatifBase, roster_after: pd.DataFrame, weights: dict[str, float], seats: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Agent equivalents and people on the phones per interval from a roster after recovery: the roster's own
+    people (capped by ``seats``) plus back-office and agency people weighted by ``weights`` (their contract's
+    ``1 / handle_time_factor``). The plan is cyclic, as the published roster's count."""
+    rows = parse_roster(roster_after, "the roster after recovery")
+    w = np.array([weights.get(c, 1.0) for c in rows.contract], dtype=float)
+    lever = np.isin(rows.contract, list(weights))
+    own = count_spans(rows.start, rows.end, (~lever).astype(float), rows.break_start, rows.break_end,
+                      (~lever).astype(float)[rows.break_row], plan.start, len(plan.timestamps), plan.interval_minutes)
+    ext = count_spans(rows.start, rows.end, np.where(lever, w, 0.0), rows.break_start, rows.break_end,
+                      np.where(lever, w, 0.0)[rows.break_row], plan.start, len(plan.timestamps), plan.interval_minutes)
+    heads = count_spans(rows.start, rows.end, lever.astype(float), rows.break_start, rows.break_end,
+                        lever.astype(float)[rows.break_row], plan.start, len(plan.timestamps), plan.interval_minutes)
+    own = np.round(own, 9)
+    return np.minimum(own, seats) + np.round(ext, 9), np.minimum(own, seats) + np.round(heads, 9)
