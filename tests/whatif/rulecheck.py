@@ -58,6 +58,10 @@ Rule names (the first word of every violation line), see :data:`RULES`:
   published row missing from roster_after is allowed (an absent person).
 
 :func:`recount` gives the people on the phones per interval of the plan from roster_after.csv.
+
+Malformed files are not violations: a missing column, a bad date, a clock time that is not ``HH:MM`` (wfm's
+readers also take full ``YYYY-MM-DD HH:MM`` timestamps; these files must not use them) or a break that is not
+``HH:MM-HH:MM`` raises ``ValueError`` naming the file and line.
 """
 
 from __future__ import annotations

@@ -518,3 +518,24 @@ def test_recount_ignores_time_outside_the_plan(tmp_path):
     # A0002 (Monday's night, breaks 02-03 and 05:00-05:15) until 07:00; A0001 from 06:00, break 08:00-08:15
     assert hourly[:9].tolist() == [1, 1, 0, 1, 1, 0, 2, 1, 0]
     assert np.all(hourly >= 0)
+
+
+def test_the_checker_imports_nothing_from_wfm():
+    import ast
+
+    import whatif.rulecheck as rc
+
+    tree = ast.parse(Path(rc.__file__).read_text())
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert imported == {
+        "__future__",
+        "csv",
+        "math",
+        "collections",
+        "dataclasses",
+        "datetime",
+        "fractions",
+        "pathlib",
+        "numpy",
+    }
