@@ -9,12 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wfm import erlang
+from wfm import erlang, routing
 from wfm.config import CentreConfig
 from wfm.io import checked_forecast, json_number
-from wfm.milp import largest_remainder
 from wfm.roster.rows import RosterRows, parse_roster_rows, rostered_per_interval
-from wfm.staffing import group_service_level, queue_shrinkage, worst_interval
+from wfm.staffing import group_load, pool_queues, worst_interval
 
 EPS = 1e-4  # agents: below this a shortfall is solver tolerance, not a gap
 
@@ -121,6 +120,7 @@ class Impact:
     worst_interval: str
     worst_service_level: float
     short_intervals: int
+    by_queue: pd.DataFrame | None = None  # date, queue, calls, service_level, abandoned (NaN: no patience)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -139,23 +139,22 @@ def assess_cover(
 ) -> Impact:
     """Service level, ASA and abandoned calls per interval with ``rostered_agents`` (rostered, before shrinkage).
 
-    Service level and ASA are the staff group's, as for a roster (:func:`wfm.staffing.group_service_level`:
-    the queues pooled into one, shrinkage applied). Abandoned calls: :func:`abandoned_calls`.
-    ``short``: fewer on the phones than ``required``.
+    All three come from one model, :func:`pooled_service`: the staff group's, as for a roster (the queues
+    sharing ``floor(rostered x (1 - shrinkage))`` agents under the group's routing,
+    :func:`wfm.routing.group_metrics`), held to the agents' capacity where the calls offered exceed it.
+    ``short``: fewer on the phones than ``required``. ``by_queue``: per day and queue.
     """
-    abandoned, calls = abandoned_calls(staffing, rostered_agents, plan)
-    pooled = group_service_level(
-        staffing, pd.Series(np.maximum(rostered_agents, 0.0), index=plan.timestamps), plan.config,
-        plan.interval_minutes,
-    )
+    names, vol, sl_q, asa_q, ab_q, patient = pooled_service(staffing, rostered_agents, plan)
+    calls = vol.sum(axis=0)
+    abandoned = _abandoned(vol, ab_q, patient)
     intervals = pd.DataFrame(
         {
             "timestamp": plan.timestamps,
             "volume": calls,
             "required_scheduled": required.astype(np.int64),
             "rostered": np.round(rostered_agents, 4),
-            "service_level": np.where(calls > 0, pooled["service_level"].to_numpy(float), 1.0),
-            "asa": np.where(calls > 0, pooled["asa"].to_numpy(float), 0.0),
+            "service_level": np.where(calls > 0, _per_call(vol, sl_q), 1.0),
+            "asa": np.where(calls > 0, _per_call(vol, asa_q), 0.0),
             "abandoned": abandoned,
             "short": rostered_agents < required - EPS,
         }
@@ -166,53 +165,155 @@ def assess_cover(
     for d, g in intervals.groupby(day, sort=True):
         rows.append({"date": d.strftime("%Y-%m-%d"), **_aggregate(g, answered[g.index.to_numpy()])})
     overall = _aggregate(intervals, answered, with_date=True)
-    return Impact(intervals=intervals, days=pd.DataFrame(rows), **overall)
+    return Impact(intervals=intervals, days=pd.DataFrame(rows), **overall,
+                  by_queue=_by_queue(plan, names, vol, sl_q, ab_q, patient))
 
 
 def abandoned_calls(
     staffing: pd.DataFrame, rostered_agents: np.ndarray, plan: WhatifBase
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Abandoned calls and calls per interval.
-
-    Abandoned calls are counted per queue with Erlang A where the queue has a patience (none where it has
-    not; NaN in every interval when no queue has a known patience, ``[[queues]] patience_s`` unset: unknown,
-    not 0): the on-phone agents, less each queue's shrinkage, are shared between the queues as planned, in
-    proportion to each queue's offered load in the plan's baseline forecast (the shocked one where the
-    baseline has no calls; whole agents, largest remainder), so more calls on one queue never lighten another's.
-    """
-    queues = [q for q in plan.config.queues if q.name in set(staffing["queue"])]
-    vol, aht = _queue_matrix(staffing, plan, queues)
-    pv, pa = _queue_matrix(plan.forecast, plan, queues)
-    planned = pv * pa
-    share = np.where(planned.sum(axis=1)[:, None] > 0, _load_shares(planned), _load_shares(vol * aht))
-    keep = np.array([1.0 - queue_shrinkage(q, plan.config.source) for q in queues])
-    agents = largest_remainder(np.maximum(rostered_agents, 0.0)[:, None] * share * keep[None, :])
-    ab = np.zeros_like(vol)
-    ivl_s = 60.0 * plan.interval_minutes
-    for j, q in enumerate(queues):
-        if q.patience_s:
-            m = erlang.evaluate(vol[:, j], aht[:, j], ivl_s, agents[:, j], q.answer_within_s, q.patience_s)
-            ab[:, j] = m.abandon_rate
-    if not any(q.patience_s for q in queues):
-        return np.full(len(plan.timestamps), np.nan), vol.sum(axis=1)
-    return (vol * ab).sum(axis=1), vol.sum(axis=1)
+    """Abandoned calls and calls per interval, from the same pooled model as the service level
+    (:func:`pooled_service`: each queue's abandonment under the group's routing, with the agents the queues
+    share). Queues without ``patience_s`` are left out (their callers' patience is unknown); NaN in every
+    interval when no queue has a known patience (unknown, not 0)."""
+    _, vol, _, _, ab_q, patient = pooled_service(staffing, rostered_agents, plan)
+    return _abandoned(vol, ab_q, patient), vol.sum(axis=0)
 
 
-def _load_shares(load: np.ndarray) -> np.ndarray:
-    total = load.sum(axis=1)
-    return np.divide(load, total[:, None], out=np.zeros_like(load), where=total[:, None] > 0)
+def pooled_service(
+    staffing: pd.DataFrame, rostered_agents: np.ndarray, plan: WhatifBase
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each queue's calls, service level, ASA and abandonment rate per interval (arrays (queues, intervals),
+    queues in routing order) with ``rostered_agents``; and which queues have a patience.
+
+    The staff group's model (:func:`wfm.staffing.group_service_level`: ``floor(rostered x (1 - shrinkage))``
+    agents, workload-weighted shrinkage, shared under the group's routing), corrected where the calls offered
+    exceed what the agents can answer (:func:`overload_service`): there the per-queue figures of the routing
+    model answer more calls than the agents can take (a storm day: 1.6 times their capacity) and spread the
+    waits exponentially, where in overload every caller waits about the same time."""
+    pool = pool_queues(staffing, plan.config, None, timestamps=plan.timestamps,
+                       interval_minutes=plan.interval_minutes)
+    agents = np.floor(np.maximum(rostered_agents, 0.0) * (1.0 - pool.shrinkage) + 1e-9)
+    load = group_load(pool, plan.config)
+    m = routing.group_metrics(load, agents)
+    sl, asa, ab = overload_service(load, agents, m.service_level, m.asa, m.abandon_rate)
+    patient = np.array([bool(q.patience_s) for q in load.queues])
+    return [q.name for q in load.queues], load.volume, sl, asa, ab, patient
 
 
-def _queue_matrix(frame: pd.DataFrame, plan: WhatifBase, queues: list) -> tuple[np.ndarray, np.ndarray]:
-    n_t = len(plan.timestamps)
-    vol = np.zeros((n_t, len(queues)))
-    aht = np.ones((n_t, len(queues)))
-    for j, q in enumerate(queues):
-        rows = frame[frame["queue"] == q.name]
-        idx = interval_index(pd.DatetimeIndex(rows["timestamp"]).to_numpy(), plan)
-        vol[idx, j] = rows["volume"].to_numpy(float)
-        aht[idx, j] = rows["aht"].to_numpy(float)
-    return vol, aht
+def overload_service(load: routing.GroupLoad, agents: np.ndarray, sl: np.ndarray, asa: np.ndarray,
+                     ab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-queue service level, ASA and abandonment rate held to the agents' capacity where the group is
+    overloaded (offered erlangs above the agents).
+
+    Fluid model of many agents with abandonment (Whitt 2006): the head of queue k waits ``w_k``, a caller of
+    it is answered if her patience outlasts ``w_k`` (``exp(-theta_k w_k)``), the routing sets the ratios of the
+    waits (``objective``: ``w_k = u / b_k``, the weighted waits of the heads equal; ``fifo``: equal waits;
+    ``priority``: the queues above served first) and ``u`` makes the work answered equal the agents. Abandonment
+    is at least the fluid's (the capacity the agents have), ASA at least ``w_k``; a queue without patience
+    whose calls alone fill the agents waits without end. The waits spread like the pooled queue's (Erlang A
+    with the patience of the callers waiting, the group's calls and AHT): queue k's service level is the pool's
+    within ``T_k x w_pool / w_k``; at most the routing model's. Elsewhere the routing model as it is.
+    Measured against :mod:`wfm.simulate` in steady overload (the storm's intervals, load 1.04 to 2.7 times the
+    agents, tests/whatif/test_service_vs_sim.py): service level within 2 points where the routing model was 2
+    to 14 points above."""
+    ivl = load.interval_s
+    lam = load.volume / ivl
+    a = lam * load.aht
+    c = np.asarray(agents, dtype=float)
+    over = (a.sum(axis=0) > c + 1e-9) & (load.total > 0)
+    if not over.any():
+        return sl, asa, ab
+    theta = np.array([1.0 / q.patience_s if q.patience_s else 0.0 for q in load.queues])
+    k = len(load.queues)
+    if load.routing == "objective" and load.weights is not None:
+        b = np.asarray(load.weights, dtype=float)
+    elif load.routing == "priority" and k > 1:
+        b = 1e-3 ** np.arange(k, dtype=float)  # strict priority: the queues above emptied first
+    else:
+        b = np.ones(k)
+    w = _fluid_waits(a[:, over], theta, b, c[over])
+    th = theta[:, None]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        f_ab = np.where(np.isfinite(w), -np.expm1(-th * w), np.where(th > 0, 1.0, 0.0))
+        lam_o = lam[:, over]
+        mass = lam_o * np.where(th > 0, -np.expm1(-th * w) / np.where(th > 0, th, 1.0), w)  # callers waiting
+        finite = np.where(np.isfinite(mass), mass, 0.0)
+        theta_w = (th * finite).sum(axis=0) / np.maximum(finite.sum(axis=0), 1e-300)
+        w_pool = np.log(a[:, over].sum(axis=0) / c[over]) / theta_w
+        scaled_t = np.array([float(q.answer_within_s) for q in load.queues])[:, None] * w_pool[None] / w
+        scaled_t = np.where(np.isfinite(scaled_t) & (w > 0), scaled_t, np.where(w > 0, 0.0, np.inf))
+        total = load.total[over]
+        aht = (load.volume * load.aht).sum(axis=0)[over] / total
+        pat = np.where(theta_w > 0, 1.0 / np.where(theta_w > 0, theta_w, 1.0), np.nan)
+        f_sl = np.stack([
+            np.where(np.isfinite(scaled_t[j]),
+                     erlang.evaluate(total, aht, ivl, c[over], np.where(np.isfinite(scaled_t[j]), scaled_t[j], 0.0),
+                                     pat).service_level, 1.0)
+            for j in range(k)
+        ])
+    calls = load.volume[:, over] > 0
+    sl, asa, ab = sl.copy(), asa.copy(), ab.copy()
+    sl[:, over] = np.where(calls, np.minimum(sl[:, over], np.nan_to_num(f_sl, nan=0.0)), sl[:, over])
+    ab[:, over] = np.where(calls, np.maximum(ab[:, over], f_ab), ab[:, over])
+    asa[:, over] = np.where(calls, np.maximum(asa[:, over], w), asa[:, over])
+    return sl, asa, ab
+
+
+def _fluid_waits(a: np.ndarray, theta: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The fluid head waits ``w_k = u / b_k`` (queues, intervals) for offered erlangs ``a`` above the agents
+    ``c``: ``sum_k a_k exp(-theta_k u / b_k) = c`` (bisection); inf where the queues without patience alone
+    fill the agents."""
+    rate = (theta / b)[:, None]
+
+    def answered(u: np.ndarray) -> np.ndarray:
+        return (a * np.exp(-rate * u[None])).sum(axis=0)
+
+    never = (a * (rate == 0)).sum(axis=0) >= c
+    lo, hi = np.zeros(c.shape), np.ones(c.shape)
+    for _ in range(200):
+        grow = ~never & (answered(hi) > c)
+        if not grow.any():
+            break
+        hi = np.where(grow, hi * 2.0, hi)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        big = answered(mid) > c
+        lo, hi = np.where(big, mid, lo), np.where(big, hi, mid)
+    u = np.where(never, np.inf, 0.5 * (lo + hi))
+    return u[None] / b[:, None]
+
+
+def _abandoned(vol: np.ndarray, ab: np.ndarray, patient: np.ndarray) -> np.ndarray:
+    """Abandoned calls per interval of the queues with a patience; NaN when none has one."""
+    if not patient.any():
+        return np.full(vol.shape[1], np.nan)
+    return (vol * ab)[patient].sum(axis=0)
+
+
+def _per_call(vol: np.ndarray, per_queue: np.ndarray) -> np.ndarray:
+    total = vol.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weighted = (vol * np.where(vol > 0, per_queue, 0.0)).sum(axis=0) / total
+    return np.where(total > 0, weighted, per_queue[0])
+
+
+def _by_queue(plan: WhatifBase, names: list[str], vol: np.ndarray, sl: np.ndarray, ab: np.ndarray,
+              patient: np.ndarray) -> pd.DataFrame:
+    """Per day and queue: calls, service level and abandoned calls (NaN, n/a, for a queue without patience)."""
+    day = plan.day_of
+    rows = []
+    for d in range(int(day.max()) + 1 if day.size else 0):
+        mine = day == d
+        for j, name in enumerate(names):
+            v = vol[j, mine]
+            calls = float(v.sum())
+            rows.append({
+                "date": plan.dates[d].strftime("%Y-%m-%d"), "queue": name, "calls": calls,
+                "service_level": float((v * sl[j, mine]).sum() / calls) if calls > 0 else 1.0,
+                "abandoned": float((v * ab[j, mine]).sum()) if patient[j] else float("nan"),
+            })
+    return pd.DataFrame(rows, columns=["date", "queue", "calls", "service_level", "abandoned"])
 
 
 def _aggregate(g: pd.DataFrame, answered: np.ndarray, with_date: bool = False) -> dict[str, Any]:
