@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from wfm import whatif as W
+from wfm.whatif.people import people
 from wfm.whatif.scenario import parse_scenarios
 from whatif.small import small_config, small_forecast, small_roster
 
@@ -27,7 +28,9 @@ def recover(levers: dict, short_at: dict[int, float]):
     for t, n in short_at.items():
         required[t] = n
     base = np.zeros(T)
-    return W.recover(plan, scenario, required, base, np.zeros(2), np.full(T, np.inf), gap=0.0)
+    shocked = W.Shocked(plan.forecast, np.zeros(2), np.full(T, np.inf))
+    crew = people(plan.shifts, plan.dates, shocked.absence)
+    return W.recover(plan, scenario, None, required, base, shocked, crew, gap=0.0)
 
 
 def still_short(rec, short_at: dict[int, float]) -> float:
@@ -36,11 +39,12 @@ def still_short(rec, short_at: dict[int, float]) -> float:
 
 # --------------------------------------------------------------------------- back office
 def test_back_office_restores_one_agent_at_its_handle_time_factor():
-    # one agent short at 10:00 on day 1: 1.25 back-office people (factor 1.25) for an hour at 2.0 = 2.5
+    # one agent short at 10:00 on day 1: 1.25 back-office people (factor 1.25) make one agent, and people come
+    # whole: 2 of them for an hour at 2.0 = 4.0, 1.6 agents on the phones
     rec = recover({"back_office": {"handle_time_factor": 1.25, "cost_per_hour": 2.0}}, {10: 1})
     assert rec.status == "optimal" and still_short(rec, {10: 1}) == pytest.approx(0)
-    assert rec.usage["back_office"].iloc[10] == pytest.approx(1.25)
-    assert rec.cost_by_lever == {"back_office": pytest.approx(2.5)}
+    assert rec.usage["back_office"].iloc[10] == 2
+    assert rec.cost_by_lever == {"back_office": pytest.approx(4.0)}
     assert rec.back_office_peak == 2
 
 
@@ -98,6 +102,7 @@ def test_rest_days_night_shift_books_its_hours_on_the_days_worked():
     from whatif.small import CONFIG, DAYS
 
     raw = copy.deepcopy(CONFIG)
+    raw.setdefault("roster", {})["min_rest_hours"] = 2  # the night shift ends 06:00, G's day-2 shift starts 08:00
     raw["shifts"].append({"name": "night", "contracts": ["full_time"], "start": ["22:00", "22:00"],
                           "length_minutes": 480,
                           "breaks": [{"minutes": 60, "paid": False, "window": ["04:00", "05:00"]}]})
@@ -108,7 +113,8 @@ def test_rest_days_night_shift_books_its_hours_on_the_days_worked():
         "rest_days": {"per_month": 8, "floor": 4, "cost_per_hour": 1.5}}}]})[0]
     required = np.zeros(T)
     required[24 + 1] = 1
-    rec = W.recover(plan, scenario, required, np.zeros(T), np.zeros(2), np.full(T, np.inf), gap=0.0)
+    shocked = W.Shocked(plan.forecast, np.zeros(2), np.full(T, np.inf))
+    rec = W.recover(plan, scenario, None, required, np.zeros(T), shocked, people(plan.shifts, plan.dates), gap=0.0)
     assert still_short(rec, {24 + 1: 1}) == pytest.approx(0)
     assert rec.hours["rest_days"].tolist() == [2.0, 5.0]
     assert rec.hours["rest_days_cancelled"].tolist() == [1, 0]  # cancelled on the day it starts

@@ -73,8 +73,9 @@ def test_rest_days_only_where_someone_is_off():
 
 
 def test_rest_days_cap_over_the_plan():
-    # 7 agents x (8 - 7) rest days a month x 2 days / 30 = 0.47 -> nothing may be cancelled
-    gain, res = lever_gain({"rest_days": {"per_month": 8, "floor": 7}})
+    # the month's floor pro rata: 8 rest days in March's 31 days is round(8 x 2 / 31) = 1 in the plan's two
+    # days, and G (the only one off, on day 2) has just that one: nothing may be cancelled
+    gain, res = lever_gain({"rest_days": {"per_month": 8, "floor": 8}})
     assert (gain == 0).all() and res.recovery.rest_days_cancelled == 0
 
 

@@ -193,7 +193,9 @@ def pooled_service(
     waits exponentially, where in overload every caller waits about the same time."""
     pool = pool_queues(staffing, plan.config, None, timestamps=plan.timestamps,
                        interval_minutes=plan.interval_minutes)
-    agents = np.floor(np.maximum(rostered_agents, 0.0) * (1.0 - pool.shrinkage) + 1e-9)
+    # whole agents: rounded first, so 80 people at 30% shrinkage are 56 agents, not floor(55.99999...)
+    on = np.round(np.maximum(rostered_agents, 0.0), 6)
+    agents = np.floor(on * (1.0 - pool.shrinkage) + 1e-6)
     load = group_load(pool, plan.config)
     m = routing.group_metrics(load, agents)
     sl, asa, ab = overload_service(load, agents, m.service_level, m.asa, m.abandon_rate)
@@ -256,7 +258,9 @@ def overload_service(load: routing.GroupLoad, agents: np.ndarray, sl: np.ndarray
     sl, asa, ab = sl.copy(), asa.copy(), ab.copy()
     sl[:, over] = np.where(calls, np.minimum(sl[:, over], np.nan_to_num(f_sl, nan=0.0)), sl[:, over])
     ab[:, over] = np.where(calls, np.maximum(ab[:, over], f_ab), ab[:, over])
-    asa[:, over] = np.where(calls, np.maximum(asa[:, over], w), asa[:, over])
+    # a queue without patience whose calls alone fill the agents waits without end in steady state; its ASA is
+    # counted as the interval's length (its callers wait at least into the next interval), not infinity
+    asa[:, over] = np.where(calls, np.maximum(asa[:, over], np.minimum(w, ivl)), asa[:, over])
     return sl, asa, ab
 
 

@@ -64,6 +64,12 @@ class _Row:
     cost: float
 
 
+def whole(x: float | None) -> int:
+    """People from a continuous lever variable: rounded up (a fraction of a person means one more is
+    needed), past solver noise."""
+    return int(np.ceil((x or 0.0) - 1e-6))
+
+
 def _clock(minutes: int) -> str:
     m = int(minutes) % DAY
     return f"{m // 60:02d}:{m % 60:02d}"
@@ -125,7 +131,7 @@ def _name_overtime(g, d, st, en, ot_min, rank, rules: PersonRules, ivl, lever, p
         return sorted(ps, key=lambda p: (int(ot_min[p, blk].sum()), int(rank[p]), p))
 
     def depths(chain) -> list[int]:
-        counts = [int(round(v.varValue or 0.0)) for v in chain]
+        counts = [whole(v.varValue) for v in chain]
         return [sum(1 for c in counts if c > j) for j in range(counts[0] if counts else 0)]
 
     taken_pre: dict[int, int] = {}
@@ -237,7 +243,7 @@ def _name_blocks(rows: RecoveryRows, lever: str, settings, out: list[_Row], drop
     ivl, n_t = plan.interval_minutes, len(plan.timestamps)
     counts = np.zeros(n_t, dtype=np.int64)
     for t, v in rows.per_interval[lever].items():
-        counts[t] = int(round(v.varValue or 0.0))
+        counts[t] = whole(v.varValue)
     cap = max(int(round(settings.max_hours_per_day * 60)) // ivl, 0)
     day_of = plan.day_of
     origin = int((plan.start - plan.start.normalize()) / pd.Timedelta(minutes=1)) // ivl

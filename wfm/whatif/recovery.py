@@ -5,7 +5,8 @@ two-stage MILP through :func:`wfm.milp.solve_highs`), given to people by name
 **Service, then cost.** Stage 1 minimises the calls not answered within their queue's answer time, up to
 what each interval's target allows, over the plan: per short interval, those calls with ``base + k`` agents
 on the phones come from the same pooled model as staffing (:func:`wfm.staffing.group_service_level`: the
-group's routing, Erlang A where the queues have a patience), taken at up to 24 values of ``k`` from 0 to the
+group's routing, Erlang A where the queues have a patience, held to the agents' capacity in overload:
+:func:`wfm.whatif.impact.pooled_service`, the model the figures are reported with), taken at up to 24 values of ``k`` from 0 to the
 agents the interval is short, as a convex piecewise-linear curve (its lower convex envelope), so an agent
 goes where it saves the most calls. Holding that, stage 2 minimises the total cost, starting from stage 1's
 plan. Every lever person on the phones takes a seat: a capacity cut limits levers too.
@@ -28,8 +29,7 @@ import pulp
 from wfm.errors import InfeasibleRoster
 from wfm.milp import solve_highs
 from wfm.roster.rows import count_spans
-from wfm.staffing import group_service_level
-from wfm.whatif.impact import EPS, WhatifBase, parse_roster, rostered, row_presence
+from wfm.whatif.impact import EPS, WhatifBase, parse_roster, pooled_service, rostered, row_presence
 from wfm.whatif.levers import LEVERS, RecoveryRows
 from wfm.whatif.naming import Named, name_recovery, recount
 from wfm.whatif.people import People, PersonRules, people
@@ -95,7 +95,7 @@ def lever_weights(scenario: Scenario) -> dict[str, float]:
 def recover(
     plan: WhatifBase,
     scenario: Scenario,
-    staffing: pd.DataFrame,
+    staffing: pd.DataFrame | None,
     required: np.ndarray,
     base: np.ndarray,
     shocked: Shocked,
@@ -107,7 +107,8 @@ def recover(
     """The levers' use that answers the most calls within target, at least cost, given to people by name.
 
     ``base`` is on-phone agents per interval after the named absence (``crew``) and the seat cap; ``staffing``
-    the shocked forecast's staffing. Raises InfeasibleRoster when the solver returns no plan at all.
+    the shocked forecast's staffing (None: a requirement set by hand, every agent short counts the same,
+    :func:`unit_curves`). Raises InfeasibleRoster when the solver returns no plan at all.
     """
     names = [n for n in scenario.levers.names if n != "reoptimise"]
     deficit = required - base > EPS
@@ -122,7 +123,8 @@ def recover(
             lever.add(rows, settings)
     if not rows.terms:
         return _unchanged(plan, names, base, "optimal", dict.fromkeys(names, 0.0))
-    curves = lost_call_curves(plan, staffing, base, required, deficit)
+    curves = (lost_call_curves(plan, staffing, base, required, deficit) if staffing is not None
+              else unit_curves(base, required, deficit))
     status = _solve_two_stages(rows, curves, shocked.seats, base, time_limit_s=time_limit_s, gap=gap)
     named = name_recovery(rows, scenario)
     return _read_back(plan, scenario, names, named, shocked.seats, status)
@@ -165,16 +167,25 @@ def lost_call_curves(
                                    np.round(np.geomspace(max(1, CURVE_POINTS // 2), max(k_max, 1), CURVE_POINTS // 2))]))
     ks = ks[ks <= k_max].astype(np.int64)
     n = np.minimum(base[ts][None, :] + ks[:, None], required[ts][None, :])  # (points, intervals)
-    idx = pd.DatetimeIndex(np.tile(plan.timestamps[ts].to_numpy(), len(ks)))
-    sl = group_service_level(staffing, pd.Series(n.ravel(), index=idx), plan.config, plan.interval_minutes)
-    calls = staffing.groupby("timestamp")["volume"].sum().reindex(plan.timestamps[ts]).fillna(0.0).to_numpy()
-    late = calls[None, :] * (1.0 - sl["service_level"].to_numpy(float).reshape(len(ks), len(ts)))
+    late = np.empty((len(ks), len(ts)))
+    for j in range(len(ks)):  # the model the figures are reported with (assess_cover)
+        agents = base.astype(float).copy()
+        agents[ts] = n[j]
+        _, vol, sl, _, _, _ = pooled_service(staffing, agents, plan)
+        late[j] = (vol * (1.0 - sl)).sum(axis=0)[ts]
     # n stops at required: past each interval's shortfall the curve is flat, nothing more is gained
     width = np.diff(ks).astype(float)
     slope = np.diff(late, axis=0) / width[:, None]  # (m, n): negative where agents help
     gain = -_convex_slopes(slope.T, width)
     gain = np.where(gain > 1e-9, gain, 0.0)
     return Curves(ts, np.tile(width, (len(ts), 1)), gain, late[0])
+
+
+def unit_curves(base: np.ndarray, required: np.ndarray, deficit: np.ndarray) -> Curves:
+    """Without a forecast to price service: each agent-equivalent up to ``required`` saves one unit."""
+    ts = np.flatnonzero(deficit)
+    short = (required[ts] - base[ts])[:, None]
+    return Curves(ts, short, np.ones_like(short), short[:, 0])
 
 
 def _convex_slopes(slope: np.ndarray, width: np.ndarray) -> np.ndarray:
@@ -290,15 +301,19 @@ def _read_back(plan: WhatifBase, scenario: Scenario, names: list[str], named: Na
 
 
 def _hours_by_day(plan: WhatifBase, spans, hours: np.ndarray, mine: np.ndarray, n_d: int) -> np.ndarray:
-    """Each row's paid hours on the plan days it is worked, in proportion to its minutes on each day (a
-    22:00 shift books most of its hours on the next day); minutes past the plan's end count on its last day."""
+    """Each row's paid hours on the plan days it is worked, in proportion to its minutes on the phones on
+    each day (a 22:00 shift books most of its hours on the next day); minutes past the plan's end count on
+    its last day."""
     origin = plan.start.normalize().to_datetime64()
     out = np.zeros(n_d)
+    minute = lambda x: int((x - origin) // np.timedelta64(1, "m"))  # noqa: E731
     for i in np.flatnonzero(mine):
-        s = (spans.start[i] - origin) // np.timedelta64(1, "m")
-        e = (spans.end[i] - origin) // np.timedelta64(1, "m")
-        minutes = np.bincount(np.clip(np.arange(s, e) // 1440, 0, n_d - 1), minlength=n_d)[:n_d]
-        out += hours[i] * minutes / max(e - s, 1)
+        s, e = minute(spans.start[i]), minute(spans.end[i])
+        on = np.ones(e - s, dtype=bool)
+        for b in np.flatnonzero(spans.break_row == i):
+            on[minute(spans.break_start[b]) - s: minute(spans.break_end[b]) - s] = False
+        day = np.clip((s + np.flatnonzero(on)) // 1440, 0, n_d - 1)
+        out += hours[i] * np.bincount(day, minlength=n_d)[:n_d] / max(int(on.sum()), 1)
     return out
 
 
