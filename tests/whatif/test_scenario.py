@@ -54,7 +54,7 @@ def test_when_relative_and_absolute():
         (
             {"aht": [{"multiplier": 1.2, "start": "day 7", "end": "day 9"}]},
             "s.toml: scenario 'x', aht[0].end: 'day 9' (2026-12-08 00:00) is after the plan's end "
-            "(day 1 to day 7, 2026-11-30 00:00 to 2026-12-07 00:00); plan 2 weeks: --horizon 2w with --history, "
+            "(day 1 to day 7, 2026-11-30 00:00 to 2026-12-07 00:00); plan 2 weeks: --weeks 2 (with --history), "
             "or a forecast that long (a shorter roster's weeks are repeated)",
         ),
         (

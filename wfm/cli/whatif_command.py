@@ -37,6 +37,20 @@ def whatif_command(
         Path, typer.Option("--history", help="History CSV to forecast from when no --forecast is given.")
     ] = Path("forecasts/history.csv"),
     horizon: Annotated[str, typer.Option(help="Plan length when forecasting: days (7d) or weeks (1w).")] = "7d",
+    weeks: Annotated[
+        int | None,
+        typer.Option("--weeks", help="Plan this many weeks (1 to 6) when forecasting from --history: a month-long "
+                                     "scenario needs --weeks 4; a shorter --roster's weeks are repeated.", min=1, max=6),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--scenario", help="Run only this scenario of the file (repeat for several)."),
+    ] = None,
+    recovery_dir: Annotated[
+        Path | None,
+        typer.Option("--recovery-dir", help="Write each scenario's recovery by name into DIR/<scenario>/: "
+                                            "recovery.csv, roster_after.csv and roster_before.csv, as one set."),
+    ] = None,
     start: Annotated[
         str | None,
         typer.Option(help="First plan day when forecasting, YYYY-MM-DD (default: the first open day after the history)."),
@@ -74,6 +88,7 @@ def whatif_command(
     """
     from wfm import whatif as stage
     from wfm.config import load_config
+    from wfm.errors import InputError
     from wfm.io import atomic_write_csv, atomic_write_json, to_json
     from wfm.outputs import check_out_paths
 
@@ -81,7 +96,14 @@ def whatif_command(
         "--scenarios": scenarios, "--config": config, "--roster": roster, "--forecast": forecast,
         "--history": history if forecast is None else None})
     cfg = load_config(config)
-    scen = stage.load_scenarios(scenarios)
+    scen = stage.select_scenarios(stage.load_scenarios(scenarios), only, str(scenarios))
+    if weeks is not None:
+        if forecast is not None:
+            raise InputError(f"--weeks: only when forecasting from --history; {forecast} already gives the plan's "
+                             "days (give a forecast that long, or leave out --forecast)")
+        if horizon != "7d":
+            raise InputError("--weeks and --horizon: give one of them (--weeks 4 is --horizon 28d)")
+        horizon = f"{7 * weeks}d"
     if sweep is not None:
         stage.parse_sweep(sweep)  # a bad --sweep fails before any solving
     fc, ro, notes = stage.load_inputs(
@@ -97,13 +119,14 @@ def whatif_command(
         atomic_write_json(out, doc)
     if intervals is not None:
         atomic_write_csv(intervals, result.intervals())
+    written = stage.write_recovery_dirs(result, recovery_dir) if recovery_dir is not None else []
     if json_out:
         typer.echo(to_json(doc))
     else:
         for note in result.notes:
             log(f"note: {note}", quiet=quiet)
         emit(stage.render(result), quiet=quiet)
-        for path in (out, intervals):
+        for path in (out, intervals, *written):
             if path is not None:
                 log(f"wrote {path}", quiet=quiet)
     for breach in result.breaches:  # as `wfm plan`: on stderr even with --quiet or --json

@@ -77,8 +77,10 @@ from wfm.whatif.run import (
     parse_sweep,
     redeploy_ratio,
     run_scenario,
+    select_scenarios,
     swept,
     whatif,
+    write_recovery_dirs,
 )
 from wfm.whatif.scenario import Scenario, load_scenarios, parse_scenarios, parse_when
 from wfm.whatif.shocks import Shocked, apply_shocks, shock_shape
@@ -122,6 +124,8 @@ __all__ = [
     "reoptimise",
     "row_presence",
     "run_scenario",
+    "select_scenarios",
+    "write_recovery_dirs",
     "shock_shape",
     "swept",
     "whatif",

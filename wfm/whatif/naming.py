@@ -108,6 +108,13 @@ def name_recovery(rows: RecoveryRows, scenario: Scenario) -> Named:
     return Named(_recovery_frame(out, pp), _roster_after(plan, pp, st, en, out), dropped)
 
 
+def unchanged(plan: WhatifBase, pp: People) -> Named:
+    """No lever used: no recovery rows, and the published roster less the named absent."""
+    st = np.where(pp.absent, OFF, pp.start)
+    en = np.where(pp.absent, OFF, pp.end)
+    return Named(_recovery_frame([], pp), _roster_after(plan, pp, st, en, []))
+
+
 # --------------------------------------------------------------------------- the rules, person by person
 def _rest_ok(st: np.ndarray, en: np.ndarray, p: int, d: int, s: int, e: int, rest: int) -> bool:
     """Shift [s, e) on day d keeps ``rest`` minutes to person p's shifts on the two days either side."""
@@ -134,12 +141,12 @@ def _name_overtime(g, d, st, en, ot_min, rank, rules: PersonRules, ivl, lever, p
         counts = [whole(v.varValue) for v in chain]
         return [sum(1 for c in counts if c > j) for j in range(counts[0] if counts else 0)]
 
-    taken_pre: dict[int, int] = {}
+    taken: dict[str, set[int]] = {"pre": set(), "post": set()}
     rate = lever.cost_per_hour
     for side, chain in (("pre", g.pre), ("post", g.post)):
         for want in depths(chain):
-            pool = order([p for p in members if p not in taken_pre]) + order([p for p in members if p in taken_pre]) \
-                if side == "post" else order([p for p in members if p not in taken_pre])
+            free = [p for p in members if p not in taken[side]]  # one extension per side and person
+            pool = order([p for p in free if p not in taken["pre"]]) + order([p for p in free if p in taken["pre"]])
             given = 0
             for p in pool:
                 k = want
@@ -157,9 +164,9 @@ def _name_overtime(g, d, st, en, ot_min, rank, rules: PersonRules, ivl, lever, p
                 out.append(_Row(str(pp.ids[p]), d, "overtime", int(lo), int(hi), [], mins / 60, rate * mins / 60))
                 if side == "pre":
                     st[p, d] -= mins
-                    taken_pre[p] = k
                 else:
                     en[p, d] += mins
+                taken[side].add(p)
                 ot_min[p, d] += mins
                 given = k
                 break

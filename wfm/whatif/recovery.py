@@ -31,7 +31,7 @@ from wfm.milp import solve_highs
 from wfm.roster.rows import count_spans
 from wfm.whatif.impact import EPS, WhatifBase, parse_roster, pooled_service, rostered, row_presence
 from wfm.whatif.levers import LEVERS, RecoveryRows
-from wfm.whatif.naming import Named, name_recovery, recount
+from wfm.whatif.naming import Named, name_recovery, recount, unchanged
 from wfm.whatif.people import People, PersonRules, people
 from wfm.whatif.scenario import ReoptimiseLever, Scenario
 from wfm.whatif.shocks import Shocked
@@ -113,16 +113,16 @@ def recover(
     names = [n for n in scenario.levers.names if n != "reoptimise"]
     deficit = required - base > EPS
     if not deficit.any():
-        return _unchanged(plan, names, base, "not_needed", dict.fromkeys(names, 0.0))
+        return _unchanged(plan, names, base, "not_needed", dict.fromkeys(names, 0.0), crew)
     if not names:
-        return _unchanged(plan, names, base, "no_levers", {})
+        return _unchanged(plan, names, base, "no_levers", {}, crew)
     rows = RecoveryRows(plan, scenario.name, deficit, crew, person_rules(plan, scenario))
     for lever in LEVERS:
         settings = getattr(scenario.levers, lever.name)
         if settings is not None:
             lever.add(rows, settings)
     if not rows.terms:
-        return _unchanged(plan, names, base, "optimal", dict.fromkeys(names, 0.0))
+        return _unchanged(plan, names, base, "optimal", dict.fromkeys(names, 0.0), crew)
     curves = (lost_call_curves(plan, staffing, base, required, deficit) if staffing is not None
               else unit_curves(base, required, deficit))
     status = _solve_two_stages(rows, curves, shocked.seats, base, time_limit_s=time_limit_s, gap=gap)
@@ -130,10 +130,11 @@ def recover(
     return _read_back(plan, scenario, names, named, shocked.seats, status)
 
 
-def _unchanged(plan: WhatifBase, names: list[str], base: np.ndarray, status: str, cost: dict) -> Recovery:
-    """No lever used: the published roster as it stands."""
+def _unchanged(plan: WhatifBase, names: list[str], base: np.ndarray, status: str, cost: dict, crew: People
+               ) -> Recovery:
+    """No lever used: the published roster as it stands (less the named absent)."""
     usage = pd.DataFrame({"timestamp": plan.timestamps, **{k: np.zeros(len(plan.timestamps)) for k in names}})
-    return Recovery(status, names, usage, _empty_hours(plan, names), cost, base.copy())
+    return Recovery(status, names, usage, _empty_hours(plan, names), cost, base.copy(), named=unchanged(plan, crew))
 
 
 def _empty_hours(plan: WhatifBase, names: list[str]) -> pd.DataFrame:

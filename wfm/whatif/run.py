@@ -58,6 +58,7 @@ class WhatIfResult:
     plan_start: str = ""
     plan_end: str = ""
     notes: list[str] = field(default_factory=list)
+    published: pd.DataFrame | None = None  # the roster the what-if ran on (roster_before.csv)
 
     @property
     def breached(self) -> bool:
@@ -225,4 +226,53 @@ def whatif(
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
             results = list(pool.map(_run_task, tasks))
-    return WhatIfResult(results[0], results[1:], key, f"{plan.start:%Y-%m-%d %H:%M}", f"{plan.end:%Y-%m-%d %H:%M}")
+    return WhatIfResult(results[0], results[1:], key, f"{plan.start:%Y-%m-%d %H:%M}", f"{plan.end:%Y-%m-%d %H:%M}",
+                        published=plan.roster.drop(columns=["_line"], errors="ignore"))
+
+
+def select_scenarios(scenarios: Sequence[Scenario], names: Sequence[str] | None, source: str) -> list[Scenario]:
+    """The scenarios named (``--scenario``), in the file's order; all when none is named. An unknown name is an
+    InputError listing the file's."""
+    if not names:
+        return list(scenarios)
+    known = [s.name for s in scenarios]
+    for n in names:
+        if n not in known:
+            raise InputError(f"--scenario: {source} has no scenario {n!r} (it has: {', '.join(known)})")
+    return [s for s in scenarios if s.name in set(names)]
+
+
+def folder_name(name: str) -> str:
+    """A scenario's (or sweep point's) name as one folder name: letters, digits, ``.``, ``_``, ``-``, ``=``."""
+    out = re.sub(r"[^A-Za-z0-9._=-]+", "_", name).strip("._") or "scenario"
+    return out[:100]
+
+
+def write_recovery_dirs(result: WhatIfResult, folder: Any) -> list[str]:
+    """Each scenario's recovery by name into ``folder/<scenario>/`` (a sweep point: ``<scenario>-<key>=<value>``):
+    ``recovery.csv``, ``roster_after.csv`` and ``roster_before.csv`` (the roster the what-if ran on), published
+    as one set with ``recovery.manifest.json`` (:func:`wfm.outputs.publish_files`). Returns the folders."""
+    from pathlib import Path
+
+    from wfm.outputs import publish_files
+
+    def csv(frame: pd.DataFrame) -> bytes:
+        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+    out = []
+    seen: set[str] = set()
+    for s in result.scenarios:
+        named = s.recovery.named
+        if named is None:
+            continue
+        name = s.name + "".join(f"-{k}={v:g}" for k, v in (s.sweep or {}).items())
+        sub = folder_name(name)
+        if sub in seen:
+            raise InputError(f"--recovery-dir: two scenarios would share the folder {sub!r}; rename one")
+        seen.add(sub)
+        target = Path(folder) / sub
+        publish_files(target, {"recovery.csv": csv(named.recovery), "roster_after.csv": csv(named.roster_after),
+                               "roster_before.csv": csv(result.published if result.published is not None
+                                                        else pd.DataFrame())}, "recovery.manifest.json")
+        out.append(str(target))
+    return out

@@ -346,8 +346,8 @@ def window_bounds(
         given = repr(w.end) if w.end is not None else "one day after start"
         weeks = -(-(end - plan_start.normalize()) // pd.Timedelta(days=7))
         raise ConfigError(f"{where}.end: {given} ({end:%Y-%m-%d %H:%M}) is after the plan's end "
-                          f"({_plan_text(plan_start, plan_end)}); plan {weeks} weeks: --horizon {weeks}w with "
-                          "--history, or a forecast that long (a shorter roster's weeks are repeated)")
+                          f"({_plan_text(plan_start, plan_end)}); plan {weeks} weeks: --weeks {weeks} (with "
+                          "--history), or a forecast that long (a shorter roster's weeks are repeated)")
     return start, end
 
 
