@@ -22,7 +22,7 @@ def check(body: dict) -> None:
 
 
 def test_bundled_storm_scenario_is_the_one_the_issue_asks_for():
-    (storm,) = load_scenarios(ROOT / "configs" / "storm.toml")
+    storm, typhoon = load_scenarios(ROOT / "configs" / "storm.toml")
     assert storm.name == "storm"
     (vol,) = storm.volume
     assert (vol.queue, vol.multiplier, vol.start, vol.end, vol.decay_hours) == ("all", 2.5, "day 2", "day 4", 72)
@@ -36,6 +36,23 @@ def test_bundled_storm_scenario_is_the_one_the_issue_asks_for():
     assert lv.overtime.max_hours_per_day == 2
     assert lv.names == ["back_office", "rest_days", "overtime"]
     validate([storm], load_config(ROOT / "configs" / "example.toml"), START, END)
+
+
+def test_bundled_typhoon_is_the_seed_s_month():
+    # the seed: a month of it; every back-office person on the phones, their work moved to the weekends
+    # (weekdays only on the phones), monthly rest days cut from 8 to 4
+    _, typhoon = load_scenarios(ROOT / "configs" / "storm.toml")
+    assert typhoon.name == "typhoon"
+    (vol,) = typhoon.volume
+    assert (vol.queue, vol.multiplier, vol.start, vol.end) == ("all", 1.35, "day 1", "day 29")
+    lv = typhoon.levers
+    assert lv.names == ["back_office", "rest_days"]
+    assert lv.back_office.people == "all" and lv.back_office.days == ["mon", "tue", "wed", "thu", "fri"]
+    assert (lv.rest_days.per_month, lv.rest_days.floor) == (8, 4)
+    config = load_config(ROOT / "configs" / "example.toml")
+    validate([typhoon], config, START, START + pd.Timedelta(days=28))
+    with pytest.raises(ConfigError, match=r"volume\[0\]\.end: 'day 29' .* plan 4 weeks: --weeks 4"):
+        validate([typhoon], config, START, END)  # a month-long scenario on a one-week plan
 
 
 def test_when_relative_and_absolute():

@@ -74,6 +74,7 @@ class RestSlot:
     members: np.ndarray  # person indices (People) off that day who may work it
     shift: Shift
     var: pulp.LpVariable
+    group: int = 0  # the group of people off that day (slots of one group share its people)
 
 
 @dataclass(frozen=True)
@@ -315,12 +316,12 @@ def add_rest_days(rows: RecoveryRows, rd: RestDaysLever) -> None:
                 ts = (first + np.arange(len(cov))) % n_t  # the plan is cyclic, as the roster's count
                 if not rows.deficit[ts].any():
                     continue
-                v = pulp.LpVariable(f"rest_{d}_{ci}_{sh.template}_{sh.start_minute}", 0, len(members), cat="Integer")
+                v = pulp.LpVariable(f"rest_{d}_{ci}_{sh.template}_{sh.start_minute}", 0, len(members))
                 cover: dict[int, float] = {}
                 for t, c in zip(ts.tolist(), cov.tolist(), strict=True):
                     cover[t] = cover.get(t, 0.0) + c
                 rows.add("rest_days", v, rd.cost_per_hour * sh.paid_minutes / 60.0, cover, dict(cover))
-                rows.rest_slots.append(RestSlot(d, members.to_numpy(), sh, v))
+                rows.rest_slots.append(RestSlot(d, members.to_numpy(), sh, v, ci))
                 day.append(v)
             if day:
                 rows.constraints.append(pulp.lpSum(day) <= len(members))

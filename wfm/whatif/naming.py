@@ -70,6 +70,23 @@ def whole(x: float | None) -> int:
     return int(np.ceil((x or 0.0) - 1e-6))
 
 
+def whole_shifts(slots: list) -> list[int]:
+    """Whole recalled shifts per slot: each group's (day, people off) total rounded half up, dealt to its
+    slots by largest remainder (ties: the slot listed first), so a group never works more than it has."""
+    x = np.array([max(float(s.var.varValue or 0.0), 0.0) for s in slots])
+    out = np.floor(x + 1e-6).astype(np.int64)
+    keys: dict[tuple[int, int], list[int]] = {}
+    for i, s in enumerate(slots):
+        keys.setdefault((s.day, s.group), []).append(i)
+    for idx in keys.values():
+        ii = np.array(idx)
+        extra = int(np.floor(x[ii].sum() + 0.5 + 1e-6)) - int(out[ii].sum())
+        if extra > 0:
+            order = np.argsort(-(x[ii] - out[ii]), kind="stable")[:extra]
+            out[ii[order]] += 1
+    return out.tolist()
+
+
 def _clock(minutes: int) -> str:
     m = int(minutes) % DAY
     return f"{m // 60:02d}:{m % 60:02d}"
@@ -92,8 +109,8 @@ def name_recovery(rows: RecoveryRows, scenario: Scenario) -> Named:
     for g in rows.overtime:
         ot_by_day.setdefault(g.day, []).append(g)
     rest_by_day: dict[int, list] = {}
-    for slot in rows.rest_slots:
-        if (n := int(round(slot.var.varValue or 0.0))) > 0:
+    for slot, n in zip(rows.rest_slots, whole_shifts(rows.rest_slots), strict=True):
+        if n > 0:
             rest_by_day.setdefault(slot.day, []).append((slot, n))
     month, _ = rules.month_floors(pp.dates)
     for d in range(n_d):
