@@ -40,18 +40,19 @@ What-if, plan 2026-03-02 00:00 to 2026-03-04 00:00
 
 scenario    phase           calls    service_level    asa    abandoned    worst_interval          short    extra_hours    cost
 ----------  --------------  -------  ---------------  -----  -----------  ----------------------  -------  -------------  ------
-baseline                    800      46.0%            inf    69           2026-03-02 12:00 0.0%   12       0.0            0.0
-surge       as published    1,120    24.1%            inf    196          2026-03-02 12:00 0.0%   20       0.0            0.0
-surge       after recovery  1,120    92.8%            8s     33           2026-03-02 08:00 92.5%  0        82.3           132.5
+baseline                    800      72.1%            20s    103          2026-03-02 12:00 50.9%  12       0.0            0.0
+surge       as published    1,120    45.8%            51s    322          2026-03-02 12:00 12.2%  20       0.0            0.0
+surge       after recovery  1,120    94.5%            3s     19           2026-03-02 08:00 94.1%  0        92.0           161.4
 
-== surge: recovery optimal, cost 132.5
+== surge: recovery optimal, cost 161.4
 date        calls    sl_before    sl_after    abandoned_before    abandoned_after    short    back_office_h    overtime_h    agency_h
 ----------  -------  -----------  ----------  ------------------  -----------------  -------  ---------------  ------------  ----------
-2026-03-02  720      25.5%        92.9%       111                 14                 10 -> 0  24.0             12.0          12.5
-2026-03-03  400      21.4%        92.5%       85                  18                 10 -> 0  22.9             8.0           2.9
-levers: back office 46.9 h (56.3), overtime 20.0 h (30.0), agency 15.4 h (46.3)
+2026-03-02  720      46.2%        94.8%       200                 11                 10 -> 0  24.0             12.0          15.0
+2026-03-03  400      45.2%        94.1%       121                 8                  10 -> 0  23.0             8.0           10.0
+levers: back office 47.0 h (56.4), overtime 20.0 h (30.0), agency 25.0 h (75.0)
 every interval restored to its required agents
 ratio with 3 back office on the phones: 10.0:1 (front line 10, back office 1, share 9.1%, ok)
+back office: 1.00 h bought could not be given to anyone within the rules and were left out
 """
 
 
@@ -159,12 +160,12 @@ def test_snapshot_sweep_table_and_workers_agree(runner, files):
     assert one.stdout == two.stdout
     assert one.stdout == (
         "What-if sweep over volume, plan 2026-03-02 00:00 to 2026-03-04 00:00\n\n"
-        "baseline: service level 46.0%, 12 intervals short\n\n"
+        "baseline: service level 72.1%, 12 intervals short\n\n"
         "scenario    volume    sl_before    sl_after    abandoned_before    short_before    short_after    cost\n"
         "----------  --------  -----------  ----------  ------------------  --------------  -------------  ------\n"
-        "surge       1         38.2%        93.5%       116                 16              0              71.9\n"
-        "surge       2         24.1%        92.8%       196                 20              0              132.5\n"
-        "surge       3         8.9%         93.7%       317                 20              0              228.5\n"
+        "surge       1         60.6%        94.9%       165                 16              0              94.8\n"
+        "surge       2         45.8%        94.5%       322                 20              0              161.4\n"
+        "surge       3         28.7%        93.2%       581                 20              0              233.4\n"
     )
 
 

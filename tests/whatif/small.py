@@ -32,6 +32,7 @@ name = "cards"
 service_level = 0.8
 answer_within_s = 30
 shrinkage = 0.0
+patience_s = 240
 aht_s = 240
 max_occupancy = 0.9
 

@@ -200,6 +200,9 @@ def pooled_service(
     m = routing.group_metrics(load, agents)
     sl, asa, ab = overload_service(load, agents, m.service_level, m.asa, m.abandon_rate)
     patient = np.array([bool(q.patience_s) for q in load.queues])
+    if load.routing == "fifo" and load.pooled_patience is None:
+        # one FIFO pool with callers who never hang up is Erlang C: it says nothing of abandonment (n/a)
+        patient[:] = False
     return [q.name for q in load.queues], load.volume, sl, asa, ab, patient
 
 
@@ -324,7 +327,7 @@ def _aggregate(g: pd.DataFrame, answered: np.ndarray, with_date: bool = False) -
     calls = float(g["volume"].sum())
     sl = float((g["volume"] * g["service_level"]).sum() / calls) if calls > 0 else 1.0
     ans = float(answered.sum())
-    asa_x = g["asa"].to_numpy() * answered
+    asa_x = g["asa"].to_numpy() * np.where(answered > 0, answered, 1.0)  # inf x 0 is no wait, not NaN
     asa = float(np.nansum(np.where(answered > 0, asa_x, 0.0)) / ans) if ans > 0 else 0.0
     ts, sl_w = worst_interval(g, g["volume"] > 0)
     fmt = "%Y-%m-%d %H:%M" if with_date else "%H:%M"

@@ -306,6 +306,7 @@ def add_rest_days(rows: RecoveryRows, rd: RestDaysLever) -> None:
         lo = np.maximum(before[off, d] + rest - d * DAY, 0)
         hi = np.minimum(after[off, d] - rest - d * DAY, 3 * DAY)
         classes = pd.DataFrame({"pat": pattern[off], "lo": lo, "hi": hi, "p": off}).groupby(["pat", "lo", "hi"], sort=True)["p"]
+        by_start: dict[tuple[str, int], tuple[Shift, np.ndarray, np.ndarray, list[pulp.LpVariable]]] = {}
         for ci, ((pat, c_lo, c_hi), members) in enumerate(classes):
             day = []
             for sh in templates:
@@ -317,16 +318,21 @@ def add_rest_days(rows: RecoveryRows, rd: RestDaysLever) -> None:
                 if not rows.deficit[ts].any():
                     continue
                 v = pulp.LpVariable(f"rest_{d}_{ci}_{sh.template}_{sh.start_minute}", 0, len(members))
-                cover: dict[int, float] = {}
-                for t, c in zip(ts.tolist(), cov.tolist(), strict=True):
-                    cover[t] = cover.get(t, 0.0) + c
-                rows.add("rest_days", v, rd.cost_per_hour * sh.paid_minutes / 60.0, cover, dict(cover))
+                by_start.setdefault((sh.template, sh.start_minute), (sh, ts, cov, []))[3].append(v)
                 rows.rest_slots.append(RestSlot(d, members.to_numpy(), sh, v, ci))
                 day.append(v)
             if day:
                 rows.constraints.append(pulp.lpSum(day) <= len(members))
                 per_block.setdefault((int(pat), d // 7), []).extend(day)
                 per_month.setdefault((int(pat), int(month[d])), []).extend(day)
+        # one term per start: the shifts of every group starting then (fewer entries in the cover rows)
+        for (name, m), (sh, ts, cov, xs) in sorted(by_start.items()):
+            y = pulp.LpVariable(f"rest_{d}_{name}_{m}", 0)
+            rows.constraints.append(y == pulp.lpSum(xs))
+            cover: dict[int, float] = {}
+            for t, c in zip(ts.tolist(), cov.tolist(), strict=True):
+                cover[t] = cover.get(t, 0.0) + c
+            rows.add("rest_days", y, rd.cost_per_hour * sh.paid_minutes / 60.0, cover, dict(cover))
     for (pat, b), vs in per_block.items():
         group = (pattern == pat) & mine
         rows.constraints.append(pulp.lpSum(vs) <= int(np.clip(block_left[group, b], 0, None).sum()))

@@ -2,14 +2,15 @@
 
 :func:`name_recovery` reads the solved :class:`wfm.whatif.levers.RecoveryRows` back day by day:
 
-1. **overtime**: each group's extensions go to its people with the least overtime that week first (then a
-   stable per-date order); the deepest first, before the start, then after the end to the others first, each
-   checked against the person's overtime caps (``max_hours_per_day``, ``max_hours_per_week`` per 7-day
-   block) and rest hours (``min_rest_hours`` to their neighbouring shifts);
-2. **rest days**: each recalled shift goes to a person of its group (else any other person of the contract
-   off that day) for whom the day keeps every rule of :class:`wfm.whatif.people.PersonRules` (rest hours,
-   rest days per week, the month's floor, consecutive days); the people of one start take each break at the
-   places of its window in turn (staggered, on the planning grid);
+1. **rest days**, day after day: each recalled shift goes to a person of its group (else any other person
+   of the contract off that day) for whom the day keeps every rule of :class:`wfm.whatif.people.PersonRules`
+   (rest hours, rest days per week, the month's floor, consecutive days); the people of one start take each
+   break at the places of its window in turn (staggered, on the planning grid);
+2. **overtime**, day after day: each group's extensions go to its people with the least overtime that week
+   first (then a stable per-date order); the deepest first, before the start, then after the end to the
+   others first, each checked against the person's overtime caps (``max_hours_per_day``,
+   ``max_hours_per_week`` per 7-day block) and rest hours (``min_rest_hours`` to their neighbouring shifts,
+   recalled ones included);
 3. **back office** and **agency**: each day's people per interval are cut into contiguous blocks on the
    phones (a rise opens blocks, a fall closes the oldest), each at most ``max_hours_per_day``; a back-office
    block goes to a back-office person free then with hours left that day (their day's row runs from their
@@ -23,6 +24,7 @@ from the roster after recovery (:func:`recount`), never taken from the MILP.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,6 +64,7 @@ class _Row:
     breaks: list[tuple[int, int]]
     hours: float
     cost: float
+    slot: int = 0  # a recalled shift's slot (to stagger its breaks across both naming passes)
 
 
 def whole(x: float | None) -> int:
@@ -70,21 +73,45 @@ def whole(x: float | None) -> int:
     return int(np.ceil((x or 0.0) - 1e-6))
 
 
-def whole_shifts(slots: list) -> list[int]:
-    """Whole recalled shifts per slot: each group's (day, people off) total rounded half up, dealt to its
-    slots by largest remainder (ties: the slot listed first), so a group never works more than it has."""
-    x = np.array([max(float(s.var.varValue or 0.0), 0.0) for s in slots])
+def largest_remainder_1d(x: np.ndarray) -> np.ndarray:
+    """Whole numbers adding to ``x``'s total rounded half up: the floors, plus one where the remainders are
+    largest (ties: the earliest)."""
     out = np.floor(x + 1e-6).astype(np.int64)
-    keys: dict[tuple[int, int], list[int]] = {}
-    for i, s in enumerate(slots):
-        keys.setdefault((s.day, s.group), []).append(i)
-    for idx in keys.values():
-        ii = np.array(idx)
-        extra = int(np.floor(x[ii].sum() + 0.5 + 1e-6)) - int(out[ii].sum())
-        if extra > 0:
-            order = np.argsort(-(x[ii] - out[ii]), kind="stable")[:extra]
-            out[ii[order]] += 1
-    return out.tolist()
+    extra = int(np.floor(x.sum() + 0.5 + 1e-6)) - int(out.sum())
+    if extra > 0:
+        out[np.argsort(-(x - out), kind="stable")[:extra]] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class _Start:
+    """The recalled shifts of one start on one day, over every group of people off: their people, the groups
+    with the larger share first."""
+
+    day: int
+    shift: Any
+    members: np.ndarray
+
+
+def whole_starts(slots: list) -> list[tuple[_Start, int]]:
+    """Whole recalled shifts per day and start: each day's total rounded half up, dealt to its starts by
+    largest remainder (ties: the earlier start), so the shifts land where the solution put them; the people of
+    every group that works that start, the groups with more of it first."""
+    keyed: dict[tuple[int, str, int], list] = {}
+    for sl in slots:
+        x = max(float(sl.var.varValue or 0.0), 0.0)
+        if x > 1e-9:
+            keyed.setdefault((sl.day, sl.shift.start_minute, sl.shift.template), []).append((x, sl))
+    out = []
+    for d in sorted({k[0] for k in keyed}):
+        keys = sorted(k for k in keyed if k[0] == d)
+        counts = largest_remainder_1d(np.array([sum(x for x, _ in keyed[k]) for k in keys]))
+        for k, n in zip(keys, counts.tolist(), strict=True):
+            groups = sorted(keyed[k], key=lambda xs: -xs[0])
+            members = np.array(list(dict.fromkeys(int(p) for _, sl in groups for p in sl.members)), dtype=np.int64)
+            if n > 0:
+                out.append((_Start(d, groups[0][1].shift, members), int(n)))
+    return out
 
 
 def _clock(minutes: int) -> str:
@@ -109,16 +136,33 @@ def name_recovery(rows: RecoveryRows, scenario: Scenario) -> Named:
     for g in rows.overtime:
         ot_by_day.setdefault(g.day, []).append(g)
     rest_by_day: dict[int, list] = {}
-    for slot, n in zip(rows.rest_slots, whole_shifts(rows.rest_slots), strict=True):
-        if n > 0:
-            rest_by_day.setdefault(slot.day, []).append((slot, n))
+    for slot, n in whole_starts(rows.rest_slots):
+        rest_by_day.setdefault(slot.day, []).append((slot, n))
     month, _ = rules.month_floors(pp.dates)
+    ranks = [stable_rank(pp.ids, pp.dates[d]) for d in range(n_d)]
+    # whole recalled shifts first (a group's people are few), then overtime (its group's people work that day
+    # anyway: many can take an extension that keeps their rest to a recalled shift)
+    # each group's own people first, over the whole plan; then what is left to anyone else off that day (whose
+    # rest days the groups did not need)
+    wanted = np.zeros(st.shape, dtype=np.int64)  # recalled shifts each person's groups have, per day
+    for d, todo in rest_by_day.items():
+        for slot, _ in todo:
+            wanted[slot.members, d] += 1
+    later = np.zeros(st.shape, dtype=np.int64)  # ... on the two days after: keep those people for them
+    later[:, :-1] += wanted[:, 1:] > 0
+    later[:, :-2] += wanted[:, 2:] > 0
+    left = []
     for d in range(n_d):
-        rank = stable_rank(pp.ids, pp.dates[d])
+        todo = sorted(rest_by_day.get(d, []), key=lambda sn: (sn[0].shift.start_minute, sn[0].shift.template))
+        left += [(d, slot, _name_rest(slot, n, d, st, en, recalled, ranks[d], rules, month, pp, lv.rest_days, out,
+                                      ivl, own=True, later=later[:, d])) for slot, n in todo]
+    for d, slot, n in left:
+        if n and (k := _name_rest(slot, n, d, st, en, recalled, ranks[d], rules, month, pp, lv.rest_days, out,
+                                  ivl, own=False)):
+            dropped["rest_days"] = dropped.get("rest_days", 0.0) + k * slot.shift.paid_minutes / 60
+    for d in range(n_d):
         for g in ot_by_day.get(d, []):
-            _name_overtime(g, d, st, en, ot_min, rank, rules, ivl, lv.overtime, pp, out, dropped)
-        for slot, n in sorted(rest_by_day.get(d, []), key=lambda sn: (sn[0].shift.start_minute, sn[0].shift.template)):
-            _name_rest(slot, n, d, st, en, recalled, rank, rules, month, pp, lv.rest_days, out, dropped, ivl)
+            _name_overtime(g, d, st, en, ot_min, ranks[d], rules, ivl, lv.overtime, pp, out, dropped)
     for lever in ("back_office", "agency"):
         if rows.per_interval.get(lever):
             _name_blocks(rows, lever, getattr(lv, lever), out, dropped)
@@ -191,16 +235,23 @@ def _name_overtime(g, d, st, en, ot_min, rank, rules: PersonRules, ivl, lever, p
                 dropped["overtime"] = dropped.get("overtime", 0.0) + (want - given) * ivl / 60
 
 
-def _name_rest(slot, n, d, st, en, recalled, rank, rules: PersonRules, month, pp: People, lever, out, dropped,
-               ivl: int) -> None:
+def _name_rest(slot, n, d, st, en, recalled, rank, rules: PersonRules, month, pp: People, lever, out, ivl: int,
+               *, own: bool, later: np.ndarray | None = None) -> int:
+    """Give ``n`` shifts of ``slot`` to its group's people (``own``) or to the contract's others off that day;
+    returns the shifts nobody could take. The people of one slot take each break at the places of its window
+    in turn."""
     sh = slot.shift
     s = d * DAY + sh.start_minute
     e = s + sh.length_minutes
-    others = np.flatnonzero((pp.contract == lever.contract) & ~pp.unavailable[:, d])
-    first = [int(p) for p in slot.members]
-    rest = [int(p) for p in others if int(p) not in set(first)]
-    pool = sorted(first, key=lambda p: (int(recalled[p].sum()), int(rank[p]), p)) + \
-        sorted(rest, key=lambda p: (int(recalled[p].sum()), int(rank[p]), p))
+    first = {int(p) for p in slot.members}
+    if own:  # those no group needs on the next two days first
+        pool = sorted(first, key=lambda p: (int(later[p]) if later is not None else 0, int(recalled[p].sum()),
+                                            int(rank[p]), p))
+    else:
+        others = np.flatnonzero((pp.contract == lever.contract) & ~pp.unavailable[:, d])
+        pool = sorted((int(p) for p in others if int(p) not in first),
+                      key=lambda p: (int(recalled[p].sum()), int(rank[p]), p))
+    total = n + sum(1 for r in out if r.lever == "rest_days" and r.day == d and r.start == s and r.slot == id(slot))
     given = 0
     for p in pool:
         if given == n:
@@ -209,18 +260,18 @@ def _name_rest(slot, n, d, st, en, recalled, rank, rules: PersonRules, month, pp
             continue
         if not _rest_ok(st, en, p, d, s, e, rules.min_rest_minutes):
             continue
+        i = total - n + given  # this slot's i-th person: staggered breaks
         breaks = []
         for minutes, _paid, lo, hi in sh.breaks:
             places = list(range(lo, hi + 1, ivl))
-            o = places[(given * len(places)) // n]
+            o = places[(i * len(places)) // total]
             breaks.append((s + o, s + o + minutes))
         st[p, d], en[p, d] = s, e
         recalled[p, d] = True
         paid = sh.paid_minutes / 60
-        out.append(_Row(str(pp.ids[p]), d, "rest_days", s, e, breaks, paid, lever.cost_per_hour * paid))
+        out.append(_Row(str(pp.ids[p]), d, "rest_days", s, e, breaks, paid, lever.cost_per_hour * paid, id(slot)))
         given += 1
-    if given < n:
-        dropped["rest_days"] = dropped.get("rest_days", 0.0) + (n - given) * sh.paid_minutes / 60
+    return n - given
 
 
 def _may_recall(st: np.ndarray, p: int, d: int, rules: PersonRules, month: np.ndarray, pp: People) -> bool:
@@ -253,6 +304,17 @@ def _blocks(counts: np.ndarray) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, those that touch joined into one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def back_office_people(lever: BackOfficeLever, config) -> list[str]:
     """The back-office people the lever may put on the phones, by role: ``BO-<role>-<nn>``."""
     roles = config.back_office.roles
@@ -265,9 +327,18 @@ def back_office_people(lever: BackOfficeLever, config) -> list[str]:
 def _name_blocks(rows: RecoveryRows, lever: str, settings, out: list[_Row], dropped: dict[str, float]) -> None:
     plan = rows.plan
     ivl, n_t = plan.interval_minutes, len(plan.timestamps)
-    counts = np.zeros(n_t, dtype=np.int64)
+    x = np.zeros(n_t)
     for t, v in rows.per_interval[lever].items():
-        counts[t] = whole(v.varValue)
+        x[t] = max(float(v.varValue or 0.0), 0.0)
+    counts = np.array([whole(v) for v in x], dtype=np.int64)
+    if lever == "back_office":  # rounded up within each day's hours: the smallest fractions go back down first
+        room = int(np.floor(settings.max_hours_per_day * 60 / ivl + 1e-9)) * len(back_office_people(settings, plan.config))
+        for d in range(len(plan.dates)):
+            idx = np.flatnonzero(plan.day_of == d)
+            over = int(counts[idx].sum()) - max(room, int(np.floor(x[idx].sum() + 1e-6)))
+            if over > 0:
+                up = idx[counts[idx] > np.floor(x[idx] + 1e-6)]
+                counts[up[np.argsort(x[up] - np.floor(x[up] + 1e-6), kind="stable")[:over]]] -= 1
     cap = max(int(round(settings.max_hours_per_day * 60)) // ivl, 0)
     day_of = plan.day_of
     origin = int((plan.start - plan.start.normalize()) / pd.Timedelta(minutes=1)) // ivl
@@ -296,16 +367,25 @@ def _name_blocks(rows: RecoveryRows, lever: str, settings, out: list[_Row], drop
             used = {n: 0 for n in names}
             busy: dict[str, list[tuple[int, int]]] = {n: [] for n in names}
             for a, b in sorted(pieces):
-                fits = [n for n in names if used[n] + (b - a) <= cap and all(b0 >= b or b1 <= a for b0, b1 in busy[n])]
-                if not fits:
-                    lost += b - a
-                    continue
-                cont = [n for n in fits if busy[n] and busy[n][-1][1] == a]
-                who = cont[0] if cont else min(fits, key=lambda n: (used[n], names.index(n)))
-                used[who] += b - a
-                busy[who].append((a, b))
+                while a < b:  # a piece nobody can take whole is shared: its head to one, its tail to another
+                    free = [n for n in names if used[n] < cap and all(b1 <= a or b0 >= a + 1 for b0, b1 in busy[n])]
+                    if not free:
+                        lost += b - a
+                        break
+                    cont = [n for n in free if busy[n] and busy[n][-1][1] == a]
+                    who = cont[0] if cont else max(free, key=lambda n: (cap - used[n], -names.index(n)))
+                    k = min(b - a, cap - used[who])
+                    nxt = min([b0 for b0, _ in busy[who] if b0 > a], default=b)  # up to their next block
+                    k = min(k, nxt - a)
+                    used[who] += k
+                    if busy[who] and busy[who][-1][1] == a:
+                        busy[who][-1] = (busy[who][-1][0], a + k)
+                    else:
+                        busy[who].append((a, a + k))
+                        busy[who].sort()
+                    a += k
             for who in names:
-                for a, b in busy[who]:
+                for a, b in _merged(busy[who]):
                     s, e = (base + a) * ivl, (base + b) * ivl
                     out.append(_Row(who, d, "back_office", s, e, [], (e - s) / 60, rate * (e - s) / 60))
         if lost:
@@ -359,7 +439,7 @@ def _roster_after(plan: WhatifBase, pp: People, st: np.ndarray, en: np.ndarray, 
         if r.lever in ("back_office", "agency"):
             phones.setdefault((r.person, r.day, r.lever), []).append((r.start, r.end))
     for (who, d, lever), spans in phones.items():
-        spans.sort()
+        spans = _merged(spans)
         gaps = ";".join(f"{_clock(b)}-{_clock(a2)}" for (_, b), (a2, _) in zip(spans[:-1], spans[1:], strict=True))
         extra.append([who, lever, f"{pp.dates[d]:%Y-%m-%d}", "phones", _clock(spans[0][0]), _clock(spans[-1][1]), gaps])
     if extra:

@@ -8,8 +8,8 @@ on the phones come from the same pooled model as staffing (:func:`wfm.staffing.g
 group's routing, Erlang A where the queues have a patience, held to the agents' capacity in overload:
 :func:`wfm.whatif.impact.pooled_service`, the model the figures are reported with), taken at up to 24 values of ``k`` from 0 to the
 agents the interval is short, as a convex piecewise-linear curve (its lower convex envelope), so an agent
-goes where it saves the most calls. Holding that, stage 2 minimises the total cost, starting from stage 1's
-plan. Every lever person on the phones takes a seat: a capacity cut limits levers too.
+goes where it saves the most calls. Stage 2 then minimises the total cost while keeping, in every interval,
+the agent equivalents of stage 1 that save calls there (a covering problem), starting from stage 1's plan. Every lever person on the phones takes a seat: a capacity cut limits levers too.
 
 **By name, then recounted.** The solved units are given to people who may work them
 (:mod:`wfm.whatif.naming`); the figures after recovery are recounted from that roster after recovery.
@@ -37,7 +37,7 @@ from wfm.whatif.scenario import ReoptimiseLever, Scenario
 from wfm.whatif.shocks import Shocked
 
 CURVE_POINTS = 24  # values of k per short interval on the lost-calls curve
-HOLD = 1e-4  # stage 2 keeps the calls stage 1 saves, to this share (a few calls a week: room to find the cheaper mix)
+HOLD = 1e-6  # stage 2 keeps the agents stage 1 adds where they save calls, to this share (solver tolerance)
 
 
 @dataclass
@@ -127,7 +127,34 @@ def recover(
               else unit_curves(base, required, deficit))
     status = _solve_two_stages(rows, curves, shocked.seats, base, time_limit_s=time_limit_s, gap=gap)
     named = name_recovery(rows, scenario)
+    if _top_up_agency(rows, scenario, named, required, shocked.seats):
+        named = name_recovery(rows, scenario)
     return _read_back(plan, scenario, names, named, shocked.seats, status)
+
+
+def _top_up_agency(rows: RecoveryRows, scenario: Scenario, named: Named, required: np.ndarray,
+                   seats: np.ndarray) -> bool:
+    """Whole people fall short of the solution's fractions (1.25 back-office people are one agent; one of
+    them is 0.8): where an interval is still short after naming, agency agents (whole, within their hours and
+    ``max_agents``, and the seats) make up the difference. Returns whether any was added."""
+    ag = scenario.levers.agency
+    used = rows.per_interval.get("agency")
+    if ag is None or not used:
+        return False
+    cover, heads = recount(rows.plan, named.roster_after, lever_weights(scenario), seats)
+    added = False
+    for t, v in used.items():
+        gap = required[t] - cover[t]
+        if gap <= EPS:
+            continue
+        now = float(np.ceil((v.varValue or 0.0) - 1e-6))
+        more = min(int(np.ceil(gap * ag.handle_time_factor - 1e-6)), ag.max_agents - int(now))
+        if np.isfinite(seats[t]):
+            more = min(more, int(np.floor(seats[t] - heads[t] + 1e-9)))
+        if more > 0:
+            v.varValue = now + more
+            added = True
+    return added
 
 
 def _unchanged(plan: WhatifBase, names: list[str], base: np.ndarray, status: str, cost: dict, crew: People
@@ -221,23 +248,28 @@ def _solve_two_stages(
         for t, c in term.cover.items():
             added.setdefault(t, []).append((term.var, c))
     saved_terms = []
-    body = list(rows.constraints)
+    per_t: list[tuple[int, list]] = []
+    body = list(rows.constraints) + _seat_rows(rows, seats, base)
+    stage1 = list(body)
     for i, t in enumerate(curves.t.tolist()):
         segs = [(j, w, g) for j, (w, g) in enumerate(zip(curves.width[i], curves.gain[i], strict=True)) if g > 0]
         if not segs or t not in added:
             continue
         zs = [pulp.LpVariable(f"z_{t}_{j}", 0, float(w)) for j, w, _ in segs]
-        body.append(pulp.lpSum(zs) <= pulp.lpSum(c * v for v, c in added[t]))
+        stage1.append(pulp.lpSum(zs) <= pulp.lpSum(c * v for v, c in added[t]))
         saved_terms += [(z, float(g)) for z, (_, _, g) in zip(zs, segs, strict=True)]
-    body += _seat_rows(rows, seats, base)
+        per_t.append((t, zs))
     saved = pulp.lpSum(g * z for z, g in saved_terms)
-    status1 = _solve(rows.scenario, -saved, body, time_limit_s, gap)
-    best = sum(g * float(z.varValue or 0.0) for z, g in saved_terms)
+    status1 = _solve(rows.scenario, -saved, stage1, time_limit_s, gap)
     first = {t.var.name: float(t.var.varValue or 0.0) for t in rows.terms}
-    first.update({z.name: float(z.varValue or 0.0) for z, _ in saved_terms})
+    # stage 2 keeps, in every interval, the agents that save calls there (a covering problem: quick to solve)
+    hold = []
+    for t, zs in per_t:
+        kept = sum(float(z.varValue or 0.0) for z in zs)
+        if kept > 1e-9:
+            hold.append(pulp.lpSum(c * v for v, c in added[t]) >= kept * (1.0 - HOLD) - 1e-6)
     cost = pulp.lpSum(t.cost * t.var for t in rows.terms)
-    hold = saved >= best - HOLD * max(1.0, abs(best))
-    status2 = _solve(rows.scenario, cost, body + [hold], time_limit_s, gap, first)
+    status2 = _solve(rows.scenario, cost, body + hold, time_limit_s, gap, first)
     return "optimal" if status1 == status2 == "optimal" else "time_limit"
 
 
