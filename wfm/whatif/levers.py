@@ -131,7 +131,7 @@ def in_hours(plan: WhatifBase, hours: tuple[str, str], days: list[str] | None = 
     lo, hi = (parse_clock(h, "lever hours", end_of_day=True) for h in hours)
     inside = (mins >= lo) & (mins < hi) if lo < hi else (mins >= lo) | (mins < hi)
     if days is not None:
-        inside &= np.isin(np.asarray(plan.timestamps.dayofweek), [WEEKDAYS.index(d) for d in days])
+        inside &= np.isin(np.asarray(plan.timestamps.day_of_week), [WEEKDAYS.index(d) for d in days])
     return inside
 
 
