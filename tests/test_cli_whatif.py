@@ -49,6 +49,12 @@ date        calls    sl_before    sl_after    abandoned_before    abandoned_afte
 ----------  -------  -----------  ----------  ------------------  -----------------  -------  ---------------  ------------  ----------
 2026-03-02  720      46.2%        94.8%       200                 11                 10 -> 0  24.0             12.0          15.0
 2026-03-03  400      45.2%        94.1%       121                 8                  10 -> 0  23.0             8.0           10.0
+
+queue    calls    sl_before    sl_after    abandoned_before    abandoned_after
+-------  -------  -----------  ----------  ------------------  -----------------
+retail   560      44.7%        94.1%       162                 9
+cards    560      46.9%        95.0%       159                 9
+
 levers: back office 47.0 h (56.4), overtime 20.0 h (30.0), agency 25.0 h (75.0)
 every interval restored to its required agents
 ratio with 3 back office on the phones: 10.0:1 (front line 10, back office 1, share 9.1%, ok)

@@ -98,6 +98,12 @@ def scenario_to_dict(s: ScenarioResult, detail: bool = True) -> dict[str, Any]:
         out["sweep"] = s.sweep
     if detail:
         out["days"] = _day_records(s)
+        out["weeks"] = _frame_records(weeks(s))
+        out["queues"] = _frame_records(queues(s))
+        if s.before.by_queue is not None:
+            both = s.before.by_queue.merge(s.after.by_queue, on=["date", "queue", "calls"],
+                                           suffixes=("_before", "_after"))
+            out["days_by_queue"] = _frame_records(both)
         out["recovery"]["hours"] = _frame_records(rec.hours)
         out["still_short"] = [
             f"{t:%Y-%m-%d %H:%M}" for t in s.after.intervals.loc[s.after.intervals["short"], "timestamp"]
@@ -223,6 +229,11 @@ def render_scenario(s: ScenarioResult) -> list[str]:
     headers = ["date", "calls", "sl_before", "sl_after", "abandoned_before", "abandoned_after", "short"]
     headers += [f"{LABELS[k].replace(' ', '_')}_h" for k in levers]
     lines.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+    if len(b) > 7:
+        lines += ["", *_weeks_table(s, levers)]
+    if by_queue := _queues_table(s):
+        lines += ["", *by_queue]
+    lines.append("")
     if levers:
         used = ", ".join(f"{LABELS[k]} {rec.hours_by_lever[k]:,.1f} h ({rec.cost_by_lever.get(k, 0.0):,.1f})"
                          for k in levers)
@@ -243,6 +254,75 @@ def render_scenario(s: ScenarioResult) -> list[str]:
         )
     lines += rec.notes
     return lines
+
+
+def weeks(s: ScenarioResult) -> pd.DataFrame:
+    """Per 7-day block of the plan: calls, service level and abandoned calls before and after recovery, the
+    intervals short, and each lever's hours and cost (hours booked on the days worked, at the lever's rate)."""
+    b, a, rec = s.before.days, s.after.days, s.recovery
+    week = np.arange(len(b)) // 7
+    levers = [k for k in rec.levers if k in rec.hours.columns]
+    rows = []
+    for w in np.unique(week):
+        i = week == w
+        calls = float(b["calls"][i].sum())
+        row: dict[str, Any] = {
+            "week": f"{b['date'][i].iloc[0]} to {b['date'][i].iloc[-1]}",
+            "calls": calls,
+            "service_level_before": float((b["calls"][i] * b["service_level"][i]).sum() / calls) if calls else 1.0,
+            "service_level_after": float((a["calls"][i] * a["service_level"][i]).sum() / calls) if calls else 1.0,
+            "abandoned_before": float(b["abandoned"][i].sum()) if b["abandoned"][i].notna().any() else float("nan"),
+            "abandoned_after": float(a["abandoned"][i].sum()) if a["abandoned"][i].notna().any() else float("nan"),
+            "short_before": int(b["short_intervals"][i].sum()),
+            "short_after": int(a["short_intervals"][i].sum()),
+        }
+        for k in levers:
+            h = float(rec.hours[k][i].sum())
+            rate = rec.cost_by_lever.get(k, 0.0) / rec.hours_by_lever[k] if rec.hours_by_lever.get(k) else 0.0
+            row[f"{k}_hours"], row[f"{k}_cost"] = h, h * rate
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _weeks_table(s: ScenarioResult, levers: list[str]) -> list[str]:
+    rows = []
+    for r in weeks(s).to_dict(orient="records"):
+        row = [r["week"], f"{r['calls']:,.0f}", _pct(r["service_level_before"]), _pct(r["service_level_after"]),
+               _calls(r["abandoned_before"]), _calls(r["abandoned_after"]), f"{r['short_before']} -> {r['short_after']}"]
+        row += [f"{r[f'{k}_hours']:,.1f} h ({r[f'{k}_cost']:,.1f})" for k in levers]
+        rows.append(row)
+    headers = ["week", "calls", "sl_before", "sl_after", "abandoned_before", "abandoned_after", "short"]
+    headers += [LABELS[k].replace(" ", "_") for k in levers]
+    return [tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)]
+
+
+def queues(s: ScenarioResult) -> pd.DataFrame:
+    """Per queue over the plan: calls, service level and abandoned calls (NaN: no patience) before and after."""
+    b, a = s.before.by_queue, s.after.by_queue
+    if b is None or a is None or b.empty:
+        return pd.DataFrame(columns=["queue", "calls", "service_level_before", "service_level_after",
+                                     "abandoned_before", "abandoned_after"])
+    rows = []
+    for q in dict.fromkeys(b["queue"]):
+        qb, qa = b[b["queue"] == q], a[a["queue"] == q]
+        calls = float(qb["calls"].sum())
+        rows.append({
+            "queue": q, "calls": calls,
+            "service_level_before": float((qb["calls"] * qb["service_level"]).sum() / calls) if calls else 1.0,
+            "service_level_after": float((qa["calls"] * qa["service_level"]).sum() / calls) if calls else 1.0,
+            "abandoned_before": float(qb["abandoned"].sum()) if qb["abandoned"].notna().any() else float("nan"),
+            "abandoned_after": float(qa["abandoned"].sum()) if qa["abandoned"].notna().any() else float("nan"),
+        })
+    return pd.DataFrame(rows)
+
+
+def _queues_table(s: ScenarioResult) -> list[str]:
+    rows = [[r["queue"], f"{r['calls']:,.0f}", _pct(r["service_level_before"]), _pct(r["service_level_after"]),
+             _calls(r["abandoned_before"]), _calls(r["abandoned_after"])] for r in queues(s).to_dict(orient="records")]
+    if not rows:
+        return []
+    headers = ["queue", "calls", "sl_before", "sl_after", "abandoned_before", "abandoned_after"]
+    return [tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)]
 
 
 def _still_short(s: ScenarioResult) -> str:
