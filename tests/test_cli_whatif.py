@@ -272,3 +272,60 @@ def test_start_from_the_history_and_a_bad_start_exit_2_naming_it(runner, files):
     assert doc["plan"]["start"] == "2026-01-26 00:00"
     assert "forecast: week_average, 7 days from 2026-01-26; models: retail week_average, cards week_average" \
         in doc["notes"]
+
+
+# --------------------------------------------------------------------------- the recovery by name, options
+MONTH_TOML = SURGE_TOML.replace('name = "surge"', 'name = "month"').replace('end = "day 2"', 'end = "day 29"')
+
+
+@pytest.mark.parametrize(
+    ("extra", "scenarios", "message"),
+    [
+        (("--scenario", "nope"), "surge.toml", "Error: --scenario: {d}/surge.toml has no scenario 'nope' (it has: surge)"),
+        (("--weeks", "4"), "surge.toml", "Error: --weeks: only when forecasting from --history; {d}/forecast.csv already "
+                                         "gives the plan's days (give a forecast that long, or leave out --forecast)"),
+        (("--weeks", "0"), "surge.toml", "Error: --weeks: 0 is not in [1, 6] (see 'wfm whatif --help')"),
+        (("--recovery-dir", "{d}/forecast.csv"), "surge.toml", "Error: --recovery-dir: {d}/forecast.csv is a file, not a folder"),
+        (("--recovery-dir", "{d}"), "surge.toml", "Error: --scenarios {d}/surge.toml: lies inside --recovery-dir {d}"),
+        # a month-long scenario on a two-day plan without --weeks: the file, the scenario and the key
+        ((), "month.toml", "Error: {d}/month.toml: scenario 'month', volume[0].end: 'day 29' (2026-03-30 00:00) is "
+                           "after the plan's end (day 1 to day 2, 2026-03-02 00:00 to 2026-03-04 00:00); plan 4 weeks: "
+                           "--weeks 4 (with --history), or a forecast that long"),
+    ],
+)
+def test_recovery_options_bad_input_exit_2_with_one_line(runner, files, extra, scenarios, message):
+    (files / "month.toml").write_text(MONTH_TOML)
+    result = runner.invoke(app, args(files, *(e.format(d=files) for e in extra), scenarios=scenarios))
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message.format(d=files)), lines
+    assert result.stdout == ""
+
+
+def test_recovery_dir_writes_one_set_per_scenario_that_keeps_the_rules(runner, files):
+    import datetime as dt
+
+    import pandas as pd
+    from whatif.rulecheck import Rules, check
+
+    out = files / "rec"
+    result = runner.invoke(app, args(files, "--recovery-dir", str(out)))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / 'surge'}" in result.stderr
+    folder = out / "surge"
+    assert sorted(p.name for p in folder.iterdir()) == ["recovery.csv", "recovery.manifest.json",
+                                                        "roster_after.csv", "roster_before.csv"]
+    rec = pd.read_csv(folder / "recovery.csv")
+    assert list(rec.columns) == ["person", "date", "lever", "start", "end", "breaks", "hours", "cost"]
+    assert set(rec["lever"]) == {"back_office", "overtime", "agency"}
+    doc = json.loads(runner.invoke(app, args(files, "--json")).stdout)
+    assert doc["scenarios"][0]["recovery"]["cost"] == pytest.approx(rec["cost"].sum(), abs=0.01)
+    rules = Rules(plan_start=dt.date(2026, 3, 2), plan_days=2, interval_minutes=60, min_rest_hours=11,
+                  overtime_max_hours_per_day=2, overtime_max_hours_per_week=10, back_office_max_hours_per_day=8,
+                  back_office_hours=("08:00", "18:00"), costs={"back_office": 1.2, "overtime": 1.5, "agency": 3.0})
+    assert check(folder / "roster_before.csv", folder / "roster_after.csv", folder / "recovery.csv", rules) == []
+    # the absent of day 2 (25% of seven, round half up: 2) are not in the roster after recovery
+    before = pd.read_csv(folder / "roster_before.csv")
+    after = pd.read_csv(folder / "roster_after.csv")
+    mine = after["contract"] == "full_time"
+    assert len(before[before["date"] == "2026-03-03"]) - len(after[mine & (after["date"] == "2026-03-03")]) == 2

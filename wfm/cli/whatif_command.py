@@ -90,11 +90,17 @@ def whatif_command(
     from wfm.config import load_config
     from wfm.errors import InputError
     from wfm.io import atomic_write_csv, atomic_write_json, to_json
-    from wfm.outputs import check_out_paths
+    from wfm.outputs import check_not_inside, check_out_paths
 
     check_out_paths({"--out": out, "--intervals": intervals}, {
         "--scenarios": scenarios, "--config": config, "--roster": roster, "--forecast": forecast,
         "--history": history if forecast is None else None})
+    if recovery_dir is not None:
+        if recovery_dir.exists() and not recovery_dir.is_dir():
+            raise InputError(f"--recovery-dir: {recovery_dir} is a file, not a folder")
+        check_not_inside(recovery_dir, {"--scenarios": scenarios, "--config": config, "--roster": roster,
+                                        "--forecast": forecast, "--history": history if forecast is None else None},
+                         "--recovery-dir")
     cfg = load_config(config)
     scen = stage.select_scenarios(stage.load_scenarios(scenarios), only, str(scenarios))
     if weeks is not None:
