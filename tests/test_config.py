@@ -74,3 +74,14 @@ def test_every_queue_setting_and_default_is_in_docs_config_md():
         if field.default is not None and name != "name":
             shown = f"{field.default:g}" if isinstance(field.default, float) else str(field.default)
             assert f"| `{name}` | `{shown}`" in text, f"docs/config.md does not give {name}'s default {shown}"
+
+
+def test_min_rest_days_per_week_must_leave_each_contract_its_days():
+    """[roster] min_rest_days_per_week (what a what-if recovery keeps per person) and a contract's most days a
+    week must fit in seven: 3 rest days leave 4 working days, and full_time works 5."""
+    base = {"queues": [{"name": "a"}], "contracts": [{"name": "full_time", "days_per_week": 5}]}
+    assert parse_config({**base, "roster": {"min_rest_days_per_week": 2}}).roster.min_rest_days_per_week == 2
+    with pytest.raises(ConfigError, match="min_rest_days_per_week = 3 leaves 4 working days a week, but contract "
+                                          "'full_time' works up to 5"):
+        parse_config({**base, "roster": {"min_rest_days_per_week": 3}})
+    assert parse_config(base).roster.max_consecutive_days == 6
