@@ -44,11 +44,11 @@ def whatif_command(
     ] = None,
     only: Annotated[
         list[str] | None,
-        typer.Option("--scenario", help="Run only this scenario of the file (repeat for several)."),
+        typer.Option("--scenario", metavar="NAME", help="Run only this scenario of the file (repeat for several)."),
     ] = None,
     recovery_dir: Annotated[
         Path | None,
-        typer.Option("--recovery-dir", help="Write each scenario's recovery by name into DIR/<scenario>/: "
+        typer.Option("--recovery-dir", metavar="DIR", help="Write each scenario's recovery by name into DIR/<scenario>/: "
                                             "recovery.csv, roster_after.csv and roster_before.csv, as one set."),
     ] = None,
     start: Annotated[
@@ -81,10 +81,11 @@ def whatif_command(
 ) -> None:
     """What-if runs: shocks (surges, AHT, absence, seats down) and the least-cost recovery with the levers.
 
-    `wfm whatif --config configs/example.toml --scenarios configs/storm.toml [--roster roster.csv]
-    [--forecast forecast.csv] [--sweep volume=1.0:3.0:0.25 --workers 2]`. Exit 1 when some interval is still
-    short of its required agents after recovery (a result, not an error): one `Breached:` line per scenario still
-    short on stderr, --quiet or not.
+    `wfm whatif --config configs/example.toml --scenarios configs/storm.toml --weeks 4 [--roster roster.csv]
+    [--recovery-dir DIR] [--scenario storm] [--sweep volume=1.0:3.0:0.25 --workers 2]`. The recovery is given
+    to people by name, each keeping the rest rules (--recovery-dir writes recovery.csv and roster_after.csv).
+    Exit 1 when some interval is still short of its required agents after recovery (a result, not an error):
+    one `Breached:` line per scenario still short on stderr, --quiet or not.
     """
     from wfm import whatif as stage
     from wfm.config import load_config

@@ -7,33 +7,34 @@ Pipeline for each scenario (the baseline is the scenario with no shocks and no l
    over a window, per queue or all, with a linear ramp-up before the window and a linear decay after it.
 2. **Size it** with the centre's targets (:func:`wfm.staffing.staff`): ``required`` per interval is the
    number of rostered agents needed (the queues' ``scheduled``, summed), exactly as for a roster.
-3. **Impact on the published roster as it stands** (:func:`assess_cover`): on-phone agents per interval
-   (on shift, not on a break) x (1 - absence share of the shift's day), capped by the seats left by a
-   capacity cut. Service level and ASA are the staff group's (queues pooled, as for a roster); abandoned
-   calls come from Erlang A per queue where the queue has a patience, with the on-phone agents shared
-   between the queues as planned (in proportion to their offered load in the baseline forecast). An
-   interval is **short** when its on-phone agents are below ``required``.
-4. **Recovery** (:func:`recover`, each lever an ``add_<lever>`` function in :data:`LEVERS`): a MILP (PuLP + HiGHS) picks how much of each lever to use, per interval
-   or day, within each lever's limits: first it minimises the agent-intervals still short (so every interval
-   the levers can reach is restored), then, holding that, the total cost. Levers:
+3. **Impact on the published roster as it stands** (:func:`assess_cover`): on-phone people per interval (on
+   shift, not on a break) less the people named absent (:mod:`wfm.whatif.people`: round(share x n) of the n
+   rostered each day, by a stable hash of person and date), capped by the seats left by a capacity cut.
+   Service level, ASA and abandoned calls come from one model, the staff group's (queues pooled under its
+   routing, Erlang A where queues have a patience, shrinkage applied), held to the agents' capacity where the
+   calls offered exceed it (a fluid model of an overloaded queue with abandonment). An interval is **short**
+   when its on-phone agents are below ``required``.
+4. **Recovery** (:func:`recover`, each lever an ``add_<lever>`` function in :data:`LEVERS`): a linear programme
+   (PuLP + HiGHS) in two stages: most calls answered within target (each short interval's late calls as a
+   convex piecewise-linear function of the agents added, from the model above), then least cost keeping those
+   agents. Levers:
 
-   - ``back_office``: back-office people on the phones within daily hours, each counting as
+   - ``back_office``: back-office people on the phones within daily hours (and days), each counting as
      ``1 / handle_time_factor`` of an agent, at most ``max_hours_per_day`` each;
-   - ``rest_days``: cancelled rest days, each an extra full shift (a template of the lever's contract) on a
-     day off, limited per day by the agents off that day and over the plan by
-     ``agents x (per_month - floor) x days / 30``;
+   - ``rest_days``: recalled rest days, each a whole extra shift (a template of the lever's contract) for a
+     person off that day who may give it up (rest hours, rest days per week, the month's floor, consecutive
+     days);
    - ``overtime``: published shifts extended before the start or after the end, at most
-     ``max_hours_per_day`` per agent and ``max_hours_per_week`` per agent (on the team's total per 7-day
-     block);
+     ``max_hours_per_day`` per person and day and ``max_hours_per_week`` per 7-day block, keeping rest hours;
    - ``agency``: up to ``max_agents`` extra agents at once within daily hours;
    - ``reoptimise``: re-roster the same agents (:func:`wfm.roster.roster`, whole cyclic weeks) for the
      shocked forecast and use the new shifts from ``from_day`` on, at ``cost_per_changed_shift`` per shift
      added or dropped; the levers then run on it, and the better of keeping and re-rostering wins (fewest
      agent-intervals short, then cost).
 
-   Every lever person on the phones takes a seat: a capacity cut limits levers too. Back office, agency and
-   overtime are hours (people on the phones per interval may be fractional: an average over the interval);
-   cancelled rest days are whole shifts. Stage 2 starts from stage 1's plan.
+   Every lever person on the phones takes a seat: a capacity cut limits levers too. The solution is then
+   given to people by name (:mod:`wfm.whatif.naming`: ``recovery.csv`` and ``roster_after.csv``, each rule
+   checked per person), and every figure after recovery is recounted from them.
 5. **Ratio** while back office is on the phones: :func:`wfm.ratio.move_to_phones` with the peak number of
    back-office people on the phones at once.
 
@@ -41,8 +42,9 @@ Deterministic: the same inputs give the same plan (HiGHS branch and bound is det
 run the scenarios of a sweep.
 
 Modules: ``scenario`` (the scenario file), ``shocks``, ``impact`` (the base every scenario shares and
-:func:`assess_cover`), ``levers`` (``add_<lever>`` and ``LEVERS``), ``recovery`` (:func:`recover`,
-:func:`reoptimise`), ``report`` (text, JSON, tables), ``inputs`` (:func:`load_inputs`: files or the
+:func:`assess_cover`), ``people`` (the roster per person, named absence, the per-person rules), ``levers``
+(``add_<lever>`` and ``LEVERS``), ``recovery`` (:func:`recover`, :func:`reoptimise`), ``naming`` (the
+recovery by name, :func:`wfm.whatif.naming.recount`), ``report`` (text, JSON, tables), ``inputs`` (:func:`load_inputs`: files or the
 forecast and roster stages), ``run`` (:func:`run_scenario`, :func:`whatif`, sweeps).
 """
 

@@ -1,24 +1,28 @@
-"""The recovery by name: every unit the recovery MILP bought is given to a person who may work it.
+"""The recovery by name: every unit the recovery LP bought is given to a person who may work it.
 
-:func:`name_recovery` reads the solved :class:`wfm.whatif.levers.RecoveryRows` back day by day:
+:func:`name_recovery` reads the solved :class:`wfm.whatif.levers.RecoveryRows` back:
 
-1. **rest days**, day after day: each recalled shift goes to a person of its group (else any other person
-   of the contract off that day) for whom the day keeps every rule of :class:`wfm.whatif.people.PersonRules`
-   (rest hours, rest days per week, the month's floor, consecutive days); the people of one start take each
-   break at the places of its window in turn (staggered, on the planning grid);
-2. **overtime**, day after day: each group's extensions go to its people with the least overtime that week
-   first (then a stable per-date order); the deepest first, before the start, then after the end to the
-   others first, each checked against the person's overtime caps (``max_hours_per_day``,
-   ``max_hours_per_week`` per 7-day block) and rest hours (``min_rest_hours`` to their neighbouring shifts,
-   recalled ones included);
-3. **back office** and **agency**: each day's people per interval are cut into contiguous blocks on the
-   phones (a rise opens blocks, a fall closes the oldest), each at most ``max_hours_per_day``; a back-office
-   block goes to a back-office person free then with hours left that day (their day's row runs from their
-   first to their last minute on the phones, the gaps written as breaks), an agency block to an agency agent
-   of its own (``AGENCY-<date>-<nn>``).
+1. **rest days**, day after day: each day's recalled shifts are made whole per start (the day's total rounded
+   half up, dealt to its starts by largest remainder) and go first to people of the groups the solution drew
+   them from (over the whole plan, those no group needs on the next two days first), then, in a second pass,
+   to any other person of the contract off that day; always to someone for whom the day keeps every rule of
+   :class:`wfm.whatif.people.PersonRules` (rest hours, rest days per week, the month's floor, consecutive
+   days); the people of one start take each break at the places of its window in turn (staggered, on the
+   planning grid);
+2. **overtime**, day after day: each group's extensions (rounded up to whole people) go to its people with the
+   least overtime that week first (then a stable per-date order), one extension per side and person; the
+   deepest first, before the start, then after the end to the others first, each checked against the
+   person's overtime caps (``max_hours_per_day``, ``max_hours_per_week`` per 7-day block) and rest hours
+   (``min_rest_hours`` to their neighbouring shifts, recalled ones included);
+3. **back office** and **agency**: each day's people per interval, rounded up (back office: within the day's
+   hours, the smallest fractions back down first), are cut into contiguous blocks on the phones (a rise opens
+   blocks, a fall closes the oldest), each at most ``max_hours_per_day``; a back-office block goes to a
+   back-office person free then with hours left that day, its tail to another when nobody can take it whole
+   (their day's row runs from their first to their last minute on the phones, the gaps written as breaks); an
+   agency block to an agency agent of its own (``AGENCY-<date>-<nn>``).
 
 A unit nobody may work is dropped and counted in the notes: the figures after recovery are always recounted
-from the roster after recovery (:func:`recount`), never taken from the MILP.
+from the roster after recovery (:func:`recount`), never taken from the LP.
 """
 
 from __future__ import annotations

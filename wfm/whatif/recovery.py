@@ -1,5 +1,5 @@
 """Recovery: the use of the levers that buys the most service at the least cost (:func:`recover`, a
-two-stage MILP through :func:`wfm.milp.solve_highs`), given to people by name
+two-stage linear programme through :func:`wfm.milp.solve_highs`), given to people by name
 (:func:`wfm.whatif.naming.name_recovery`), and the re-roster lever (:func:`reoptimise`).
 
 **Service, then cost.** Stage 1 minimises the calls not answered within their queue's answer time, up to
