@@ -19,7 +19,15 @@ import pytest
 
 from wfm.config import load_config
 from wfm.staffing import staff, staffing_requirement
-from wfm.whatif import apply_shocks, assess_cover, load_inputs, load_scenarios, make_plan, whatif, write_recovery_dirs
+from wfm.whatif import (
+    apply_shocks,
+    assess_cover,
+    load_inputs,
+    load_scenarios,
+    make_plan,
+    whatif,
+    write_recovery_dirs,
+)
 from whatif.rulecheck import Rules, check, recount
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,6 +17,7 @@ from whatif.small import (
     lever_gain,
     plan,
     run,
+    scenario,
     small_config,
 )
 
@@ -207,3 +208,49 @@ def test_hour_limited_levers_only_act_inside_their_hours(start, length, lever):
     short_before = res.before.intervals["short"].to_numpy()
     if (inside & short_before).any():
         assert gain[inside & short_before].max() > 0
+
+
+@given(
+    st.floats(1.2, 4.0), st.floats(0.0, 0.6), st.integers(0, 4), st.integers(0, 6), st.floats(0.0, 3.0),
+    st.booleans(),
+)
+@settings(max_examples=12, deadline=None)
+def test_after_recovery_is_always_a_recount_of_the_roster_after(surge, absent, people, agency, overtime, rest):
+    """Whatever the surge, absence and levers, the figures after recovery are the roster after recovery's own:
+    its people on the phones recounted (back office at 1/1.3), the service level and short intervals through
+    the same model, the cost the sum of recovery.csv; nobody named absent works, nobody works twice a day."""
+    from wfm.staffing import staff, staffing_requirement
+    from wfm.whatif.naming import recount
+
+    levers: dict = {}
+    if people:
+        levers["back_office"] = {"people": people, "hours": ["08:00", "20:00"]}
+    if agency:
+        levers["agency"] = {"max_agents": agency}
+    if overtime:
+        levers["overtime"] = {"max_hours_per_day": overtime}
+    if rest:
+        levers["rest_days"] = {"per_month": 8, "floor": 4}
+    body = {"volume": [{"multiplier": surge, "start": "day 1", "end": "day 3"}],
+            "absence": [{"share": absent, "start": "day 2"}], "levers": levers}
+    p = plan()
+    sc = scenario(**body)
+    res = W.run_scenario(p, sc, gap=0.0)
+    named = res.recovery.named
+    weights = {"back_office": 1 / 1.3, "agency": 1.0}
+    counted, _ = recount(p, named.roster_after, weights, np.full(len(p.timestamps), np.inf))
+    assert np.allclose(res.after.intervals["rostered"].to_numpy(), counted, atol=1e-4)  # shown to 4 places
+    shocked = W.apply_shocks(p, sc)
+    staffing = staff(shocked.forecast, p.config, p.interval_minutes)
+    required = staffing_requirement(staffing, p.config).set_index("timestamp")["scheduled"].reindex(p.timestamps)
+    again = W.assess_cover(staffing, counted, required.fillna(0).to_numpy(float), p)
+    assert again.service_level == pytest.approx(res.after.service_level, abs=1e-12)
+    assert again.short_intervals == res.after.short_intervals
+    assert res.recovery.cost == pytest.approx(float(named.recovery["cost"].sum()), abs=1e-6)
+    after = named.roster_after
+    assert not after.duplicated(["agent_id", "date"]).any()
+    mine = after[after["contract"] == "full_time"]
+    day2 = p.shifts.date == np.datetime64("2026-03-03")
+    rostered_day2 = set(p.shifts.agent_id[day2])
+    gone = rostered_day2 - set(mine.loc[mine["date"] == "2026-03-03", "agent_id"])
+    assert len(gone) == int(np.floor(absent * len(rostered_day2) + 0.5 + 1e-9))  # the named absent, whole people
