@@ -76,12 +76,13 @@ def test_every_queue_setting_and_default_is_in_docs_config_md():
             assert f"| `{name}` | `{shown}`" in text, f"docs/config.md does not give {name}'s default {shown}"
 
 
-def test_min_rest_days_per_week_must_leave_each_contract_its_days():
-    """[roster] min_rest_days_per_week (what a what-if recovery keeps per person) and a contract's most days a
-    week must fit in seven: 3 rest days leave 4 working days, and full_time works 5."""
-    base = {"queues": [{"name": "a"}], "contracts": [{"name": "full_time", "days_per_week": 5}]}
+def test_recovery_rest_rules_default_and_leave_seven_day_contracts_alone():
+    """[roster] min_rest_days_per_week and max_consecutive_days are what a what-if recovery keeps when it
+    recalls rest days (1 and 6 by default); a contract of up to 7 days a week stays valid (the rules bound the
+    recalls, not the roster)."""
+    base = {"queues": [{"name": "a"}], "contracts": [{"name": "c", "days_per_week": [1, 7]}]}
+    roster = parse_config(base).roster
+    assert (roster.min_rest_days_per_week, roster.max_consecutive_days) == (1, 6)
     assert parse_config({**base, "roster": {"min_rest_days_per_week": 2}}).roster.min_rest_days_per_week == 2
-    with pytest.raises(ConfigError, match="min_rest_days_per_week = 3 leaves 4 working days a week, but contract "
-                                          "'full_time' works up to 5"):
-        parse_config({**base, "roster": {"min_rest_days_per_week": 3}})
-    assert parse_config(base).roster.max_consecutive_days == 6
+    with pytest.raises(ConfigError, match="max_consecutive_days"):
+        parse_config({**base, "roster": {"max_consecutive_days": 0}})

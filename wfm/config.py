@@ -466,17 +466,6 @@ class CentreConfig(_Model):
         return self
 
     @model_validator(mode="after")
-    def _weekly_rest_fits_the_contracts(self) -> CentreConfig:
-        rest = self.roster.min_rest_days_per_week
-        for c in self.contracts:
-            if c.days_range[1] > 7 - rest:
-                raise ValueError(
-                    f"roster.min_rest_days_per_week = {rest} leaves {7 - rest} working days a week, but contract "
-                    f"{c.name!r} works up to {c.days_range[1]}"
-                )
-        return self
-
-    @model_validator(mode="after")
     def _staff_groups_name_their_queues(self) -> CentreConfig:
         groups = {q.staff_group for q in self.queues}
         for g in self.staff_groups:
