@@ -416,7 +416,7 @@ def _recovery_frame(out: list[_Row], pp: People) -> pd.DataFrame:
 def _roster_after(plan: WhatifBase, pp: People, st: np.ndarray, en: np.ndarray, out: list[_Row]) -> pd.DataFrame:
     """The published rows less the absent, with overtime start/end, plus recalled shifts and phone blocks."""
     frame = plan.roster.drop(columns=["_line"], errors="ignore").reset_index(drop=True).astype(str)
-    frame = frame.reindex(columns=ROSTER_COLUMNS).fillna("")
+    frame = frame.reindex(columns=ROSTER_COLUMNS, fill_value="")
     keep = np.zeros(len(frame), dtype=bool)
     starts = frame["start"].to_numpy(object).copy()
     ends = frame["end"].to_numpy(object).copy()

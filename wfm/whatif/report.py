@@ -123,6 +123,9 @@ def _recovery_dict(rec: Recovery) -> dict[str, Any]:
         "back_office_peak": rec.back_office_peak,
         "rest_days_cancelled": rec.rest_days_cancelled,
         "reoptimised": rec.reoptimised,
+        # by name: the rows of recovery.csv, and per lever the hours bought that nobody could work (left out)
+        "named_rows": len(rec.named.recovery) if rec.named is not None else 0,
+        "unnamed_hours": {k: round(v, 2) for k, v in (rec.named.dropped if rec.named is not None else {}).items()},
         "notes": rec.notes,
     }
 
