@@ -22,6 +22,7 @@ LAYERS: list[list[str]] = [
     ["charts"],
     ["whatif"],
     ["plan"],
+    ["review"],  # plan against actuals: reads a plan's run folder
     ["docs", "cli", "bench", "generate"],
 ]
 
