@@ -613,7 +613,8 @@ def read_forecast(
     """Read a forecast CSV (``timestamp,queue,volume[,aht,...]``) with located errors.
 
     Volume must be a number from 0 to ``MAX_CALLS_PER_INTERVAL``; AHT, when present, > 0 and at most
-    ``MAX_AHT_S`` (blank AHT takes the queue's config ``aht_s``). ``queues``: the known queue names; a row
+    ``MAX_AHT_S`` (blank AHT takes the queue's config ``aht_s``); ``volume_p10``/``volume_p90``, when present,
+    from 0 to ``MAX_CALLS_PER_INTERVAL`` (blank allowed). ``queues``: the known queue names; a row
     naming another queue is an error. ``interval_minutes``: the grid every timestamp must be on (the config's).
     """
     frame = read_csv(path, required=("timestamp", "queue", "volume"), aliases={"volume": ("calls", "offered")})
@@ -631,6 +632,10 @@ def read_forecast(
                                    max_value=MAX_AHT_S, max_note=AHT_NOTE)
     else:
         out["aht"] = np.nan
+    for band in ("volume_p10", "volume_p90"):  # the forecast's band, when the file has it (wfm review scores it)
+        if band in frame.columns:
+            out[band] = parse_numbers(frame, band, path, allow_blank=True, min_value=0.0,
+                                      max_value=MAX_CALLS_PER_INTERVAL)
     if queues is not None:
         known = list(queues)
         bad = ~frame["queue"].isin(known).to_numpy()
