@@ -13,6 +13,7 @@ from wfm.cli import (  # noqa: F401 - each module registers its command on the a
     forecast_command,
     plan_command,
     ratio_command,
+    review_command,
     roster_command,
     simulate_command,
     staff_command,

@@ -36,6 +36,35 @@ class ForecastReview:
     last: pd.Timestamp
     notes: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict:
+        """``{"plan": {...}, "forecast": {queue: {level: {wape, bias, mase, noise_floor_wape, ...}}}, "notes"}``;
+        NaN is null."""
+        from wfm.io import json_number
+
+        out: dict = {}
+        for r in self.scores.to_dict(orient="records"):
+            out.setdefault(r["queue"], {})[r["level"]] = {
+                "periods": r["periods"], "actual": round(r["actual"], 1), "forecast": round(r["forecast"], 1),
+                **{k: json_number(r[k], 4) for k in ("wape", "bias", "mase", "noise_floor_wape", "coverage")},
+            }
+        return {"plan": {"first": f"{self.first:%Y-%m-%d %H:%M}", "last": f"{self.last:%Y-%m-%d %H:%M}"},
+                "forecast": out, "notes": self.notes}
+
+    def render(self) -> str:
+        """The forecast's accuracy as a table: per queue and level, and the total."""
+        from tabulate import tabulate
+
+        def pct(v: float) -> str:
+            return "n/a" if not np.isfinite(v) else f"{100 * v:.1f}%"
+
+        rows = [[r["queue"], r["level"], r["periods"], f"{r['actual']:,.0f}", f"{r['forecast']:,.0f}", pct(r["wape"]),
+                 pct(r["noise_floor_wape"]), pct(r["bias"]), "n/a" if not np.isfinite(r["mase"]) else f"{r['mase']:.2f}",
+                 pct(r["coverage"]) if r["level"] == "interval" else ""]
+                for r in self.scores.to_dict(orient="records")]
+        head = ["queue", "level", "periods", "actual", "forecast", "wape", "noise_floor", "bias", "mase", "p10_p90"]
+        return "\n".join([f"Forecast against actuals, {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}", "",
+                          tabulate(rows, headers=head, tablefmt="simple", disable_numparse=True)])
+
 
 def read_run_forecast(run: PathLike) -> pd.DataFrame:
     """forecast.csv of a whole `wfm plan` run folder (``timestamp, queue, volume, aht, volume_p10, volume_p90``)."""
