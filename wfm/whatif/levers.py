@@ -187,9 +187,9 @@ def neighbours(p: People, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def add_overtime(rows: RecoveryRows, ot: OvertimeLever) -> None:
     """Published shifts extended interval by interval before their start or after their end (a deeper
     extension needs the shallower one), per group of people on the same day with the same shift and the same
-    room for it before and after (``min_rest_hours`` from their neighbouring shifts): at most
-    ``max_hours_per_day`` per person and day, ``max_hours_per_week`` per person (the group's total per 7-day
-    block, and no deeper than a week's allowance)."""
+    room for it before and after (``min_rest_hours`` from their neighbouring shifts; before the start, not past
+    the shift date's midnight): at most ``max_hours_per_day`` per person and day, ``max_hours_per_week`` per
+    person (the group's total per 7-day block, and no deeper than a week's allowance)."""
     plan, pp = rows.plan, rows.people
     ivl = plan.interval_minutes
     k_max = int(math.floor(min(ot.max_hours_per_day, ot.max_hours_per_week) * 60 / ivl + 1e-9))
@@ -201,6 +201,9 @@ def add_overtime(rows: RecoveryRows, ot: OvertimeLever) -> None:
     with np.errstate(invalid="ignore"):
         pre_cap = np.clip(np.floor((pp.start - before - rest) / ivl), 0, k_max)
         post_cap = np.clip(np.floor((after - pp.end - rest) / ivl), 0, k_max)
+        # an extension before the start stays on the shift's own date (its row keeps its date and clock times)
+        midnight = np.arange(pp.start.shape[1])[None, :] * DAY
+        pre_cap = np.minimum(pre_cap, np.clip((pp.start - midnight) // ivl, 0, None))
     who, day = np.nonzero(present)
     key = pd.DataFrame({"d": day, "s": pp.start[who, day], "e": pp.end[who, day],
                         "pre": pre_cap[who, day].astype(int), "post": post_cap[who, day].astype(int), "p": who})
