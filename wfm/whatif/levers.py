@@ -42,7 +42,7 @@ from wfm.config import CentreConfig
 from wfm.errors import ConfigError
 from wfm.roster.domain import Shift
 from wfm.whatif.impact import WhatifBase
-from wfm.whatif.people import People, PersonRules, recall_budget, run_length
+from wfm.whatif.people import People, PersonRules, recall_budget, run_if_working
 from wfm.whatif.scenario import (
     AgencyLever,
     BackOfficeLever,
@@ -290,7 +290,7 @@ def add_rest_days(rows: RecoveryRows, rd: RestDaysLever) -> None:
     if not templates and mine.any():
         raise ConfigError(f"scenario {rows.scenario!r}, levers.rest_days: no shift template for contract {rd.contract!r}")
     present = pp.works & ~pp.absent
-    block_left, month_left = recall_budget(pp, rules, present)
+    block_left, month_left = recall_budget(pp.contract, pp.dates, rules, present)
     month, _ = rules.month_floors(pp.dates)
     before, after = neighbours(pp, present)
     rest = rules.min_rest_minutes
@@ -303,7 +303,8 @@ def add_rest_days(rows: RecoveryRows, rd: RestDaysLever) -> None:
     for d in range(len(pp.dates)):
         off = np.flatnonzero(mine & ~pp.works[:, d] & ~pp.unavailable[:, d]
                              & (block_left[:, d // 7] >= 1) & (month_left[:, month[d]] >= 1))
-        off = np.array([p for p in off if _run_with(present, p, d) <= rules.max_consecutive_days], dtype=np.int64)
+        off = np.array([p for p in off if run_if_working(present[p], d) <= rules.max_consecutive_days],
+                       dtype=np.int64)
         if not len(off):
             continue
         lo = np.maximum(before[off, d] + rest - d * DAY, 0)
@@ -343,13 +344,6 @@ def add_rest_days(rows: RecoveryRows, rd: RestDaysLever) -> None:
         group = (pattern == pat) & mine
         rows.constraints.append(pulp.lpSum(vs) <= int(np.clip(month_left[group, m], 0, None).sum()))
 
-
-
-def _run_with(present: np.ndarray, p: int, d: int) -> int:
-    """Working days in a row through ``d`` if person ``p`` also works day ``d``."""
-    row = present[p].copy()
-    row[d] = True
-    return run_length(row[None, :], 0, d)
 
 
 # =========================================================================== the list

@@ -36,8 +36,8 @@ import pandas as pd
 from wfm.roster.rows import ROSTER_COLUMNS, count_spans
 from wfm.whatif.impact import WhatifBase, parse_roster
 from wfm.whatif.levers import DAY, RecoveryRows
-from wfm.whatif.people import OFF, People, PersonRules, recall_budget, run_length, stable_rank
-from wfm.whatif.scenario import BackOfficeLever, Scenario
+from wfm.whatif.people import OFF, People, PersonRules, recall_budget, run_if_working, stable_rank
+from wfm.whatif.scenario import Scenario, back_office_people
 
 RECOVERY_COLUMNS = ["person", "date", "lever", "start", "end", "breaks", "hours", "cost"]
 
@@ -68,7 +68,6 @@ class _Row:
     breaks: list[tuple[int, int]]
     hours: float
     cost: float
-    slot: int = 0  # a recalled shift's slot (to stagger its breaks across both naming passes)
 
 
 def whole(x: float | None) -> int:
@@ -158,11 +157,11 @@ def name_recovery(rows: RecoveryRows, scenario: Scenario) -> Named:
     left = []
     for d in range(n_d):
         todo = sorted(rest_by_day.get(d, []), key=lambda sn: (sn[0].shift.start_minute, sn[0].shift.template))
-        left += [(d, slot, _name_rest(slot, n, d, st, en, recalled, ranks[d], rules, month, pp, lv.rest_days, out,
-                                      ivl, own=True, later=later[:, d])) for slot, n in todo]
-    for d, slot, n in left:
+        left += [(d, slot, n, _name_rest(slot, n, d, st, en, recalled, ranks[d], rules, month, pp, lv.rest_days,
+                                         out, ivl, own=True, total=n, later=later[:, d])) for slot, n in todo]
+    for d, slot, total, n in left:
         if n and (k := _name_rest(slot, n, d, st, en, recalled, ranks[d], rules, month, pp, lv.rest_days, out,
-                                  ivl, own=False)):
+                                  ivl, own=False, total=total)):
             dropped["rest_days"] = dropped.get("rest_days", 0.0) + k * slot.shift.paid_minutes / 60
     for d in range(n_d):
         for g in ot_by_day.get(d, []):
@@ -240,10 +239,10 @@ def _name_overtime(g, d, st, en, ot_min, rank, rules: PersonRules, ivl, lever, p
 
 
 def _name_rest(slot, n, d, st, en, recalled, rank, rules: PersonRules, month, pp: People, lever, out, ivl: int,
-               *, own: bool, later: np.ndarray | None = None) -> int:
-    """Give ``n`` shifts of ``slot`` to its group's people (``own``) or to the contract's others off that day;
-    returns the shifts nobody could take. The people of one slot take each break at the places of its window
-    in turn."""
+               *, own: bool, total: int, later: np.ndarray | None = None) -> int:
+    """Give ``n`` of the ``total`` shifts of ``slot`` (the others were given in the first pass) to its group's
+    people (``own``) or to the contract's others off that day; returns the shifts nobody could take. The
+    people of one slot take each break at the places of its window in turn."""
     sh = slot.shift
     s = d * DAY + sh.start_minute
     e = s + sh.length_minutes
@@ -255,7 +254,6 @@ def _name_rest(slot, n, d, st, en, recalled, rank, rules: PersonRules, month, pp
         others = np.flatnonzero((pp.contract == lever.contract) & ~pp.unavailable[:, d])
         pool = sorted((int(p) for p in others if int(p) not in first),
                       key=lambda p: (int(recalled[p].sum()), int(rank[p]), p))
-    total = n + sum(1 for r in out if r.lever == "rest_days" and r.day == d and r.start == s and r.slot == id(slot))
     given = 0
     for p in pool:
         if given == n:
@@ -273,22 +271,19 @@ def _name_rest(slot, n, d, st, en, recalled, rank, rules: PersonRules, month, pp
         st[p, d], en[p, d] = s, e
         recalled[p, d] = True
         paid = sh.paid_minutes / 60
-        out.append(_Row(str(pp.ids[p]), d, "rest_days", s, e, breaks, paid, lever.cost_per_hour * paid, id(slot)))
+        out.append(_Row(str(pp.ids[p]), d, "rest_days", s, e, breaks, paid, lever.cost_per_hour * paid))
         given += 1
     return n - given
 
 
 def _may_recall(st: np.ndarray, p: int, d: int, rules: PersonRules, month: np.ndarray, pp: People) -> bool:
     """Working day ``d`` keeps person p's rest days per block and month and their consecutive days."""
-    works = st != OFF
-    row = works[p].copy()
+    row = st[p] != OFF
     row[d] = True
-    one = People(pp.ids[p:p + 1], pp.contract[p:p + 1], pp.start[p:p + 1], pp.end[p:p + 1], pp.row[p:p + 1],
-                 pp.absent[p:p + 1], pp.unavailable[p:p + 1], pp.dates)
-    block_left, month_left = recall_budget(one, rules, row[None, :])
+    block_left, month_left = recall_budget(pp.contract[p:p + 1], pp.dates, rules, row[None, :])
     if block_left[0, d // 7] < 0 or month_left[0, month[d]] < 0:
         return False
-    return run_length(row[None, :], 0, d) <= rules.max_consecutive_days
+    return run_if_working(row, d) <= rules.max_consecutive_days
 
 
 # --------------------------------------------------------------------------- back office and agency
@@ -319,34 +314,25 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def back_office_people(lever: BackOfficeLever, config) -> list[str]:
-    """The back-office people the lever may put on the phones, by role: ``BO-<role>-<nn>``."""
-    roles = config.back_office.roles
-    if lever.roles is not None:
-        roles = [r for r in roles if r.role in set(lever.roles)]
-    ids = [f"BO-{r.role}-{i:02d}" for r in roles for i in range(1, r.headcount + 1)]
-    return ids if lever.people == "all" else ids[: int(lever.people)]
-
-
 def _name_blocks(rows: RecoveryRows, lever: str, settings, out: list[_Row], dropped: dict[str, float]) -> None:
     plan = rows.plan
     ivl, n_t = plan.interval_minutes, len(plan.timestamps)
     x = np.zeros(n_t)
     for t, v in rows.per_interval[lever].items():
         x[t] = max(float(v.varValue or 0.0), 0.0)
-    counts = np.array([whole(v) for v in x], dtype=np.int64)
+    counts = np.ceil(x - 1e-6).astype(np.int64)  # whole(): a fraction of a person is one more
+    cap = max(int(round(settings.max_hours_per_day * 60)) // ivl, 0)  # intervals a person may work a day
+    day_of = plan.day_of
+    names = back_office_people(settings, plan.config) if lever == "back_office" else []
     if lever == "back_office":  # rounded up within each day's hours: the smallest fractions go back down first
-        room = int(np.floor(settings.max_hours_per_day * 60 / ivl + 1e-9)) * len(back_office_people(settings, plan.config))
+        room = cap * len(names)
         for d in range(len(plan.dates)):
-            idx = np.flatnonzero(plan.day_of == d)
+            idx = np.flatnonzero(day_of == d)
             over = int(counts[idx].sum()) - max(room, int(np.floor(x[idx].sum() + 1e-6)))
             if over > 0:
                 up = idx[counts[idx] > np.floor(x[idx] + 1e-6)]
                 counts[up[np.argsort(x[up] - np.floor(x[up] + 1e-6), kind="stable")[:over]]] -= 1
-    cap = max(int(round(settings.max_hours_per_day * 60)) // ivl, 0)
-    day_of = plan.day_of
     origin = int((plan.start - plan.start.normalize()) / pd.Timedelta(minutes=1)) // ivl
-    names = back_office_people(settings, plan.config) if lever == "back_office" else []
     rate = settings.cost_per_hour
     for d in range(len(plan.dates)):
         idx = np.flatnonzero(day_of == d)

@@ -115,26 +115,27 @@ class PersonRules:
         return idx, floors
 
 
-def recall_budget(p: People, rules: PersonRules, works: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rest days each person may still give up per 7-day block and per calendar month (``works``: (P, D) days
-    worked so far). Returns (P, blocks) and (P, months) arrays (negative: already below the rule)."""
+def recall_budget(contract: np.ndarray, dates: pd.DatetimeIndex, rules: PersonRules, works: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Rest days each person (``contract`` per person) may still give up per 7-day block and per calendar
+    month of ``dates`` (``works``: (P, D) days worked so far). Returns (P, blocks) and (P, months) arrays
+    (negative: already below the rule)."""
     n_d = works.shape[1]
     block = np.arange(n_d) // 7
     rest = ~works
     per_block = np.stack([rest[:, block == b].sum(axis=1) for b in range(block.max() + 1)], axis=1)
     whole = np.array([(block == b).sum() == 7 for b in range(block.max() + 1)])
     need = np.where(whole, rules.min_rest_days_per_week, 0)
-    month, floors = rules.month_floors(p.dates)
+    month, floors = rules.month_floors(dates)
     keys = sorted(floors)
     per_month = np.stack([rest[:, month == j].sum(axis=1) for j in range(len(keys))], axis=1)
     floor = np.array([floors[k] for k in keys])
-    floor_rows = np.where((p.contract == rules.floor_contract)[:, None], floor[None, :], 0)
+    floor_rows = np.where((np.asarray(contract) == rules.floor_contract)[:, None], floor[None, :], 0)
     return per_block - need[None, :], per_month - floor_rows
 
 
-def run_length(works: np.ndarray, who: int, d: int) -> int:
-    """Working days in a row through day ``d`` for person ``who`` if they work ``d`` (within the plan)."""
-    row = works[who]
+def run_if_working(row: np.ndarray, d: int) -> int:
+    """Working days in a row through day ``d`` of one person's ``row`` (bool per plan day) if they work ``d``."""
     lo = d
     while lo > 0 and row[lo - 1]:
         lo -= 1

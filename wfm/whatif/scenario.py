@@ -33,6 +33,7 @@ for an unbounded model or loop.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from datetime import date
@@ -419,10 +420,20 @@ def validate(
             )
 
 
-def back_office_available(lever: BackOfficeLever, config: CentreConfig) -> int:
-    """People the lever may put on the phones: the chosen roles' headcount, capped by ``people``."""
+def _roles(lever: BackOfficeLever, config: CentreConfig) -> list:
+    """The ``[back_office]`` roles the lever draws on (all, or those it names)."""
     roles = config.back_office.roles
-    if lever.roles is not None:
-        roles = [r for r in roles if r.role in set(lever.roles)]
-    total = sum(r.headcount for r in roles)
+    return roles if lever.roles is None else [r for r in roles if r.role in set(lever.roles)]
+
+
+def back_office_available(lever: BackOfficeLever, config: CentreConfig) -> int:
+    """People the lever may put on the phones: the chosen roles' headcount, capped by ``people`` (counted, no
+    list built: a config may name any headcount)."""
+    total = sum(r.headcount for r in _roles(lever, config))
     return total if lever.people == "all" else min(int(lever.people), total)
+
+
+def back_office_people(lever: BackOfficeLever, config: CentreConfig) -> list[str]:
+    """Those people by name, by role (``BO-<role>-<nn>``): the first :func:`back_office_available` of them."""
+    ids = (f"BO-{r.role}-{i:02d}" for r in _roles(lever, config) for i in range(1, r.headcount + 1))
+    return list(itertools.islice(ids, back_office_available(lever, config)))
