@@ -417,6 +417,18 @@ class ForecastSettings(_Model):
         return v
 
 
+# --------------------------------------------------------------------------- review
+class ReviewSettings(_Model):
+    """``[review]``: when `wfm review` alerts (exit 1) and when a forecast's bias is flagged."""
+
+    # exit 1 when a queue's forecast WAPE over the week, at ``wape_level``, is above this (None: never)
+    max_wape: float | None = Field(default=0.15, gt=0, le=10)
+    wape_level: Literal["interval", "30min", "day"] = "day"
+    # a queue's weekly bias beyond +-bias_tolerance on the same side for bias_weeks weeks in a row is flagged
+    bias_weeks: int = Field(default=3, ge=2, le=52)
+    bias_tolerance: float = Field(default=0.02, ge=0, le=1)
+
+
 # --------------------------------------------------------------------------- whole config
 class CentreConfig(_Model):
     centre: Centre = Field(default_factory=Centre)
@@ -426,6 +438,7 @@ class CentreConfig(_Model):
     roster: RosterSettings = Field(default_factory=RosterSettings)
     back_office: BackOffice = Field(default_factory=BackOffice)
     forecast: ForecastSettings = Field(default_factory=ForecastSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     staff_groups: list[StaffGroup] = Field(default_factory=list)
     source: str | None = Field(default=None, exclude=True)
 
