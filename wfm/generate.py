@@ -1,6 +1,9 @@
 """Seeded generator of realistic interval history (the bundled example ``forecasts/history.csv``).
 
     python -m wfm.generate [--seed 7] [--out forecasts/history.csv]
+    python -m wfm.generate --actuals --weeks 3 [--out forecasts/actuals.csv]    # what happened next
+    python -m wfm.generate --until 2026-12-06 --out history-to-12-06.csv        # the history a week later
+
 
 The example centre (configs/example.toml) runs 24x7 with three queues. The history has:
 an intraday curve with a night lull (about 4% of the peak between 02:00 and 05:00), a morning and an
@@ -106,6 +109,61 @@ def generate_history(
     return out.reset_index(drop=True)
 
 
+HISTORY_START, HISTORY_END = "2025-12-01", "2026-11-29"
+
+
+def continue_history(seed: int = 7, weeks: int = 1, start: str = "2026-11-30") -> pd.DataFrame:
+    """What happened after the bundled history: ``weeks`` weeks from ``start`` drawn from the same process (the
+    trend, the yearly swell, the weekly and intraday shapes carry on from the history's first day), with draws
+    of their own (seed ``seed + 1``), deterministic per seed. No storm or holiday in them."""
+    end = pd.Timestamp(start) + pd.Timedelta(days=7 * weeks - 1)
+    full = generate_history(seed=seed + 1, start=HISTORY_START, end=f"{end:%Y-%m-%d}", storm=None,
+                            holidays=tuple(h for h in EXAMPLE_HOLIDAYS if h < start))
+    return full[full["timestamp"] >= pd.Timestamp(start)].reset_index(drop=True)
+
+
+def actuals_file(seed: int = 7, weeks: int = 1, start: str = "2026-11-30", before_days: int = 7) -> pd.DataFrame:
+    """The actuals a review reads: the bundled history's last ``before_days`` days (for the seasonal naive,
+    exactly as in it) and :func:`continue_history`'s ``weeks`` weeks."""
+    hist = generate_history(seed=seed)
+    cut = pd.Timestamp(start) - pd.Timedelta(days=before_days)
+    past = hist[(hist["timestamp"] >= cut) & (hist["timestamp"] < pd.Timestamp(start))]
+    return pd.concat([past, continue_history(seed, weeks, start)], ignore_index=True)
+
+
+def history_until(until: str, seed: int = 7) -> pd.DataFrame:
+    """The bundled history carried on to ``until`` (inclusive) with :func:`continue_history`'s days: the
+    history a planner would have a week or two later."""
+    days = (pd.Timestamp(until) - pd.Timestamp(HISTORY_END)).days
+    if days <= 0:
+        hist = generate_history(seed=seed)
+        return hist[hist["timestamp"] < pd.Timestamp(until) + pd.Timedelta(days=1)].reset_index(drop=True)
+    more = continue_history(seed, -(-days // 7))
+    more = more[more["timestamp"] < pd.Timestamp(until) + pd.Timedelta(days=1)]
+    return pd.concat([generate_history(seed=seed), more], ignore_index=True)
+
+
+def acd_outcomes(actuals: pd.DataFrame, roster: pd.DataFrame, config, seed: int = 0) -> pd.DataFrame:
+    """The ACD's outcome columns for ``actuals`` (``timestamp, queue, volume, aht``) answered by ``roster``:
+    one replication of :mod:`wfm.simulate` (the calls of each interval drawn around its volume), whose calls
+    offered become ``volume`` and whose answers, abandons and waits become ``answered, answered_within,
+    abandoned, asa``: an ACD export by construction."""
+    from wfm.simulate.run import simulate
+
+    fc = actuals[["timestamp", "queue", "volume", "aht"]].copy()
+    fc["aht"] = fc["aht"].astype(float)
+    res = simulate(config, fc, roster=roster, replications=1, seed=seed)
+    t = res.intervals
+    out = pd.DataFrame({"timestamp": t["timestamp"], "queue": t["queue"], "volume": t["offered"].round().astype(int)})
+    out = out.merge(fc[["timestamp", "queue", "aht"]], on=["timestamp", "queue"], how="left")
+    out["aht"] = out["aht"].round().astype("Int64")
+    out["answered"] = t["answered"].round().astype(int).to_numpy()
+    out["answered_within"] = t["answered_within"].round().astype(int).to_numpy()
+    out["abandoned"] = t["abandoned"].round().astype(int).to_numpy()
+    out["asa"] = np.round(t["asa"].to_numpy(float), 2)
+    return out
+
+
 def write_example(path: str = "forecasts/history.csv", seed: int = 7) -> pd.DataFrame:
     """Regenerate the bundled example history at ``path``."""
     from wfm.io import atomic_write_csv
@@ -118,9 +176,24 @@ def write_example(path: str = "forecasts/history.csv", seed: int = 7) -> pd.Data
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m wfm.generate", description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--out", default="forecasts/history.csv")
+    ap.add_argument("--out", default=None, help="default forecasts/history.csv (forecasts/actuals.csv with --actuals)")
+    ap.add_argument("--actuals", action="store_true", help="the week before 2026-11-30 and WEEKS weeks from it")
+    ap.add_argument("--weeks", type=int, default=1)
+    ap.add_argument("--until", default=None, help="the history carried on to this date (YYYY-MM-DD)")
     args = ap.parse_args(argv)
-    frame = write_example(args.out, args.seed)
+    if args.actuals or args.until:
+        from wfm.io import atomic_write_csv
+
+        if args.actuals:
+            frame = actuals_file(args.seed, args.weeks)
+            args.out = args.out or "forecasts/actuals.csv"
+        else:
+            frame = history_until(args.until, args.seed)
+            args.out = args.out or f"forecasts/history-{args.until}.csv"
+        atomic_write_csv(args.out, frame)
+    else:
+        args.out = args.out or "forecasts/history.csv"
+        frame = write_example(args.out, args.seed)
     print(f"wrote {args.out}: {len(frame):,} rows, {frame['queue'].nunique()} queues, "
           f"{frame['timestamp'].min():%Y-%m-%d}..{frame['timestamp'].max():%Y-%m-%d}")
     return 0

@@ -12,6 +12,7 @@ the actuals for its dates, and score the forecast (:func:`wfm.review.accuracy.sc
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.config import CentreConfig
+from wfm.config import CentreConfig, ReviewSettings
 from wfm.errors import InputError
 from wfm.review.accuracy import score
 
@@ -66,10 +67,64 @@ class ForecastReview:
                           tabulate(rows, headers=head, tablefmt="simple", disable_numparse=True)])
 
 
-def read_run_forecast(run: PathLike) -> pd.DataFrame:
-    """forecast.csv of a whole `wfm plan` run folder (``timestamp, queue, volume, aht, volume_p10, volume_p90``)."""
-    from wfm.io import read_forecast
-    from wfm.plan.manifest import sha256_file
+@dataclass
+class Review:
+    """A run reviewed against the actuals (:func:`review`); tables described where they are made."""
+
+    run: str
+    first: pd.Timestamp
+    last: pd.Timestamp
+    covered: pd.DatetimeIndex  # the run's days the actuals cover (the only ones scored)
+    forecast: pd.DataFrame  # volume accuracy, wfm.review.accuracy.COLUMNS
+    aht: pd.DataFrame  # AHT accuracy, AHT_COLUMNS
+    by_day: pd.DataFrame  # queue, date, actual, forecast, wape, bias
+    by_hour: pd.DataFrame  # queue, hour, actual, forecast, wape, bias
+    need_days: pd.DataFrame  # date, required_planned, required_actual, rostered, over, short, ... (hours)
+    need_hours: pd.DataFrame  # hour, the same
+    service: pd.DataFrame  # date (NaT: all covered days), queue, target, planned, actual, ...
+    causes: pd.DataFrame  # date, planned, actual, miss, volume, aht, staffing, other; worst first
+    source: str  # "acd" or "estimated"
+    adherence: bool
+    intervals: pd.DataFrame  # timestamp, forecast, actual, p10, p90 (all queues, for the chart)
+    settings: ReviewSettings
+    weeks: pd.DataFrame  # accuracy.csv rows (wfm.review.trend.ACCURACY_COLUMNS)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def breaches(self) -> list[dict]:
+        """Queues (and the total) whose volume WAPE over the covered days, at ``[review] wape_level``, is above
+        ``[review] max_wape``."""
+        s = self.settings
+        if s.max_wape is None:
+            return []
+        rows = self.forecast[(self.forecast["level"] == s.wape_level) & (self.forecast["wape"] > s.max_wape)]
+        return [{"queue": r.queue, "level": s.wape_level, "wape": float(r.wape), "max_wape": s.max_wape}
+                for r in rows.itertuples()]
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a queue's forecast is less accurate than ``[review] max_wape`` allows (cron alerts), else 0."""
+        return 1 if self.breaches else 0
+
+    def to_dict(self) -> dict:
+        from wfm.review.report import review_to_dict
+
+        return review_to_dict(self)
+
+    def render(self) -> str:
+        from wfm.review.report import render_review
+
+        return render_review(self)
+
+
+REQUIRED_FILES = ("forecast.csv", "roster.csv")
+REPLICATIONS = 5  # of the simulator, for the estimated service (the calls are the actual ones: little spread)
+
+
+def run_manifest(run: PathLike) -> dict:
+    """A `wfm plan` run folder's ``manifest.json``, checked: a folder, a manifest that names ``forecast.csv``,
+    written by a compatible wfm (same major version; :data:`wfm.__version__`). InputError otherwise."""
+    from wfm import __version__
 
     folder = Path(run)
     manifest = folder / "manifest.json"
@@ -84,11 +139,34 @@ def read_run_forecast(run: PathLike) -> pd.DataFrame:
     files = doc.get("files") if isinstance(doc, dict) else None
     if not isinstance(files, dict) or "forecast.csv" not in files:
         raise InputError(f"{manifest}: names no forecast.csv (not a whole wfm plan run)")
-    path = folder / "forecast.csv"
-    if not path.is_file() or sha256_file(path) != files["forecast.csv"]:
-        raise InputError(f"{path}: is not the forecast {manifest.name} names (edited, or a run that did not finish); "
-                         "review a whole run")
-    return read_forecast(path)
+    version = doc.get("wfm_version")
+    if version is not None and str(version).split(".")[0] != __version__.split(".")[0]:
+        raise InputError(f"{manifest}: written by wfm {version}, which this wfm {__version__} cannot read "
+                         "(plan the week again with this version)")
+    return doc
+
+
+def run_file(run: PathLike, name: str, doc: dict | None = None) -> Path:
+    """A file of a whole run folder: named in its manifest, with the sha256 the manifest gives."""
+    from wfm.plan.manifest import sha256_file
+
+    folder = Path(run)
+    doc = run_manifest(run) if doc is None else doc
+    files = doc["files"]
+    path = folder / name
+    if name not in files:
+        raise InputError(f"{folder / 'manifest.json'}: names no {name} (not a whole wfm plan run)")
+    if not path.is_file() or sha256_file(path) != files[name]:
+        raise InputError(f"{path}: is not the {name} {folder / 'manifest.json'} names (edited, or a run that did "
+                         "not finish); review a whole run")
+    return path
+
+
+def read_run_forecast(run: PathLike) -> pd.DataFrame:
+    """forecast.csv of a whole `wfm plan` run folder (``timestamp, queue, volume, aht, volume_p10, volume_p90``)."""
+    from wfm.io import read_forecast
+
+    return read_forecast(run_file(run, "forecast.csv"))
 
 
 def actuals_frame(history, queues: list[str]) -> pd.DataFrame:
@@ -134,3 +212,394 @@ def review_forecast(run: PathLike, actuals: PathLike, config: CentreConfig) -> F
         notes.append(f"{actuals}: no actuals a week before the run, so no seasonal naive: MASE is n/a")
     cols = ["timestamp", "queue", "actual", "forecast", "naive"] + [c for c in ("p10", "p90") if c in frame]
     return ForecastReview(score(frame[cols], config.planning_interval_minutes), first, last, notes)
+
+
+# =========================================================================== the whole review
+def _on_planning_grid(frame: pd.DataFrame, minutes: int) -> pd.DataFrame:
+    """``timestamp, queue, volume, aht`` summed onto a coarser grid (AHT volume-weighted); as is when on it."""
+    f = frame[["timestamp", "queue", "volume", "aht"]].copy()
+    f["timestamp"] = pd.to_datetime(f["timestamp"]).dt.floor(f"{minutes}min")
+    f["work"] = np.where(f["volume"] > 0, f["aht"] * f["volume"], 0.0)
+    g = f.groupby(["timestamp", "queue"], sort=False, as_index=False).agg(
+        volume=("volume", lambda s: s.sum(min_count=1)), work=("work", "sum"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g["aht"] = np.where(g["volume"] > 0, g["work"] / g["volume"], np.nan)
+    return g.drop(columns="work")
+
+
+def _adherence_agents(path: PathLike, plan, demand: pd.DataFrame) -> np.ndarray:
+    """Agents logged in per interval of the plan from an agents-per-interval file (the format `wfm simulate`
+    reads: ``timestamp`` and ``rostered`` (logged in, before shrinkage) or ``agents`` (taking calls), any
+    ``group`` added up). Every interval of the plan must be there."""
+    from wfm.io import format_timestamp
+    from wfm.simulate.inputs import read_agents_per_interval
+    from wfm.staffing import pool_queues
+
+    frame = read_agents_per_interval(path)
+    kind = "agents" if "agents" in frame.columns else "rostered"
+    per = frame.groupby("timestamp")[kind].sum()
+    missing = plan.timestamps.difference(per.index)
+    if len(missing):
+        raise InputError(f"{path}: no agents for {format_timestamp(missing[0])} ({len(missing)} of the run's "
+                         f"{len(plan.timestamps)} intervals missing; give every interval of the run)")
+    values = per.reindex(plan.timestamps).to_numpy(float)
+    if kind == "agents":  # taking calls: as many on shift as the model's shrinkage leaves that many
+        shrink = pool_queues(demand, plan.config, None, timestamps=plan.timestamps,
+                             interval_minutes=plan.interval_minutes).shrinkage
+        values = values / (1.0 - np.asarray(shrink, dtype=float))
+    return values
+
+
+def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence: PathLike | None = None,
+           replications: int = REPLICATIONS, seed: int = 0) -> Review:
+    """Review a `wfm plan` run folder against the actuals (a history file, with the ACD's outcome columns when
+    it has them) and, optionally, the agents actually logged in per interval (``adherence``).
+
+    Forecast accuracy (:func:`wfm.review.accuracy.score`, volume and AHT, per queue, day and hour of day),
+    staffing against need, service planned and actual (or estimated) and the causes of each day's miss
+    (:mod:`wfm.review.service`). Scores only the run's days the actuals cover (a note names the rest).
+
+    Without outcome columns the service is **estimated** by the simulator (:mod:`wfm.simulate`): the calls that
+    came (the actual counts, exactly, at uniform times in their interval, ``arrivals="exact"``) answered by the
+    agents there were, ``replications`` times from ``seed`` (deterministic)."""
+    from wfm.simulate.run import check_settings
+
+    check_settings(replications, None, "fixed")
+    from wfm.review.actuals import read_actuals
+    from wfm.review.service import model_service, per_day, requirement
+    from wfm.simulate.run import published_objectives
+    from wfm.whatif.impact import make_plan, rostered
+    from wfm.whatif.inputs import read_published_roster
+
+    doc = run_manifest(run)
+    fc_raw = read_run_forecast(run)
+    roster_path = run_file(run, "roster.csv", doc)
+    roster = read_published_roster(roster_path)
+    cfg = published_objectives(config, roster_path)
+    ivl = cfg.planning_interval_minutes
+    act = read_actuals(actuals, cfg)
+
+    # ---- the forecast's accuracy on the data grid (volume and AHT)
+    queues = list(dict.fromkeys(fc_raw["queue"]))
+    ts = pd.to_datetime(fc_raw["timestamp"])
+    first, last = ts.min(), ts.max()
+    hist_act = actuals_frame(act.history, queues)
+    frame = fc_raw.rename(columns={"volume": "forecast", "volume_p10": "p10", "volume_p90": "p90",
+                                   "aht": "forecast_aht"})
+    frame["timestamp"] = ts
+    aht_act = _history_aht(act.history, queues)
+    frame = frame.merge(hist_act, on=["timestamp", "queue"], how="left").merge(aht_act, on=["timestamp", "queue"],
+                                                                               how="left")
+    week = hist_act.assign(timestamp=hist_act["timestamp"] + pd.Timedelta(days=7)).rename(columns={"actual": "naive"})
+    frame = frame.merge(week, on=["timestamp", "queue"], how="left")
+    notes: list[str] = []
+    days = frame["timestamp"].dt.normalize()
+    known = frame.groupby(days)["actual"].apply(lambda s: s.notna().any())
+    if not known.any():
+        raise InputError(f"{actuals}: no actuals for the run's days ({first:%Y-%m-%d} to {last:%Y-%m-%d})")
+    covered = pd.DatetimeIndex(known[known].index)
+    if not known.all():
+        notes.append(f"{actuals}: actuals for {covered[0]:%Y-%m-%d} to {covered[-1]:%Y-%m-%d} ({len(covered)} of "
+                     f"the run's {len(known)} days, {first:%Y-%m-%d} to {last:%Y-%m-%d}); the rest is not scored")
+    if frame["naive"].isna().all():
+        notes.append(f"{actuals}: no actuals a week before the run, so no seasonal naive: MASE is n/a")
+    on_days = frame[days.isin(covered)]
+    cols = ["timestamp", "queue", "actual", "forecast", "naive"] + [c for c in ("p10", "p90") if c in frame]
+    scores = score(on_days[cols], cfg.centre.interval_minutes)
+    aht_scores = score_aht(on_days, cfg.centre.interval_minutes)
+    breakdown = error_breakdown(on_days)
+
+    # ---- service and need on the planning grid, over the covered days
+    fc_grid = _on_planning_grid(fc_raw.assign(timestamp=ts), ivl)
+    plan = make_plan(cfg, fc_grid, roster, str(roster_path))
+    in_days = np.asarray(plan.timestamps.normalize().isin(covered))
+    act_grid = act.frame[act.frame["queue"].isin(queues)]
+    act_grid = plan.forecast[["timestamp", "queue"]].merge(act_grid, on=["timestamp", "queue"], how="left")
+    gaps = int(act_grid.loc[act_grid["timestamp"].dt.normalize().isin(covered), "volume"].isna().sum())
+    if gaps:
+        notes.append(f"{actuals}: {gaps} queue-intervals of the covered days have no actuals; counted as no calls")
+    demand_act = act_grid.assign(volume=act_grid["volume"].fillna(0.0))
+    demand_plan = plan.forecast
+    on_roster = rostered(plan).astype(float)
+    delivered = _adherence_agents(adherence, plan, demand_act) if adherence is not None else None
+    agents_act = on_roster if delivered is None else delivered
+
+    scenarios: dict[frozenset[str], object] = {}
+    factors = ("volume", "aht") + (("staffing",) if delivered is not None else ())
+    for k in range(len(factors) + 1):
+        for subset in itertools.combinations(factors, k):
+            s = frozenset(subset)
+            dem = demand_plan.assign(
+                volume=(demand_act if "volume" in s else demand_plan)["volume"].to_numpy(),
+                aht=(demand_act if "aht" in s else demand_plan)["aht"].to_numpy())
+            if "aht" in s:  # the actual AHT where there were calls; the plan's where none came
+                dem["aht"] = dem["aht"].where(np.isfinite(dem["aht"]), demand_plan["aht"])
+            scenarios[s] = model_service(plan, dem, agents_act if "staffing" in s else on_roster)
+    planned_model = scenarios[frozenset()]
+    actual_model = scenarios[frozenset(factors)]
+    dates = pd.DatetimeIndex(plan.dates)
+    day = np.asarray(plan.day_of)
+    planned = per_day(planned_model.counts(), planned_model.queues, day, dates)
+    if act.has_outcomes:
+        source = "acd"
+        counts = _acd_counts(demand_act, planned_model.queues, len(plan.timestamps))
+        if not act.has_asa:
+            counts.pop("wait")
+        actual = per_day(counts, planned_model.queues, day, dates)
+    else:
+        source = "estimated"
+        counts = _simulated_counts(cfg, demand_act, roster, adherence, planned_model.queues, replications, seed,
+                                   notes)
+        actual = per_day(counts, planned_model.queues, day, dates)
+    service = _service_table(cfg, planned, actual, covered)
+    causes = _causes(scenarios, factors, actual, day, dates, covered)
+
+    need = _need(plan, demand_plan, demand_act, on_roster, delivered, in_days)
+    intervals = _chart_frame(plan, demand_plan, demand_act, fc_raw, in_days)
+    return Review(run=Path(run).name, first=first, last=last, covered=covered, forecast=scores, aht=aht_scores,
+                  by_day=breakdown[0], by_hour=breakdown[1], need_days=need[0], need_hours=need[1],
+                  service=service, causes=causes, source=source, adherence=delivered is not None,
+                  intervals=intervals, settings=cfg.review, weeks=weekly_rows(Path(run).name, on_days, cfg,
+                                                                               service, need[0], source),
+                  notes=notes)
+
+
+def _history_aht(history, queues: list[str]) -> pd.DataFrame:
+    """A cleaned history's AHT as ``timestamp, queue, actual_aht`` (NaN: none known)."""
+    per_day = history.volume.shape[2]
+    ts = history.start + pd.to_timedelta(np.arange(history.volume.shape[1] * per_day) * history.interval_minutes,
+                                         unit="min")
+    parts = [pd.DataFrame({"timestamp": ts, "queue": q, "actual_aht": history.aht[history.queues.index(q)].ravel()})
+             for q in queues if q in history.queues]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["timestamp", "queue", "actual_aht"])
+
+
+AHT_COLUMNS = ["queue", "level", "periods", "actual", "forecast", "wape", "bias"]
+
+
+def score_aht(frame: pd.DataFrame, interval_minutes: int) -> pd.DataFrame:
+    """The forecast's AHT against the actual per queue and level (and ``total``), weighted by the calls: a
+    period's AHT is the calls-weighted mean of its intervals' (the forecast's by its calls, the actual's by
+    the actual calls), its weight the actual calls; ``wape`` = sum w |F - A| / sum w A, ``bias`` = sum w (F - A)
+    / sum w A. Only intervals with calls and a known actual AHT count."""
+    from wfm.review.accuracy import LEVELS, level_key
+
+    f = frame.copy()
+    f["forecast_aht"] = f["forecast_aht"] if "forecast_aht" in f else np.nan
+    if "actual_aht" not in f:
+        f["actual_aht"] = np.nan
+    ok = (f["actual"] > 0) & np.isfinite(f["actual_aht"]) & np.isfinite(f["forecast_aht"])
+    f = f[ok].copy()
+    f["fw"] = f["forecast"] * f["forecast_aht"]
+    f["aw"] = f["actual"] * f["actual_aht"]
+    rows = []
+    for level in LEVELS:
+        f["period"] = level_key(f["timestamp"], level, interval_minutes)
+        per = f.groupby(["queue", "period"], sort=True)[["forecast", "fw", "actual", "aw"]].sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per["F"] = np.where(per["forecast"] > 0, per["fw"] / per["forecast"], np.nan)
+            per["A"] = per["aw"] / per["actual"]
+        per = per[np.isfinite(per["F"])]
+        for q, g in list(per.groupby(level=0, sort=False)) + [("total", per)]:
+            w, a, fc = g["actual"].to_numpy(), g["A"].to_numpy(), g["F"].to_numpy()
+            den = (w * a).sum()
+            rows.append({"queue": q, "level": level, "periods": int(len(g)),
+                         "actual": float(den / w.sum()) if w.sum() > 0 else np.nan,
+                         "forecast": float((w * fc).sum() / w.sum()) if w.sum() > 0 else np.nan,
+                         "wape": float((w * np.abs(fc - a)).sum() / den) if den > 0 else np.nan,
+                         "bias": float((w * (fc - a)).sum() / den) if den > 0 else np.nan})
+    return pd.DataFrame(rows, columns=AHT_COLUMNS)
+
+
+def error_breakdown(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The forecast's interval errors per queue (and ``total``) and day, and per queue and hour of day:
+    ``queue, date|hour, actual, forecast, wape, bias`` (WAPE of the intervals in it)."""
+    f = frame[np.isfinite(frame["actual"].to_numpy(float))].copy()
+    f["abs"] = (f["forecast"] - f["actual"]).abs()
+    f["date"] = f["timestamp"].dt.normalize()
+    f["hour"] = f["timestamp"].dt.hour
+    out = []
+    for key in ("date", "hour"):
+        per = f.groupby(["queue", key], sort=True)[["actual", "forecast", "abs"]].sum().reset_index()
+        tot = f.groupby(key, sort=True)[["actual", "forecast", "abs"]].sum().reset_index().assign(queue="total")
+        t = pd.concat([per, tot], ignore_index=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t["wape"] = np.where(t["actual"] > 0, t["abs"] / t["actual"], np.nan)
+            t["bias"] = np.where(t["actual"] > 0, (t["forecast"] - t["actual"]) / t["actual"], np.nan)
+        out.append(t[["queue", key, "actual", "forecast", "wape", "bias"]])
+    return out[0], out[1]
+
+
+def _simulated_counts(cfg: CentreConfig, demand: pd.DataFrame, roster: pd.DataFrame, adherence: PathLike | None,
+                      queues: list[str], replications: int, seed: int, notes: list[str]) -> dict[str, np.ndarray]:
+    """The simulator's counts per queue (``queues`` order) and interval for the actual calls (means over the
+    replications): the roster's agents, or those of the adherence file. Queues without a patience abandon
+    n/a (their callers are modelled as never hanging up: no estimate of abandonment)."""
+    from wfm.simulate.inputs import read_agents_per_interval
+    from wfm.simulate.run import simulate
+
+    vol = demand["volume"].to_numpy(float)
+    whole = np.rint(vol)
+    if np.abs(vol - whole).max(initial=0.0) > 1e-6:
+        notes.append("the actual volumes are not whole calls; the simulator takes them rounded")
+    fc = demand[["timestamp", "queue"]].assign(volume=whole, aht=demand["aht"].to_numpy(float))
+    kw = {"agents": read_agents_per_interval(adherence)} if adherence is not None else {"roster": roster}
+    res = simulate(cfg, fc, replications=replications, seed=seed, arrivals="exact", **kw)
+    t = res.intervals
+    out = {}
+    for col, name in (("offered", "volume"), ("answered", "answered"), ("answered_within", "answered_within"),
+                      ("abandoned", "abandoned")):
+        out[name] = t.pivot(index="queue", columns="timestamp", values=col).reindex(queues).to_numpy(float)
+    asa = t.pivot(index="queue", columns="timestamp", values="asa").reindex(queues).to_numpy(float)
+    out["wait"] = np.nan_to_num(asa) * out["answered"]
+    patient = np.array([bool(next(q for q in cfg.queues if q.name == n).patience_s) for n in queues])
+    out["abandoned"] = np.where(patient[:, None], out["abandoned"], np.nan)
+    return out
+
+
+def _acd_counts(demand: pd.DataFrame, queues: list[str], n: int) -> dict[str, np.ndarray]:
+    """The ACD's counts per queue (``queues`` order) and interval, from the actuals on the plan's grid."""
+    out = {}
+    for col, name in (("volume", "volume"), ("answered", "answered"), ("answered_within", "answered_within"),
+                      ("abandoned", "abandoned"), ("wait", "wait")):
+        if col not in demand:
+            out[name] = np.full((len(queues), n), np.nan)
+            continue
+        wide = demand.pivot(index="queue", columns="timestamp", values=col).reindex(queues)
+        out[name] = np.nan_to_num(wide.to_numpy(float)) if name != "abandoned" else wide.to_numpy(float)
+    out["abandoned"] = np.nan_to_num(out["abandoned"])
+    return out
+
+
+def _service_table(cfg: CentreConfig, planned: pd.DataFrame, actual: pd.DataFrame, covered: pd.DatetimeIndex
+                   ) -> pd.DataFrame:
+    """``date, queue, target, calls_planned, calls_actual, planned, actual, asa_planned, asa_actual,
+    abandon_planned, abandon_actual`` over the covered days; ``date`` NaT: the covered days together."""
+    keys = ["date", "queue"]
+    t = planned.rename(columns={"calls": "calls_planned", "service_level": "planned", "asa": "asa_planned",
+                                "abandon_rate": "abandon_planned"}).merge(
+        actual.rename(columns={"calls": "calls_actual", "service_level": "actual", "asa": "asa_actual",
+                               "abandon_rate": "abandon_actual"}), on=keys)
+    t = t[t["date"].isin(covered)].reset_index(drop=True)
+    targets = {q.name: q.service_level for q in cfg.queues}
+    t["target"] = t["queue"].map(targets)
+    week = []
+    for q, g in t.groupby("queue", sort=False):
+        row = {"date": pd.NaT, "queue": q, "target": targets.get(q, np.nan)}
+        for side in ("planned", "actual"):
+            c = g[f"calls_{side}"].to_numpy(float)
+            row[f"calls_{side}"] = c.sum()
+            for k in (side, f"asa_{side}", f"abandon_{side}"):
+                v = g[k].to_numpy(float)
+                m = c > 0
+                row[k] = float((v[m] * c[m]).sum() / c[m].sum()) if m.any() and np.isfinite(v[m]).all() else np.nan
+        week.append(row)
+    t = pd.concat([t, pd.DataFrame(week)], ignore_index=True)
+    # the total's target: the queues' targets weighted by the planned calls
+    per_q = t[t["queue"] != "total"]
+    for d, g in per_q.groupby(per_q["date"].fillna(pd.Timestamp(0)), sort=False):
+        w = g["calls_planned"].to_numpy(float)
+        tgt = float((w * g["target"].to_numpy(float)).sum() / w.sum()) if w.sum() > 0 else np.nan
+        sel = (t["queue"] == "total") & (t["date"].fillna(pd.Timestamp(0)) == d)
+        t.loc[sel, "target"] = tgt
+    cols = ["date", "queue", "target", "calls_planned", "calls_actual", "planned", "actual", "asa_planned",
+            "asa_actual", "abandon_planned", "abandon_actual"]
+    return t[cols]
+
+
+def _causes(scenarios: dict, factors: tuple[str, ...], actual: pd.DataFrame, day: np.ndarray,
+            dates: pd.DatetimeIndex, covered: pd.DatetimeIndex) -> pd.DataFrame:
+    """Per covered day, all queues: ``date, planned, actual, miss`` (planned - actual, points of service level
+    lost) and its parts ``volume, aht, staffing`` (Shapley, :func:`wfm.review.service.shapley`; NaN when
+    not a factor) and ``other`` (the actual against the model with every factor actual). Worst day first."""
+    from wfm.review.service import FACTORS, day_service_level, shapley
+
+    n = len(dates)
+    values = {s: day_service_level(m.counts(), day, n) for s, m in scenarios.items()}
+    shares = shapley(values, factors)
+    total = actual[actual["queue"] == "total"].set_index("date")["service_level"].reindex(dates).to_numpy(float)
+    planned = values[frozenset()]
+    model_actual = values[frozenset(factors)]
+    t = pd.DataFrame({"date": dates, "planned": planned, "actual": total, "miss": planned - total,
+                      **{f: (-shares[f] if f in shares else np.full(n, np.nan)) for f in FACTORS},
+                      "other": model_actual - total})
+    t = t[t["date"].isin(covered)]
+    return t.sort_values(["miss", "date"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _need(plan, demand_plan: pd.DataFrame, demand_act: pd.DataFrame, on_roster: np.ndarray,
+          delivered: np.ndarray | None, in_days: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Staffing against need per covered day and per hour of day: hours the plan's and the actual calls needed
+    (scheduled agents, :func:`wfm.review.service.requirement`), hours rostered (and logged in, with
+    adherence), and hours the roster was over or short of what the actual calls needed."""
+    from wfm.review.service import requirement
+
+    h = plan.interval_minutes / 60.0
+    req_plan = requirement(plan, demand_plan)
+    req_act = requirement(plan, demand_act)
+    t = pd.DataFrame({"date": plan.timestamps.normalize(), "hour": plan.timestamps.hour,
+                      "required_planned": req_plan * h, "required_actual": req_act * h, "rostered": on_roster * h,
+                      "over": np.maximum(on_roster - req_act, 0) * h, "short": np.maximum(req_act - on_roster, 0) * h,
+                      "short_intervals": (on_roster < req_act - 1e-9).astype(int)})
+    if delivered is not None:
+        t["logged_in"] = delivered * h
+        t["short_logged_in"] = np.maximum(req_act - delivered, 0) * h
+    t = t[in_days]
+    cols = [c for c in t.columns if c not in ("date", "hour")]
+    return (t.groupby("date", sort=True)[cols].sum().reset_index(),
+            t.groupby("hour", sort=True)[cols].sum().reset_index())
+
+
+def _chart_frame(plan, demand_plan: pd.DataFrame, demand_act: pd.DataFrame, fc_raw: pd.DataFrame,
+                 in_days: np.ndarray) -> pd.DataFrame:
+    """All queues per interval: ``timestamp, forecast, p10, p90, actual`` (NaN outside the covered days)."""
+    f = pd.DataFrame({"timestamp": plan.timestamps,
+                      "forecast": demand_plan.groupby("timestamp", sort=True)["volume"].sum().to_numpy(),
+                      "actual": np.where(in_days, demand_act.groupby("timestamp", sort=True)["volume"].sum()
+                                         .to_numpy(), np.nan)})
+    for c in ("volume_p10", "volume_p90"):
+        if c in fc_raw:
+            band = fc_raw.assign(timestamp=pd.to_datetime(fc_raw["timestamp"]).dt.floor(
+                f"{plan.interval_minutes}min")).groupby("timestamp")[c].sum()
+            f[c.replace("volume_", "")] = band.reindex(plan.timestamps).to_numpy()
+    return f
+
+
+def weekly_rows(run: str, on_days: pd.DataFrame, cfg: CentreConfig, service: pd.DataFrame,
+                need_days: pd.DataFrame, source: str) -> pd.DataFrame:
+    """One accuracy.csv row per week (its Monday) and queue (and ``total``) the review covers
+    (:data:`wfm.review.trend.ACCURACY_COLUMNS`)."""
+    from wfm.review.trend import accuracy_row_frame
+
+    records = []
+    week_of = on_days["timestamp"].dt.normalize() - pd.to_timedelta(on_days["timestamp"].dt.dayofweek, unit="D")
+    for wk, part in on_days.groupby(week_of, sort=True):
+        if not np.isfinite(part["actual"].to_numpy(float)).any():
+            continue
+        cols = ["timestamp", "queue", "actual", "forecast", "naive"] + [c for c in ("p10", "p90") if c in part]
+        s = score(part[cols], cfg.centre.interval_minutes).set_index(["queue", "level"])
+        a = score_aht(part, cfg.centre.interval_minutes).set_index(["queue", "level"])
+        days = service[service["date"].notna() & (service["date"] >= wk) & (service["date"] < wk + pd.Timedelta(days=7))]
+        nd = need_days[(need_days["date"] >= wk) & (need_days["date"] < wk + pd.Timedelta(days=7))]
+        for q in list(dict.fromkeys(s.index.get_level_values(0))):
+            g = days[days["queue"] == q]
+
+            def mean(col: str, calls: str) -> float:
+                c, v = g[calls].to_numpy(float), g[col].to_numpy(float)
+                m = c > 0
+                return float((c[m] * v[m]).sum() / c[m].sum()) if m.any() and np.isfinite(v[m]).all() else np.nan
+
+            records.append({
+                "run": run, "week": f"{wk:%Y-%m-%d}", "queue": q,
+                "calls_actual": s.loc[(q, "interval"), "actual"], "calls_forecast": s.loc[(q, "interval"), "forecast"],
+                **{f"wape_{lv}": s.loc[(q, lv), "wape"] for lv in ("interval", "30min", "day")},
+                "noise_floor_wape_interval": s.loc[(q, "interval"), "noise_floor_wape"],
+                "bias": s.loc[(q, "interval"), "bias"], "mase_interval": s.loc[(q, "interval"), "mase"],
+                "band_coverage": s.loc[(q, "interval"), "coverage"],
+                "aht_wape": a.loc[(q, "interval"), "wape"] if (q, "interval") in a.index else np.nan,
+                "service_level_planned": mean("planned", "calls_planned"),
+                "service_level_actual": mean("actual", "calls_actual"), "service_source": source,
+                "hours_over": nd["over"].sum() if q == "total" else np.nan,
+                "hours_short": nd["short"].sum() if q == "total" else np.nan,
+            })
+    return accuracy_row_frame(records)

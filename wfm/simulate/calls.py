@@ -38,26 +38,40 @@ def draw_calls(
     patience: np.ndarray,
     interval_s: float,
     cv: float | None = None,
+    exact: bool = False,
 ) -> Calls:
     """Draw the calls of a timeline of intervals for one group.
 
     ``expected`` and ``aht`` are (queues, intervals): expected calls and mean handle time, seconds;
     ``patience`` (queues,) mean patience in seconds, ``inf`` for none. The draws happen in a fixed order, so a
     Generator in a given state always gives the same calls.
+
+    ``exact``: ``expected`` holds the calls that came (whole numbers: an ACD's counts) and exactly those are
+    drawn, each queue's at uniform times within its interval (a Poisson stream given its count).
     """
     n_queues, n_intervals = expected.shape
     total = expected.sum(axis=0)
-    counts = rng.poisson(total)
-    interval = np.repeat(np.arange(n_intervals, dtype=np.int64), counts)
-    n = interval.size
-    # uniform within the interval, sorted: the key interval + u keeps the intervals in order
-    arrival = np.sort(interval + rng.random(n)) * interval_s
-    queue = np.zeros(n, dtype=np.int64)
-    if n_queues > 1 and n:
-        u = rng.random(n) * total[interval]
-        cumulative = np.cumsum(expected, axis=0)
-        for q in range(n_queues - 1):
-            queue += u >= cumulative[q][interval]
+    if exact:
+        per = np.rint(expected).astype(np.int64)
+        interval = np.repeat(np.tile(np.arange(n_intervals, dtype=np.int64), n_queues), per.ravel())
+        queue = np.repeat(np.repeat(np.arange(n_queues, dtype=np.int64), n_intervals), per.ravel())
+        key = interval + rng.random(interval.size)
+        order = np.argsort(key, kind="stable")
+        interval, queue = interval[order], queue[order]
+        arrival = key[order] * interval_s
+        n = interval.size
+    else:
+        counts = rng.poisson(total)
+        interval = np.repeat(np.arange(n_intervals, dtype=np.int64), counts)
+        n = interval.size
+        # uniform within the interval, sorted: the key interval + u keeps the intervals in order
+        arrival = np.sort(interval + rng.random(n)) * interval_s
+        queue = np.zeros(n, dtype=np.int64)
+        if n_queues > 1 and n:
+            u = rng.random(n) * total[interval]
+            cumulative = np.cumsum(expected, axis=0)
+            for q in range(n_queues - 1):
+                queue += u >= cumulative[q][interval]
     mean = aht[queue, interval]
     if cv is None:
         service = mean * rng.standard_exponential(n)

@@ -81,6 +81,7 @@ def simulate_group(
     shrinkage: np.ndarray | None = None,
     shrinkage_mode: str = "fixed",
     progress: Callable[[int], None] | None = None,
+    exact: bool = False,
 ) -> Counts:
     """Simulate one staff group for ``len(generators)`` replications (one Generator each).
 
@@ -91,7 +92,8 @@ def simulate_group(
     default: the oldest call; :mod:`wfm.routing`'s ``objective`` routing). ``agents`` (intervals,) take calls as
     given when ``shrinkage`` is None; otherwise they are rostered and ``shrinkage`` (intervals,) makes
     them unavailable per ``shrinkage_mode`` (:func:`on_phones`). ``progress`` is called after each
-    replication with its number (1-based)."""
+    replication with its number (1-based). ``exact``: ``expected`` are the calls that came, drawn as they are
+    (:func:`wfm.simulate.calls.draw_calls`)."""
     expected = np.asarray(expected, dtype=float)
     n_queues, n = expected.shape
     reps = len(generators)
@@ -111,7 +113,7 @@ def simulate_group(
     calls = 0
     for r, rng in enumerate(generators):
         phones = agents_t if shrink_t is None else on_phones(agents_t, shrink_t, shrinkage_mode, rng)
-        drawn = draw_calls(rng, exp_t, aht_t, patience, interval_s, cv)
+        drawn = draw_calls(rng, exp_t, aht_t, patience, interval_s, cv, exact=exact)
         calls += len(drawn)
         run_group(
             drawn.arrival, drawn.queue, drawn.interval, drawn.service, drawn.hang_up, phones, float(interval_s),

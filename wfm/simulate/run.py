@@ -96,6 +96,7 @@ def simulate(
     shrinkage: str = "fixed",
     progress: Callable[[int, int], None] | None = None,
     source: str = "roster",
+    arrivals: str = "poisson",
 ) -> SimulationResult:
     """Simulate the forecast's calls against the agents of a roster frame (``roster``), of an agents-per-interval
     frame (``agents``, :func:`wfm.simulate.inputs.read_agents_per_interval`) or of a ready ``supply``; one of them.
@@ -106,7 +107,11 @@ def simulate(
     ``service_cv``: None for exponential service times, else lognormal with this coefficient of variation.
     ``shrinkage``: ``"fixed"`` or ``"binomial"`` (:func:`wfm.simulate.engine.on_phones`); ignored for agents
     already taking calls. ``progress(done, total)`` is called after each replication of each group.
+    ``arrivals``: ``"poisson"`` (the forecast's volumes are expected calls) or ``"exact"`` (they are the calls
+    that came, whole numbers: each replication takes exactly those, at uniform times in their interval).
     """
+    if arrivals not in ("poisson", "exact"):
+        raise ValueError(f"arrivals must be 'poisson' or 'exact', got {arrivals!r}")
     if sum(x is not None for x in (roster, agents, supply)) != 1:
         raise InputError("give the agents as one of: a roster, agents per interval, or a supply")
     check_settings(replications, service_cv, shrinkage)
@@ -117,7 +122,7 @@ def simulate(
     warm_up = min(len(dem.timestamps), 1440 // dem.interval_minutes)
     objectives = _objectives(config, dem, routes)
     counts = _simulate_groups(config, dem, supply, routes, objectives, replications, seed, service_cv, shrinkage,
-                              warm_up, progress)
+                              warm_up, progress, exact=arrivals == "exact")
     settings = _settings(routes, supply, dem, replications, seed, service_cv, shrinkage, warm_up)
     settings["objectives"] = objectives or None
     calls = counts.calls
@@ -146,6 +151,7 @@ def _objectives(config: CentreConfig, dem: Demand, routes: dict[str, tuple[str, 
 def _simulate_groups(
     config: CentreConfig, dem: Demand, supply: Supply, routes: dict[str, tuple[str, list[str]]],
     objectives: dict[str, dict[str, float]], replications: int, seed: int, service_cv: float | None, shrinkage: str, warm_up: int, progress: Callable[[int, int], None] | None,
+    exact: bool = False,
 ) -> Counts:
     """Each staff group simulated on its own agents (:func:`wfm.simulate.engine.simulate_group`); the counts of
     every queue, per replication and interval."""
@@ -181,7 +187,7 @@ def _simulate_groups(
             supply.counts[group], dem.interval_s,
             generators=[s[g] for s in streams], warm_up=warm_up, cool_down=warm_up,
             fifo=how != "priority", order=order, weights=weights, cv=service_cv, shrinkage=shrink, shrinkage_mode=shrinkage,
-            progress=tick,
+            progress=tick, exact=exact,
         )
         calls += counts.calls
         for k in stats.COUNTS:
