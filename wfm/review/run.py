@@ -354,7 +354,11 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
     service = _service_table(cfg, planned, actual, covered)
     causes = _causes(scenarios, factors, actual, day, dates, covered)
 
-    need = _need(plan, demand_plan, demand_act, on_roster, delivered, in_days)
+    from wfm.roster.readers import read_coverage
+
+    cov = read_coverage(run_file(run, "coverage.csv", doc)).set_index("timestamp")["required_scheduled"]
+    req_plan = cov.reindex(plan.timestamps).fillna(0).to_numpy(float)
+    need = _need(plan, req_plan, demand_act, on_roster, delivered, in_days)
     intervals = _chart_frame(plan, demand_plan, demand_act, fc_raw, in_days)
     return Review(run=Path(run).name, first=first, last=last, covered=covered, forecast=scores, aht=aht_scores,
                   by_day=breakdown[0], by_hour=breakdown[1], need_days=need[0], need_hours=need[1],
@@ -527,15 +531,15 @@ def _causes(scenarios: dict, factors: tuple[str, ...], actual: pd.DataFrame, day
     return t.sort_values(["miss", "date"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def _need(plan, demand_plan: pd.DataFrame, demand_act: pd.DataFrame, on_roster: np.ndarray,
+def _need(plan, req_plan: np.ndarray, demand_act: pd.DataFrame, on_roster: np.ndarray,
           delivered: np.ndarray | None, in_days: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Staffing against need per covered day and per hour of day: hours the plan's and the actual calls needed
-    (scheduled agents, :func:`wfm.review.service.requirement`), hours rostered (and logged in, with
+    """Staffing against need per covered day and per hour of day: hours the plan's calls needed (``req_plan``,
+    coverage.csv's ``required_scheduled``) and the actual calls need (the same requirement recomputed,
+    :func:`wfm.review.service.requirement`), hours rostered (and logged in, with
     adherence), and hours the roster was over or short of what the actual calls needed."""
     from wfm.review.service import requirement
 
     h = plan.interval_minutes / 60.0
-    req_plan = requirement(plan, demand_plan)
     req_act = requirement(plan, demand_act)
     t = pd.DataFrame({"date": plan.timestamps.normalize(), "hour": plan.timestamps.hour,
                       "required_planned": req_plan * h, "required_actual": req_act * h, "rostered": on_roster * h,
@@ -603,3 +607,44 @@ def weekly_rows(run: str, on_days: pd.DataFrame, cfg: CentreConfig, service: pd.
                 "hours_short": nd["short"].sum() if q == "total" else np.nan,
             })
     return accuracy_row_frame(records)
+
+
+# =========================================================================== files
+REVIEW_MANIFEST = "review.manifest.json"
+
+
+def review_files(result: Review, interval_minutes: int) -> dict[str, bytes]:
+    """The review's files: ``review.txt`` (the printout), ``review.json`` (``--json``), ``forecast.png`` and
+    ``service.png`` (:mod:`wfm.review.charts`)."""
+    from wfm.io import to_json
+    from wfm.review.charts import forecast_vs_actual_chart, service_chart
+
+    word = "actual" if result.source == "acd" else "estimated"
+    return {
+        "review.txt": result.render().encode(),
+        "review.json": (to_json(result.to_dict()) + "\n").encode(),
+        "forecast.png": forecast_vs_actual_chart(result.intervals, interval_minutes,
+                                                 f"Run {result.run}: forecast against actual calls"),
+        "service.png": service_chart(result.service, result.source,
+                                     f"Run {result.run}: service level per day, planned against {word}"),
+    }
+
+
+review_files.names = ("review.txt", "review.json", "forecast.png", "service.png")  # type: ignore[attr-defined]
+
+
+def write_review(result: Review, run: PathLike, out: PathLike | None, interval_minutes: int, *,
+                 record: bool = True) -> list[Path]:
+    """Publish the review's files into ``out`` (default: the run folder's ``review/``) as one set
+    (``review.manifest.json``), and with ``record`` its weekly rows into the runs folder's accuracy.csv (the run
+    folder's parent; a review of the same run replaces its rows). Returns the paths written."""
+    from wfm.outputs import publish_files
+    from wfm.review.trend import record_accuracy
+
+    folder = Path(out) if out is not None else Path(run) / "review"
+    files = review_files(result, interval_minutes)
+    publish_files(folder, files, REVIEW_MANIFEST)
+    written = [folder / name for name in files]
+    if record and len(result.weeks):
+        written.append(record_accuracy(Path(run).resolve().parent, result.weeks))
+    return written

@@ -154,3 +154,25 @@ def _check_grid(stamps: pd.Series, lines: pd.Series, path: Any, data: int, plann
             raise InputError(f"{path}: its intervals are {step} minutes apart at the closest but the planning grid "
                              f"is {planning} minutes ([roster] interval_minutes, else [centre] interval_minutes); "
                              "make it with `wfm staff` and this config")
+
+
+def read_coverage(path: str | Path) -> pd.DataFrame:
+    """Read coverage.csv (``timestamp, required_scheduled, rostered, ...`` from `wfm roster` or `wfm plan`):
+    ``timestamp, required_scheduled`` (whole agents, at most MAX_SCHEDULED_PER_INTERVAL); errors name file, line
+    and field."""
+    frame = read_csv(path, required=["timestamp", "required_scheduled"])
+    if frame.empty:
+        raise InputError(f"{path}: no data rows (expected one row per interval)")
+    out = pd.DataFrame({"timestamp": parse_timestamps(frame, "timestamp", path)})
+    req = parse_numbers(frame, "required_scheduled", path, min_value=0, max_value=MAX_SCHEDULED_PER_INTERVAL)
+    bad = np.flatnonzero(req != np.round(req))
+    if len(bad):
+        i = int(bad[0])
+        raise _bad(path, frame["_line"].iloc[i], "required_scheduled",
+                   f"must be a whole number of agents, got {frame['required_scheduled'].iloc[i]}")
+    out["required_scheduled"] = req.astype(np.int64)
+    dup = out.duplicated("timestamp").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise _bad(path, frame["_line"].iloc[i], "timestamp", "appears twice")
+    return out
