@@ -152,7 +152,7 @@ def acd_outcomes(actuals: pd.DataFrame, roster: pd.DataFrame, config, seed: int 
 
     fc = actuals[["timestamp", "queue", "volume", "aht"]].copy()
     fc["aht"] = fc["aht"].astype(float)
-    res = simulate(config, fc, roster=roster, replications=1, seed=seed)
+    res = simulate(config, fc, roster=roster, replications=1, seed=seed, arrivals="exact")
     t = res.intervals
     out = pd.DataFrame({"timestamp": t["timestamp"], "queue": t["queue"], "volume": t["offered"].round().astype(int)})
     out = out.merge(fc[["timestamp", "queue", "aht"]], on=["timestamp", "queue"], how="left")
