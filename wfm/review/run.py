@@ -266,7 +266,7 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
 
     check_settings(replications, None, "fixed")
     from wfm.review.actuals import read_actuals
-    from wfm.review.service import model_service, per_day, requirement
+    from wfm.review.service import model_service, per_day
     from wfm.simulate.run import published_objectives
     from wfm.whatif.impact import make_plan, rostered
     from wfm.whatif.inputs import read_published_roster
@@ -336,10 +336,10 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
                 dem["aht"] = dem["aht"].where(np.isfinite(dem["aht"]), demand_plan["aht"])
             scenarios[s] = model_service(plan, dem, agents_act if "staffing" in s else on_roster)
     planned_model = scenarios[frozenset()]
-    actual_model = scenarios[frozenset(factors)]
     dates = pd.DatetimeIndex(plan.dates)
     day = np.asarray(plan.day_of)
-    planned = per_day(planned_model.counts(), planned_model.queues, day, dates)
+    planned_counts = planned_model.counts()
+    planned = per_day(planned_counts, planned_model.queues, day, dates)
     if act.has_outcomes:
         source = "acd"
         counts = _acd_counts(demand_act, planned_model.queues, len(plan.timestamps))
@@ -351,7 +351,13 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
         counts = _simulated_counts(cfg, demand_act, roster, adherence, planned_model.queues, replications, seed,
                                    notes)
         actual = per_day(counts, planned_model.queues, day, dates)
-    service = _service_table(cfg, planned, actual, covered)
+    # the covered days together: the same counts in one bucket (rates of sums, not means of rates)
+    bucket = np.where(in_days, 0, 1)
+    both = pd.DatetimeIndex([covered[0], covered[0] + pd.Timedelta(days=1)])
+    week_planned = per_day(planned_counts, planned_model.queues, bucket, both)
+    week_actual = per_day(counts, planned_model.queues, bucket, both)
+    service = _service_table(cfg, planned, actual, covered, week_planned[week_planned["date"] == covered[0]],
+                             week_actual[week_actual["date"] == covered[0]])
     causes = _causes(scenarios, factors, actual, day, dates, covered)
 
     from wfm.roster.readers import read_coverage
@@ -475,40 +481,35 @@ def _acd_counts(demand: pd.DataFrame, queues: list[str], n: int) -> dict[str, np
     return out
 
 
-def _service_table(cfg: CentreConfig, planned: pd.DataFrame, actual: pd.DataFrame, covered: pd.DatetimeIndex
-                   ) -> pd.DataFrame:
+def _service_table(cfg: CentreConfig, planned: pd.DataFrame, actual: pd.DataFrame, covered: pd.DatetimeIndex,
+                   week_planned: pd.DataFrame, week_actual: pd.DataFrame) -> pd.DataFrame:
     """``date, queue, target, calls_planned, calls_actual, planned, actual, asa_planned, asa_actual,
-    abandon_planned, abandon_actual`` over the covered days; ``date`` NaT: the covered days together."""
+    abandon_planned, abandon_actual`` per covered day, then the covered days together (``date`` NaT, from the
+    summed counts: ``week_planned`` and ``week_actual``, :func:`wfm.review.service.per_day` of one bucket)."""
     keys = ["date", "queue"]
-    t = planned.rename(columns={"calls": "calls_planned", "service_level": "planned", "asa": "asa_planned",
-                                "abandon_rate": "abandon_planned"}).merge(
-        actual.rename(columns={"calls": "calls_actual", "service_level": "actual", "asa": "asa_actual",
-                               "abandon_rate": "abandon_actual"}), on=keys)
-    t = t[t["date"].isin(covered)].reset_index(drop=True)
+
+    def merged(p: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
+        return p.rename(columns={"calls": "calls_planned", "service_level": "planned", "asa": "asa_planned",
+                                 "abandon_rate": "abandon_planned"}).merge(
+            a.rename(columns={"calls": "calls_actual", "service_level": "actual", "asa": "asa_actual",
+                              "abandon_rate": "abandon_actual"}), on=keys)
+
+    days = merged(planned, actual)
+    days = days[days["date"].isin(covered)]
+    week = merged(week_planned, week_actual).assign(date=pd.NaT)
+    t = pd.concat([days, week], ignore_index=True)
     targets = {q.name: q.service_level for q in cfg.queues}
     t["target"] = t["queue"].map(targets)
-    week = []
-    for q, g in t.groupby("queue", sort=False):
-        row = {"date": pd.NaT, "queue": q, "target": targets.get(q, np.nan)}
-        for side in ("planned", "actual"):
-            c = g[f"calls_{side}"].to_numpy(float)
-            row[f"calls_{side}"] = c.sum()
-            for k in (side, f"asa_{side}", f"abandon_{side}"):
-                v = g[k].to_numpy(float)
-                m = c > 0
-                row[k] = float((v[m] * c[m]).sum() / c[m].sum()) if m.any() and np.isfinite(v[m]).all() else np.nan
-        week.append(row)
-    t = pd.concat([t, pd.DataFrame(week)], ignore_index=True)
     # the total's target: the queues' targets weighted by the planned calls
     per_q = t[t["queue"] != "total"]
-    for d, g in per_q.groupby(per_q["date"].fillna(pd.Timestamp(0)), sort=False):
-        w = g["calls_planned"].to_numpy(float)
-        tgt = float((w * g["target"].to_numpy(float)).sum() / w.sum()) if w.sum() > 0 else np.nan
-        sel = (t["queue"] == "total") & (t["date"].fillna(pd.Timestamp(0)) == d)
-        t.loc[sel, "target"] = tgt
+    key = per_q["date"].fillna(pd.Timestamp(0))
+    w = per_q["calls_planned"] * per_q["target"]
+    tgt = w.groupby(key).sum() / per_q["calls_planned"].groupby(key).sum()
+    tot = t["queue"] == "total"
+    t.loc[tot, "target"] = t.loc[tot, "date"].fillna(pd.Timestamp(0)).map(tgt).to_numpy()
     cols = ["date", "queue", "target", "calls_planned", "calls_actual", "planned", "actual", "asa_planned",
             "asa_actual", "abandon_planned", "abandon_actual"]
-    return t[cols]
+    return t[cols].reset_index(drop=True)
 
 
 def _causes(scenarios: dict, factors: tuple[str, ...], actual: pd.DataFrame, day: np.ndarray,
@@ -576,7 +577,7 @@ def weekly_rows(run: str, on_days: pd.DataFrame, cfg: CentreConfig, service: pd.
     from wfm.review.trend import accuracy_row_frame
 
     records = []
-    week_of = on_days["timestamp"].dt.normalize() - pd.to_timedelta(on_days["timestamp"].dt.dayofweek, unit="D")
+    week_of = on_days["timestamp"].dt.normalize() - pd.to_timedelta(on_days["timestamp"].dt.day_of_week, unit="D")
     for wk, part in on_days.groupby(week_of, sort=True):
         if not np.isfinite(part["actual"].to_numpy(float)).any():
             continue
@@ -588,7 +589,7 @@ def weekly_rows(run: str, on_days: pd.DataFrame, cfg: CentreConfig, service: pd.
         for q in list(dict.fromkeys(s.index.get_level_values(0))):
             g = days[days["queue"] == q]
 
-            def mean(col: str, calls: str) -> float:
+            def mean(col: str, calls: str, g: pd.DataFrame = g) -> float:
                 c, v = g[calls].to_numpy(float), g[col].to_numpy(float)
                 m = c > 0
                 return float((c[m] * v[m]).sum() / c[m].sum()) if m.any() and np.isfinite(v[m]).all() else np.nan
