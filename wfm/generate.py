@@ -112,14 +112,20 @@ def generate_history(
 HISTORY_START, HISTORY_END = "2025-12-01", "2026-11-29"
 
 
+CONTINUATION_END = "2027-11-28"  # the continuation is drawn to here at once: any part of it is the same draws
+
+
 def continue_history(seed: int = 7, weeks: int = 1, start: str = "2026-11-30") -> pd.DataFrame:
-    """What happened after the bundled history: ``weeks`` weeks from ``start`` drawn from the same process (the
-    trend, the yearly swell, the weekly and intraday shapes carry on from the history's first day), with draws
-    of their own (seed ``seed + 1``), deterministic per seed. No storm or holiday in them."""
-    end = pd.Timestamp(start) + pd.Timedelta(days=7 * weeks - 1)
-    full = generate_history(seed=seed + 1, start=HISTORY_START, end=f"{end:%Y-%m-%d}", storm=None,
-                            holidays=tuple(h for h in EXAMPLE_HOLIDAYS if h < start))
-    return full[full["timestamp"] >= pd.Timestamp(start)].reset_index(drop=True)
+    """What happened after the bundled history: ``weeks`` weeks from ``start`` (up to CONTINUATION_END) drawn
+    from the same process (the trend, the yearly swell, the weekly and intraday shapes carry on from the
+    history's first day), with draws of their own (seed ``seed + 1``), deterministic per seed and the same
+    days whatever ``weeks``: the actuals of a week are the history of the next plan. No storm, no holiday."""
+    end = pd.Timestamp(start) + pd.Timedelta(days=7 * weeks)
+    if pd.Timestamp(start) <= pd.Timestamp(HISTORY_END) or end > pd.Timestamp(CONTINUATION_END) + pd.Timedelta(days=1):
+        raise ValueError(f"the continuation runs from after {HISTORY_END} to {CONTINUATION_END}")
+    full = generate_history(seed=seed + 1, start=HISTORY_START, end=CONTINUATION_END, storm=None, holidays=())
+    ts = full["timestamp"]
+    return full[(ts >= pd.Timestamp(start)) & (ts < end)].reset_index(drop=True)
 
 
 def actuals_file(seed: int = 7, weeks: int = 1, start: str = "2026-11-30", before_days: int = 7) -> pd.DataFrame:

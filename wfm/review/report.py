@@ -38,7 +38,7 @@ def worst_days(review) -> pd.DataFrame:
 
 def render_review(review) -> str:
     label = "from the ACD's outcome columns" if review.source == "acd" else \
-        "estimated (wfm's service model with the actual calls; the actuals have no outcome columns)"
+        "estimated (the simulator: the actual calls answered by the agents there were; no outcome columns)"
     out = [f"Review of run {review.run}, {review.first:%Y-%m-%d} to {review.last:%Y-%m-%d}: "
            f"{len(review.covered)} day(s) with actuals; service {label}", ""]
     f = review.forecast
@@ -76,8 +76,7 @@ def render_review(review) -> str:
          f"aband_{word[:3]}"]), ""]
     w = worst_days(review)
     if len(w):
-        cols = ["volume", "aht"] + (["staffing"] if review.adherence else []) + (["other"] if review.source == "acd"
-                                                                                  else [])
+        cols = ["volume", "aht"] + (["staffing"] if review.adherence else []) + ["other"]
         out += ["What caused the miss (worst days, all queues; points of service level lost to each)", _table(
             [[f"{r['date']:%Y-%m-%d %a}", _pct(r["planned"]), _pct(r["actual"]), _pts(r["miss"])]
              + [_pts(r[c]) for c in cols] for r in w.to_dict(orient="records")],

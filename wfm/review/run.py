@@ -647,5 +647,7 @@ def write_review(result: Review, run: PathLike, out: PathLike | None, interval_m
     publish_files(folder, files, REVIEW_MANIFEST)
     written = [folder / name for name in files]
     if record and len(result.weeks):
-        written.append(record_accuracy(Path(run).resolve().parent, result.weeks))
+        folder = Path(run)
+        runs = folder.parent if folder.name not in ("", ".", "..") else folder.resolve().parent
+        written.append(record_accuracy(runs, result.weeks))
     return written

@@ -8,14 +8,14 @@ against the simulator in tests/whatif/test_service_vs_sim.py):
 - **planned**: the run's forecast (volume and AHT) against the roster: the promise the plan made on the
   model it was built on (service.csv's ``model_service_level``);
 - **actual**: from the ACD's outcome columns when the actuals have them (``acd``); else **estimated**: the
-  model with the actual calls and AHT against the agents there were (the roster's, or the ``--adherence``
-  file's), labelled ``estimated``;
+  simulator answering exactly the calls that came with the agents there were (the roster's, or the
+  ``--adherence`` file's), labelled ``estimated`` (:func:`wfm.review.run.review`);
 - **causes** of a day's miss (planned - actual): the model's service moved from the plan to the actuals one
   factor at a time, volume, AHT and (with ``--adherence``) the agents delivered; each factor's share is its
   Shapley value (the average of its effect over every order of the factors, so the shares do not depend on
-  an order and add up to the model's whole move); ``other`` is what the model does not explain (the ACD's
-  figure against the model with every factor actual: routing, patience, chance); 0 when the actual is
-  estimated.
+  an order and add up to the model's whole move); ``other`` is what the model does not explain: the actual
+  (or estimated) figure against the model with every factor actual (calls carried from one interval to the
+  next, routing, patience, chance).
 
 Service is per call: a day's service level is its calls answered within the target over its calls offered
 (``answered_within / volume``), ASA over the calls answered, abandonment over the calls offered.
