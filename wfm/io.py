@@ -224,10 +224,28 @@ def read_csv(
         raise InputError(f"{path}: missing column(s) {', '.join(missing)} (columns found: {have})")
     frame = frame.reset_index(drop=True)
     frame["_line"] = lines
+    padded = _has_padding(path)
     for col in frame.columns:
         if col != "_line":
-            frame[col] = frame[col].astype(str).str.strip()
+            frame[col] = frame[col].astype(str)
+            if padded:
+                frame[col] = frame[col].str.strip()
     return frame
+
+
+_PADDING = re.compile(rb"(?:^|,)[ \t]|[ \t](?:,|\r?$)", re.M)
+
+
+def _has_padding(path: Path) -> bool:
+    """Whether any cell may start or end with a space or tab (stripping every cell of a large file is slow, and
+    a no-op when none does); a quoted cell with ", " inside counts, so it errs towards stripping."""
+    tail = b"\n"
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):  # 4 MB at a time, each with the end of the one before
+            if _PADDING.search(tail + chunk) is not None:
+                return True
+            tail = chunk[-2:]
+    return False
 
 
 def _short_parser_error(exc: Exception) -> str:

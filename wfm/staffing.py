@@ -119,17 +119,7 @@ def size_intervals(
     vol, aht, idx = np.broadcast_arrays(
         np.asarray(volume, dtype=float), np.asarray(aht_s, dtype=float), np.asarray(which, dtype=np.intp)
     )
-    used = np.unique(idx)
-    shrink = np.zeros(len(queues))
-    shrink[used] = [queue_shrinkage(queues[i], source) for i in used]
-    targets: dict[str, np.ndarray | None] = {
-        "service_level": _per_interval([q.service_level for q in queues], idx, np.nan),
-        "answer_within_s": _per_interval([q.answer_within_s for q in queues], idx, np.nan),
-        "asa_s": _per_interval([q.asa_s for q in queues], idx, np.inf),
-        "max_occupancy": _per_interval([q.max_occupancy for q in queues], idx, np.inf),
-        "max_abandon": _per_interval([q.max_abandon if q.patience_s else None for q in queues], idx, np.inf),
-        "patience_s": _per_interval([q.patience_s for q in queues], idx, np.nan),
-    }
+    shrink, targets = _targets(queues, idx, source)
     if agents is None:
         n = erlang.required_agents(vol, aht, interval_s, **targets)
         frac = erlang.fractional_agents(vol, aht, interval_s, n, **targets)
@@ -142,6 +132,35 @@ def size_intervals(
     )
     binding = np.where(ok, erlang.binding_targets(vol, aht, interval_s, n, **targets), None)
     return Sizing(n, frac, scheduled_agents(n, shrink[idx]), metrics, ok, binding)
+
+
+def required_scheduled(volume: ArrayLike, aht_s: ArrayLike, interval_s: float, queues: Sequence[Queue],
+                       which: ArrayLike = 0, source: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`size_intervals`'s agents and scheduled agents alone (the same targets and search, none of the
+    figures it adds): for a requirement recomputed over many intervals (`wfm review`)."""
+    vol, aht, idx = np.broadcast_arrays(
+        np.asarray(volume, dtype=float), np.asarray(aht_s, dtype=float), np.asarray(which, dtype=np.intp)
+    )
+    shrink, targets = _targets(queues, idx, source)
+    n = erlang.required_agents(vol, aht, interval_s, **targets)
+    return n, scheduled_agents(n, shrink[idx])
+
+
+def _targets(queues: Sequence[Queue], idx: np.ndarray, source: str | None
+             ) -> tuple[np.ndarray, dict[str, np.ndarray | None]]:
+    """Each queue's shrinkage, and each interval's targets (``queues[idx[i]]``'s)."""
+    used = np.unique(idx)
+    shrink = np.zeros(len(queues))
+    shrink[used] = [queue_shrinkage(queues[i], source) for i in used]
+    targets: dict[str, np.ndarray | None] = {
+        "service_level": _per_interval([q.service_level for q in queues], idx, np.nan),
+        "answer_within_s": _per_interval([q.answer_within_s for q in queues], idx, np.nan),
+        "asa_s": _per_interval([q.asa_s for q in queues], idx, np.inf),
+        "max_occupancy": _per_interval([q.max_occupancy for q in queues], idx, np.inf),
+        "max_abandon": _per_interval([q.max_abandon if q.patience_s else None for q in queues], idx, np.inf),
+        "patience_s": _per_interval([q.patience_s for q in queues], idx, np.nan),
+    }
+    return shrink, targets
 
 
 def staff(forecast: pd.DataFrame, config: CentreConfig, interval_minutes: int | None = None) -> pd.DataFrame:
@@ -300,11 +319,16 @@ def pool_queues(
     vol = np.zeros((len(queues), len(idx)))
     work = np.zeros((len(queues), len(idx)))
     aht_q = np.zeros((len(queues), len(idx)))
+    # one groupby for every queue (a string comparison per queue is slow with 50 queues over weeks)
+    per = frame.groupby(["queue", "timestamp"], sort=False)[["volume", "aht"]].agg(
+        volume=("volume", "sum"), aht=("aht", "mean")
+    )
+    have = set(per.index.get_level_values(0))
     for i, q in enumerate(queues):
-        rows = frame[frame["queue"] == q.name].groupby("timestamp")[["volume", "aht"]].agg(
-            volume=("volume", "sum"), aht=("aht", "mean")
-        )
-        rows = rows.reindex(idx)
+        if q.name in have:
+            rows = per.xs(q.name, level="queue").reindex(idx)
+        else:
+            rows = pd.DataFrame({"volume": np.nan, "aht": np.nan}, index=idx)
         v = rows["volume"].fillna(0.0).to_numpy(float)
         h = rows["aht"].to_numpy(float)
         vol[i] = v

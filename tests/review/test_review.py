@@ -226,3 +226,19 @@ def test_a_run_folder_from_another_major_version_or_without_its_roster_is_refuse
     (bad / "manifest.json").write_text(json.dumps(doc))
     with pytest.raises(InputError, match="names no roster.csv"):
         review(bad, acts, CONFIG)
+
+
+def test_the_lean_requirement_sizes_as_staff_does():
+    """wfm.staffing.required_scheduled (the review's requirement, summed configs) gives size_intervals' agents
+    and scheduled agents exactly, over every queue of the example and loads from none to 400 calls."""
+    from wfm.staffing import required_scheduled, size_intervals
+
+    rng = np.random.default_rng(5)
+    n = 600
+    vol = np.where(rng.random(n) < 0.1, 0.0, rng.uniform(0, 400, n))
+    aht = rng.uniform(120, 600, n)
+    which = rng.integers(0, len(CONFIG.queues), n)
+    full = size_intervals(vol, aht, 900.0, CONFIG.queues, which)
+    agents, scheduled = required_scheduled(vol, aht, 900.0, CONFIG.queues, which)
+    assert (agents == full.agents).all() and (scheduled == full.scheduled).all()
+    assert scheduled.max() > 50 and (scheduled[vol == 0] == 0).all()

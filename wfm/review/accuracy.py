@@ -62,12 +62,14 @@ def score(frame: pd.DataFrame, interval_minutes: int) -> pd.DataFrame:
     f["timestamp"] = pd.to_datetime(f["timestamp"])
     if "naive" not in f:
         f["naive"] = np.nan
+    f["naive_unknown"] = f["naive"].isna().astype(np.int64)
     rows = []
     for level in LEVELS:
         f["period"] = level_key(f["timestamp"], level, interval_minutes)
         per = f.groupby(["queue", "period"], sort=True).agg(
-            actual=("actual", "sum"), forecast=("forecast", "sum"),
-            naive=("naive", lambda s: s.sum(min_count=len(s))))
+            actual=("actual", "sum"), forecast=("forecast", "sum"), naive=("naive", "sum"),
+            unknown=("naive_unknown", "sum"))
+        per["naive"] = per["naive"].where(per["unknown"] == 0)  # a period's naive needs every interval's
         # the total scores every queue's periods together (errors of two queues never cancel)
         for q, g in list(per.groupby(level=0, sort=False)) + [("total", per)]:
             rows.append({"queue": q, "level": level, **_scores(g)})

@@ -128,8 +128,11 @@ def _on_grid(hist, config: CentreConfig) -> pd.DataFrame:
     frame = pd.concat(parts, ignore_index=True)
     if ivl != hist.interval_minutes:
         frame["timestamp"] = frame["timestamp"].dt.floor(f"{ivl}min")
+        frame["unknown"] = frame["volume"].isna().astype(np.int64)
         frame = frame.groupby(["timestamp", "queue"], sort=False, as_index=False).agg(
-            volume=("volume", lambda s: s.sum(min_count=len(s))), work=("work", "sum"))
+            volume=("volume", "sum"), work=("work", "sum"), unknown=("unknown", "sum"))
+        frame["volume"] = frame["volume"].where(frame["unknown"] == 0)  # a part missing: unknown
+        frame = frame.drop(columns="unknown")
     with np.errstate(invalid="ignore", divide="ignore"):
         frame["aht"] = np.where(frame["volume"] > 0, frame["work"] / frame["volume"], np.nan)
     return frame.drop(columns="work")

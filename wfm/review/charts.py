@@ -8,6 +8,8 @@ import pandas as pd
 
 from wfm.charts import _STYLE, _png, plt
 
+MAX_QUEUES = 6  # queues drawn in the service chart beside the total
+
 
 def _day_axis(ax, first: pd.Timestamp, last: pd.Timestamp) -> None:
     days = pd.date_range(first.normalize(), last.normalize() + pd.Timedelta(days=1), freq="D")
@@ -41,6 +43,13 @@ def service_chart(service: pd.DataFrame, source: str, title: str) -> bytes:
     word = "actual" if source == "acd" else "estimated"
     days = service[service["date"].notna()]
     queues = list(dict.fromkeys(days["queue"]))
+    if len(queues) > MAX_QUEUES + 1:  # the total and the queues that fell furthest below their plan
+        week = service[service["date"].isna() & (service["queue"] != "total")]
+        worst = week.assign(gap=week["planned"] - week["actual"]).sort_values(
+            ["gap", "queue"], ascending=[False, True], kind="stable")["queue"].head(MAX_QUEUES)
+        title = f"{title} (the {MAX_QUEUES} queues furthest below plan of {len(queues) - 1})"
+        queues = [q for q in queues if q in set(worst)] + ["total"]
+        days = days[days["queue"].isin(queues)]
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(11, 4))
         colours = plt.get_cmap("tab10")

@@ -220,8 +220,11 @@ def _on_planning_grid(frame: pd.DataFrame, minutes: int) -> pd.DataFrame:
     f = frame[["timestamp", "queue", "volume", "aht"]].copy()
     f["timestamp"] = pd.to_datetime(f["timestamp"]).dt.floor(f"{minutes}min")
     f["work"] = np.where(f["volume"] > 0, f["aht"] * f["volume"], 0.0)
+    f["known"] = f["volume"].notna().astype(np.int64)
     g = f.groupby(["timestamp", "queue"], sort=False, as_index=False).agg(
-        volume=("volume", lambda s: s.sum(min_count=1)), work=("work", "sum"))
+        volume=("volume", "sum"), work=("work", "sum"), known=("known", "sum"))
+    g["volume"] = g["volume"].where(g["known"] > 0)  # no data in any part: unknown, not 0
+    g = g.drop(columns="known")
     with np.errstate(invalid="ignore", divide="ignore"):
         g["aht"] = np.where(g["volume"] > 0, g["work"] / g["volume"], np.nan)
     return g.drop(columns="work")
@@ -274,7 +277,7 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
     doc = run_manifest(run)
     fc_raw = read_run_forecast(run)
     roster_path = run_file(run, "roster.csv", doc)
-    roster = read_published_roster(roster_path)
+    roster = read_published_roster(roster_path, parse=False)  # make_plan parses it (located errors)
     cfg = published_objectives(config, roster_path)
     ivl = cfg.planning_interval_minutes
     act = read_actuals(actuals, cfg)
@@ -348,8 +351,8 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
         actual = per_day(counts, planned_model.queues, day, dates)
     else:
         source = "estimated"
-        counts = _simulated_counts(cfg, demand_act, roster, adherence, planned_model.queues, replications, seed,
-                                   notes)
+        counts = _simulated_counts(cfg, demand_act, roster, on_roster, adherence, planned_model.queues,
+                                   replications, seed, notes)
         actual = per_day(counts, planned_model.queues, day, dates)
     # the covered days together: the same counts in one bucket (rates of sums, not means of rates)
     bucket = np.where(in_days, 0, 1)
@@ -440,12 +443,13 @@ def error_breakdown(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return out[0], out[1]
 
 
-def _simulated_counts(cfg: CentreConfig, demand: pd.DataFrame, roster: pd.DataFrame, adherence: PathLike | None,
-                      queues: list[str], replications: int, seed: int, notes: list[str]) -> dict[str, np.ndarray]:
+def _simulated_counts(cfg: CentreConfig, demand: pd.DataFrame, roster: pd.DataFrame, on_roster: np.ndarray,
+                      adherence: PathLike | None, queues: list[str], replications: int, seed: int,
+                      notes: list[str]) -> dict[str, np.ndarray]:
     """The simulator's counts per queue (``queues`` order) and interval for the actual calls (means over the
     replications): the roster's agents, or those of the adherence file. Queues without a patience abandon
     n/a (their callers are modelled as never hanging up: no estimate of abandonment)."""
-    from wfm.simulate.inputs import read_agents_per_interval
+    from wfm.simulate.inputs import Supply, read_agents_per_interval
     from wfm.simulate.run import simulate
 
     vol = demand["volume"].to_numpy(float)
@@ -453,7 +457,14 @@ def _simulated_counts(cfg: CentreConfig, demand: pd.DataFrame, roster: pd.DataFr
     if np.abs(vol - whole).max(initial=0.0) > 1e-6:
         notes.append("the actual volumes are not whole calls; the simulator takes them rounded")
     fc = demand[["timestamp", "queue"]].assign(volume=whole, aht=demand["aht"].to_numpy(float))
-    kw = {"agents": read_agents_per_interval(adherence)} if adherence is not None else {"roster": roster}
+    named = set(queues)
+    groups = sorted({q.staff_group for q in cfg.queues if q.name in named})
+    if adherence is not None:
+        kw = {"agents": read_agents_per_interval(adherence)}
+    elif len(groups) == 1:  # the roster's agents as the plan counted them (roster.csv parsed once)
+        kw = {"supply": Supply("rostered", {groups[0]: np.rint(on_roster).astype(np.int64)}, "roster.csv")}
+    else:
+        kw = {"roster": roster}  # the simulator says why a roster cannot serve several staff groups
     res = simulate(cfg, fc, replications=replications, seed=seed, arrivals="exact", **kw)
     t = res.intervals
     out = {}
@@ -582,28 +593,32 @@ def weekly_rows(run: str, on_days: pd.DataFrame, cfg: CentreConfig, service: pd.
         if not np.isfinite(part["actual"].to_numpy(float)).any():
             continue
         cols = ["timestamp", "queue", "actual", "forecast", "naive"] + [c for c in ("p10", "p90") if c in part]
-        s = score(part[cols], cfg.centre.interval_minutes).set_index(["queue", "level"])
-        a = score_aht(part, cfg.centre.interval_minutes).set_index(["queue", "level"])
+        s = {(r["queue"], r["level"]): r for r in score(part[cols], cfg.centre.interval_minutes)
+             .to_dict(orient="records")}
+        a = {(r["queue"], r["level"]): r for r in score_aht(part, cfg.centre.interval_minutes)
+             .to_dict(orient="records")}
         days = service[service["date"].notna() & (service["date"] >= wk) & (service["date"] < wk + pd.Timedelta(days=7))]
+        # the week's service level per queue: each day's weighted by its calls (a share of the calls offered)
+        sl = {}
+        for side in ("planned", "actual"):
+            c, v = days[f"calls_{side}"].to_numpy(float), days[side].to_numpy(float)
+            ok = (c > 0) & np.isfinite(v)
+            frame = pd.DataFrame({"queue": days["queue"].to_numpy(), "w": np.where(ok, c * v, 0.0),
+                                  "c": np.where(ok, c, 0.0), "bad": (c > 0) & ~np.isfinite(v)})
+            g = frame.groupby("queue", sort=False)[["w", "c", "bad"]].sum()
+            sl[side] = (g["w"] / g["c"]).where((g["c"] > 0) & (g["bad"] == 0)).to_dict()
         nd = need_days[(need_days["date"] >= wk) & (need_days["date"] < wk + pd.Timedelta(days=7))]
-        for q in list(dict.fromkeys(s.index.get_level_values(0))):
-            g = days[days["queue"] == q]
-
-            def mean(col: str, calls: str, g: pd.DataFrame = g) -> float:
-                c, v = g[calls].to_numpy(float), g[col].to_numpy(float)
-                m = c > 0
-                return float((c[m] * v[m]).sum() / c[m].sum()) if m.any() and np.isfinite(v[m]).all() else np.nan
-
+        for q in dict.fromkeys(k[0] for k in s):
+            iv = s[(q, "interval")]
             records.append({
                 "run": run, "week": f"{wk:%Y-%m-%d}", "queue": q,
-                "calls_actual": s.loc[(q, "interval"), "actual"], "calls_forecast": s.loc[(q, "interval"), "forecast"],
-                **{f"wape_{lv}": s.loc[(q, lv), "wape"] for lv in ("interval", "30min", "day")},
-                "noise_floor_wape_interval": s.loc[(q, "interval"), "noise_floor_wape"],
-                "bias": s.loc[(q, "interval"), "bias"], "mase_interval": s.loc[(q, "interval"), "mase"],
-                "band_coverage": s.loc[(q, "interval"), "coverage"],
-                "aht_wape": a.loc[(q, "interval"), "wape"] if (q, "interval") in a.index else np.nan,
-                "service_level_planned": mean("planned", "calls_planned"),
-                "service_level_actual": mean("actual", "calls_actual"), "service_source": source,
+                "calls_actual": iv["actual"], "calls_forecast": iv["forecast"],
+                **{f"wape_{lv}": s[(q, lv)]["wape"] for lv in ("interval", "30min", "day")},
+                "noise_floor_wape_interval": iv["noise_floor_wape"], "bias": iv["bias"], "mase_interval": iv["mase"],
+                "band_coverage": iv["coverage"],
+                "aht_wape": a[(q, "interval")]["wape"] if (q, "interval") in a else np.nan,
+                "service_level_planned": sl["planned"].get(q, np.nan),
+                "service_level_actual": sl["actual"].get(q, np.nan), "service_source": source,
                 "hours_over": nd["over"].sum() if q == "total" else np.nan,
                 "hours_short": nd["short"].sum() if q == "total" else np.nan,
             })

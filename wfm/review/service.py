@@ -120,9 +120,20 @@ def shapley(values: dict[frozenset[str], np.ndarray], factors: tuple[str, ...]) 
 def requirement(plan: WhatifBase, demand: pd.DataFrame) -> np.ndarray:
     """Scheduled agents (before shrinkage) per interval of the plan that ``demand`` needs: the plan's own
     requirement (:func:`wfm.staffing.staffing_requirement` of :func:`wfm.staffing.staff`, coverage.csv's
-    ``required_scheduled``) recomputed for these calls."""
-    from wfm.staffing import staff, staffing_requirement
+    ``required_scheduled``) recomputed for these calls, sized only as far as the requirement needs (the pooled
+    requirement reads the calls and AHT; the summed one each queue's agents and scheduled agents,
+    :func:`wfm.staffing.required_scheduled`)."""
+    from wfm.staffing import required_scheduled, staffing_requirement
 
-    staffing = staff(demand, plan.config, plan.interval_minutes)
-    req = staffing_requirement(staffing, plan.config).set_index("timestamp")["scheduled"]
+    cfg = plan.config
+    frame = demand[["timestamp", "queue", "volume", "aht"]].copy()
+    which = pd.Index(cfg.queue_names).get_indexer(frame["queue"].astype(str))
+    default = np.array([q.aht_s for q in cfg.queues])[which]
+    aht = frame["aht"].to_numpy(float)
+    frame["aht"] = np.where(np.isfinite(aht) & (aht > 0), aht, default)
+    if cfg.roster.requirement != "pooled":
+        agents, scheduled = required_scheduled(frame["volume"].to_numpy(float), frame["aht"].to_numpy(float),
+                                               60.0 * plan.interval_minutes, cfg.queues, which, cfg.source)
+        frame["agents"], frame["fractional_agents"], frame["scheduled"] = agents, agents.astype(float), scheduled
+    req = staffing_requirement(frame, cfg).set_index("timestamp")["scheduled"]
     return req.reindex(plan.timestamps).fillna(0).to_numpy(float)

@@ -79,7 +79,8 @@ def demand(forecast: pd.DataFrame, config: CentreConfig, source: str = "the fore
         )
     first = fc["timestamp"].min()
     grid = pd.date_range(first, fc["timestamp"].max(), freq=f"{ivl}min", name="timestamp")
-    queues = [q for q in config.queues if q.name in set(fc["queue"])]
+    present = set(fc["queue"])
+    queues = [q for q in config.queues if q.name in present]
     full = pd.MultiIndex.from_product([[q.name for q in queues], grid], names=["queue", "timestamp"])
     fc = fc.drop_duplicates(["timestamp", "queue"], keep="last").set_index(["queue", "timestamp"])
     fc = fc[["volume", "aht"]].reindex(full)

@@ -63,7 +63,8 @@ def make_plan(
     ivl = config.planning_interval_minutes
     fc = checked_forecast(forecast, config.queue_names)
     grid = pd.date_range(fc["timestamp"].min(), fc["timestamp"].max(), freq=f"{ivl}min")
-    queues = [q for q in config.queue_names if q in set(fc["queue"])]
+    present = set(fc["queue"])
+    queues = [q for q in config.queue_names if q in present]
     full = pd.MultiIndex.from_product([grid, queues], names=["timestamp", "queue"])
     fc = fc.drop_duplicates(["timestamp", "queue"], keep="last").set_index(["timestamp", "queue"])
     fc = fc[["volume", "aht"]].reindex(full).reset_index()

@@ -43,8 +43,9 @@ def read_forecast(path: PathLike, config: CentreConfig | None = None, notes: lis
     return out[["timestamp", "queue", "volume", "aht"]]
 
 
-def read_published_roster(path: PathLike) -> pd.DataFrame:
-    """Read roster.csv (``agent_id,contract,date,shift,start,end,breaks``) as strings with ``_line``."""
+def read_published_roster(path: PathLike, parse: bool = True) -> pd.DataFrame:
+    """Read roster.csv (``agent_id,contract,date,shift,start,end,breaks``) as strings with ``_line``; ``parse``:
+    check every row now (located errors), else the caller parses it (:func:`wfm.whatif.impact.make_plan`)."""
     from wfm.io import read_csv
     from wfm.roster.files import check_roster_set
 
@@ -52,7 +53,8 @@ def read_published_roster(path: PathLike) -> pd.DataFrame:
     frame = read_csv(path, required=["agent_id", "contract", "date", "start", "end"])
     if frame.empty:
         raise InputError(f"{path}: no data rows (expected one row per agent and working day)")
-    parse_roster(frame, str(path))  # located errors now, not mid-run
+    if parse:
+        parse_roster(frame, str(path))  # located errors now, not mid-run
     return frame
 
 
