@@ -66,6 +66,12 @@ def render_review(review) -> str:
           _num(r["rostered"], ",.1f"), _num(r["over"], ",.1f"), _num(r["short"], ",.1f"), int(r["short_intervals"])]
          + [_num(r[c], ",.1f") for c in extra] for r in _with_total(n)],
         ["date", "needed_plan", "needed_actual", "rostered", "over", "short", "short_intervals"] + extra), ""]
+    hours = review.need_hours
+    out += ["Staffing against need by hour of day (agent-hours over the days)", _table(
+        [[f"{int(r['hour']):02d}:00", _num(r["required_actual"], ",.1f"), _num(r["rostered"], ",.1f"),
+          _num(r["over"], ",.1f"), _num(r["short"], ",.1f"), int(r["short_intervals"])]
+         + [_num(r[c], ",.1f") for c in extra] for r in hours.to_dict(orient="records")],
+        ["hour", "needed_actual", "rostered", "over", "short", "short_intervals"] + extra), ""]
     s = review.service
     word = "actual" if review.source == "acd" else "estimated"
     out += [f"Service level, planned against {word} (ASA seconds; abandoned of calls offered)", _table(
