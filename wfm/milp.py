@@ -194,6 +194,10 @@ def solve_highs(
     if not math.isfinite(bound) or abs(bound) > 1e20:
         bound = -math.inf
     bound = max(bound, cmd.lp_bound)  # both are valid bounds; keep the stronger
+    # PuLP hands HiGHS the objective without its constant term, which the objective's value includes
+    offset = float(getattr(prob.objective, "constant", 0.0) or 0.0)
+    if math.isfinite(bound):
+        bound += offset
     status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
     if watch.stopped:
         status = "Time limit reached"

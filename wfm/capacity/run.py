@@ -1,0 +1,301 @@
+"""``wfm capacity``: the requirement per week, the least-cost hiring plan against it, its weekly table,
+printout, JSON and chart, and sweeps over attrition, growth and AHT."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfm.capacity.flows import Curves, curves, on_hand
+from wfm.capacity.model import ContractTerms, Inputs, build
+from wfm.capacity.settings import CapacityFile
+from wfm.config import CentreConfig
+from wfm.errors import ConfigError, InputError
+
+PathLike = str | os.PathLike[str]
+SHORT_TOLERANCE = 0.01  # FTE: a week short by less is met (the solver's tolerances)
+WEEK_COLUMNS = ["week", "required_fte", "effective_fte", "short_fte", "surplus_fte", "headcount", "training",
+                "nesting", "mature", "hires", "classes", "decided", "leavers", "overtime_hours", "agency_hours",
+                "cost", "peak"]
+
+
+@dataclass
+class CapacityPlan:
+    """The plan per week (:data:`WEEK_COLUMNS`), its classes, totals and the solve's figures."""
+
+    weeks: pd.DataFrame
+    classes: pd.DataFrame  # start, decided, contract, size
+    status: str
+    objective: float
+    lower_bound: float
+    gap: float
+    seconds: float
+    source: str  # where the requirement came from: flat, history, forecast
+    settings: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total_cost(self) -> float:
+        return float(self.weeks["cost"].sum())
+
+    @property
+    def hires_total(self) -> int:
+        return int(self.classes["size"].sum()) if len(self.classes) else 0
+
+    @property
+    def short_weeks(self) -> int:
+        return int((self.weeks["short_fte"] > SHORT_TOLERANCE).sum())
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every week is covered, 1 when some week stays short."""
+        return 1 if self.short_weeks else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        from wfm.capacity.report import plan_to_dict
+
+        return plan_to_dict(self)
+
+    def render(self) -> str:
+        from wfm.capacity.report import render_plan
+
+        return render_plan(self)
+
+
+def contract_terms(config: CentreConfig, cap: CapacityFile, c: Curves, weeks: int) -> list[ContractTerms]:
+    """Each contract of the centre config: paid hours (the middle of its range), cost per paid hour, whether
+    classes hire into it, and its people on hand per week."""
+    if not config.contracts:
+        raise ConfigError(f"{config.source}: no [[contracts]]: capacity plans people on the centre's contracts")
+    names = [k.name for k in config.contracts]
+    for h in cap.headcount:
+        if h.contract not in names:
+            raise ConfigError(f"{cap.source}: capacity.headcount contract {h.contract!r} is not a contract of "
+                              f"{config.source} ({', '.join(names)})")
+    hiring = cap.hiring.contracts
+    if hiring is not None:
+        unknown = [n for n in hiring if n not in names]
+        if unknown:
+            raise ConfigError(f"{cap.source}: capacity.hiring.contracts names {unknown[0]!r}, not a contract of "
+                              f"{config.source} ({', '.join(names)})")
+    out = []
+    for k in config.contracts:
+        lo, hi = k.hours_range
+        heads = np.zeros(weeks)
+        prod = np.zeros(weeks)
+        train = np.zeros(weeks)
+        for h in cap.headcount:
+            if h.contract == k.name and h.agents:
+                a, b, t = on_hand(c, h.agents, h.tenure_weeks, weeks)
+                heads, prod, train = heads + a, prod + b, train + t
+        out.append(ContractTerms(k.name, (lo + hi) / 2.0, k.cost_per_paid_hour,
+                                 hiring is None or k.name in hiring, heads, prod, train))
+    return out
+
+
+def capacity(
+    config: CentreConfig,
+    cap: CapacityFile,
+    *,
+    history: PathLike | None = None,
+    forecast: PathLike | None = None,
+    weeks: int | None = None,
+    attrition: float | None = None,
+    growth: float | None = None,
+    aht_factor: float | None = None,
+) -> CapacityPlan:
+    """The least-cost hiring plan over the capacity file's horizon (``weeks`` overrides its length;
+    ``attrition``, ``growth`` and ``aht_factor`` its values, for sweeps)."""
+    from wfm.capacity.outlook import weekly_requirement
+
+    update: dict[str, Any] = {}
+    if weeks is not None:
+        update["weeks"] = int(weeks)
+    if attrition is not None:
+        update["attrition_per_year"] = float(attrition)
+    if growth is not None:
+        update["growth_per_year"] = float(growth)
+    if update:
+        cap = _with(cap, update)
+    req = weekly_requirement(config, cap, history=history, forecast=forecast, aht_factor=aht_factor)
+    return plan_for(config, cap, req.frame, req.source, list(req.notes))
+
+
+def plan_for(config: CentreConfig, cap: CapacityFile, frame: pd.DataFrame, source: str = "flat",
+             notes: list[str] | None = None) -> CapacityPlan:
+    """The least-cost plan against a requirement frame (``week, required_fte, shrinkage, peak`` per week)."""
+    from wfm.milp import solve_highs
+
+    settings = cap.capacity
+    n = len(frame)
+    cur = curves(settings, n)
+    contracts = contract_terms(config, cap, cur, n)
+    inputs = Inputs(pd.DatetimeIndex(frame["week"]), frame["required_fte"].to_numpy(float),
+                    frame["shrinkage"].to_numpy(float), contracts, cur, settings)
+    model = build(inputs)
+    res = solve_highs(model.prob, time_limit_s=settings.time_limit_s, gap=settings.gap)
+    if not res.has_solution:
+        raise InputError(f"{cap.source}: the hiring plan found no solution ({res.status}); check the capacity "
+                         "file's limits")
+    x = np.zeros((len(contracts), n))
+    for (c, s), var in model.x.items():
+        x[c, s] = round(var.value() or 0.0)
+    overtime = np.array([v.value() or 0.0 for v in model.overtime])
+    agency = np.array([v.value() or 0.0 for v in model.agency])
+    table, classes = weekly_table(inputs, x, overtime, agency, frame["peak"].to_numpy(bool))
+    notes = list(notes or [])
+    plan = CapacityPlan(table, classes, res.status, res.objective, res.lower_bound, res.gap, res.seconds,
+                        source, _settings(cap), notes)
+    if abs(plan.total_cost - res.objective) > 1e-6 * max(1.0, abs(res.objective)) + 1e-3 and plan.short_weeks == 0:
+        notes.append(f"the table's cost {plan.total_cost:,.2f} differs from the solver's {res.objective:,.2f}")
+    return plan
+
+
+def _with(cap: CapacityFile, update: dict[str, Any]) -> CapacityFile:
+    """A copy with ``update`` in [capacity], checked as the file is."""
+    from pydantic import ValidationError
+
+    from wfm.config import describe_validation_error
+
+    data = cap.model_dump()
+    data["capacity"].update(update)
+    try:
+        out = CapacityFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{cap.source}: {describe_validation_error(exc, data)}") from None
+    out.source = cap.source
+    return out
+
+
+def weekly_table(inputs: Inputs, x: np.ndarray, overtime: np.ndarray, agency: np.ndarray, peak: np.ndarray
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan per week from the class sizes ``x`` (contracts x start weeks) and the hours: people by tenure
+    band (training, nesting, mature: on hand and hired), FTE on the phones, short and surplus, hires, leavers
+    and cost (wages, hiring, training, overtime, agency, shortfall penalty)."""
+    cap, cur, n = inputs.cap, inputs.curves, inputs.n
+    h = cap.hiring
+    nest = len(h.nesting_productivity)
+    k = np.arange(n)
+    lag = k[:, None] - k[None, :]  # t - s
+    valid = lag >= 0
+    lag_c = np.where(valid, lag, 0)
+
+    def conv(curve: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        return (np.where(valid, curve[lag_c], 0.0) * xs[None, :]).sum(axis=1)
+
+    in_training = (k < h.training_weeks).astype(float)
+    nesting = ((k >= h.training_weeks) & (k < h.training_weeks + nest)).astype(float)
+    heads = np.zeros(n)
+    training = np.zeros(n)
+    nesting_heads = np.zeros(n)
+    productive_fte = np.zeros(n)
+    wages = np.zeros(n)
+    trainee_weeks = np.zeros(n)
+    leavers = np.zeros(n)
+    for c, ct in enumerate(inputs.contracts):
+        xs = x[c]
+        hc = ct.heads0 + conv(cur.survival, xs)
+        tr = ct.trainees0 + conv(cur.survival * in_training[: len(cur.survival)], xs)
+        ne = conv(cur.survival * nesting[: len(cur.survival)], xs)
+        pr = ct.productive0 + conv(cur.survival * cur.productivity, xs)
+        heads += hc
+        training += tr
+        nesting_heads += ne
+        productive_fte += pr * ct.hours / cap.fte_hours
+        wages += ct.rate * ct.hours * hc
+        trainee_weeks += tr
+        nxt = np.append(ct.heads0[1:], ct.heads0[-1] * _keep(ct.heads0))
+        leavers += (ct.heads0 - nxt) + conv(cur.leaving, xs)
+    effective = (1.0 - inputs.shrinkage) * productive_fte + (overtime + agency) / cap.fte_hours
+    short = np.maximum(inputs.required - effective, 0.0)
+    hires = x.sum(axis=0)
+    cost = (wages + h.training_cost_per_week * trainee_weeks + h.cost_per_hire * hires
+            + cap.overtime_cost_per_hour * overtime + cap.agency_cost_per_hour * agency
+            + cap.short_penalty_per_fte_week * short)
+    names = [ct.name for ct in inputs.contracts]
+    classes = pd.DataFrame([{"start": inputs.weeks[s], "decided": inputs.weeks[s] - pd.Timedelta(weeks=h.lead_time_weeks),
+                             "contract": names[c], "size": int(x[c, s])}
+                            for s in range(n) for c in range(len(names)) if x[c, s] > 0],
+                           columns=["start", "decided", "contract", "size"])
+    label = ["; ".join(f"{names[c]} {int(x[c, s])}" for c in range(len(names)) if x[c, s] > 0) for s in range(n)]
+    decided = [f"{inputs.weeks[s] - pd.Timedelta(weeks=h.lead_time_weeks):%Y-%m-%d}" if hires[s] > 0 else ""
+               for s in range(n)]
+    table = pd.DataFrame({
+        "week": inputs.weeks, "required_fte": inputs.required, "effective_fte": effective, "short_fte": short,
+        "surplus_fte": np.maximum(effective - inputs.required, 0.0), "headcount": heads, "training": training,
+        "nesting": nesting_heads, "mature": heads - training - nesting_heads, "hires": hires.astype(int),
+        "classes": label, "decided": decided, "leavers": leavers, "overtime_hours": overtime,
+        "agency_hours": agency, "cost": cost, "peak": peak,
+    })
+    return table[WEEK_COLUMNS], classes
+
+
+def _keep(heads0: np.ndarray) -> float:
+    """The last week's retention of the people on hand (to count their leavers in it)."""
+    if len(heads0) >= 2 and heads0[-2] > 0:
+        return float(heads0[-1] / heads0[-2])
+    return 1.0
+
+
+def _settings(cap: CapacityFile) -> dict[str, Any]:
+    s = cap.capacity
+    return {"start": f"{s.start}", "weeks": s.weeks, "attrition_per_year": s.attrition_per_year,
+            "growth_per_year": s.growth_per_year, "lead_time_weeks": s.hiring.lead_time_weeks,
+            "training_weeks": s.hiring.training_weeks, "class_min": s.hiring.class_min,
+            "class_max": s.hiring.class_max, "max_classes": s.hiring.max_classes, "gap": s.gap}
+
+
+# --------------------------------------------------------------------------- sweeps
+SWEEPABLE = ("attrition", "growth", "aht")
+
+
+def parse_sweep(text: str) -> tuple[str, list[float]]:
+    """``name=lo:hi[:points]`` (points evenly spaced, 9 by default; attrition geometrically, its values span
+    orders of magnitude) or ``name=v1,v2,...``; name one of :data:`SWEEPABLE`."""
+    name, sep, spec = text.partition("=")
+    name = name.strip()
+    if not sep or name not in SWEEPABLE:
+        raise InputError(f"--sweep {text}: give NAME=LO:HI[:POINTS] or NAME=V1,V2,... with NAME one of "
+                         f"{', '.join(SWEEPABLE)}")
+    try:
+        if ":" in spec:
+            parts = [float(p) for p in spec.split(":")]
+            if len(parts) not in (2, 3):
+                raise ValueError
+            lo, hi = parts[0], parts[1]
+            points = int(parts[2]) if len(parts) == 3 else 9
+            if points != (parts[2] if len(parts) == 3 else 9) or not 2 <= points <= 50 or hi <= lo:
+                raise ValueError
+            if name == "attrition" and lo > 0:
+                values = list(np.geomspace(lo, hi, points))
+            else:
+                values = list(np.linspace(lo, hi, points))
+        else:
+            values = [float(v) for v in spec.split(",")]
+            if not values or len(values) > 50:
+                raise ValueError
+    except ValueError:
+        raise InputError(f"--sweep {text}: give NAME=LO:HI[:POINTS] (LO < HI, 2 to 50 points) or NAME=V1,V2,..."
+                         ) from None
+    if not all(math.isfinite(v) for v in values):
+        raise InputError(f"--sweep {text}: every value must be a finite number")
+    return name, [round(v, 6) for v in values]
+
+
+def sweep(config: CentreConfig, cap: CapacityFile, name: str, values: list[float], **kw: Any) -> pd.DataFrame:
+    """Re-solve for each value: hires, classes, cost, FTE short and the solve's gap per value."""
+    rows = []
+    for v in values:
+        arg = {"attrition": {"attrition": v}, "growth": {"growth": v}, "aht": {"aht_factor": v}}[name]
+        plan = capacity(config, cap, **kw, **arg)
+        rows.append({name: v, "hires": plan.hires_total, "classes": len(plan.classes),
+                     "hires_per_month": plan.hires_total / (len(plan.weeks) * 12 / 52),
+                     "leavers": float(plan.weeks["leavers"].sum()), "cost": plan.total_cost,
+                     "short_weeks": plan.short_weeks, "short_fte_weeks": float(plan.weeks["short_fte"].sum()),
+                     "gap": plan.gap, "status": plan.status})
+    return pd.DataFrame(rows)
