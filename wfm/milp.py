@@ -43,6 +43,11 @@ class HighsCmd(pulp.HiGHS):  # type: ignore[misc,name-defined]
 
         h = lp.solverModel
         t0 = time.perf_counter()
+        # PuLP hands HiGHS the objective without its constant term: give it, so HiGHS's bound and relative gap
+        # are of the whole objective (the capacity plan's wages of the people on hand are such a constant)
+        offset = float(getattr(lp.objective, "constant", 0.0) or 0.0)
+        if offset:
+            h.changeObjectiveOffset(offset)
         if self.lp_first:
             ints = np.array([v.index for v in lp.variables() if v.cat == pulp.LpInteger], dtype=np.int32)
             kinds = highspy.HighsVarType
@@ -158,6 +163,7 @@ def solve_highs(
     start_from_lp: Callable[[], Mapping[str, float] | None] | None = None,
     threads: int | None = None,
     progress: Progress | None = None,
+    highs_options: Mapping[str, Any] | None = None,
 ) -> MilpResult:
     """Solve ``prob`` with HiGHS (seeded, deterministic), stopping at ``time_limit_s`` (HiGHS can overrun its
     own limit in sub-MIPs and restarts: an interrupt callback stops it at ours) or within ``gap`` of the bound.
@@ -165,7 +171,7 @@ def solve_highs(
     ``progress`` is called with ``incumbent``, ``bound``, ``gap`` and ``seconds`` as the search improves.
     The bound is the stronger of HiGHS's dual bound and, with ``lp_first``, the LP relaxation.
     ``start_from_lp`` (with ``lp_first``): called with the LP relaxation's values on the variables; the whole
-    plan it returns (variable name -> value) is the MIP start."""
+    plan it returns (variable name -> value) is the MIP start. ``highs_options``: more HiGHS options by name."""
     import highspy
 
     t0 = time.perf_counter()
@@ -176,6 +182,7 @@ def solve_highs(
     options: dict[str, Any] = {"callbackTuple": (watch, None), "callbacksToActivate": active}
     if threads is not None:
         options["threads"] = threads
+    options.update(highs_options or {})
     cmd = HighsCmd(lp_first=lp_first, start=start, start_from_lp=start_from_lp, msg=False, timeLimit=time_limit_s, gapRel=gap, random_seed=0,
                    **options)
     watch.cmd = cmd
@@ -194,10 +201,6 @@ def solve_highs(
     if not math.isfinite(bound) or abs(bound) > 1e20:
         bound = -math.inf
     bound = max(bound, cmd.lp_bound)  # both are valid bounds; keep the stronger
-    # PuLP hands HiGHS the objective without its constant term, which the objective's value includes
-    offset = float(getattr(prob.objective, "constant", 0.0) or 0.0)
-    if math.isfinite(bound):
-        bound += offset
     status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
     if watch.stopped:
         status = "Time limit reached"

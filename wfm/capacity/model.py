@@ -1,8 +1,9 @@
 """The least-cost hiring plan: a MILP (PuLP + HiGHS through :func:`wfm.milp.solve_highs`) that decides when
 classes start, for which contract and how large, and the overtime and agency hours of each week.
 
-Decisions: ``x[c, s]`` people in a class of contract ``c`` starting in week ``s`` (whole people), ``y[c, s]``
-whether it runs; ``overtime[t]``, ``agency[t]`` hours and ``short[t]`` FTE short of the requirement in week t.
+Decisions: ``x[c, s]`` people of contract ``c`` in the class starting in week ``s`` (whole people; one class a
+week, its people on any contract classes hire into: trainers train people, not contracts), ``y[s]`` whether it
+runs; ``overtime[t]``, ``agency[t]`` hours and ``short[t]`` FTE short of the requirement in week t.
 Everything else is linear in them (:mod:`wfm.capacity.flows`): a class's people in week t are
 ``x * survival[t - s]``, its output ``x * survival[t - s] * productivity[t - s]``.
 
@@ -64,7 +65,7 @@ class Model:
     inputs: Inputs
     prob: pulp.LpProblem
     x: dict[tuple[int, int], pulp.LpVariable]  # (contract index, start week) -> people
-    y: dict[tuple[int, int], pulp.LpVariable]
+    y: dict[int, pulp.LpVariable]  # start week -> the class runs
     overtime: list[pulp.LpVariable]
     agency: list[pulp.LpVariable]
     short: list[pulp.LpVariable]
@@ -80,13 +81,13 @@ def build(inputs: Inputs) -> Model:
     cap, n = inputs.cap, inputs.n
     prob = pulp.LpProblem("capacity", pulp.LpMinimize)
     x, y = {}, {}
-    for c, terms in enumerate(inputs.contracts):
-        if not terms.hires:
-            continue
-        for s in range(n):
-            tag = f"{terms.name}_{inputs.weeks[s]:%Y%m%d}"
+    hiring = [c for c, terms in enumerate(inputs.contracts) if terms.hires]
+    for s in range(n):
+        if hiring:
+            y[s] = pulp.LpVariable(f"class_{inputs.weeks[s]:%Y%m%d}", cat="Binary")
+        for c in hiring:
+            tag = f"{inputs.contracts[c].name}_{inputs.weeks[s]:%Y%m%d}"
             x[c, s] = pulp.LpVariable(f"hire_{tag}", 0, cap.hiring.class_max, cat="Integer")
-            y[c, s] = pulp.LpVariable(f"class_{tag}", cat="Binary")
     overtime = [pulp.LpVariable(f"overtime_{inputs.weeks[t]:%Y%m%d}", 0) for t in range(n)]
     agency = [pulp.LpVariable(f"agency_{inputs.weeks[t]:%Y%m%d}", 0) for t in range(n)]
     short = [pulp.LpVariable(f"short_{inputs.weeks[t]:%Y%m%d}", 0) for t in range(n)]
@@ -140,37 +141,39 @@ def add_cover(m: Model) -> None:
 
 
 def add_class_sizes(m: Model) -> None:
-    """A class runs (y = 1) with class_min to class_max people, or not at all."""
+    """A week's class runs (y = 1) with class_min to class_max people over the contracts, or not at all."""
     h = m.inputs.cap.hiring
-    for (c, s), x in m.x.items():
-        tag = f"{m.inputs.contracts[c].name}_{m.week(s)}"
-        m.prob += x >= h.class_min * m.y[c, s], f"class_min_{tag}"
-        m.prob += x <= h.class_max * m.y[c, s], f"class_max_{tag}"
+    for s, y in m.y.items():
+        people = pulp.lpSum(x for (c, w), x in m.x.items() if w == s)
+        m.prob += people >= h.class_min * y, f"class_min_{m.week(s)}"
+        m.prob += people <= h.class_max * y, f"class_max_{m.week(s)}"
 
 
 def add_lead_time(m: Model) -> None:
     """No class starts before ``lead_time_weeks``: it is decided that long before it starts, from week 0."""
     lead = m.inputs.cap.hiring.lead_time_weeks
-    for (c, s), y in m.y.items():
+    for s, y in m.y.items():
         if s < lead:
-            m.prob += y == 0, f"lead_time_{m.inputs.contracts[c].name}_{m.week(s)}"
+            m.prob += y == 0, f"lead_time_{m.week(s)}"
 
 
 def add_freeze(m: Model) -> None:
     """No class starts in a hiring freeze week."""
     frozen = {pd.Timestamp(d) for d in m.inputs.cap.hiring.freeze_weeks}
-    for (c, s), y in m.y.items():
+    for s, y in m.y.items():
         if m.inputs.weeks[s] in frozen:
-            m.prob += y == 0, f"freeze_{m.inputs.contracts[c].name}_{m.week(s)}"
+            m.prob += y == 0, f"freeze_{m.week(s)}"
 
 
 def add_trainers(m: Model) -> None:
     """At most ``max_classes`` classes in training at once (a class trains ``training_weeks`` weeks; with no
-    training, at most that many start in one week)."""
+    training, one class a week is all there is)."""
     h = m.inputs.cap.hiring
     span = max(1, h.training_weeks)
+    if span <= h.max_classes:
+        return  # one class a week can never put more than span in training together
     for t in range(m.inputs.n):
-        running = [y for (c, s), y in m.y.items() if t - span < s <= t]
+        running = [y for s, y in m.y.items() if t - span < s <= t]
         if len(running) > h.max_classes:
             m.prob += pulp.lpSum(running) <= h.max_classes, f"trainers_{m.week(t)}"
 

@@ -32,11 +32,20 @@ def render_plan(plan) -> str:
                                        "cost"], tablefmt="simple", disable_numparse=True))
     months = len(w) * 12 / 52
     leavers = float(w["leavers"].sum())
+    inside = int((plan.classes["start"] <= w["week"].iloc[-1]).sum()) if len(plan.classes) else 0
     out += ["", "(* a peak week: requirement in the horizon's top tenth)",
-            f"hires {plan.hires_total:,} in {len(plan.classes)} classes ({plan.hires_total / months:,.1f} a month); "
+            f"hires {plan.hires_total:,} in {inside} classes ({plan.hires_total / months:,.1f} a month); "
             f"leavers {leavers:,.1f} ({leavers / months:,.1f} a month); cost {plan.total_cost:,.0f}",
-            f"solver {plan.status}: cost {plan.objective:,.2f}, lower bound {plan.lower_bound:,.2f}, "
-            f"gap {100 * plan.gap:.2f}% in {plan.seconds:.1f} s"]
+            f"solver {plan.status} over the horizon and {s['tail_weeks']} weeks after it: objective "
+            f"{plan.objective:,.2f}, lower bound {plan.lower_bound:,.2f}, gap {100 * plan.gap:.2f}% in "
+            f"{plan.seconds:.1f} s"]
+    avg_heads = float(w["headcount"].mean())
+    a = s["attrition_per_year"]
+    h_cap = s["max_classes"] * s["class_max"] * 52 / 12 / max(1, s["training_weeks"])
+    out.append(f"to stand still at {100 * a:.1f}% a year: about {a * avg_heads / 12:,.1f} hires a month (attrition x "
+               f"the average headcount of {avg_heads:,.1f} / 12; with training fails, more); classes can hire at "
+               f"most {h_cap:,.1f} a month ({s['max_classes']} classes of {s['class_max']} every "
+               f"{max(1, s['training_weeks'])} weeks)")
     if plan.short_weeks:
         worst = w.loc[w["short_fte"].idxmax()]
         out.append(f"short: {plan.short_weeks} week(s) below the requirement, worst {worst['week']:%Y-%m-%d} by "
@@ -69,7 +78,9 @@ def plan_to_dict(plan) -> dict[str, Any]:
         "requirement_source": plan.source,
         "weeks": weeks,
         "classes": [{"start": f"{c['start']:%Y-%m-%d}", "decided": f"{c['decided']:%Y-%m-%d}",
-                     "contract": c["contract"], "size": int(c["size"])} for c in plan.classes.to_dict(orient="records")],
+                     "contract": c["contract"], "size": int(c["size"]),
+                     "after_horizon": bool(c["start"] > plan.weeks["week"].iloc[-1])}
+                    for c in plan.classes.to_dict(orient="records")],
         "hires_total": plan.hires_total,
         "leavers_total": json_number(float(plan.weeks["leavers"].sum()), 2),
         "total_cost": json_number(plan.total_cost, 2),

@@ -18,6 +18,9 @@ from wfm.config import CentreConfig
 from wfm.errors import ConfigError, InputError
 
 PathLike = str | os.PathLike[str]
+# the hiring model is small and dense (each class in every later week's cover row): HiGHS's RINS and RENS
+# sub-MIPs took over half its time without finding better plans (measured on configs/capacity.toml)
+HIGHS_OPTIONS = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False}
 SHORT_TOLERANCE = 0.01  # FTE: a week short by less is met (the solver's tolerances)
 WEEK_COLUMNS = ["week", "required_fte", "effective_fte", "short_fte", "surplus_fte", "headcount", "training",
                 "nesting", "mature", "hires", "classes", "decided", "leavers", "overtime_hours", "agency_hours",
@@ -30,6 +33,7 @@ class CapacityPlan:
 
     weeks: pd.DataFrame
     classes: pd.DataFrame  # start, decided, contract, size
+    by_contract: pd.DataFrame  # week, contract, headcount, trainees, on_phones (past training)
     status: str
     objective: float
     lower_bound: float
@@ -45,7 +49,8 @@ class CapacityPlan:
 
     @property
     def hires_total(self) -> int:
-        return int(self.classes["size"].sum()) if len(self.classes) else 0
+        """People hired in classes starting inside the horizon."""
+        return int(self.weeks["hires"].sum())
 
     @property
     def short_weeks(self) -> int:
@@ -108,6 +113,8 @@ def capacity(
     attrition: float | None = None,
     growth: float | None = None,
     aht_factor: float | None = None,
+    gap: float | None = None,
+    time_limit_s: float | None = None,
 ) -> CapacityPlan:
     """The least-cost hiring plan over the capacity file's horizon (``weeks`` overrides its length;
     ``attrition``, ``growth`` and ``aht_factor`` its values, for sweeps)."""
@@ -120,39 +127,67 @@ def capacity(
         update["attrition_per_year"] = float(attrition)
     if growth is not None:
         update["growth_per_year"] = float(growth)
+    if gap is not None:
+        update["gap"] = float(gap)
+    if time_limit_s is not None:
+        update["time_limit_s"] = float(time_limit_s)
     if update:
         cap = _with(cap, update)
     req = weekly_requirement(config, cap, history=history, forecast=forecast, aht_factor=aht_factor)
     return plan_for(config, cap, req.frame, req.source, list(req.notes))
 
 
+def tail_weeks(cap: CapacityFile) -> int:
+    """Weeks the model plans past the horizon (``[capacity] tail_weeks``; default lead time + training + nesting
+    + 8), at the last week's requirement, so the horizon's last weeks are not left to run down because people
+    hired for them would mostly be paid after it."""
+    s = cap.capacity
+    if s.tail_weeks is not None:
+        return int(s.tail_weeks)
+    h = s.hiring
+    return h.lead_time_weeks + h.training_weeks + len(h.nesting_productivity) + 8
+
+
 def plan_for(config: CentreConfig, cap: CapacityFile, frame: pd.DataFrame, source: str = "flat",
              notes: list[str] | None = None) -> CapacityPlan:
-    """The least-cost plan against a requirement frame (``week, required_fte, shrinkage, peak`` per week)."""
+    """The least-cost plan against a requirement frame (``week, required_fte, shrinkage, peak`` per week),
+    solved over the horizon and :func:`tail_weeks` more; the table and cost are the horizon's."""
     from wfm.milp import solve_highs
 
     settings = cap.capacity
     n = len(frame)
-    cur = curves(settings, n)
-    contracts = contract_terms(config, cap, cur, n)
-    inputs = Inputs(pd.DatetimeIndex(frame["week"]), frame["required_fte"].to_numpy(float),
-                    frame["shrinkage"].to_numpy(float), contracts, cur, settings)
+    tail = tail_weeks(cap)
+    weeks = pd.date_range(pd.Timestamp(frame["week"].iloc[0]), periods=n + tail, freq="7D")
+    required = np.concatenate([frame["required_fte"].to_numpy(float),
+                               np.full(tail, float(frame["required_fte"].iloc[-1]))])
+    shrinkage = np.concatenate([frame["shrinkage"].to_numpy(float), np.full(tail, float(frame["shrinkage"].iloc[-1]))])
+    cur = curves(settings, n + tail)
+    contracts = contract_terms(config, cap, cur, n + tail)
+    inputs = Inputs(weeks, required, shrinkage, contracts, cur, settings)
     model = build(inputs)
-    res = solve_highs(model.prob, time_limit_s=settings.time_limit_s, gap=settings.gap)
+    res = solve_highs(model.prob, time_limit_s=settings.time_limit_s, gap=settings.gap, highs_options=HIGHS_OPTIONS)
     if not res.has_solution:
         raise InputError(f"{cap.source}: the hiring plan found no solution ({res.status}); check the capacity "
                          "file's limits")
-    x = np.zeros((len(contracts), n))
+    x = np.zeros((len(contracts), n + tail))
     for (c, s), var in model.x.items():
         x[c, s] = round(var.value() or 0.0)
     overtime = np.array([v.value() or 0.0 for v in model.overtime])
     agency = np.array([v.value() or 0.0 for v in model.agency])
-    table, classes = weekly_table(inputs, x, overtime, agency, frame["peak"].to_numpy(bool))
+    peak = np.concatenate([frame["peak"].to_numpy(bool), np.zeros(tail, dtype=bool)])
+    table, classes, by_contract = weekly_table(inputs, x, overtime, agency, peak)
+    end = weeks[n - 1]
+    table = table.iloc[:n].reset_index(drop=True)
+    by_contract = by_contract[by_contract["week"] <= end].reset_index(drop=True)
+    # classes decided inside the horizon are the plan's decisions, even those starting after it
+    classes = classes[classes["decided"] <= end].reset_index(drop=True)
     notes = list(notes or [])
-    plan = CapacityPlan(table, classes, res.status, res.objective, res.lower_bound, res.gap, res.seconds,
-                        source, _settings(cap), notes)
-    if abs(plan.total_cost - res.objective) > 1e-6 * max(1.0, abs(res.objective)) + 1e-3 and plan.short_weeks == 0:
-        notes.append(f"the table's cost {plan.total_cost:,.2f} differs from the solver's {res.objective:,.2f}")
+    later = classes[classes["start"] > end]
+    if len(later):
+        notes.append(f"{len(later)} class(es) of {int(later['size'].sum())} decided in the horizon start after it "
+                     f"(first {later['start'].min():%Y-%m-%d})")
+    plan = CapacityPlan(table, classes, by_contract, res.status, res.objective, res.lower_bound, res.gap, res.seconds,
+                        source, {**_settings(cap), "tail_weeks": tail}, notes)
     return plan
 
 
@@ -173,7 +208,7 @@ def _with(cap: CapacityFile, update: dict[str, Any]) -> CapacityFile:
 
 
 def weekly_table(inputs: Inputs, x: np.ndarray, overtime: np.ndarray, agency: np.ndarray, peak: np.ndarray
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The plan per week from the class sizes ``x`` (contracts x start weeks) and the hours: people by tenure
     band (training, nesting, mature: on hand and hired), FTE on the phones, short and surplus, hires, leavers
     and cost (wages, hiring, training, overtime, agency, shortfall penalty)."""
@@ -197,6 +232,7 @@ def weekly_table(inputs: Inputs, x: np.ndarray, overtime: np.ndarray, agency: np
     wages = np.zeros(n)
     trainee_weeks = np.zeros(n)
     leavers = np.zeros(n)
+    per_contract = []
     for c, ct in enumerate(inputs.contracts):
         xs = x[c]
         hc = ct.heads0 + conv(cur.survival, xs)
@@ -211,6 +247,8 @@ def weekly_table(inputs: Inputs, x: np.ndarray, overtime: np.ndarray, agency: np
         trainee_weeks += tr
         nxt = np.append(ct.heads0[1:], ct.heads0[-1] * _keep(ct.heads0))
         leavers += (ct.heads0 - nxt) + conv(cur.leaving, xs)
+        per_contract.append(pd.DataFrame({"week": inputs.weeks, "contract": ct.name, "headcount": hc,
+                                          "trainees": tr, "on_phones": hc - tr}))
     effective = (1.0 - inputs.shrinkage) * productive_fte + (overtime + agency) / cap.fte_hours
     short = np.maximum(inputs.required - effective, 0.0)
     hires = x.sum(axis=0)
@@ -232,7 +270,7 @@ def weekly_table(inputs: Inputs, x: np.ndarray, overtime: np.ndarray, agency: np
         "classes": label, "decided": decided, "leavers": leavers, "overtime_hours": overtime,
         "agency_hours": agency, "cost": cost, "peak": peak,
     })
-    return table[WEEK_COLUMNS], classes
+    return table[WEEK_COLUMNS], classes, pd.concat(per_contract, ignore_index=True)
 
 
 def _keep(heads0: np.ndarray) -> float:
@@ -289,13 +327,45 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
 
 def sweep(config: CentreConfig, cap: CapacityFile, name: str, values: list[float], **kw: Any) -> pd.DataFrame:
     """Re-solve for each value: hires, classes, cost, FTE short and the solve's gap per value."""
+    from wfm.capacity.outlook import weekly_requirement
+
     rows = []
+    fixed = None
+    if name == "attrition":  # the requirement does not move with attrition: made once
+        base = _with(cap, {k: v for k, v in (("weeks", kw.get("weeks")), ("gap", kw.get("gap")),
+                                              ("time_limit_s", kw.get("time_limit_s"))) if v is not None})
+        fixed = weekly_requirement(config, base, history=kw.get("history"), forecast=kw.get("forecast"))
     for v in values:
         arg = {"attrition": {"attrition": v}, "growth": {"growth": v}, "aht": {"aht_factor": v}}[name]
-        plan = capacity(config, cap, **kw, **arg)
+        if fixed is not None:
+            plan = plan_for(config, _with(base, {"attrition_per_year": v}), fixed.frame, fixed.source,
+                            list(fixed.notes))
+        else:
+            plan = capacity(config, cap, **kw, **arg)
         rows.append({name: v, "hires": plan.hires_total, "classes": len(plan.classes),
                      "hires_per_month": plan.hires_total / (len(plan.weeks) * 12 / 52),
                      "leavers": float(plan.weeks["leavers"].sum()), "cost": plan.total_cost,
                      "short_weeks": plan.short_weeks, "short_fte_weeks": float(plan.weeks["short_fte"].sum()),
                      "gap": plan.gap, "status": plan.status})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- back to the week
+def agents_for_week(plan: CapacityPlan, config: CentreConfig, cap: CapacityFile, week: str) -> pd.DataFrame:
+    """agents.csv (``agent_id, contract``) for one week of the plan: per contract its people on the phones
+    that week (everyone past training, rounded down: the plan's expected people, not more), so `wfm plan
+    --agents` never rosters people the capacity plan does not have. Ids ``CAP-<contract>-<nnn>``."""
+    try:
+        monday = pd.Timestamp(week)
+    except (ValueError, TypeError):
+        raise InputError(f"--agents-week {week}: not a date (YYYY-MM-DD, a Monday of the plan)") from None
+    weeks = pd.DatetimeIndex(plan.weeks["week"])
+    if monday not in weeks:
+        raise InputError(f"--agents-week {week}: not a Monday of the plan ({weeks[0]:%Y-%m-%d} to "
+                         f"{weeks[-1]:%Y-%m-%d})")
+    people = plan.by_contract.loc[plan.by_contract["week"] == monday]
+    rows = []
+    for r in people.to_dict(orient="records"):
+        n = int(math.floor(r["on_phones"] + 1e-9))
+        rows += [{"agent_id": f"CAP-{r['contract']}-{i:03d}", "contract": r["contract"]} for i in range(1, n + 1)]
+    return pd.DataFrame(rows, columns=["agent_id", "contract"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from wfm.cli import (  # noqa: F401 - each module registers its command on the app, in --help's order
+    capacity_command,
     forecast_command,
     plan_command,
     ratio_command,
