@@ -37,8 +37,7 @@ def render_plan(plan) -> str:
             f"hires {plan.hires_total:,} in {inside} classes ({plan.hires_total / months:,.1f} a month); "
             f"leavers {leavers:,.1f} ({leavers / months:,.1f} a month); cost {plan.total_cost:,.0f}",
             f"solver {plan.status} over the horizon and {s['tail_weeks']} weeks after it: objective "
-            f"{plan.objective:,.2f}, lower bound {plan.lower_bound:,.2f}, gap {100 * plan.gap:.2f}% in "
-            f"{plan.seconds:.1f} s"]
+            f"{plan.objective:,.2f}, lower bound {plan.lower_bound:,.2f}, gap {100 * plan.gap:.2f}%"]
     avg_heads = float(w["headcount"].mean())
     a = s["attrition_per_year"]
     h_cap = s["max_classes"] * s["class_max"] * 52 / 12 / max(1, s["training_weeks"])
@@ -58,9 +57,11 @@ def render_sweep(name: str, table: pd.DataFrame) -> str:
     from tabulate import tabulate
 
     rows = [[(f"{100 * r[name]:.1f}%" if name in ("attrition", "growth") else f"x{r[name]:.2f}"), r["hires"],
-             r["classes"], _n(r["hires_per_month"]), _n(r["leavers"]), _n(r["cost"], ",.0f"), r["short_weeks"],
-             f"{100 * r['gap']:.2f}%"] for r in table.to_dict(orient="records")]
-    head = [name, "hires", "classes", "hires_a_month", "leavers", "cost", "short_weeks", "gap"]
+             r["classes"], _n(r["hires_per_month"]), _n(r["stand_still_per_month"]), _n(r["leavers"]),
+             _n(r["cost"], ",.0f"), r["short_weeks"], _n(r["short_fte_weeks"]), f"{100 * r['gap']:.2f}%"]
+            for r in table.to_dict(orient="records")]
+    head = [name, "hires", "classes", "hires_a_month", "stand_still_a_month", "leavers", "cost", "short_weeks",
+            "short_fte_weeks", "gap"]
     return tabulate(rows, headers=head, tablefmt="simple", disable_numparse=True) + "\n"
 
 
@@ -89,6 +90,7 @@ def plan_to_dict(plan) -> dict[str, Any]:
         "objective": json_number(plan.objective, 2),
         "lower_bound": json_number(plan.lower_bound, 2),
         "gap": json_number(plan.gap, 6),
+        "solve_seconds": json_number(plan.seconds, 2),
         "exit_code": plan.exit_code,
         "convention": CONVENTION,
         "notes": list(plan.notes),

@@ -124,7 +124,7 @@ def capacity(
     if weeks is not None:
         update["weeks"] = int(weeks)
     if attrition is not None:
-        update["attrition_per_year"] = float(attrition)
+        update.update(attrition_update(cap, float(attrition)))
     if growth is not None:
         update["growth_per_year"] = float(growth)
     if gap is not None:
@@ -189,6 +189,14 @@ def plan_for(config: CentreConfig, cap: CapacityFile, frame: pd.DataFrame, sourc
     plan = CapacityPlan(table, classes, by_contract, res.status, res.objective, res.lower_bound, res.gap, res.seconds,
                         source, {**_settings(cap), "tail_weeks": tail}, notes)
     return plan
+
+
+def attrition_update(cap: CapacityFile, rate: float) -> dict[str, Any]:
+    """[capacity] at another yearly attrition: the base rate, and each tenure band at least that (new hires
+    never leave slower than everyone else; a band above it stays as the file says)."""
+    bands = [{"weeks": b.weeks, "attrition_per_year": max(b.attrition_per_year, rate)}
+             for b in cap.capacity.attrition_by_tenure]
+    return {"attrition_per_year": rate, "attrition_by_tenure": bands}
 
 
 def _with(cap: CapacityFile, update: dict[str, Any]) -> CapacityFile:
@@ -338,12 +346,15 @@ def sweep(config: CentreConfig, cap: CapacityFile, name: str, values: list[float
     for v in values:
         arg = {"attrition": {"attrition": v}, "growth": {"growth": v}, "aht": {"aht_factor": v}}[name]
         if fixed is not None:
-            plan = plan_for(config, _with(base, {"attrition_per_year": v}), fixed.frame, fixed.source,
+            plan = plan_for(config, _with(base, attrition_update(base, v)), fixed.frame, fixed.source,
                             list(fixed.notes))
         else:
             plan = capacity(config, cap, **kw, **arg)
-        rows.append({name: v, "hires": plan.hires_total, "classes": len(plan.classes),
+        a = plan.settings["attrition_per_year"]
+        rows.append({name: v, "hires": plan.hires_total, "classes": int((plan.classes["start"] <= plan.weeks[
+                         "week"].iloc[-1]).sum()) if len(plan.classes) else 0,
                      "hires_per_month": plan.hires_total / (len(plan.weeks) * 12 / 52),
+                     "stand_still_per_month": a * float(plan.weeks["headcount"].mean()) / 12,
                      "leavers": float(plan.weeks["leavers"].sum()), "cost": plan.total_cost,
                      "short_weeks": plan.short_weeks, "short_fte_weeks": float(plan.weeks["short_fte"].sum()),
                      "gap": plan.gap, "status": plan.status})
