@@ -22,7 +22,7 @@ def run() -> None:
     import tempfile
 
     from wfm.capacity.outlook import weekly_requirement
-    from wfm.capacity.run import parse_sweep, plan_for
+    from wfm.capacity.run import _with, attrition_update, parse_sweep, plan_for
     from wfm.capacity.settings import CapacityFile
     from wfm.config import load_config
 
@@ -56,7 +56,7 @@ def run() -> None:
     t4 = time.perf_counter()
     rows = []
     for v in values:
-        cap_v = CapacityFile.model_validate({**data, "capacity": {**data["capacity"], "attrition_per_year": v}})
+        cap_v = _with(cap, attrition_update(cap, v))
         cap_v.source = cap.source
         p = plan_for(cfg, cap_v, req.frame, req.source)
         rows.append((v, p.hires_total, p.total_cost, p.gap, p.short_weeks))
