@@ -9,6 +9,7 @@ loses ``attrition_per_year / 52`` of its people (so a centre that replaces its l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -20,6 +21,16 @@ MAX_ATTRITION = 20.0
 MAX_WEEKS = 156
 CONVENTION = ("attrition_per_year is leavers in a year / average headcount; a week loses attrition_per_year / 52 "
               "of its people (400% = about a third a month)")
+
+
+def twelve_months(v: list[float] | None, ok: Callable[[float], bool], message: str) -> list[float] | None:
+    """A per-month list (January first): twelve values, each ``ok``; None stays None."""
+    if v is not None:
+        if len(v) != 12:
+            raise ValueError(f"needs 12 values, January to December (got {len(v)})")
+        if not all(ok(x) for x in v):
+            raise ValueError(message)
+    return v
 
 
 class TenureBand(_Model):
@@ -82,12 +93,7 @@ class Outlook(_Model):
     @field_validator("monthly_index")
     @classmethod
     def _twelve(cls, v: list[float] | None) -> list[float] | None:
-        if v is not None:
-            if len(v) != 12:
-                raise ValueError(f"needs 12 values, January to December (got {len(v)})")
-            if any(x <= 0 for x in v):
-                raise ValueError("every month's index must be above 0")
-        return v
+        return twelve_months(v, lambda x: x > 0, "every month's index must be above 0")
 
 
 class CapacitySettings(_Model):
@@ -124,12 +130,7 @@ class CapacitySettings(_Model):
     @field_validator("shrinkage_by_month")
     @classmethod
     def _months(cls, v: list[float] | None) -> list[float] | None:
-        if v is not None:
-            if len(v) != 12:
-                raise ValueError(f"needs 12 values, January to December (got {len(v)})")
-            if any(not 0 <= x < 1 for x in v):
-                raise ValueError("each month's shrinkage must be from 0 to below 1")
-        return v
+        return twelve_months(v, lambda x: 0 <= x < 1, "each month's shrinkage must be from 0 to below 1")
 
     @field_validator("attrition_by_tenure")
     @classmethod
