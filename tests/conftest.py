@@ -9,6 +9,20 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CONFIG = ROOT / "configs" / "example.toml"
 
 
+@pytest.fixture(scope="session")
+def week():
+    """The realistic small week of tests/roster_cases.py, sized and solved once (tests/test_roster.py and
+    tests/roster/ read it; none changes it)."""
+    from roster_cases import config, hourly_forecast
+
+    from wfm.roster import roster
+    from wfm.staffing import staff
+
+    cfg = config()
+    st = staff(hourly_forecast(), cfg)
+    return cfg, st, roster(st, cfg)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

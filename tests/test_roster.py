@@ -28,13 +28,6 @@ from wfm.roster import (
 from wfm.staffing import staff
 
 
-@pytest.fixture(scope="module")
-def week():
-    cfg = config()
-    st = staff(hourly_forecast(), cfg)
-    return cfg, st, roster(st, cfg)
-
-
 def test_tiny_instance_optimum_known_by_hand():
     # One agent needed 09:00-17:00 on all 7 days; agents work 5 days of 8 h: two agents (80 paid hours)
     # beat leaving two days uncovered (2 x 8 agent-hours x 50). The LP relaxation takes 7/5 of an agent: 56.
