@@ -113,19 +113,25 @@ def _check_outcomes(raw: pd.DataFrame, path: PathLike) -> None:
                              "columns are given")
 
 
+def history_frame(hist, queues: list[str] | None = None) -> pd.DataFrame:
+    """A cleaned :class:`wfm.history.History` as ``timestamp, queue, volume, aht`` on its own grid, queue by
+    queue (``queues``: those of them it holds, in that order; default all); NaN where it has no data."""
+    per_day = hist.volume.shape[2]
+    ts = hist.start + pd.to_timedelta(np.arange(hist.volume.shape[1] * per_day) * hist.interval_minutes, unit="min")
+    names = [q for q in (hist.queues if queues is None else queues) if q in hist.queues]
+    parts = [pd.DataFrame({"timestamp": ts, "queue": q, "volume": hist.volume[hist.queues.index(q)].reshape(-1),
+                           "aht": hist.aht[hist.queues.index(q)].reshape(-1)}) for q in names]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["timestamp", "queue", "volume", "aht"])
+
+
 def _on_grid(hist, config: CentreConfig) -> pd.DataFrame:
     """A cleaned history as ``timestamp, queue, volume, aht`` on the planning grid (volume summed, AHT
     volume-weighted); NaN where the data grid had no data."""
-    per_day = hist.volume.shape[2]
-    ts = hist.start + pd.to_timedelta(np.arange(hist.volume.shape[1] * per_day) * hist.interval_minutes, unit="min")
     ivl = config.planning_interval_minutes
-    parts = []
-    for i, q in enumerate(hist.queues):
-        vol = hist.volume[i].reshape(-1)
-        aht = hist.aht[i].reshape(-1)
-        parts.append(pd.DataFrame({"timestamp": ts, "queue": q, "volume": vol,
-                                   "work": np.where(vol > 0, aht * vol, 0.0)}))
-    frame = pd.concat(parts, ignore_index=True)
+    frame = history_frame(hist)
+    vol = frame["volume"].to_numpy(float)
+    frame["work"] = np.where(vol > 0, frame["aht"].to_numpy(float) * vol, 0.0)
     if ivl != hist.interval_minutes:
         frame["timestamp"] = frame["timestamp"].dt.floor(f"{ivl}min")
         frame["unknown"] = frame["volume"].isna().astype(np.int64)

@@ -37,35 +37,6 @@ class ForecastReview:
     last: pd.Timestamp
     notes: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        """``{"plan": {...}, "forecast": {queue: {level: {wape, bias, mase, noise_floor_wape, ...}}}, "notes"}``;
-        NaN is null."""
-        from wfm.io import json_number
-
-        out: dict = {}
-        for r in self.scores.to_dict(orient="records"):
-            out.setdefault(r["queue"], {})[r["level"]] = {
-                "periods": r["periods"], "actual": round(r["actual"], 1), "forecast": round(r["forecast"], 1),
-                **{k: json_number(r[k], 4) for k in ("wape", "bias", "mase", "noise_floor_wape", "coverage")},
-            }
-        return {"plan": {"first": f"{self.first:%Y-%m-%d %H:%M}", "last": f"{self.last:%Y-%m-%d %H:%M}"},
-                "forecast": out, "notes": self.notes}
-
-    def render(self) -> str:
-        """The forecast's accuracy as a table: per queue and level, and the total."""
-        from tabulate import tabulate
-
-        def pct(v: float) -> str:
-            return "n/a" if not np.isfinite(v) else f"{100 * v:.1f}%"
-
-        rows = [[r["queue"], r["level"], r["periods"], f"{r['actual']:,.0f}", f"{r['forecast']:,.0f}", pct(r["wape"]),
-                 pct(r["noise_floor_wape"]), pct(r["bias"]), "n/a" if not np.isfinite(r["mase"]) else f"{r['mase']:.2f}",
-                 pct(r["coverage"]) if r["level"] == "interval" else ""]
-                for r in self.scores.to_dict(orient="records")]
-        head = ["queue", "level", "periods", "actual", "forecast", "wape", "noise_floor", "bias", "mase", "p10_p90"]
-        return "\n".join([f"Forecast against actuals, {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}", "",
-                          tabulate(rows, headers=head, tablefmt="simple", disable_numparse=True)])
-
 
 @dataclass
 class Review:
@@ -117,7 +88,6 @@ class Review:
         return render_review(self)
 
 
-REQUIRED_FILES = ("forecast.csv", "roster.csv")
 REPLICATIONS = 5  # of the simulator, for the estimated service (the calls are the actual ones: little spread)
 
 
@@ -169,76 +139,60 @@ def read_run_forecast(run: PathLike) -> pd.DataFrame:
     return read_forecast(run_file(run, "forecast.csv"))
 
 
-def actuals_frame(history, queues: list[str]) -> pd.DataFrame:
-    """A cleaned :class:`wfm.history.History` as ``timestamp, queue, actual`` (NaN where no data)."""
-    per_day = history.volume.shape[2]
-    ts = history.start + pd.to_timedelta(np.arange(history.volume.shape[1] * per_day) * history.interval_minutes,
-                                         unit="min")
-    parts = []
-    for q in queues:
-        if q in history.queues:
-            vol = history.volume[history.queues.index(q)].reshape(-1)
-            parts.append(pd.DataFrame({"timestamp": ts, "queue": q, "actual": vol}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["timestamp", "queue", "actual"])
+def forecast_frame(fc: pd.DataFrame, history, actuals: PathLike) -> tuple[pd.DataFrame, pd.DatetimeIndex, list[str]]:
+    """The run's forecast (``timestamp, queue, forecast, forecast_aht, p10, p90``) beside the actuals
+    (``actual, actual_aht``) and the seasonal naive (``naive``: the actuals a week before), on the data grid,
+    over the run's days the actuals cover (the covered days are returned; the notes say what was left out).
+    InputError when they cover none of them."""
+    from wfm.review.actuals import history_frame
 
-
-def review_forecast(run: PathLike, actuals: PathLike, config: CentreConfig) -> ForecastReview:
-    """Score the run's forecast against ``actuals`` (a history CSV), see the module docstring."""
-    from wfm.history import clean_history, read_history
-
-    fc = read_run_forecast(run)
-    raw = read_history(actuals)
-    hist = clean_history(raw, source=str(actuals), interval_minutes=config.centre.interval_minutes,
-                         timezone=config.centre.timezone)
-    queues = list(dict.fromkeys(fc["queue"]))
-    act = actuals_frame(hist, queues)
     ts = pd.to_datetime(fc["timestamp"])
     first, last = ts.min(), ts.max()
-    frame = fc.rename(columns={"volume": "forecast", "volume_p10": "p10", "volume_p90": "p90"})
+    act = history_frame(history, list(dict.fromkeys(fc["queue"]))).rename(
+        columns={"volume": "actual", "aht": "actual_aht"})
+    naive = act[["timestamp", "queue", "actual"]].assign(timestamp=act["timestamp"] + pd.Timedelta(days=7)).rename(
+        columns={"actual": "naive"})
+    frame = fc.rename(columns={"volume": "forecast", "volume_p10": "p10", "volume_p90": "p90", "aht": "forecast_aht"})
     frame["timestamp"] = ts
-    frame = frame.merge(act, on=["timestamp", "queue"], how="left")
-    week = act.assign(timestamp=act["timestamp"] + pd.Timedelta(days=7)).rename(columns={"actual": "naive"})
-    frame = frame.merge(week, on=["timestamp", "queue"], how="left")
-    notes = []
-    days = ts.dt.normalize()
+    frame = frame.merge(act, on=["timestamp", "queue"], how="left").merge(naive, on=["timestamp", "queue"],
+                                                                          how="left")
+    notes: list[str] = []
+    days = frame["timestamp"].dt.normalize()
     known = frame.groupby(days)["actual"].apply(lambda s: s.notna().any())
     if not known.any():
         raise InputError(f"{actuals}: no actuals for the run's days ({first:%Y-%m-%d} to {last:%Y-%m-%d})")
+    covered = pd.DatetimeIndex(known[known].index)
     if not known.all():
-        have = known[known].index
-        notes.append(f"{actuals}: actuals for {have[0]:%Y-%m-%d} to {have[-1]:%Y-%m-%d} ({int(known.sum())} of the "
-                     f"run's {len(known)} days, {first:%Y-%m-%d} to {last:%Y-%m-%d}); the rest is not scored")
+        notes.append(f"{actuals}: actuals for {covered[0]:%Y-%m-%d} to {covered[-1]:%Y-%m-%d} ({len(covered)} of "
+                     f"the run's {len(known)} days, {first:%Y-%m-%d} to {last:%Y-%m-%d}); the rest is not scored")
     if frame["naive"].isna().all():
         notes.append(f"{actuals}: no actuals a week before the run, so no seasonal naive: MASE is n/a")
-    cols = ["timestamp", "queue", "actual", "forecast", "naive"] + [c for c in ("p10", "p90") if c in frame]
-    return ForecastReview(score(frame[cols], config.planning_interval_minutes), first, last, notes)
+    return frame[days.isin(covered)].reset_index(drop=True), covered, notes
+
+
+def _scored(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns :func:`wfm.review.accuracy.score` reads."""
+    return frame[["timestamp", "queue", "actual", "forecast", "naive"] + [c for c in ("p10", "p90") if c in frame]]
+
+
+def review_forecast(run: PathLike, actuals: PathLike, config: CentreConfig) -> ForecastReview:
+    """Score the run's forecast alone against ``actuals`` (a history CSV), see the module docstring."""
+    from wfm.review.actuals import read_actuals
+
+    fc = read_run_forecast(run)
+    ts = pd.to_datetime(fc["timestamp"])
+    frame, _, notes = forecast_frame(fc, read_actuals(actuals, config).history, actuals)
+    return ForecastReview(score(_scored(frame), config.centre.interval_minutes), ts.min(), ts.max(), notes)
 
 
 # =========================================================================== the whole review
-def _on_planning_grid(frame: pd.DataFrame, minutes: int) -> pd.DataFrame:
-    """``timestamp, queue, volume, aht`` summed onto a coarser grid (AHT volume-weighted); as is when on it."""
-    f = frame[["timestamp", "queue", "volume", "aht"]].copy()
-    f["timestamp"] = pd.to_datetime(f["timestamp"]).dt.floor(f"{minutes}min")
-    f["work"] = np.where(f["volume"] > 0, f["aht"] * f["volume"], 0.0)
-    f["known"] = f["volume"].notna().astype(np.int64)
-    g = f.groupby(["timestamp", "queue"], sort=False, as_index=False).agg(
-        volume=("volume", "sum"), work=("work", "sum"), known=("known", "sum"))
-    g["volume"] = g["volume"].where(g["known"] > 0)  # no data in any part: unknown, not 0
-    g = g.drop(columns="known")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g["aht"] = np.where(g["volume"] > 0, g["work"] / g["volume"], np.nan)
-    return g.drop(columns="work")
-
-
-def _adherence_agents(path: PathLike, plan, demand: pd.DataFrame) -> np.ndarray:
-    """Agents logged in per interval of the plan from an agents-per-interval file (the format `wfm simulate`
-    reads: ``timestamp`` and ``rostered`` (logged in, before shrinkage) or ``agents`` (taking calls), any
-    ``group`` added up). Every interval of the plan must be there."""
+def _adherence_agents(frame: pd.DataFrame, path: PathLike, plan, demand: pd.DataFrame) -> np.ndarray:
+    """Agents logged in per interval of the plan from an agents-per-interval file (``frame``, read by
+    :func:`wfm.simulate.inputs.read_agents_per_interval`: ``timestamp`` and ``rostered`` (logged in, before
+    shrinkage) or ``agents`` (taking calls), any ``group`` added up). Every interval of the plan must be there."""
     from wfm.io import format_timestamp
-    from wfm.simulate.inputs import read_agents_per_interval
     from wfm.staffing import pool_queues
 
-    frame = read_agents_per_interval(path)
     kind = "agents" if "agents" in frame.columns else "rostered"
     per = frame.groupby("timestamp")[kind].sum()
     missing = plan.timestamps.difference(per.index)
@@ -265,14 +219,16 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
     Without outcome columns the service is **estimated** by the simulator (:mod:`wfm.simulate`): the calls that
     came (the actual counts, exactly, at uniform times in their interval, ``arrivals="exact"``) answered by the
     agents there were, ``replications`` times from ``seed`` (deterministic)."""
-    from wfm.simulate.run import check_settings
-
-    check_settings(replications, None, "fixed")
+    from wfm.forecast.grid import sum_to_grid
     from wfm.review.actuals import read_actuals
     from wfm.review.service import model_service, per_day
-    from wfm.simulate.run import published_objectives
+    from wfm.roster.readers import read_coverage
+    from wfm.simulate.inputs import read_agents_per_interval
+    from wfm.simulate.run import check_settings, published_objectives
     from wfm.whatif.impact import make_plan, rostered
     from wfm.whatif.inputs import read_published_roster
+
+    check_settings(replications, None, "fixed")
 
     doc = run_manifest(run)
     fc_raw = read_run_forecast(run)
@@ -286,34 +242,13 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
     queues = list(dict.fromkeys(fc_raw["queue"]))
     ts = pd.to_datetime(fc_raw["timestamp"])
     first, last = ts.min(), ts.max()
-    hist_act = actuals_frame(act.history, queues)
-    frame = fc_raw.rename(columns={"volume": "forecast", "volume_p10": "p10", "volume_p90": "p90",
-                                   "aht": "forecast_aht"})
-    frame["timestamp"] = ts
-    aht_act = _history_aht(act.history, queues)
-    frame = frame.merge(hist_act, on=["timestamp", "queue"], how="left").merge(aht_act, on=["timestamp", "queue"],
-                                                                               how="left")
-    week = hist_act.assign(timestamp=hist_act["timestamp"] + pd.Timedelta(days=7)).rename(columns={"actual": "naive"})
-    frame = frame.merge(week, on=["timestamp", "queue"], how="left")
-    notes: list[str] = []
-    days = frame["timestamp"].dt.normalize()
-    known = frame.groupby(days)["actual"].apply(lambda s: s.notna().any())
-    if not known.any():
-        raise InputError(f"{actuals}: no actuals for the run's days ({first:%Y-%m-%d} to {last:%Y-%m-%d})")
-    covered = pd.DatetimeIndex(known[known].index)
-    if not known.all():
-        notes.append(f"{actuals}: actuals for {covered[0]:%Y-%m-%d} to {covered[-1]:%Y-%m-%d} ({len(covered)} of "
-                     f"the run's {len(known)} days, {first:%Y-%m-%d} to {last:%Y-%m-%d}); the rest is not scored")
-    if frame["naive"].isna().all():
-        notes.append(f"{actuals}: no actuals a week before the run, so no seasonal naive: MASE is n/a")
-    on_days = frame[days.isin(covered)]
-    cols = ["timestamp", "queue", "actual", "forecast", "naive"] + [c for c in ("p10", "p90") if c in frame]
-    scores = score(on_days[cols], cfg.centre.interval_minutes)
+    on_days, covered, notes = forecast_frame(fc_raw, act.history, actuals)
+    scores = score(_scored(on_days), cfg.centre.interval_minutes)
     aht_scores = score_aht(on_days, cfg.centre.interval_minutes)
     breakdown = error_breakdown(on_days)
 
     # ---- service and need on the planning grid, over the covered days
-    fc_grid = _on_planning_grid(fc_raw.assign(timestamp=ts), ivl)
+    fc_grid = sum_to_grid(fc_raw.assign(timestamp=ts), ivl, source=str(Path(run) / "forecast.csv"))
     plan = make_plan(cfg, fc_grid, roster, str(roster_path))
     in_days = np.asarray(plan.timestamps.normalize().isin(covered))
     act_grid = act.frame[act.frame["queue"].isin(queues)]
@@ -324,7 +259,8 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
     demand_act = act_grid.assign(volume=act_grid["volume"].fillna(0.0))
     demand_plan = plan.forecast
     on_roster = rostered(plan).astype(float)
-    delivered = _adherence_agents(adherence, plan, demand_act) if adherence is not None else None
+    logged_in = read_agents_per_interval(adherence) if adherence is not None else None
+    delivered = _adherence_agents(logged_in, adherence, plan, demand_act) if logged_in is not None else None
     agents_act = on_roster if delivered is None else delivered
 
     scenarios: dict[frozenset[str], object] = {}
@@ -345,13 +281,11 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
     planned = per_day(planned_counts, planned_model.queues, day, dates)
     if act.has_outcomes:
         source = "acd"
-        counts = _acd_counts(demand_act, planned_model.queues, len(plan.timestamps))
-        if not act.has_asa:
-            counts.pop("wait")
+        counts = _acd_counts(demand_act, planned_model.queues, act.has_asa)
         actual = per_day(counts, planned_model.queues, day, dates)
     else:
         source = "estimated"
-        counts = _simulated_counts(cfg, demand_act, roster, on_roster, adherence, planned_model.queues,
+        counts = _simulated_counts(cfg, demand_act, roster, on_roster, logged_in, planned_model.queues,
                                    replications, seed, notes)
         actual = per_day(counts, planned_model.queues, day, dates)
     # the covered days together: the same counts in one bucket (rates of sums, not means of rates)
@@ -363,28 +297,16 @@ def review(run: PathLike, actuals: PathLike, config: CentreConfig, *, adherence:
                              week_actual[week_actual["date"] == covered[0]])
     causes = _causes(scenarios, factors, actual, day, dates, covered)
 
-    from wfm.roster.readers import read_coverage
-
     cov = read_coverage(run_file(run, "coverage.csv", doc)).set_index("timestamp")["required_scheduled"]
     req_plan = cov.reindex(plan.timestamps).fillna(0).to_numpy(float)
     need = _need(plan, req_plan, demand_act, on_roster, delivered, in_days)
-    intervals = _chart_frame(plan, demand_plan, demand_act, fc_raw, in_days)
+    intervals = _chart_frame(plan, demand_plan, demand_act, fc_grid, in_days)
     return Review(run=Path(run).name, first=first, last=last, covered=covered, forecast=scores, aht=aht_scores,
                   by_day=breakdown[0], by_hour=breakdown[1], need_days=need[0], need_hours=need[1],
                   service=service, causes=causes, source=source, adherence=delivered is not None,
                   intervals=intervals, settings=cfg.review, weeks=weekly_rows(Path(run).name, on_days, cfg,
                                                                                service, need[0], source),
                   notes=notes)
-
-
-def _history_aht(history, queues: list[str]) -> pd.DataFrame:
-    """A cleaned history's AHT as ``timestamp, queue, actual_aht`` (NaN: none known)."""
-    per_day = history.volume.shape[2]
-    ts = history.start + pd.to_timedelta(np.arange(history.volume.shape[1] * per_day) * history.interval_minutes,
-                                         unit="min")
-    parts = [pd.DataFrame({"timestamp": ts, "queue": q, "actual_aht": history.aht[history.queues.index(q)].ravel()})
-             for q in queues if q in history.queues]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["timestamp", "queue", "actual_aht"])
 
 
 AHT_COLUMNS = ["queue", "level", "periods", "actual", "forecast", "wape", "bias"]
@@ -443,13 +365,18 @@ def error_breakdown(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return out[0], out[1]
 
 
+def _wide(frame: pd.DataFrame, column: str, queues: list[str]) -> np.ndarray:
+    """``frame[column]`` as an array of queues (``queues`` order) by intervals (in time order)."""
+    return frame.pivot(index="queue", columns="timestamp", values=column).reindex(queues).to_numpy(float)
+
+
 def _simulated_counts(cfg: CentreConfig, demand: pd.DataFrame, roster: pd.DataFrame, on_roster: np.ndarray,
-                      adherence: PathLike | None, queues: list[str], replications: int, seed: int,
+                      logged_in: pd.DataFrame | None, queues: list[str], replications: int, seed: int,
                       notes: list[str]) -> dict[str, np.ndarray]:
     """The simulator's counts per queue (``queues`` order) and interval for the actual calls (means over the
-    replications): the roster's agents, or those of the adherence file. Queues without a patience abandon
-    n/a (their callers are modelled as never hanging up: no estimate of abandonment)."""
-    from wfm.simulate.inputs import Supply, read_agents_per_interval
+    replications): the roster's agents, or those logged in (``logged_in``, the adherence file). Queues without
+    a patience abandon n/a (their callers are modelled as never hanging up: no estimate of abandonment)."""
+    from wfm.simulate.inputs import Supply
     from wfm.simulate.run import simulate
 
     vol = demand["volume"].to_numpy(float)
@@ -459,37 +386,27 @@ def _simulated_counts(cfg: CentreConfig, demand: pd.DataFrame, roster: pd.DataFr
     fc = demand[["timestamp", "queue"]].assign(volume=whole, aht=demand["aht"].to_numpy(float))
     named = set(queues)
     groups = sorted({q.staff_group for q in cfg.queues if q.name in named})
-    if adherence is not None:
-        kw = {"agents": read_agents_per_interval(adherence)}
+    if logged_in is not None:
+        kw = {"agents": logged_in}
     elif len(groups) == 1:  # the roster's agents as the plan counted them (roster.csv parsed once)
         kw = {"supply": Supply("rostered", {groups[0]: np.rint(on_roster).astype(np.int64)}, "roster.csv")}
     else:
         kw = {"roster": roster}  # the simulator says why a roster cannot serve several staff groups
-    res = simulate(cfg, fc, replications=replications, seed=seed, arrivals="exact", **kw)
-    t = res.intervals
-    out = {}
-    for col, name in (("offered", "volume"), ("answered", "answered"), ("answered_within", "answered_within"),
-                      ("abandoned", "abandoned")):
-        out[name] = t.pivot(index="queue", columns="timestamp", values=col).reindex(queues).to_numpy(float)
-    asa = t.pivot(index="queue", columns="timestamp", values="asa").reindex(queues).to_numpy(float)
-    out["wait"] = np.nan_to_num(asa) * out["answered"]
+    t = simulate(cfg, fc, replications=replications, seed=seed, arrivals="exact", **kw).intervals
+    out = {name: _wide(t, col, queues) for col, name in (("offered", "volume"), ("answered", "answered"),
+                                                         ("answered_within", "answered_within"),
+                                                         ("abandoned", "abandoned"))}
+    out["wait"] = np.nan_to_num(_wide(t, "asa", queues)) * out["answered"]
     patient = np.array([bool(next(q for q in cfg.queues if q.name == n).patience_s) for n in queues])
     out["abandoned"] = np.where(patient[:, None], out["abandoned"], np.nan)
     return out
 
 
-def _acd_counts(demand: pd.DataFrame, queues: list[str], n: int) -> dict[str, np.ndarray]:
-    """The ACD's counts per queue (``queues`` order) and interval, from the actuals on the plan's grid."""
-    out = {}
-    for col, name in (("volume", "volume"), ("answered", "answered"), ("answered_within", "answered_within"),
-                      ("abandoned", "abandoned"), ("wait", "wait")):
-        if col not in demand:
-            out[name] = np.full((len(queues), n), np.nan)
-            continue
-        wide = demand.pivot(index="queue", columns="timestamp", values=col).reindex(queues)
-        out[name] = np.nan_to_num(wide.to_numpy(float)) if name != "abandoned" else wide.to_numpy(float)
-    out["abandoned"] = np.nan_to_num(out["abandoned"])
-    return out
+def _acd_counts(demand: pd.DataFrame, queues: list[str], has_asa: bool) -> dict[str, np.ndarray]:
+    """The ACD's counts per queue (``queues`` order) and interval, from the actuals on the plan's grid (no
+    data: none); ``wait`` only when the actuals give the ASA."""
+    columns = ("volume", "answered", "answered_within", "abandoned") + (("wait",) if has_asa else ())
+    return {c: np.nan_to_num(_wide(demand, c, queues)) for c in columns}
 
 
 def _service_table(cfg: CentreConfig, planned: pd.DataFrame, actual: pd.DataFrame, covered: pd.DatetimeIndex,
@@ -566,17 +483,17 @@ def _need(plan, req_plan: np.ndarray, demand_act: pd.DataFrame, on_roster: np.nd
             t.groupby("hour", sort=True)[cols].sum().reset_index())
 
 
-def _chart_frame(plan, demand_plan: pd.DataFrame, demand_act: pd.DataFrame, fc_raw: pd.DataFrame,
+def _chart_frame(plan, demand_plan: pd.DataFrame, demand_act: pd.DataFrame, fc_grid: pd.DataFrame,
                  in_days: np.ndarray) -> pd.DataFrame:
-    """All queues per interval: ``timestamp, forecast, p10, p90, actual`` (NaN outside the covered days)."""
+    """All queues per interval: ``timestamp, forecast, p10, p90, actual`` (NaN outside the covered days); the
+    band is the queues' p10 and p90 of the forecast on the planning grid, summed."""
     f = pd.DataFrame({"timestamp": plan.timestamps,
                       "forecast": demand_plan.groupby("timestamp", sort=True)["volume"].sum().to_numpy(),
                       "actual": np.where(in_days, demand_act.groupby("timestamp", sort=True)["volume"].sum()
                                          .to_numpy(), np.nan)})
     for c in ("volume_p10", "volume_p90"):
-        if c in fc_raw:
-            band = fc_raw.assign(timestamp=pd.to_datetime(fc_raw["timestamp"]).dt.floor(
-                f"{plan.interval_minutes}min")).groupby("timestamp")[c].sum()
+        if c in fc_grid:
+            band = fc_grid.groupby("timestamp")[c].sum()
             f[c.replace("volume_", "")] = band.reindex(plan.timestamps).to_numpy()
     return f
 
