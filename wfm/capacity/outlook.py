@@ -35,6 +35,7 @@ import pandas as pd
 from wfm.capacity.settings import CapacityFile
 from wfm.config import CentreConfig
 from wfm.errors import ConfigError, InputError
+from wfm.forecast.grid import sum_to_grid
 from wfm.history import History, prepare_history, read_history
 from wfm.io import read_forecast
 from wfm.staffing import interval_requirement, queue_shrinkage
@@ -204,15 +205,12 @@ def _staff_weeks(config: CentreConfig, frame: pd.DataFrame, weeks: pd.DatetimeIn
     """Staff ``frame`` (rows inside ``weeks``, Mondays in increasing order) in one call: per week its calls,
     calls-weighted AHT, agent-hours on the phones, and each queue's workload (calls x AHT seconds)."""
     minutes = config.planning_interval_minutes
-    staffing = frame[["timestamp", "queue", "volume", "aht"]].copy()
+    staffing = frame[["timestamp", "queue", "volume", "aht"]].assign(
+        timestamp=pd.to_datetime(frame["timestamp"]), aht=pd.to_numeric(frame["aht"], errors="coerce"))
     default = staffing["queue"].map({q.name: float(q.aht_s) for q in config.queues})
-    aht_in = pd.to_numeric(staffing["aht"], errors="coerce")
-    staffing["aht"] = aht_in.where(np.isfinite(aht_in) & (aht_in > 0), default)
-    staffing["timestamp"] = pd.to_datetime(staffing["timestamp"]).dt.floor(f"{minutes}min")
-    staffing["work"] = staffing["volume"] * staffing["aht"]
-    staffing = staffing.groupby(["timestamp", "queue"], sort=True, as_index=False)[["volume", "work"]].sum()
-    staffing["aht"] = np.where(staffing["volume"] > 0, staffing["work"] / staffing["volume"].where(
-        staffing["volume"] > 0, 1.0), staffing["queue"].map({q.name: float(q.aht_s) for q in config.queues}))
+    staffing["aht"] = staffing["aht"].where(np.isfinite(staffing["aht"]) & (staffing["aht"] > 0), default)
+    # onto the planning grid (calls summed, AHT call-weighted), as every stage puts a forecast there
+    staffing = sum_to_grid(staffing, minutes, source=str(frame.attrs.get("source", "the outlook")))
     groups = list(dict.fromkeys(q.staff_group for q in config.queues))
     need = pd.concat([interval_requirement(staffing, config, g) for g in groups], ignore_index=True)
     n = len(weeks)

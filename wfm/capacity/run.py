@@ -313,10 +313,10 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
             parts = [float(p) for p in spec.split(":")]
             if len(parts) not in (2, 3):
                 raise ValueError
-            lo, hi = parts[0], parts[1]
-            points = int(parts[2]) if len(parts) == 3 else 9
-            if points != (parts[2] if len(parts) == 3 else 9) or not 2 <= points <= 50 or hi <= lo:
+            lo, hi, points = parts[0], parts[1], (parts[2] if len(parts) == 3 else 9)
+            if points != int(points) or not 2 <= points <= 50 or hi <= lo:
                 raise ValueError
+            points = int(points)
             if name == "attrition" and lo > 0:
                 values = list(np.geomspace(lo, hi, points))
             else:
