@@ -92,7 +92,7 @@ def build(inputs: Inputs) -> Model:
     agency = [pulp.LpVariable(f"agency_{inputs.weeks[t]:%Y%m%d}", 0) for t in range(n)]
     short = [pulp.LpVariable(f"short_{inputs.weeks[t]:%Y%m%d}", 0) for t in range(n)]
     m = Model(inputs, prob, x, y, overtime, agency, short)
-    cur = inputs.curves
+    out = output_matrix(inputs)
     fte = cap.fte_hours
     for t in range(n):
         terms = []
@@ -100,8 +100,7 @@ def build(inputs: Inputs) -> Model:
         for c, ct in enumerate(inputs.contracts):
             w = ct.hours / fte
             const += w * ct.productive0[t]
-            terms += [(x[c, s], w * cur.survival[t - s] * cur.productivity[t - s])
-                      for s in range(t + 1) if (c, s) in x and cur.productivity[t - s] > 0]
+            terms += [(x[c, s], w * out[t, s]) for s in range(t + 1) if (c, s) in x and out[t, s] > 0]
         prod = pulp.LpAffineExpression(terms, constant=const)
         m.productive.append(prod)
         m.effective.append((1.0 - inputs.shrinkage[t]) * prod + (overtime[t] + agency[t]) / fte)
@@ -113,24 +112,54 @@ def build(inputs: Inputs) -> Model:
 
 def objective(m: Model) -> pulp.LpAffineExpression:
     """Wages (everyone employed, by contract), cost per hire, training, overtime, agency and FTE short."""
-    inp, cap, cur = m.inputs, m.inputs.cap, m.inputs.curves
-    n = inp.n
-    terms = []
-    const = 0.0
-    for c, ct in enumerate(inp.contracts):
-        const += ct.rate * ct.hours * float(ct.heads0.sum()) + cap.hiring.training_cost_per_week * float(
-            ct.trainees0.sum())
-        for s in range(n):
-            if (c, s) not in m.x:
-                continue
-            k = np.arange(n - s)
-            per_head = ct.rate * ct.hours * cur.survival[k].sum() + cap.hiring.training_cost_per_week * (
-                cur.survival[k] * cur.training[k]).sum() + cap.hiring.cost_per_hire
-            terms.append((m.x[c, s], float(per_head)))
+    inp, cap = m.inputs, m.inputs.cap
+    const = sum(ct.rate * ct.hours * float(ct.heads0.sum()) + cap.hiring.training_cost_per_week * float(
+        ct.trainees0.sum()) for ct in inp.contracts)
+    per_head = hire_costs(inp)
+    terms = [(v, float(per_head[c, s])) for (c, s), v in m.x.items()]
     terms += [(v, cap.overtime_cost_per_hour) for v in m.overtime]
     terms += [(v, cap.agency_cost_per_hour) for v in m.agency]
     terms += [(v, cap.short_penalty_per_fte_week) for v in m.short]
     return pulp.LpAffineExpression(terms, constant=const)
+
+
+def output_matrix(inputs: Inputs) -> np.ndarray:
+    """``out[t, s]``: the share of a person hired in week s still employed and productive in week t (survival
+    times productivity at tenure t - s; 0 before s)."""
+    cur, n = inputs.curves, inputs.n
+    lag = np.arange(n)[:, None] - np.arange(n)[None, :]
+    share = cur.survival[:n] * cur.productivity[:n]
+    return np.where(lag >= 0, share[np.clip(lag, 0, n - 1)], 0.0)
+
+
+def hire_costs(inputs: Inputs) -> np.ndarray:
+    """Per contract and start week, what one person hired costs over the rest of the horizon (wages while
+    employed, training while in training, the cost per hire); NaN where the contract does not hire."""
+    cap, cur, n = inputs.cap, inputs.curves, inputs.n
+    last = n - 1 - np.arange(n)  # a person hired in week s is employed at tenures 0 .. n - 1 - s
+    employed = np.cumsum(cur.survival[:n])[last]
+    training = np.cumsum(cur.survival[:n] * cur.training[:n])[last]
+    out = np.full((len(inputs.contracts), n), np.nan)
+    for c, ct in enumerate(inputs.contracts):
+        if ct.hires:
+            out[c] = ct.rate * ct.hours * employed + cap.hiring.training_cost_per_week * training + cap.hiring.cost_per_hire
+    return out
+
+
+def start_values(m: Model, x: np.ndarray) -> dict[str, float]:
+    """Every variable's value for the plan with class sizes ``x`` (contracts x weeks): the classes, and each
+    week's cheapest overtime, agency and short (:func:`wfm.capacity.start.fill`)."""
+    from wfm.capacity.start import Costing, fill
+
+    cost = Costing.of(m.inputs)
+    overtime, agency, short, _ = fill(m.inputs, cost.productive(x))
+    values = {v.name: float(x[c, s]) for (c, s), v in m.x.items()}
+    values.update({v.name: float(x[:, s].sum() > 0) for s, v in m.y.items()})
+    for t in range(m.inputs.n):
+        values[m.overtime[t].name] = float(overtime[t])
+        values[m.agency[t].name] = float(agency[t])
+        values[m.short[t].name] = float(short[t])
+    return values
 
 
 # --------------------------------------------------------------------------- the rules

@@ -14,6 +14,7 @@ import pandas as pd
 from wfm.capacity.flows import Curves, curves, on_hand
 from wfm.capacity.model import ContractTerms, Inputs, build
 from wfm.capacity.settings import CapacityFile
+from wfm.capacity.start import start_from
 from wfm.config import CentreConfig
 from wfm.errors import ConfigError, InputError
 
@@ -148,6 +149,19 @@ def tail_weeks(cap: CapacityFile) -> int:
     return h.lead_time_weeks + h.training_weeks + len(h.nesting_productivity) + 8
 
 
+def inputs_for(config: CentreConfig, cap: CapacityFile, frame: pd.DataFrame) -> Inputs:
+    """The model's inputs for a requirement frame: its weeks and :func:`tail_weeks` more at the last week's
+    requirement and shrinkage, the tenure curves and the contracts."""
+    settings = cap.capacity
+    n, tail = len(frame), tail_weeks(cap)
+    weeks = pd.date_range(pd.Timestamp(frame["week"].iloc[0]), periods=n + tail, freq="7D")
+    required = np.concatenate([frame["required_fte"].to_numpy(float),
+                               np.full(tail, float(frame["required_fte"].iloc[-1]))])
+    shrinkage = np.concatenate([frame["shrinkage"].to_numpy(float), np.full(tail, float(frame["shrinkage"].iloc[-1]))])
+    cur = curves(settings, n + tail)
+    return Inputs(weeks, required, shrinkage, contract_terms(config, cap, cur, n + tail), cur, settings)
+
+
 def plan_for(config: CentreConfig, cap: CapacityFile, frame: pd.DataFrame, source: str = "flat",
              notes: list[str] | None = None) -> CapacityPlan:
     """The least-cost plan against a requirement frame (``week, required_fte, shrinkage, peak`` per week),
@@ -156,16 +170,12 @@ def plan_for(config: CentreConfig, cap: CapacityFile, frame: pd.DataFrame, sourc
 
     settings = cap.capacity
     n = len(frame)
-    tail = tail_weeks(cap)
-    weeks = pd.date_range(pd.Timestamp(frame["week"].iloc[0]), periods=n + tail, freq="7D")
-    required = np.concatenate([frame["required_fte"].to_numpy(float),
-                               np.full(tail, float(frame["required_fte"].iloc[-1]))])
-    shrinkage = np.concatenate([frame["shrinkage"].to_numpy(float), np.full(tail, float(frame["shrinkage"].iloc[-1]))])
-    cur = curves(settings, n + tail)
-    contracts = contract_terms(config, cap, cur, n + tail)
-    inputs = Inputs(weeks, required, shrinkage, contracts, cur, settings)
+    inputs = inputs_for(config, cap, frame)
+    tail = inputs.n - n
+    weeks, contracts = inputs.weeks, inputs.contracts
     model = build(inputs)
-    res = solve_highs(model.prob, time_limit_s=settings.time_limit_s, gap=settings.gap, highs_options=HIGHS_OPTIONS)
+    res = solve_highs(model.prob, time_limit_s=settings.time_limit_s, gap=settings.gap, highs_options=HIGHS_OPTIONS,
+                      lp_first=True, start_from_lp=lambda: start_from(model))
     if not res.has_solution:
         raise InputError(f"{cap.source}: the hiring plan found no solution ({res.status}); check the capacity "
                          "file's limits")
@@ -334,11 +344,14 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
 
 
 def sweep(config: CentreConfig, cap: CapacityFile, name: str, values: list[float], **kw: Any) -> pd.DataFrame:
-    """Re-solve for each value: hires, classes, cost, FTE short and the solve's gap per value."""
+    """Re-solve for each value: hires, classes, cost, FTE short and the solve's gap per value (each within
+    ``gap``, default ``[capacity] sweep_gap``)."""
     from wfm.capacity.outlook import weekly_requirement
 
     rows = []
     fixed = None
+    if kw.get("gap") is None:  # a sweep compares its points: each proven within [capacity] sweep_gap
+        kw = {**kw, "gap": cap.capacity.sweep_gap}
     if name == "attrition":  # the requirement does not move with attrition: made once
         base = _with(cap, {k: v for k, v in (("weeks", kw.get("weeks")), ("gap", kw.get("gap")),
                                               ("time_limit_s", kw.get("time_limit_s"))) if v is not None})

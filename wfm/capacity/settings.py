@@ -113,6 +113,8 @@ class CapacitySettings(_Model):
     agency_cost_per_hour: float = Field(default=2.0, ge=0)
     short_penalty_per_fte_week: float = Field(default=1000.0, ge=0)  # a week's FTE short of the requirement
     gap: float = Field(default=1e-3, ge=0, le=1)
+    # a sweep's points differ by far more than this: each is proven within it (--gap sets both)
+    sweep_gap: float = Field(default=0.01, ge=0, le=1)
     # weeks planned past the horizon at its last week's requirement (default: lead + training + nesting + 8)
     tail_weeks: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
     time_limit_s: float = Field(default=30.0, gt=0, le=86_400)

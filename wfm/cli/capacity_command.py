@@ -36,7 +36,8 @@ def capacity_command(
     agents_out: Annotated[Path | None, typer.Option("--agents-out", help="agents.csv to write (see --agents-week).")
                           ] = None,
     gap: Annotated[float | None, typer.Option(
-        help="Stop within this relative gap of the bound (default: the capacity file's gap).", min=0, max=1)] = None,
+        help="Stop within this relative gap of the bound (default: the capacity file's gap, or its "
+             "sweep_gap for --sweep).", min=0, max=1)] = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", help="Solver time limit per plan, seconds (default: the capacity file's time_limit_s).",
         min=0.1, max=86_400)] = None,
