@@ -20,7 +20,7 @@ LAYERS: list[list[str]] = [
     ["horizon"],  # a roster against a forecast's dates (what-if and simulate): above roster, whose rows it reads
     ["ratio", "simulate"],  # both read roster.csv through the roster stage's one reader, so they sit above roster
     ["charts"],
-    ["whatif", "capacity"],  # capacity: months ahead, on staffing and the MILP solver
+    ["whatif", "capacity", "outbound"],  # capacity: months ahead, on staffing and the MILP solver; outbound: campaigns beside the inbound roster
     ["plan"],
     ["review"],  # plan against actuals: reads a plan's run folder
     ["docs", "cli", "bench", "generate"],

@@ -12,6 +12,7 @@ import sys
 from wfm.cli import (  # noqa: F401 - each module registers its command on the app, in --help's order
     capacity_command,
     forecast_command,
+    outbound_command,
     plan_command,
     ratio_command,
     review_command,
