@@ -429,6 +429,21 @@ class ReviewSettings(_Model):
     bias_tolerance: float = Field(default=0.02, ge=0, le=1)
 
 
+class OutboundSettings(_Model):
+    """``[outbound]``: a calling campaign `wfm plan` blends into the week (docs/outbound.md)."""
+
+    campaign: str | None = None  # a campaign file; a relative path is from this config file's folder
+
+    def campaign_path(self, config_source: str | None) -> Path | None:
+        """The campaign file's path (relative paths from the config file's folder), None when none is named."""
+        if self.campaign is None:
+            return None
+        path = Path(self.campaign)
+        if not path.is_absolute() and config_source:
+            path = Path(config_source).parent / path
+        return path
+
+
 # --------------------------------------------------------------------------- whole config
 class CentreConfig(_Model):
     centre: Centre = Field(default_factory=Centre)
@@ -439,6 +454,7 @@ class CentreConfig(_Model):
     back_office: BackOffice = Field(default_factory=BackOffice)
     forecast: ForecastSettings = Field(default_factory=ForecastSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    outbound: OutboundSettings = Field(default_factory=OutboundSettings)
     staff_groups: list[StaffGroup] = Field(default_factory=list)
     source: str | None = Field(default=None, exclude=True)
 

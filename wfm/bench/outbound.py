@@ -13,20 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-import numpy as np
-import pandas as pd
-
 TARGET_S = 30.0
 
 
 def run() -> None:
     from wfm.bench.roster import CONFIG, SEATS, START, bench_forecast
     from wfm.config import load_config
-    from wfm.outbound.blend import Week, blend
+    from wfm.outbound.blend import blend, week_of
     from wfm.outbound.campaign import Campaign
     from wfm.roster import roster
-    from wfm.roster.coverage import period_curves
-    from wfm.roster.rows import parse_roster_rows
     from wfm.staffing import staff
 
     cfg = load_config(CONFIG)
@@ -36,14 +31,7 @@ def run() -> None:
     r = roster(st, cfg, weeks=1, solver="highs", time_limit_s=60, gap=0.01)
     t1 = time.perf_counter()
     cov = r.coverage
-    idx = pd.DatetimeIndex(cov["timestamp"])
-    curves = period_curves(st, cfg, idx)
-    required = cov["required_scheduled"].to_numpy(np.int64)
-    floor = required.copy()
-    if curves is not None:
-        floor = np.maximum(floor, np.ceil(curves.low / (1.0 - curves.shrinkage) - 1e-9).astype(np.int64))
-    rows = parse_roster_rows(r.assignments.astype({"date": str}), "bench roster")
-    week = Week(idx, cov["rostered"].to_numpy(np.int64), required, floor, curves, rows, "the bench week")
+    week = week_of(cfg, st, cov, r.assignments.astype({"date": str}), None, "the bench week")
     print(f"roster: 1 week, {SEATS:,} seats, {r.agents:,} agents, peak rostered {int(cov['rostered'].max()):,}, "
           f"{float((week.rostered - week.floor).clip(min=0).sum()) * 0.25:,.0f} agent-hours above the interval "
           f"floors ({t1 - t0:.1f} s, timed apart)")

@@ -59,6 +59,11 @@ def plan_command(
         typer.Option(help="Planning grid, minutes: a multiple of the history's intervals dividing the day (default: "
                           "config roster.interval_minutes, else centre.interval_minutes); the forecast is summed onto it."),
     ] = None,
+    campaign: Annotated[
+        Path | None,
+        typer.Option(help="An outbound campaign file to blend into the week (default: the config's [outbound] "
+                          "campaign, if any): idle agents first, then the least-cost extra hours; see wfm outbound."),
+    ] = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -67,8 +72,9 @@ def plan_command(
     `wfm plan --config configs/example.toml --history forecasts/history.csv --out forecasts/runs` writes
     forecasts/runs/<start>/ (forecast, staffing, roster, coverage, service, ratio, charts, summary.md,
     manifest.json); the roster is simulated --replications times and service.csv sets the simulated service next
-    to the Erlang figures. Exit 0 ok, 1 plan written but a target breached (service level, coverage, a period
-    target or ratio), 2 bad input,
+    to the Erlang figures. With a campaign (--campaign or [outbound] campaign), the campaign is blended into the
+    week (outbound.csv, outbound.png, and its progress in summary.md). Exit 0 ok, 1 plan written but a target
+    breached (service level, coverage, a period target, ratio, or a campaign left short), 2 bad input,
     3 no feasible plan, 75 another run holds the output folder.
     """
     from tabulate import tabulate
@@ -81,8 +87,8 @@ def plan_command(
     command = {"path": ctx.command_path, "options": {k: None if v is None else str(v) if isinstance(v, Path) else v
                                                      for k, v in ctx.params.items()}}
     done = stage.run(config, history, out, agents=agents, start=start, weeks=weeks, time_limit_s=time_limit,
-                     gap=gap, replications=replications, interval_minutes=interval, progress=progress, quiet=quiet,
-                     command=command)
+                     gap=gap, replications=replications, interval_minutes=interval, campaign=campaign,
+                     progress=progress, quiet=quiet, command=command)
     if progress:
         progress.done()
     result = done.result

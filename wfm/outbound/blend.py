@@ -39,6 +39,7 @@ from __future__ import annotations
 import heapq
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,9 +79,9 @@ class Week:
 
 
 def read_week(config: CentreConfig, run: PathLike) -> Week:
-    """The run folder's forecast, roster and coverage (each the file its manifest names)."""
+    """The week of a run folder: its forecast, roster and coverage (each the file its manifest names), with
+    the routing objectives and period margins the run published."""
     from wfm.io import read_csv, read_forecast
-    from wfm.roster.coverage import period_curves
     from wfm.roster.readers import read_coverage
     from wfm.run_folder import run_file, run_manifest
     from wfm.simulate.run import published_objectives
@@ -90,28 +91,39 @@ def read_week(config: CentreConfig, run: PathLike) -> Week:
     forecast = read_forecast(run_file(run, "forecast.csv", doc), [q.name for q in config.queues])
     cov = read_coverage(run_file(run, "coverage.csv", doc))
     roster_path = run_file(run, "roster.csv", doc)
-    rows = parse_roster_rows(read_csv(roster_path), str(roster_path))
+    frame = read_csv(roster_path)
+    cfg = published_objectives(config, roster_path)
+    margins = (doc.get("routing") or {}).get("margins") or {}
+    return week_of(cfg, staff(forecast, cfg), cov, frame, margins if isinstance(margins, dict) else None,
+                   str(run), roster_source=str(roster_path))
+
+
+def week_of(config: CentreConfig, staffing: pd.DataFrame, coverage: pd.DataFrame, roster: pd.DataFrame,
+            margins: Mapping[str, Mapping[str, float]] | None = None, source: str = "run", *,
+            roster_source: str = "roster") -> Week:
+    """A week from its parts: the staffing frame, the coverage (``timestamp, required_scheduled``) and the
+    roster rows (roster.csv's columns), with ``config``'s routing (objectives fixed) and the period ``margins``
+    the roster was made with. The agents rostered per interval are counted from the roster rows."""
+    from wfm.roster.coverage import period_curves
+
+    if len({q.staff_group for q in config.queues}) > 1:
+        raise ConfigError(f"{config.source}: the queues are served by several staff groups; wfm outbound blends "
+                          "into one group's roster")
+    rows = parse_roster_rows(roster, roster_source)
     step = config.planning_interval_minutes
-    idx = pd.DatetimeIndex(cov["timestamp"])
+    idx = pd.DatetimeIndex(coverage["timestamp"]).as_unit("ns")
     if len(idx) > 1 and (np.diff(idx.asi8) != step * 60_000_000_000).any():
-        raise InputError(f"{run}: coverage.csv is not on the config's {step}-minute planning grid")
+        raise InputError(f"{source}: coverage.csv is not on the config's {step}-minute planning grid")
     rostered = rostered_per_interval(rows, idx[0], len(idx), step)
-    required = cov["required_scheduled"].to_numpy(np.int64)
+    required = coverage["required_scheduled"].to_numpy(np.int64)
     floor = required.copy()
     curves = None
-    if len({q.staff_group for q in config.queues}) > 1:
-        raise ConfigError(f"{config.source}: the queues are served by several staff groups; wfm outbound --run "
-                          "blends into one group's roster")
     if any(q.service_level_period != "interval" for q in config.queues):
-        # the roster was made, and proved, with the routing objectives and the period margins its run published
-        cfg = published_objectives(config, roster_path)
-        margins = (doc.get("routing") or {}).get("margins") or {}
-        staffing = staff(forecast, cfg)
-        curves = period_curves(staffing, cfg, idx, margins=margins if isinstance(margins, dict) else None)
+        curves = period_curves(staffing, config, idx, margins=margins)
         if curves is not None:
             need = np.ceil(curves.low / np.maximum(1.0 - curves.shrinkage, 1e-9) - 1e-9).astype(np.int64)
             floor = np.maximum(floor, need)
-    return Week(idx, rostered.astype(np.int64), required, floor, curves, rows, str(run))
+    return Week(idx, np.asarray(rostered, dtype=np.int64), required, floor, curves, rows, source)
 
 
 @dataclass
@@ -155,7 +167,8 @@ class Blend:
 def source_index(slots: pd.DatetimeIndex, week: Week) -> np.ndarray:
     """For each timestamp, its interval of the run (the same time; else the same weekday and time of the run's
     week when the run spans whole weeks); -1 where there is none."""
-    idx = week.timestamps
+    idx = week.timestamps.as_unit("ns")
+    slots = pd.DatetimeIndex(slots).as_unit("ns")
     pos = idx.get_indexer(slots)
     n = len(idx)
     step_ns = int(idx[1].value - idx[0].value) if n > 1 else 0
@@ -350,7 +363,7 @@ def buy_extra(config: CentreConfig, c: Campaign, week: Week, slots: pd.DatetimeI
     if need_hours <= 1e-9:
         return empty
     rates = {k.name: k.cost_per_paid_hour for k in config.contracts}
-    pos = {t: i for i, t in enumerate(slots.asi8)}
+    pos = {t: i for i, t in enumerate(pd.DatetimeIndex(slots).as_unit("ns").asi8)}
     prob = pulp.LpProblem("outbound_extra", pulp.LpMinimize)
     cover: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in range(n)]  # calling agents per slot
     site: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in range(n)]  # agents on site per slot
@@ -389,7 +402,8 @@ def buy_extra(config: CentreConfig, c: Campaign, week: Week, slots: pd.DatetimeI
             mine = np.flatnonzero(run_days == week.timestamps[int(src[day_slots[0]])].normalize())
             if not len(mine):
                 continue
-            groups = pd.DataFrame({"end": (ends[mine] + shift).asi8, "contract": rows.contract[mine]}).value_counts()
+            groups = pd.DataFrame({"end": (ends[mine] + shift).as_unit("ns").asi8,
+                                   "contract": rows.contract[mine]}).value_counts()
             for (end, contract), count in sorted(groups.items()):
                 stay = []
                 for j in range(1, j_max + 1):

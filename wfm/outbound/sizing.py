@@ -39,9 +39,9 @@ def calling_slots(config: CentreConfig, c: Campaign, dates: list[dt.date] | None
     days = c.calling_dates() if dates is None else dates
     if not days:
         raise ConfigError(f"{source}: campaign.calling_days: no calling day from {c.start} to {c.deadline}")
-    base = pd.DatetimeIndex([pd.Timestamp(d) for d in days])
+    base = pd.DatetimeIndex([pd.Timestamp(d) for d in days]).as_unit("ns")
     slots = pd.DatetimeIndex((base.values[:, None] + (offsets * 60_000_000_000).astype("timedelta64[ns]")[None, :])
-                             .ravel())
+                             .ravel()).as_unit("ns")
     hours = config.centre.opening_hours
     if hours is not None:
         shut = ~open_mask(hours, slots, step) | ~open_mask(hours, slots + pd.Timedelta(minutes=step - 1), 1)

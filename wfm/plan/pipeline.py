@@ -52,7 +52,7 @@ Progress = Callable[[str, str], None]
 # =========================================================================== result
 @dataclass
 class Breach:
-    """One breached target: ``target`` is ``service_level``, ``coverage`` or ``ratio``."""
+    """One breached target: ``target`` is ``service_level``, ``coverage``, ``ratio`` or ``outbound``."""
 
     target: str
     message: str
@@ -77,6 +77,7 @@ class PlanResult:
     notes: list[str] = field(default_factory=list)
     proof: Any = None  # wfm.plan.proof.Proof: the roster simulated
     calibration: Any = None  # wfm.plan.calibrate.Calibration: objectives and margins the roster used
+    outbound: Any = None  # wfm.outbound.Blend: a campaign blended into the week (--campaign, [outbound])
 
     @property
     def coverage(self) -> pd.DataFrame:
@@ -117,8 +118,17 @@ class PlanResult:
             "ratio": self.ratio.to_dict(),
             "service": self.proof.summary() if self.proof is not None else {},
             "paid_hours": self.explained.to_dict() if self.explained is not None else {},
+            "outbound": self.outbound_summary(),
             "notes": list(self.notes),
         }
+
+    def outbound_summary(self) -> dict[str, Any] | None:
+        """The campaign's figures (:func:`wfm.outbound.report.blend_to_dict`) without its day rows' detail."""
+        if self.outbound is None:
+            return None
+        from wfm.outbound.report import blend_to_dict
+
+        return blend_to_dict(self.outbound)
 
     def models(self) -> dict[str, dict[str, Any]]:
         """Per queue: the forecast model chosen and its backtest WAPE."""
@@ -156,6 +166,7 @@ def plan(
     actual_weeks: int = 4,
     replications: int = REPLICATIONS,
     interval_minutes: int | None = None,
+    campaign: Any = None,
     progress: Progress | None = None,
 ) -> PlanResult:
     """Run forecast -> staffing -> roster -> ratio for ``weeks`` weeks from ``start``.
@@ -169,6 +180,8 @@ def plan(
     - ``interval_minutes``: the planning grid (``--interval``; default the config's ``[roster] interval_minutes``,
       else ``[centre] interval_minutes``): a whole number of the history's intervals. The forecast is made on
       the history's grid and summed onto it; staffing, roster, coverage and proof run on it.
+    - ``campaign``: a :class:`wfm.outbound.CampaignFile` blended into the week (:func:`wfm.outbound.blend`): the
+      roster's idle agents first, then the least-cost extra hours; a campaign left short is a breach.
     - ``progress(stage, message)``: called as each stage starts and with the solver's incumbent and gap.
 
     Raises InputError/ConfigError (bad input), InsufficientHistory, InfeasibleRoster (no feasible plan).
@@ -193,6 +206,14 @@ def plan(
     actuals = last_weeks_actuals(history, start_date, actual_weeks, forecast.interval_minutes)
     proof = _prove(roster, forecast, config, replications, say, timings)
     headline, breaches = assess(staffing, roster, ratio, config, forecast.interval_minutes)
+    outbound = None
+    if campaign is not None:
+        outbound = _outbound(campaign, staffing, roster, config, calibration, say, timings)
+        if outbound.exit_code:
+            breaches.append(Breach("outbound", f"campaign {campaign.campaign.name!r}: "
+                                               f"{outbound.short_work_hours:,.1f} calling hours short by "
+                                               f"{campaign.campaign.deadline}, reach {outbound.reach_achieved:.1%} "
+                                               f"of the records (all worked: {outbound.work.reach:.1%})"))
     timings["plan"] = time.perf_counter() - t_all
     settings = {
         "start": start_date.isoformat(), "weeks": weeks, "method": method, "backtest_origins": backtest_origins,
@@ -204,8 +225,9 @@ def plan(
     return PlanResult(
         config=config, start=start_date, weeks=weeks, forecast=forecast, staffing=staffing, roster=roster,
         ratio=ratio, actuals=actuals, headline=headline, breaches=breaches, settings=settings, timings=timings,
-        notes=list(forecast.notes) + [f"ratio: {w}" for w in ratio.warnings] + proof.notes, proof=proof,
-        calibration=calibration,
+        notes=list(forecast.notes) + [f"ratio: {w}" for w in ratio.warnings] + proof.notes
+        + [f"outbound: {n}" for n in (outbound.notes if outbound is not None else [])], proof=proof,
+        calibration=calibration, outbound=outbound,
     )
 
 
@@ -324,6 +346,20 @@ def _prove(roster: Any, forecast: Any, config: CentreConfig, replications: int, 
     proof = prove(roster, forecast.forecast, config, replications=replications)
     timings["simulate"] = time.perf_counter() - t0
     return proof
+
+
+def _outbound(campaign: Any, staffing: pd.DataFrame, roster: Any, config: CentreConfig, calibration: Calibration,
+              say: Progress, timings: dict[str, float]) -> Any:
+    """The campaign blended into the roster, read as `wfm outbound --run` reads the run folder."""
+    from wfm.outbound.blend import blend, week_of
+
+    say("outbound", f"blending campaign {campaign.campaign.name!r} into the week")
+    t0 = time.perf_counter()
+    week = week_of(config, staffing, roster.coverage, roster.assignments.astype({"date": str}), calibration.margins,
+                   "the plan's week", roster_source="roster.csv")
+    result = blend(config, campaign.campaign, week, source=campaign.source or "campaign")
+    timings["outbound"] = time.perf_counter() - t0
+    return result
 
 
 def _ratio(roster: Any, config: CentreConfig, basis: str, say: Progress, timings: dict[str, float]) -> Any:

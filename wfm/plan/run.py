@@ -24,6 +24,7 @@ from wfm import charts
 from wfm.config import load_config
 from wfm.history import prepare_history, read_history
 from wfm.io import csv_text, redirect_stdout_fd, to_json
+from wfm.outbound import load_campaign
 from wfm.outputs import check_not_inside
 from wfm.plan.manifest import manifest
 from wfm.plan.pipeline import PlanResult, Progress, check_plan_options, plan, planning_config
@@ -64,6 +65,7 @@ def run(
     gap: float | None = None,
     replications: int = REPLICATIONS,
     interval_minutes: int | None = None,
+    campaign: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     quiet: bool = False,
     command: Mapping[str, Any] | None = None,
@@ -79,6 +81,8 @@ def run(
     check_plan_options(start, weeks, interval_minutes)
     t_load = time.perf_counter()
     people = read_agents(agents, cfg) if agents is not None else None
+    campaign = campaign if campaign is not None else cfg.outbound.campaign_path(cfg.source)
+    outbound = load_campaign(campaign) if campaign is not None else None
     h = prepare_history(read_history(history), cfg, source=str(history))
     cfg = planning_config(h, cfg, interval_minutes)  # the planning grid against the history's, shifts on it
     t_load = time.perf_counter() - t_load
@@ -86,8 +90,10 @@ def run(
         clean_leftovers(out)
         with redirect_stdout_fd("null" if quiet else "stderr"):
             result = plan(h, cfg, start=start, weeks=weeks, agents=people, time_limit_s=time_limit_s, gap=gap,
-                          replications=replications, progress=progress)  # cfg carries the planning grid
-        inputs = {"config": config, "history": history, "agents": agents}
+                          replications=replications, campaign=outbound,
+                          progress=progress)  # cfg carries the planning grid
+        inputs = {"config": config, "history": history, "agents": agents,
+                  **({"campaign": campaign} if campaign is not None else {})}
         folder = write_run(result, out, inputs, command=command,
                            timings={"load": t_load, "wall": time.perf_counter() - t0})
     return PlanRun(result, folder)
@@ -106,6 +112,11 @@ def run_files(result: PlanResult) -> dict[str, bytes]:
         "ratio.json": (to_json(result.ratio.to_dict()) + "\n").encode(),
     }
     files.update(charts.plan_charts(result))
+    if result.outbound is not None:
+        from wfm.outbound.report import blend_chart, blend_csv
+
+        files["outbound.csv"] = blend_csv(result.outbound).encode()
+        files["outbound.png"] = blend_chart(result.outbound)
     files["summary.md"] = summary_markdown(result).encode()
     return files
 

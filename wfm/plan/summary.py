@@ -50,6 +50,7 @@ def summary_markdown(result: PlanResult) -> str:
     lines += ["", "## Queue targets", "", "| queue | sized to |", "|---|---|"]
     lines += [f"| {q} | {text} |" for q, text in targets_by_queue(result.staffing, cfg).items()]
     lines += _paid_hours_section(result)
+    lines += _outbound_section(result)
     lines += [
         "",
         "## Charts",
@@ -69,8 +70,11 @@ def summary_markdown(result: PlanResult) -> str:
         "- [service.csv](service.csv): each queue's service per day (and week): Erlang, simulated, target",
         "- [ratio.json](ratio.json): front line : back office check",
         "- [manifest.json](manifest.json): inputs and their sha256, settings, models, solver, timings",
-        "",
     ]
+    if result.outbound is not None:
+        lines.append("- [outbound.csv](outbound.csv): the campaign per calling interval: inbound requirement, "
+                     "rostered, outbound agents (idle, overtime, extra shifts), records")
+    lines.append("")
     if result.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
     return "\n".join(lines)
@@ -202,3 +206,23 @@ def _holiday_text(h: dict, digits: int = 1) -> str:
     """``, 208.0 of them paid holidays (centre closed)`` when the roster pays holidays, else nothing."""
     hours = h.get("paid_holiday_hours") or 0.0
     return f", {hours:,.{digits}f} of them paid holidays (centre closed)" if hours else ""
+
+
+def _outbound_section(result: PlanResult) -> list[str]:
+    """The campaign blended into the week: where its hours came from and its progress per day."""
+    b = result.outbound
+    if b is None:
+        return []
+    c = b.campaign
+    lines = ["", f"## Outbound campaign: {c.name}", "",
+             f"{c.records:,} records from {c.start} to {c.deadline}, calling {c.calling_hours[0]}-{c.calling_hours[1]}: "
+             f"{b.agent_hours:,.1f} agent-hours. Idle inbound agents gave {b.idle_agent_hours_used:,.1f} (the inbound "
+             f"targets allow {b.idle_agent_hours_allowed:,.1f}); extra hours {b.extra_agent_hours:,.1f} at cost "
+             f"{b.extra_cost:,.2f}. "
+             + (f"Every record worked by the deadline (expected reach {_pct(b.work.reach)})." if not b.exit_code else
+                f"Short by {b.short_work_hours:,.1f} calling hours: reach {_pct(b.reach_achieved)} of the records."),
+             "", "| date | idle (h) | overtime (h) | extra shifts (h) | records | done |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r.date} | {r.idle_agent_hours:,.2f} | {r.overtime_agent_hours:,.2f} | {r.extra_agent_hours:,.2f} | "
+              f"{r.records:,.0f} | {_pct(r.progress)} |" for r in b.days.itertuples()]
+    return lines + ["", "![The campaign in the week](outbound.png)"]
+

@@ -1,0 +1,70 @@
+"""`wfm plan` with a campaign: blended into the week it plans (outbound.csv and its chart in the run folder,
+named in the manifest, the progress in summary.md), the inbound intervals kept at the roster's requirement
+(read from the files), and a campaign left short as a breach (exit 1), named in the config's [outbound]."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from wfm.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "configs" / "example.toml"
+HISTORY = ROOT / "forecasts" / "history.csv"
+CAMPAIGN = ROOT / "configs" / "campaign.toml"
+FAST = ["--gap", "0.05", "--replications", "0"]
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("runs")
+    res = CliRunner().invoke(app, ["plan", "--config", str(CONFIG), "--history", str(HISTORY), "--out", str(out),
+                                   "--campaign", str(CAMPAIGN), "--json", *FAST])
+    return {"res": res, "folder": out / "2026-11-30"}
+
+
+def test_the_campaign_is_blended_into_the_planned_week(planned):
+    res, folder = planned["res"], planned["folder"]
+    assert res.exit_code == 0, res.stderr
+    doc = json.loads(res.stdout)
+    ob = doc["outbound"]
+    assert ob["campaign"] == "card activation" and ob["exit_code"] == 0
+    assert ob["idle_agent_hours_used"] + ob["extra_agent_hours"] >= ob["required_agent_hours"] - 1e-6
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {"outbound.csv", "outbound.png"} <= set(manifest["files"])
+    assert manifest["inputs"]["campaign"]["path"] == str(CAMPAIGN)
+    frame = pd.read_csv(folder / "outbound.csv", parse_dates=["timestamp"])
+    cov = pd.read_csv(folder / "coverage.csv", parse_dates=["timestamp"]).set_index("timestamp")
+    inside = frame[frame["timestamp"].isin(cov.index)]
+    mine = cov.loc[inside["timestamp"]]
+    assert len(inside) == 6 * 44  # Monday to Saturday of the planned week, 09:00-20:00 in 15 minutes
+    assert (inside["rostered"].to_numpy() == mine["rostered"].to_numpy()).all()
+    assert (inside["rostered"].to_numpy() - inside["outbound_idle"].to_numpy()
+            >= mine["required_scheduled"].to_numpy() - 1e-9).all()
+    assert frame["records"].sum() == pytest.approx(1927, abs=0.5)  # rows rounded to 3 decimals
+    summary = (folder / "summary.md").read_text()
+    assert "## Outbound campaign: card activation" in summary and "| 2026-12-11 |" in summary
+    assert "[outbound.csv](outbound.csv)" in summary and "![The campaign in the week](outbound.png)" in summary
+
+
+def test_a_campaign_named_in_the_config_and_left_short_is_a_breach(tmp_path):
+    """[outbound] campaign = "c.toml" (beside the config): no extra shifts, no overtime and far more records
+    than the idle agents can call: the plan is written, exit 1, the breach named."""
+    (tmp_path / "c.toml").write_text(CAMPAIGN.read_text().replace("records = 1927", "records = 50000")
+                                     + "\n[campaign.extra]\nshifts = []\novertime_max_hours = 0\n")
+    config = tmp_path / "centre.toml"
+    config.write_text(CONFIG.read_text() + '\n[outbound]\ncampaign = "c.toml"\n')
+    out = tmp_path / "runs"
+    res = CliRunner().invoke(app, ["plan", "--config", str(config), "--history", str(HISTORY), "--out", str(out),
+                                   *FAST])
+    assert res.exit_code == 1, res.stderr
+    assert "Breached: outbound: campaign 'card activation'" in res.stderr
+    folder = out / "2026-11-30"
+    assert "Short by" in (folder / "summary.md").read_text()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["inputs"]["campaign"]["path"] == str(tmp_path / "c.toml")
