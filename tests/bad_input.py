@@ -20,7 +20,13 @@ def one_line_exit_2(res, *needles: str) -> None:
 
 def edited_config(tmp_path: Path, old: str, new: str) -> Path:
     """The example config with its first ``old`` replaced by ``new``, written to ``tmp_path/c.toml``."""
-    text = CONFIG.read_text()
+    return edited_file(CONFIG, tmp_path, old, new)
+
+
+def edited_file(source: Path, tmp_path: Path, old: str, new: str) -> Path:
+    """``source`` with its first ``old`` replaced by ``new`` (which must be there), written to
+    ``tmp_path/c.toml``."""
+    text = source.read_text()
     assert old in text
     path = tmp_path / "c.toml"
     path.write_text(text.replace(old, new, 1))

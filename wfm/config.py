@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -30,6 +31,8 @@ from pydantic import (
 from wfm.errors import ConfigError
 from wfm.hours import OpeningHours, parse_opening_hours
 from wfm.io import MAX_TOML_BYTES, check_input_file
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def divides_day(v: int) -> int:
@@ -586,6 +589,20 @@ def load_config(path: str | Path) -> CentreConfig:
     path = Path(path)
     data = read_toml(path)
     return parse_config(data, source=str(path))
+
+
+def load_toml_model(path: str | Path, model: type[M], kind: str, hint: Callable[[str], str] | None = None) -> M:
+    """A TOML file read and checked as ``model`` (a capacity or campaign file), its ``source`` set to the path;
+    errors name the file and the key (ConfigError, exit 2). ``hint`` may add to an error's text."""
+    path = Path(path)
+    data = read_toml(path, kind=kind)
+    try:
+        out = model.model_validate(data)
+    except ValidationError as exc:
+        text = describe_validation_error(exc, data)
+        raise ConfigError(f"{path}: {hint(text) if hint else text}") from None
+    out.source = str(path)  # type: ignore[attr-defined]
+    return out
 
 
 def read_toml(path: Path, kind: str = "config file") -> dict:

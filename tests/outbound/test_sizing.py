@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tests.bad_input import one_line_exit_2
+from tests.bad_input import edited_file, one_line_exit_2
 from wfm.cli import app
 from wfm.config import load_config
 from wfm.outbound.campaign import Campaign, implied_connect_rate, record_work
@@ -108,14 +108,6 @@ def test_a_team_too_small_reaches_part_of_the_records_and_exits_1():
 CAMPAIGN = ROOT / "configs" / "campaign.toml"
 
 
-def campaign(tmp_path: Path, old: str, new: str) -> Path:
-    text = CAMPAIGN.read_text()
-    assert old in text
-    path = tmp_path / "c.toml"
-    path.write_text(text.replace(old, new, 1))
-    return path
-
-
 @pytest.mark.parametrize("old,new,needles", [
     ("connect_rate = 0.45", "connect_rate = 0", ["campaign.connect_rate"]),
     ("connect_rate = 0.45", "connect_rate = 1.2", ["campaign.connect_rate"]),
@@ -127,7 +119,7 @@ def campaign(tmp_path: Path, old: str, new: str) -> Path:
     ('calling_hours = ["09:00", "20:00"]', 'calling_hours = ["20:00", "09:00"]', ["campaign.calling_hours"]),
 ])
 def test_bad_campaign_files_are_one_line_exit_2(tmp_path, old, new, needles):
-    res = CliRunner().invoke(app, ["outbound", "--campaign", str(campaign(tmp_path, old, new))])
+    res = CliRunner().invoke(app, ["outbound", "--campaign", str(edited_file(CAMPAIGN, tmp_path, old, new))])
     one_line_exit_2(res, "c.toml", *needles)
 
 

@@ -12,10 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from wfm.config import _Model, check_unique, describe_validation_error, plain_name, read_toml
-from wfm.errors import ConfigError
+from wfm.config import _Model, check_unique, load_toml_model, plain_name
 
 MAX_ATTRITION = 20.0
 MAX_WEEKS = 156
@@ -174,15 +173,7 @@ class CapacityFile(_Model):
 
 
 def load_capacity(path: str | Path) -> CapacityFile:
-    """Load and check a capacity file; errors name the file and the key (exit 2)."""
-    path = Path(path)
-    data = read_toml(path, kind="capacity file")
-    try:
-        cap = CapacityFile.model_validate(data)
-    except ValidationError as exc:
-        text = describe_validation_error(exc, data)
-        if "attrition" in text:
-            text += f" ({CONVENTION})"
-        raise ConfigError(f"{path}: {text}") from None
-    cap.source = str(path)
-    return cap
+    """Load and check a capacity file; errors name the file and the key (exit 2), an attrition error with the
+    convention read."""
+    return load_toml_model(path, CapacityFile, "capacity file",
+                           hint=lambda text: f"{text} ({CONVENTION})" if "attrition" in text else text)

@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from wfm.clock import parse_clock
-from wfm.config import _Model, describe_validation_error, read_toml
-from wfm.errors import ConfigError
+from wfm.config import _Model, load_toml_model
 from wfm.hours import WEEKDAY_KEYS
 
 DEFAULT_TALK_SHARE = {"power": 0.7, "predictive": 0.85}
@@ -123,14 +122,7 @@ class CampaignFile(_Model):
 
 def load_campaign(path: str | Path) -> CampaignFile:
     """Load and check a campaign file; errors name the file and the key (exit 2)."""
-    path = Path(path)
-    data = read_toml(path, kind="campaign file")
-    try:
-        out = CampaignFile.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: {describe_validation_error(exc, data)}") from None
-    out.source = str(path)
-    return out
+    return load_toml_model(path, CampaignFile, "campaign file")
 
 
 @dataclass(frozen=True)
