@@ -147,3 +147,32 @@ def test_run_and_agents_together_and_an_unknown_extra_shift_are_exit_2(tmp_path)
     one_line_exit_2(res, "campaign.extra.shifts", "'evening'")
     res = CliRunner().invoke(app, ["outbound", "--run", str(tmp_path)])
     one_line_exit_2(res, "not a wfm plan run folder")
+
+
+def test_queues_judged_over_the_week_keep_their_week_target():
+    """The bundled week read with every queue judged over the week: the campaign's idle agents keep each
+    queue's week service (routing model, recomputed) at its target; the slack is the whole week's."""
+    from wfm.io import read_csv, read_forecast
+    from wfm.outbound.blend import week_of
+    from wfm.simulate.run import published_objectives
+    from wfm.staffing import queue_service_levels, staff
+
+    cfg = published_objectives(CONFIG, RUN / "roster.csv")
+    cfg = cfg.model_copy(update={"queues": [q.model_copy(update={"service_level_period": "week"})
+                                            for q in cfg.queues]})
+    st = staff(read_forecast(RUN / "forecast.csv"), cfg)
+    cov = pd.read_csv(RUN / "coverage.csv", parse_dates=["timestamp"])
+    wk = week_of(cfg, st, cov, read_csv(RUN / "roster.csv"), None, str(RUN))
+    camp = one_day(3000).model_copy(update={"calling_days": ["mon", "tue", "wed", "thu", "fri", "sat"],
+                                            "deadline": pd.Timestamp("2026-12-05").date()})
+    b = blend(cfg, camp, wk)
+    assert b.idle_agent_hours_used > 0
+    rostered = cov.set_index("timestamp")["rostered"].astype(float)
+    q0 = queue_service_levels(st, rostered, cfg)
+    rostered.loc[b.intervals["timestamp"]] -= np.ceil(b.intervals["outbound_idle"].to_numpy() - 1e-9)
+    q1 = queue_service_levels(st, rostered, cfg)
+    for name, target in ((q.name, q.service_level) for q in cfg.queues):
+        before = [(g["volume"] * g["service_level"]).sum() / g["volume"].sum() for g in (q0[q0["queue"] == name],)][0]
+        after = [(g["volume"] * g["service_level"]).sum() / g["volume"].sum() for g in (q1[q1["queue"] == name],)][0]
+        assert after >= min(before, target) - 1e-6, (name, before, after, target)
+        assert after <= before + 1e-9

@@ -256,10 +256,14 @@ def take_idle(week: Week, slots: pd.DatetimeIndex, src: np.ndarray, need_agents:
     cv = week.curves
     if cv is None:
         return _take_in_order(spare, need_agents), spare.astype(float)
-    # the whole days the calling intervals fall in, each interval of them mapped to the run: a period's slack
-    # is over all its intervals, not only the calling ones
-    horizon = pd.date_range(slots[0].normalize(), slots[-1].normalize() + pd.Timedelta(days=1),
-                            freq=pd.Timedelta(minutes=step), inclusive="left")
+    # the whole days (whole weeks from the run's first day, with a queue judged over the week) the calling
+    # intervals fall in, each interval mapped to the run: a period's slack is over all its intervals
+    first, last = slots[0].normalize(), slots[-1].normalize() + pd.Timedelta(days=1)
+    if any(curve.period != "day" for curve in cv.curves):
+        origin = week.timestamps[0].normalize()
+        first -= pd.Timedelta(days=(first - origin).days % 7)
+        last += pd.Timedelta(days=-(last - origin).days % 7)
+    horizon = pd.date_range(first, last, freq=pd.Timedelta(minutes=step), inclusive="left")
     hsrc = source_index(horizon, week)
     hpos = horizon.get_indexer(slots)
     keep = 1.0 - cv.shrinkage
