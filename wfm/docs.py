@@ -53,8 +53,6 @@ LAYERS_START = "<!-- layers:start -->"
 LAYERS_END = "<!-- layers:end -->"
 WIDTH = 100
 EXAMPLE_FILES = ("configs", "forecasts/history.csv")
-# more of the repository a page's examples read (the bundled run folder, for pages that read a run, not plan one)
-PAGE_FILES = {"outbound.md": ("forecasts/runs/2026-11-30",)}
 TIMING_KEYS = ("solve_seconds",)
 _TIMING = re.compile(r'(?P<key>"?(?:' + "|".join(TIMING_KEYS) + r')"?:?\s+)\d+(?:\.\d+)?')
 _FENCE = re.compile(r"^(`{3,})(.*)$")
@@ -259,7 +257,7 @@ def render_page(path: Path, root: Path = ROOT) -> tuple[str, list[Stale]]:
     here = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="wfm-docs-") as tmp:
         sandbox = Path(tmp)
-        for item in EXAMPLE_FILES + PAGE_FILES.get(path.name, ()):
+        for item in EXAMPLE_FILES:
             source, target = root / item, sandbox / item
             target.parent.mkdir(parents=True, exist_ok=True)
             (shutil.copytree if source.is_dir() else shutil.copy)(source, target)

@@ -20,14 +20,13 @@ from wfm.outbound.blend import Week, blend, read_week
 from wfm.outbound.campaign import Campaign
 
 ROOT = Path(__file__).resolve().parents[2]
-RUN = ROOT / "forecasts" / "runs" / "2026-11-30"
 CONFIG = load_config(ROOT / "configs" / "example.toml")
 CAMPAIGN = ROOT / "configs" / "campaign.toml"
 
 
 @pytest.fixture(scope="module")
-def week() -> Week:
-    return read_week(CONFIG, RUN)
+def week(run_folder: Path) -> Week:
+    return read_week(CONFIG, run_folder)
 
 
 def small_campaign(tmp_path: Path, records: int = 800) -> Path:
@@ -39,7 +38,7 @@ def small_campaign(tmp_path: Path, records: int = 800) -> Path:
     return path
 
 
-def test_a_campaign_inside_the_idle_agents_needs_no_extra_hours_and_keeps_inbound_at_target(tmp_path):
+def test_a_campaign_inside_the_idle_agents_needs_no_extra_hours_and_keeps_inbound_at_target(tmp_path, run_folder):
     """800 records over the run's week fit in its idle agents: zero extra hours, every record worked. From
     the CSV alone: every interval keeps the roster's requirement (coverage.csv); with the outbound agents
     taken off, each queue's service per day, recomputed with the routing model and the run's objectives, is
@@ -49,7 +48,7 @@ def test_a_campaign_inside_the_idle_agents_needs_no_extra_hours_and_keeps_inboun
     from wfm.staffing import queue_service_levels, staff
 
     out = tmp_path / "o" / "outbound.csv"
-    res = CliRunner().invoke(app, ["outbound", "--campaign", str(small_campaign(tmp_path)), "--run", str(RUN),
+    res = CliRunner().invoke(app, ["outbound", "--campaign", str(small_campaign(tmp_path)), "--run", str(run_folder),
                                    "--out", str(out), "--json"])
     assert res.exit_code == 0, res.stderr
     doc = json.loads(res.stdout)
@@ -57,7 +56,7 @@ def test_a_campaign_inside_the_idle_agents_needs_no_extra_hours_and_keeps_inboun
     assert doc["idle_agent_hours_used"] == pytest.approx(doc["required_agent_hours"])
     assert doc["days"][-1]["records_done"] == pytest.approx(800)
     frame = pd.read_csv(out, parse_dates=["timestamp"])
-    cov = pd.read_csv(RUN / "coverage.csv", parse_dates=["timestamp"]).set_index("timestamp")
+    cov = pd.read_csv(run_folder / "coverage.csv", parse_dates=["timestamp"]).set_index("timestamp")
     mine = cov.loc[frame["timestamp"]]
     assert (frame["rostered"].to_numpy() == mine["rostered"].to_numpy()).all()
     assert (frame["rostered"] - frame["outbound_idle"] >= mine["required_scheduled"].to_numpy() - 1e-9).all()
@@ -65,9 +64,9 @@ def test_a_campaign_inside_the_idle_agents_needs_no_extra_hours_and_keeps_inboun
     # each queue's day service with the outbound agents off the phones (whole agents: a part-used one is off)
     rostered = cov["rostered"].astype(float).copy()
     rostered.loc[frame["timestamp"]] -= np.ceil(frame["outbound_idle"].to_numpy() - 1e-9)
-    manifest = json.loads((RUN / "manifest.json").read_text())
-    cfg = published_objectives(CONFIG, RUN / "roster.csv")
-    st = staff(read_forecast(RUN / "forecast.csv"), cfg)
+    manifest = json.loads((run_folder / "manifest.json").read_text())
+    cfg = published_objectives(CONFIG, run_folder / "roster.csv")
+    st = staff(read_forecast(run_folder / "forecast.csv"), cfg)
     q = queue_service_levels(st, rostered, cfg)
     q["date"] = q["timestamp"].dt.strftime("%Y-%m-%d")
     q["answered"] = q["volume"] * q["service_level"]
@@ -138,18 +137,18 @@ def test_seats_cap_the_extra_hours_and_a_short_campaign_exits_1(week):
     assert (frame["rostered"] + np.ceil(frame["outbound_extra"] - 1e-9) <= cfg.roster.seats).all()
 
 
-def test_run_and_agents_together_and_an_unknown_extra_shift_are_exit_2(tmp_path):
-    res = CliRunner().invoke(app, ["outbound", "--run", str(RUN), "--agents", "3"])
+def test_run_and_agents_together_and_an_unknown_extra_shift_are_exit_2(tmp_path, run_folder):
+    res = CliRunner().invoke(app, ["outbound", "--run", str(run_folder), "--agents", "3"])
     one_line_exit_2(res, "--agents or --run")
     path = tmp_path / "c.toml"
     path.write_text(CAMPAIGN.read_text() + '\n[campaign.extra]\nshifts = ["evening"]\n')
-    res = CliRunner().invoke(app, ["outbound", "--campaign", str(path), "--run", str(RUN)])
+    res = CliRunner().invoke(app, ["outbound", "--campaign", str(path), "--run", str(run_folder)])
     one_line_exit_2(res, "campaign.extra.shifts", "'evening'")
     res = CliRunner().invoke(app, ["outbound", "--run", str(tmp_path)])
     one_line_exit_2(res, "not a wfm plan run folder")
 
 
-def test_queues_judged_over_the_week_keep_their_week_target():
+def test_queues_judged_over_the_week_keep_their_week_target(run_folder):
     """The bundled week read with every queue judged over the week: the campaign's idle agents keep each
     queue's week service (routing model, recomputed) at its target; the slack is the whole week's."""
     from wfm.io import read_csv, read_forecast
@@ -157,12 +156,12 @@ def test_queues_judged_over_the_week_keep_their_week_target():
     from wfm.simulate.run import published_objectives
     from wfm.staffing import queue_service_levels, staff
 
-    cfg = published_objectives(CONFIG, RUN / "roster.csv")
+    cfg = published_objectives(CONFIG, run_folder / "roster.csv")
     cfg = cfg.model_copy(update={"queues": [q.model_copy(update={"service_level_period": "week"})
                                             for q in cfg.queues]})
-    st = staff(read_forecast(RUN / "forecast.csv"), cfg)
-    cov = pd.read_csv(RUN / "coverage.csv", parse_dates=["timestamp"])
-    wk = week_of(cfg, st, cov, read_csv(RUN / "roster.csv"), None, str(RUN))
+    st = staff(read_forecast(run_folder / "forecast.csv"), cfg)
+    cov = pd.read_csv(run_folder / "coverage.csv", parse_dates=["timestamp"])
+    wk = week_of(cfg, st, cov, read_csv(run_folder / "roster.csv"), None, str(run_folder))
     camp = one_day(3000).model_copy(update={"calling_days": ["mon", "tue", "wed", "thu", "fri", "sat"],
                                             "deadline": pd.Timestamp("2026-12-05").date()})
     b = blend(cfg, camp, wk)
