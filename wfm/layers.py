@@ -12,7 +12,7 @@ from __future__ import annotations
 
 LAYERS: list[list[str]] = [
     ["errors", "layers"],  # layers: this table, data only
-    ["clock", "outputs", "io", "hours", "config", "run_folder"],  # hours: [centre.open], the opening hours  # outputs: writing safely (sets, temps, out-over-input, exit 73/74)
+    ["clock", "outputs", "io", "hours", "config", "run_folder", "parallel"],  # hours: [centre.open], the opening hours  # outputs: writing safely (sets, temps, out-over-input, exit 73/74)
     ["milp", "erlang", "erlang_bounded", "history"],  # erlang_bounded: Erlang A past the switch-over
     ["forecast", "routing"],  # routing: each queue's service when a staff group's agents serve its queues
     ["staffing"],

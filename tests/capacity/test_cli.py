@@ -113,6 +113,16 @@ def test_sweep_tables_each_value(tmp_path):
     assert res.exit_code == (1 if any(r["short_weeks"] for r in doc["rows"]) else 0)
 
 
+def test_a_sweep_on_a_local_dask_cluster_prints_the_serial_bytes(tmp_path):
+    """The same sweep serially and on a LocalCluster of 2 processes (--workers 2): byte-identical JSON."""
+    cap = flat(tmp_path)
+    args = ("--capacity", str(cap), "--sweep", "attrition=0.13,0.3,0.52,1.0", "--gap", "0.02", "--json")
+    serial = invoke(*args)
+    two = invoke(*args, "--workers", "2")
+    assert serial.exit_code == two.exit_code and serial.stdout == two.stdout
+    assert len(json.loads(two.stdout)["rows"]) == 4
+
+
 def test_capacity_bad_input_is_one_line(tmp_path):
     cap = flat(tmp_path)
     one_line_exit_2(invoke("--capacity", str(cap), "--sweep", "attrition=4:1"), "--sweep attrition=4:1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -343,35 +344,44 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
     return name, [round(v, 6) for v in values]
 
 
-def sweep(config: CentreConfig, cap: CapacityFile, name: str, values: list[float], **kw: Any) -> pd.DataFrame:
+def sweep(config: CentreConfig, cap: CapacityFile, name: str, values: list[float], *, workers: int = 1,
+          cluster: str | None = None, progress: Callable[[int, int], None] | None = None, **kw: Any) -> pd.DataFrame:
     """Re-solve for each value: hires, classes, cost, FTE short and the solve's gap per value (each within
-    ``gap``, default ``[capacity] sweep_gap``)."""
+    ``gap``, default ``[capacity] sweep_gap``). The points run on :func:`wfm.parallel.map_jobs` (``workers``,
+    ``cluster``): the same table wherever they run."""
     from wfm.capacity.outlook import weekly_requirement
+    from wfm.parallel import engine_of, map_jobs
 
-    rows = []
-    fixed = None
+    engine_of(workers, cluster)  # bad options before any work
     if kw.get("gap") is None:  # a sweep compares its points: each proven within [capacity] sweep_gap
         kw = {**kw, "gap": cap.capacity.sweep_gap}
+    fixed = None
     if name == "attrition":  # the requirement does not move with attrition: made once
         base = _with(cap, {k: v for k, v in (("weeks", kw.get("weeks")), ("gap", kw.get("gap")),
                                               ("time_limit_s", kw.get("time_limit_s"))) if v is not None})
-        fixed = weekly_requirement(config, base, history=kw.get("history"), forecast=kw.get("forecast"))
-    for v in values:
-        arg = {"attrition": {"attrition": v}, "growth": {"growth": v}, "aht": {"aht_factor": v}}[name]
-        if fixed is not None:
-            plan = plan_for(config, _with(base, attrition_update(base, v)), fixed.frame, fixed.source,
-                            list(fixed.notes))
-        else:
-            plan = capacity(config, cap, **kw, **arg)
-        a = plan.settings["attrition_per_year"]
-        rows.append({name: v, "hires": plan.hires_total, "classes": int((plan.classes["start"] <= plan.weeks[
-                         "week"].iloc[-1]).sum()) if len(plan.classes) else 0,
-                     "hires_per_month": plan.hires_total / (len(plan.weeks) * 12 / 52),
-                     "stand_still_per_month": a * float(plan.weeks["headcount"].mean()) / 12,
-                     "leavers": float(plan.weeks["leavers"].sum()), "cost": plan.total_cost,
-                     "short_weeks": plan.short_weeks, "short_fte_weeks": float(plan.weeks["short_fte"].sum()),
-                     "gap": plan.gap, "status": plan.status})
-    return pd.DataFrame(rows)
+        req = weekly_requirement(config, base, history=kw.get("history"), forecast=kw.get("forecast"))
+        fixed = (base, req.frame, req.source, list(req.notes))
+    jobs = [(config, cap, name, v, kw, fixed) for v in values]
+    return pd.DataFrame(map_jobs(_sweep_point, jobs, workers=workers, cluster=cluster, progress=progress))
+
+
+def _sweep_point(job: tuple) -> dict[str, Any]:
+    """One sweep value's plan, as a row of the sweep's table."""
+    config, cap, name, v, kw, fixed = job
+    if fixed is not None:
+        base, frame, source, notes = fixed
+        plan = plan_for(config, _with(base, attrition_update(base, v)), frame, source, notes)
+    else:
+        arg = {"growth": {"growth": v}, "aht": {"aht_factor": v}}[name]
+        plan = capacity(config, cap, **kw, **arg)
+    a = plan.settings["attrition_per_year"]
+    return {name: v, "hires": plan.hires_total,
+            "classes": int((plan.classes["start"] <= plan.weeks["week"].iloc[-1]).sum()) if len(plan.classes) else 0,
+            "hires_per_month": plan.hires_total / (len(plan.weeks) * 12 / 52),
+            "stand_still_per_month": a * float(plan.weeks["headcount"].mean()) / 12,
+            "leavers": float(plan.weeks["leavers"].sum()), "cost": plan.total_cost,
+            "short_weeks": plan.short_weeks, "short_fte_weeks": float(plan.weeks["short_fte"].sum()),
+            "gap": plan.gap, "status": plan.status}
 
 
 # --------------------------------------------------------------------------- back to the week

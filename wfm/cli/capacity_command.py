@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from wfm.cli.shell import ConfigOpt, JsonOpt, QuietOpt, app, emit, log, wfm_command
+from wfm.cli.shell import (
+    ClusterOpt,
+    ConfigOpt,
+    JsonOpt,
+    QuietOpt,
+    WorkersOpt,
+    app,
+    emit,
+    jobs_progress,
+    log,
+    wfm_command,
+)
 from wfm.config import DEFAULT_CONFIG
 
 DEFAULT_CAPACITY = Path("configs/capacity.toml")
@@ -43,6 +54,8 @@ def capacity_command(
         min=0.1, max=86_400)] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="capacity.csv to write (the plan per week), with its chart beside it (.png).")] = None,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -76,7 +89,8 @@ def capacity_command(
     kw = {"history": history, "forecast": forecast, "weeks": weeks, "gap": gap, "time_limit_s": time_limit}
     if sweep is not None:
         name, values = parse_sweep(sweep)
-        table = run_sweep(cfg, cap, name, values, **kw)
+        table = run_sweep(cfg, cap, name, values, workers=workers, cluster=cluster,
+                          progress=jobs_progress("sweep points", quiet or json_out), **kw)
         if json_out:
             emit(to_json({"sweep": name, "rows": table.to_dict(orient="records")}))
         else:

@@ -131,6 +131,23 @@ OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the resu
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON result on stdout.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (for cron).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (results are deterministic for a seed).", min=0)]
+WorkersOpt = Annotated[int, typer.Option(
+    help="Run the independent jobs on a local Dask cluster of this many processes (same results as 1).", min=1)]
+ClusterOpt = Annotated[str | None, typer.Option(
+    help="Where the jobs run: 'local' (a local Dask cluster of --workers processes) or a Dask scheduler's address, "
+         "tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS, else local when --workers > 1).")]
+
+
+def jobs_progress(label: str, quiet: bool = False):
+    """``progress(done, total)`` printing ``label: done/total`` on one line at a terminal (stderr), else None."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{label}: {done}/{total} done" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+    return show
 
 _state: dict[str, Any] = {"debug": bool(os.environ.get("WFM_DEBUG"))}
 

@@ -8,12 +8,15 @@ from typing import Annotated
 import typer
 
 from wfm.cli.shell import (
+    ClusterOpt,
     ConfigOpt,
     JsonOpt,
     OutOpt,
     QuietOpt,
+    WorkersOpt,
     app,
     emit,
+    jobs_progress,
     log,
     wfm_command,
 )
@@ -63,7 +66,8 @@ def whatif_command(
     sweep: Annotated[
         str | None, typer.Option(help="Run every scenario at each value: volume=1.0:3.0:0.25 (also aht=, absence=).")
     ] = None,
-    workers: Annotated[int, typer.Option(help="Parallel processes for the scenarios (same results).", min=1)] = 1,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Recovery solver time limit per stage, seconds.", min=0.1, max=86_400)
     ] = 60.0,
@@ -118,7 +122,8 @@ def whatif_command(
         start=start, method=method, roster_time_limit_s=roster_time_limit, source=str(scenarios),
     )
     result = stage.whatif(
-        cfg, scen, fc, ro, sweep=sweep, workers=workers, time_limit_s=time_limit, source=str(scenarios)
+        cfg, scen, fc, ro, sweep=sweep, workers=workers, cluster=cluster, time_limit_s=time_limit,
+        source=str(scenarios), progress=jobs_progress("scenarios", quiet or json_out),
     )
     result.notes = notes + result.notes
     doc = result.to_dict()

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import math
-import multiprocessing
 import re
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +15,7 @@ import pandas as pd
 from wfm import ratio as ratio_mod
 from wfm.config import CentreConfig
 from wfm.errors import ConfigError, InputError
+from wfm.parallel import engine_of, map_jobs
 from wfm.staffing import staff, staffing_requirement
 from wfm.whatif import report
 from wfm.whatif.impact import Impact, WhatifBase, assess_cover, make_plan, rostered, row_presence
@@ -192,17 +191,20 @@ def whatif(
     *,
     sweep: str | None = None,
     workers: int = 1,
+    cluster: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
     time_limit_s: float = 30.0,
     gap: float = 1e-3,
     source: str = "<scenarios>",
 ) -> WhatIfResult:
     """Run the baseline and every scenario (or every scenario at every sweep value) on the published roster.
 
-    ``forecast``: ``timestamp,queue,volume[,aht]``; ``roster``: roster.csv rows. ``workers`` > 1 runs the
-    scenarios in that many processes; results are identical and in the same order however many run.
+    ``forecast``: ``timestamp,queue,volume[,aht]``; ``roster``: roster.csv rows. The scenarios run on
+    :func:`wfm.parallel.map_jobs`: ``workers`` > 1 on a local Dask cluster of that many processes, ``cluster``
+    a scheduler's address (or ``"local"``); results are identical and in the same order wherever they run.
+    ``progress(done, total)`` is called as scenarios finish.
     """
-    if workers < 1:
-        raise InputError(f"--workers must be 1 or more, got {workers}")
+    engine_of(workers, cluster)  # bad options before any work
     plan = make_plan(config, forecast, roster)
     validate(list(scenarios), config, plan.start, plan.end, source)
     kwargs = {"time_limit_s": time_limit_s, "gap": gap}
@@ -219,13 +221,7 @@ def whatif(
         except ConfigError as exc:
             at = "".join(f" (--sweep {k}={v:g})" for k, v in (kw.get("sweep") or {}).items())
             raise ConfigError(f"{source}: {exc}{at}") from None
-    if workers == 1 or len(tasks) == 1:
-        results = [_run_task(t) for t in tasks]
-    else:
-        # spawn, not fork: a forked child inherits HiGHS's thread pool without its threads and hangs
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
-            results = list(pool.map(_run_task, tasks))
+    results = map_jobs(_run_task, tasks, workers=workers, cluster=cluster, progress=progress)
     return WhatIfResult(results[0], results[1:], key, f"{plan.start:%Y-%m-%d %H:%M}", f"{plan.end:%Y-%m-%d %H:%M}",
                         published=plan.roster.drop(columns=["_line"], errors="ignore"))
 

@@ -1,0 +1,88 @@
+"""wfm.parallel on a real Dask LocalCluster (2 processes): results in order and equal to serial, a wfm error
+raised as serially, a worker killed mid-run (the job runs again elsewhere, same results), a job lost twice, and
+one-line errors for bad options and an unreachable scheduler."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from wfm import parallel
+from wfm.errors import InputError
+
+
+def square(x: int) -> tuple[int, int]:
+    return x, x * x
+
+
+def bad_input(x: int) -> int:
+    if x == 3:
+        raise InputError(f"job {x}: bad input")
+    return x
+
+
+def die_once(arg: tuple[int, str]) -> tuple[int, int]:
+    """Kills its worker process the first time it runs item 2 (a marker file says it did), then works."""
+    x, marker = arg
+    if x == 2 and not os.path.exists(marker):
+        Path(marker).write_text("killed")
+        os._exit(1)
+    return x, x * x
+
+
+def die_always(x: int) -> int:
+    if x == 1:
+        os._exit(1)
+    return x
+
+
+def test_a_local_cluster_gives_the_serial_results_in_order():
+    serial = parallel.map_jobs(square, range(12))
+    seen = []
+    two = parallel.map_jobs(square, range(12), workers=2, progress=lambda d, t: seen.append((d, t)))
+    assert two == serial == [(x, x * x) for x in range(12)]
+    assert seen[-1] == (12, 12) and len(seen) == 12
+
+
+def test_a_wfm_error_in_a_job_is_raised_as_serially():
+    with pytest.raises(InputError, match="job 3: bad input"):
+        parallel.map_jobs(bad_input, range(6), workers=2)
+
+
+def test_a_worker_killed_mid_run_the_job_runs_again_and_the_results_are_the_same(tmp_path):
+    marker = str(tmp_path / "killed")
+    out = parallel.map_jobs(die_once, [(x, marker) for x in range(8)], workers=2)
+    assert Path(marker).exists()  # a worker did die
+    assert out == [(x, x * x) for x in range(8)]
+
+
+def test_a_job_lost_twice_is_a_failure_and_the_others_are_kept():
+    out = parallel.map_jobs(die_always, range(4), workers=2, keep_failures=True)
+    assert out[0] == 0 and out[2] == 2 and out[3] == 3
+    assert isinstance(out[1], parallel.Failure) and "job 2 of 4 failed twice" in out[1].error
+    with pytest.raises(parallel.JobFailed):
+        parallel.map_jobs(die_always, range(4), workers=2)
+
+
+def test_bad_options_and_an_unreachable_scheduler(monkeypatch):
+    monkeypatch.delenv(parallel.SCHEDULER_ENV, raising=False)
+    with pytest.raises(InputError, match="--workers 0"):
+        parallel.map_jobs(square, range(3), workers=0)
+    with pytest.raises(InputError, match="--cluster somewhere: give 'local' or a scheduler address"):
+        parallel.map_jobs(square, range(3), cluster="somewhere")
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT_S", 2)
+    with pytest.raises(InputError, match=r"--cluster tcp://127.0.0.1:9: no Dask scheduler answered within 2 s"):
+        parallel.map_jobs(square, range(3), cluster="tcp://127.0.0.1:9")
+    monkeypatch.setenv(parallel.SCHEDULER_ENV, "tcp://127.0.0.1:9")
+    assert parallel.engine_of(1, None) == "tcp://127.0.0.1:9"
+
+
+def test_a_worker_with_another_wfm_version_is_refused():
+    class Client:
+        def run(self, fn):
+            return {"tcp://10.0.0.5:4000": "0.0.1"}
+
+    with pytest.raises(InputError, match="worker tcp://10.0.0.5:4000 runs wfm 0.0.1"):
+        parallel.check_versions(Client(), "tcp://sched:8786")
