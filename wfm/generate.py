@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -168,6 +169,59 @@ def acd_outcomes(actuals: pd.DataFrame, roster: pd.DataFrame, config, seed: int 
     out["abandoned"] = t["abandoned"].round().astype(int).to_numpy()
     out["asa"] = np.round(t["asa"].to_numpy(float), 2)
     return out
+
+
+SMALL_CONFIG = """# A small weekday centre made by wfm.generate.write_small_centre (portfolio tests and bench)
+[centre]
+name = "{name}"
+timezone = "UTC"
+interval_minutes = 30
+front_line_headcount = 12
+ratio_tolerance = 0.05
+[centre.open]
+mon-fri = ["08:00", "20:00"]
+sat-sun = "closed"
+[[queues]]
+name = "calls"
+service_level = 0.80
+answer_within_s = 30
+shrinkage = 0.30
+aht_s = 300
+[[contracts]]
+name = "full_time"
+days_per_week = 5
+paid_hours_per_week = 40
+consecutive_days_off = 2
+[[shifts]]
+name = "day"
+contracts = ["full_time"]
+start = ["08:00", "11:00"]
+start_step_minutes = 60
+length_minutes = 540
+breaks = [ {{ minutes = 60, paid = false, window = ["03:00", "05:00"] }} ]
+[roster]
+time_limit_s = 20
+gap = 0.02
+[back_office]
+roles = [ {{ role = "team_leaders", headcount = 1 }} ]
+"""
+
+
+def write_small_centre(folder: str | Path, name: str, seed: int, peak: float = 12.0, weeks: int = 8) -> tuple[Path, Path]:
+    """A small weekday centre (one queue, 30-minute intervals, 08:00-20:00 Monday to Friday) with ``weeks`` of
+    history to 2026-11-29: ``folder/<name>.toml`` and ``folder/<name>-history.csv``; deterministic per seed."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    start = (pd.Timestamp(HISTORY_END) - pd.Timedelta(days=7 * weeks - 1)).strftime("%Y-%m-%d")
+    spec = QueueSpec("calls", peak, 300.0, (1.1, 1.0, 1.0, 1.0, 0.95, 0.0, 0.0), 1.0)
+    hist = generate_history(seed=seed, start=start, end=HISTORY_END, interval_minutes=30, queues=(spec,),
+                            holidays=(), storm=None)
+    hour = hist["timestamp"].dt.hour
+    hist = hist[(hist["timestamp"].dt.day_of_week < 5) & (hour >= 8) & (hour < 20)]
+    config, history = folder / f"{name}.toml", folder / f"{name}-history.csv"
+    config.write_text(SMALL_CONFIG.format(name=name))
+    hist.to_csv(history, index=False, date_format="%Y-%m-%d %H:%M")
+    return config, history
 
 
 def write_example(path: str = "forecasts/history.csv", seed: int = 7) -> pd.DataFrame:

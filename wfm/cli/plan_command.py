@@ -9,11 +9,14 @@ from typing import Annotated
 import typer
 
 from wfm.cli.shell import (
+    ClusterOpt,
     ConfigOpt,
     JsonOpt,
     QuietOpt,
+    WorkersOpt,
     app,
     emit,
+    jobs_progress,
     log,
     wfm_command,
 )
@@ -64,6 +67,13 @@ def plan_command(
         typer.Option(help="An outbound campaign file to blend into the week (default: the config's [outbound] "
                           "campaign, if any): idle agents first, then the least-cost extra hours; see wfm outbound."),
     ] = None,
+    portfolio: Annotated[
+        Path | None,
+        typer.Option(help="A portfolio file (TOML, [[centres]] with config, history, out each): plan every centre "
+                          "as its own job into its own run folder, and write a summary (exit: the worst centre's)."),
+    ] = None,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -80,8 +90,13 @@ def plan_command(
     from tabulate import tabulate
 
     from wfm import plan as stage
+    from wfm.errors import InputError
     from wfm.io import to_json
 
+    if portfolio is not None:
+        _portfolio(ctx, portfolio, workers, cluster, json_out, quiet)
+    elif workers != 1 or cluster is not None:
+        raise InputError("--workers and --cluster go with --portfolio (one plan is one job)")
     show = sys.stdout.isatty() and not quiet and not json_out
     progress = stage.StageProgress(sys.stderr) if show else None
     command = {"path": ctx.command_path, "options": {k: None if v is None else str(v) if isinstance(v, Path) else v
@@ -101,3 +116,42 @@ def plan_command(
     for breach in result.breaches:
         log(f"Breached: {breach.target}: {breach.message}")
     raise typer.Exit(result.exit_code)
+
+
+PER_CENTRE = ("config", "history", "out", "start", "weeks", "agents", "campaign", "time_limit", "gap",
+              "replications", "interval")
+
+
+def _portfolio(ctx: typer.Context, path: Path, workers: int, cluster: str | None, json_out: bool,
+               quiet: bool) -> None:
+    """`wfm plan --portfolio FILE`: every centre of the file, then the summary (wfm.plan.portfolio)."""
+    from tabulate import tabulate
+
+    from wfm.errors import InputError
+    from wfm.io import atomic_write_csv, to_json
+    from wfm.outputs import check_out_paths
+    from wfm.plan.portfolio import load_portfolio, portfolio, worst_exit
+
+    given = [f"--{name.replace('_', '-')}" for name in PER_CENTRE
+             if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") not in ("DEFAULT", "DEFAULT_MAP")]
+    if given:
+        raise InputError(f"--portfolio: {', '.join(given)} belong in the portfolio file, one per centre")
+    jobs, summary_path = load_portfolio(path)
+    check_out_paths({"the portfolio summary": summary_path}, {"--portfolio": path, **{
+        f"centre {j.name} {k}": getattr(j, k) for j in jobs for k in ("config", "history", "agents", "campaign")}})
+    table = portfolio(jobs, workers=workers, cluster=cluster, progress=jobs_progress("centres", quiet or json_out))
+    atomic_write_csv(summary_path, table)
+    code = worst_exit(table)
+    if json_out:
+        emit(to_json({"centres": table.to_dict(orient="records"), "summary": str(summary_path), "exit_code": code}))
+    else:
+        shown = table.drop(columns=["error"]).astype(object)
+        shown = shown.where(shown.notna(), "")
+        emit(tabulate(shown.values.tolist(), headers=list(shown.columns), tablefmt="simple", disable_numparse=True),
+             quiet=quiet)
+        for r in table.itertuples():
+            if r.error:
+                log(f"{r.centre}: exit {r.exit_code}: {r.error}")
+        log(f"wrote {summary_path}", quiet=quiet)
+    raise typer.Exit(code)
+
