@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from wfm import parallel
@@ -86,3 +87,17 @@ def test_a_worker_with_another_wfm_version_is_refused():
 
     with pytest.raises(InputError, match="worker tcp://10.0.0.5:4000 runs wfm 0.0.1"):
         parallel.check_versions(Client(), "tcp://sched:8786")
+
+
+def test_simulated_replications_in_parts_on_a_local_cluster_equal_the_serial_run():
+    """wfm simulate's replications split over a LocalCluster of 2: every table equal to the serial run's (each
+    replication's draws are its own)."""
+    from tests.simulate import small
+    from wfm.simulate import simulate
+
+    cfg, fc = small.config(), small.forecast(days=2)
+    one = simulate(cfg, fc, agents=small.agents(days=2), replications=12, seed=3)
+    two = simulate(cfg, fc, agents=small.agents(days=2), replications=12, seed=3, workers=2)
+    for a, b in ((one.intervals, two.intervals), (one.days, two.days), (one.queues, two.queues)):
+        pd.testing.assert_frame_equal(a, b)
+    assert one.calls == two.calls

@@ -9,10 +9,12 @@ from typing import Annotated, Literal
 import typer
 
 from wfm.cli.shell import (
+    ClusterOpt,
     ConfigOpt,
     JsonOpt,
     QuietOpt,
     SeedOpt,
+    WorkersOpt,
     app,
     emit,
     log,
@@ -59,6 +61,8 @@ def simulate_command(
         Path | None, typer.Option("--out", "-o", help="A .csv file for the interval table, or a folder for "
                                                        "intervals.csv, days.csv and queues.csv (atomically).")
     ] = None,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -78,7 +82,8 @@ def simulate_command(
     result = stage.simulate_files(
         roster_or_agents, forecast, cfg, replications=replications, seed=seed, routing=routing,
         priority=priority, service_cv=service_cv,
-        shrinkage=shrinkage, progress=stage.progress_printer(sys.stderr) if watch else None,
+        shrinkage=shrinkage, progress=stage.progress_printer(sys.stderr) if watch else None, workers=workers,
+        cluster=cluster,
     )
     if watch:
         sys.stderr.write("\n")

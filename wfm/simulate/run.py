@@ -17,6 +17,7 @@ from wfm.errors import InputError
 from wfm.forecast.grid import read_on_grid
 from wfm.io import atomic_write_csv, json_number
 from wfm.outputs import check_out_paths
+from wfm.parallel import engine_of, map_jobs
 from wfm.simulate import stats
 from wfm.simulate.engine import SHRINKAGE_MODES, Counts, generators, simulate_group
 from wfm.simulate.inputs import (
@@ -97,6 +98,8 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
     source: str = "roster",
     arrivals: str = "poisson",
+    workers: int = 1,
+    cluster: str | None = None,
 ) -> SimulationResult:
     """Simulate the forecast's calls against the agents of a roster frame (``roster``), of an agents-per-interval
     frame (``agents``, :func:`wfm.simulate.inputs.read_agents_per_interval`) or of a ready ``supply``; one of them.
@@ -109,6 +112,8 @@ def simulate(
     already taking calls. ``progress(done, total)`` is called after each replication of each group.
     ``arrivals``: ``"poisson"`` (the forecast's volumes are expected calls) or ``"exact"`` (they are the calls
     that came, whole numbers: each replication takes exactly those, at uniform times in their interval).
+    ``workers``, ``cluster``: the replications in parts on :func:`wfm.parallel.map_jobs` (a local Dask cluster
+    or a cluster's scheduler); every replication's draws are its own, so the result is the serial one.
     """
     if arrivals not in ("poisson", "exact"):
         raise ValueError(f"arrivals must be 'poisson' or 'exact', got {arrivals!r}")
@@ -121,8 +126,18 @@ def simulate(
         supply = supply_from_roster(roster, dem, source) if roster is not None else supply_from_agents(agents, dem, source)
     warm_up = min(len(dem.timestamps), 1440 // dem.interval_minutes)
     objectives = _objectives(config, dem, routes)
-    counts = _simulate_groups(config, dem, supply, routes, objectives, replications, seed, service_cv, shrinkage,
-                              warm_up, progress, exact=arrivals == "exact")
+    common = (config, dem, supply, routes, objectives, replications, seed, service_cv, shrinkage, warm_up)
+    if engine_of(workers, cluster) is None:
+        counts = _simulate_groups(*common, progress, exact=arrivals == "exact")
+    else:  # the replications in parts on wfm.parallel: each part's draws are its replications' own
+        parts = np.array_split(np.arange(replications), min(replications, 4 * max(workers, 2)))
+        jobs = [(common, [int(r) for r in part], arrivals == "exact") for part in parts if len(part)]
+
+        def done(k: int, total: int) -> None:
+            if progress is not None:
+                progress(sum(len(j[1]) for j in jobs[:k]), replications)
+
+        counts = _join(map_jobs(_simulate_part, jobs, workers=workers, cluster=cluster, progress=done))
     settings = _settings(routes, supply, dem, replications, seed, service_cv, shrinkage, warm_up)
     settings["objectives"] = objectives or None
     calls = counts.calls
@@ -134,6 +149,18 @@ def simulate(
             "(no agents left to answer them and no patience to abandon); counted in waiting_at_end"
         )
     return result
+
+
+def _simulate_part(job: tuple) -> Counts:
+    """Some of the replications (a job of :func:`simulate` on :func:`wfm.parallel.map_jobs`)."""
+    common, which, exact = job
+    return _simulate_groups(*common, None, exact=exact, which=which)
+
+
+def _join(parts: Sequence[Counts]) -> Counts:
+    """The parts' counts as one, replications in order."""
+    arrays = {k: np.concatenate([getattr(p, k) for p in parts]) for k in (*stats.COUNTS, "wait_sum", "agents")}
+    return Counts(**arrays, calls=sum(p.calls for p in parts))
 
 
 def _objectives(config: CentreConfig, dem: Demand, routes: dict[str, tuple[str, list[str]]]
@@ -151,13 +178,17 @@ def _objectives(config: CentreConfig, dem: Demand, routes: dict[str, tuple[str, 
 def _simulate_groups(
     config: CentreConfig, dem: Demand, supply: Supply, routes: dict[str, tuple[str, list[str]]],
     objectives: dict[str, dict[str, float]], replications: int, seed: int, service_cv: float | None, shrinkage: str, warm_up: int, progress: Callable[[int, int], None] | None,
-    exact: bool = False,
+    exact: bool = False, which: Sequence[int] | None = None,
 ) -> Counts:
     """Each staff group simulated on its own agents (:func:`wfm.simulate.engine.simulate_group`); the counts of
-    every queue, per replication and interval."""
+    every queue, per replication and interval. ``which``: only those replications of the ``replications``
+    (each replication's draws are its own, so a part gives the same counts as in the whole)."""
     n = len(dem.timestamps)
     groups = dem.groups
     streams = generators(seed, replications, len(groups))
+    if which is not None:
+        streams = [streams[r] for r in which]
+        replications = len(streams)
     shape = (replications, n, len(dem.queues))
     total = {k: np.zeros(shape, dtype=np.int64) for k in stats.COUNTS}
     wait_sum = np.zeros(shape)
