@@ -66,21 +66,22 @@ def engine_of(workers: int, cluster: str | None) -> str | None:
     return cluster
 
 
-def map_jobs(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, cluster: str | None = None,
-             progress: Progress | None = None, keep_failures: bool = False) -> list[R | Failure]:
+def map_jobs(fn: Callable[..., R], items: Iterable[T], *, workers: int = 1, cluster: str | None = None,
+             progress: Progress | None = None, keep_failures: bool = False, shared: Any = None) -> list[R | Failure]:
     """``[fn(item) for item in items]`` on the engine :func:`engine_of` picks (module docstring); results in
-    the items' order. A wfm error a job raises (bad input found in it) is raised here as it would be serially."""
+    the items' order. A wfm error a job raises (bad input found in it) is raised here as it would be serially.
+    ``shared``: what every job reads (a plan, a config), sent to each worker once: ``fn(item, shared)``."""
     jobs: Sequence[T] = list(items)
     where = engine_of(workers, cluster)
     if where is None or not jobs:
         out = []
         for k, item in enumerate(jobs):
-            out.append(fn(item))
+            out.append(fn(item) if shared is None else fn(item, shared))
             if progress is not None:
                 progress(k + 1, len(jobs))
         return out
     with _client(where, workers) as client:
-        return _run(client, fn, jobs, progress, keep_failures)
+        return _run(client, fn, jobs, progress, keep_failures, shared)
 
 
 class _client:  # noqa: N801 - a context manager named for what it gives
@@ -138,11 +139,15 @@ def check_versions(client: Any, where: str) -> None:
                              "install the same wfm on every worker")
 
 
-def _run(client: Any, fn: Callable[[T], R], jobs: Sequence[T], progress: Progress | None,
-         keep_failures: bool) -> list[R | Failure]:
+def _run(client: Any, fn: Callable[..., R], jobs: Sequence[T], progress: Progress | None,
+         keep_failures: bool, shared: Any = None) -> list[R | Failure]:
     from distributed import as_completed
 
-    futures = client.map(fn, jobs, pure=False, retries=1)
+    if shared is None:
+        futures = client.map(fn, jobs, pure=False, retries=1)
+    else:  # sent once to every worker, not pickled into every job
+        common = client.scatter(shared, broadcast=True, hash=False)
+        futures = client.map(fn, jobs, [common] * len(jobs), pure=False, retries=1)
     index = {f.key: k for k, f in enumerate(futures)}
     out: list[Any] = [None] * len(jobs)
     done = 0

@@ -4,4 +4,4 @@ Each stage has a module here exposing ``run() -> None`` that prints its figures;
 runs them in pipeline order (or only those named: `python -m wfm.bench erlang roster`).
 """
 
-STAGES = ["erlang", "forecast", "roster", "suggest", "whatif", "simulate", "plan", "review", "capacity", "outbound", "grid"]
+STAGES = ["erlang", "forecast", "roster", "suggest", "whatif", "simulate", "plan", "review", "capacity", "outbound", "parallel", "grid"]

@@ -361,13 +361,14 @@ def sweep(config: CentreConfig, cap: CapacityFile, name: str, values: list[float
                                               ("time_limit_s", kw.get("time_limit_s"))) if v is not None})
         req = weekly_requirement(config, base, history=kw.get("history"), forecast=kw.get("forecast"))
         fixed = (base, req.frame, req.source, list(req.notes))
-    jobs = [(config, cap, name, v, kw, fixed) for v in values]
-    return pd.DataFrame(map_jobs(_sweep_point, jobs, workers=workers, cluster=cluster, progress=progress))
+    rows = map_jobs(_sweep_point, values, workers=workers, cluster=cluster, progress=progress,
+                    shared=(config, cap, name, kw, fixed))
+    return pd.DataFrame(rows)
 
 
-def _sweep_point(job: tuple) -> dict[str, Any]:
-    """One sweep value's plan, as a row of the sweep's table."""
-    config, cap, name, v, kw, fixed = job
+def _sweep_point(v: float, shared: tuple) -> dict[str, Any]:
+    """One sweep value's plan, as a row of the sweep's table (``shared``: what every point reads)."""
+    config, cap, name, kw, fixed = shared
     if fixed is not None:
         base, frame, source, notes = fixed
         plan = plan_for(config, _with(base, attrition_update(base, v)), frame, source, notes)

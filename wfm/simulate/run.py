@@ -131,13 +131,14 @@ def simulate(
         counts = _simulate_groups(*common, progress, exact=arrivals == "exact")
     else:  # the replications in parts on wfm.parallel: each part's draws are its replications' own
         parts = np.array_split(np.arange(replications), min(replications, 4 * max(workers, 2)))
-        jobs = [(common, [int(r) for r in part], arrivals == "exact") for part in parts if len(part)]
+        jobs = [([int(r) for r in part], arrivals == "exact") for part in parts if len(part)]
 
         def done(k: int, total: int) -> None:
             if progress is not None:
-                progress(sum(len(j[1]) for j in jobs[:k]), replications)
+                progress(sum(len(j[0]) for j in jobs[:k]), replications)
 
-        counts = _join(map_jobs(_simulate_part, jobs, workers=workers, cluster=cluster, progress=done))
+        counts = _join(map_jobs(_simulate_part, jobs, workers=workers, cluster=cluster, progress=done,
+                                shared=common))
     settings = _settings(routes, supply, dem, replications, seed, service_cv, shrinkage, warm_up)
     settings["objectives"] = objectives or None
     calls = counts.calls
@@ -151,9 +152,10 @@ def simulate(
     return result
 
 
-def _simulate_part(job: tuple) -> Counts:
-    """Some of the replications (a job of :func:`simulate` on :func:`wfm.parallel.map_jobs`)."""
-    common, which, exact = job
+def _simulate_part(job: tuple, common: tuple) -> Counts:
+    """Some of the replications (a job of :func:`simulate` on :func:`wfm.parallel.map_jobs`; ``common``: the
+    inputs every part shares)."""
+    which, exact = job
     return _simulate_groups(*common, None, exact=exact, which=which)
 
 

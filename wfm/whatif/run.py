@@ -178,8 +178,9 @@ def swept(scenario: Scenario, key: str, value: float, plan: WhatifBase) -> Scena
 
 
 # =========================================================================== all of them
-def _run_task(args: tuple) -> ScenarioResult:
-    plan, scenario, kwargs = args
+def _run_shared(task: tuple, plan: WhatifBase) -> ScenarioResult:
+    """One scenario (or sweep point) on the plan every task shares (a job of :func:`wfm.parallel.map_jobs`)."""
+    scenario, kwargs = task
     return run_scenario(plan, scenario, **kwargs)
 
 
@@ -221,7 +222,9 @@ def whatif(
         except ConfigError as exc:
             at = "".join(f" (--sweep {k}={v:g})" for k, v in (kw.get("sweep") or {}).items())
             raise ConfigError(f"{source}: {exc}{at}") from None
-    results = map_jobs(_run_task, tasks, workers=workers, cluster=cluster, progress=progress)
+    # the plan (forecast, roster, curves) is every task's: sent to each worker once
+    results = map_jobs(_run_shared, [(s, kw) for _, s, kw in tasks], workers=workers, cluster=cluster,
+                       progress=progress, shared=plan)
     return WhatIfResult(results[0], results[1:], key, f"{plan.start:%Y-%m-%d %H:%M}", f"{plan.end:%Y-%m-%d %H:%M}",
                         published=plan.roster.drop(columns=["_line"], errors="ignore"))
 

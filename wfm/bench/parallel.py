@@ -1,0 +1,110 @@
+"""`make bench` figures for the one engine (`wfm.parallel`, Dask): a 40-point storm sweep and a portfolio of 8
+generated centres, each serially, on a local cluster of 2 processes (target: at least 1.6x faster on 2
+cores), and through a scheduler started as separate processes on this machine (`dask scheduler` and two
+`dask worker` processes), to show the cluster path end to end. Every run's results must equal the serial ones.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEEDUP_TARGET = 1.6
+POINTS = 40
+CENTRES = 8
+
+
+def _external_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
+    """A scheduler and two single-threaded worker processes started with Dask's own command; the address."""
+    dask = Path(sys.executable).with_name("dask")
+    scheduler_file = folder / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [subprocess.Popen([str(dask), "scheduler", "--port", "0", "--dashboard-address", ":0",
+                               "--scheduler-file", str(scheduler_file)], **quiet)]
+    deadline = time.time() + 60
+    while not scheduler_file.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    procs.append(subprocess.Popen([str(dask), "worker", "--scheduler-file", str(scheduler_file), "--nworkers", "2",
+                                   "--nthreads", "1", "--no-dashboard"], **quiet))
+    import json
+
+    from distributed import Client
+
+    address = json.loads(scheduler_file.read_text())["address"]
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(2, timeout=60)
+    return address, procs
+
+
+def run() -> None:
+    from wfm import history as hist
+    from wfm import whatif as W
+    from wfm.config import load_config
+    from wfm.generate import write_small_centre
+    from wfm.plan.portfolio import load_portfolio, portfolio
+    from wfm.whatif.scenario import load_scenarios
+
+    cfg = load_config(ROOT / "configs" / "example.toml")
+    storm = load_scenarios(ROOT / "configs" / "storm.toml")[0]
+    fc, ro, _ = W.baseline_inputs(cfg, history=hist.read_history(ROOT / "forecasts" / "history.csv"),
+                                  horizon_days=7, roster_time_limit_s=60)
+    sweep = f"volume=1.0:{1.0 + 0.05 * (POINTS - 1):.2f}:0.05"
+    with tempfile.TemporaryDirectory(prefix="wfm-bench-parallel-") as tmp:
+        folder = Path(tmp)
+        address, procs = _external_cluster(folder)
+        try:
+            times: dict[str, float] = {}
+            tables: dict[str, object] = {}
+            for label, kw in (("serial", {}), ("local cluster, 2 processes", {"workers": 2}),
+                              ("dask scheduler + 2 dask workers", {"cluster": address})):
+                t = time.perf_counter()
+                res = W.whatif(cfg, [storm], fc, ro, sweep=sweep, **kw)
+                times[label] = time.perf_counter() - t
+                tables[label] = res.comparison().to_csv(index=False)
+            base = times["serial"]
+            print(f"storm sweep {sweep} ({POINTS} points + baseline, the storm's week):")
+            for label, secs in times.items():
+                same = tables[label] == tables["serial"]
+                print(f"  {label:32s} {secs:7.1f} s  x{base / secs:4.2f}  identical to serial: {same}")
+            speed = base / times["local cluster, 2 processes"]
+            print(f"  target: at least {SPEEDUP_TARGET}x on 2 cores: {'met' if speed >= SPEEDUP_TARGET else 'MISSED'}")
+
+            sites = folder / "sites.toml"
+            text = ""
+            for k in range(CENTRES):
+                name = f"centre{k + 1}"
+                write_small_centre(folder, name, seed=100 + k, peak=8.0 + 2 * k)
+                text += (f'[[centres]]\nname = "{name}"\nconfig = "{name}.toml"\nhistory = "{name}-history.csv"\n'
+                         f'out = "runs/{name}"\n')
+            sites.write_text(text)
+            jobs, _ = load_portfolio(sites)
+            ptimes: dict[str, float] = {}
+            summaries: dict[str, str] = {}
+            for label, kw in (("serial", {}), ("local cluster, 2 processes", {"workers": 2}),
+                              ("dask scheduler + 2 dask workers", {"cluster": address})):
+                shutil.rmtree(folder / "runs", ignore_errors=True)
+                t = time.perf_counter()
+                table = portfolio(jobs, **kw)
+                ptimes[label] = time.perf_counter() - t
+                summaries[label] = table.to_csv(index=False)
+            base = ptimes["serial"]
+            print(f"portfolio of {CENTRES} generated centres (one queue, 30-minute intervals, 8 weeks of history, "
+                  "100 replications each):")
+            for label, secs in ptimes.items():
+                same = summaries[label] == summaries["serial"]
+                print(f"  {label:32s} {secs:7.1f} s  x{base / secs:4.2f}  identical summary: {same}")
+            speed = base / ptimes["local cluster, 2 processes"]
+            print(f"  target: at least {SPEEDUP_TARGET}x on 2 cores: {'met' if speed >= SPEEDUP_TARGET else 'MISSED'}")
+        finally:
+            for p in reversed(procs):
+                p.terminate()
+            for p in procs:
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
