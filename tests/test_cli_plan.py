@@ -234,7 +234,7 @@ def test_manifest(run: dict) -> None:
     assert m["command"] == {"path": "wfm plan", "options": {
         "config": str(CONFIG), "history": str(HISTORY), "start": None, "weeks": 1, "agents": None,
         "out": str(run["out"]), "time_limit": None, "gap": 0.05, "replications": 100, "interval": None,
-        "json_out": False, "quiet": False}}
+        "campaign": None, "portfolio": None, "workers": 1, "cluster": None, "json_out": False, "quiet": False}}
 
 
 def test_rerun_is_byte_identical_and_replaces_the_folder(run: dict) -> None:
