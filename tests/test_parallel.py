@@ -82,7 +82,7 @@ def test_bad_options_and_an_unreachable_scheduler(monkeypatch):
 
 def test_a_worker_with_another_wfm_version_is_refused():
     class Client:
-        def run(self, fn):
+        def run(self, fn, on_error="raise"):
             return {"tcp://10.0.0.5:4000": "0.0.1"}
 
     with pytest.raises(InputError, match="worker tcp://10.0.0.5:4000 runs wfm 0.0.1"):
@@ -101,3 +101,4 @@ def test_simulated_replications_in_parts_on_a_local_cluster_equal_the_serial_run
     for a, b in ((one.intervals, two.intervals), (one.days, two.days), (one.queues, two.queues)):
         pd.testing.assert_frame_equal(a, b)
     assert one.calls == two.calls
+

@@ -6,6 +6,7 @@ cores), and through a scheduler started as separate processes on this machine (`
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,9 @@ def _external_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
     """A scheduler and two single-threaded worker processes started with Dask's own command; the address."""
     dask = Path(sys.executable).with_name("dask")
     scheduler_file = folder / "scheduler.json"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    # as wfm.parallel's local cluster: workers keep glibc's own malloc trim threshold (docs/cluster.md)
+    env = {**os.environ, "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON__MALLOC_TRIM_THRESHOLD_": "134217728"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     procs = [subprocess.Popen([str(dask), "scheduler", "--port", "0", "--dashboard-address", ":0",
                                "--scheduler-file", str(scheduler_file)], **quiet)]
     deadline = time.time() + 60
