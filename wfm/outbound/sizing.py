@@ -24,15 +24,19 @@ from wfm.outbound.campaign import MAX_DAYS, Campaign, Work, record_work
 DAY_COLUMNS = ["date", "calling_hours", "agents", "agent_hours", "records", "records_done", "progress"]
 
 
+def window_offsets(c: Campaign, step: int) -> np.ndarray:
+    """The starts (minutes from midnight) of the ``step``-minute intervals wholly inside the calling hours."""
+    a, b = c.calling_window
+    return np.arange(-(-a // step) * step, b - step + 1, step)
+
+
 def calling_slots(config: CentreConfig, c: Campaign, dates: list[dt.date] | None = None,
                   source: str = "campaign") -> pd.DatetimeIndex:
     """The interval starts the campaign may call in on ``dates`` (default: its calling days): the planning
     grid's intervals wholly inside the calling hours. Calling hours outside the centre's open hours
     (``[centre.open]``) are exit 2."""
     step = config.planning_interval_minutes
-    a, b = c.calling_window
-    first = -(-a // step) * step
-    offsets = np.arange(first, b - step + 1, step)
+    offsets = window_offsets(c, step)
     if len(offsets) == 0:
         raise ConfigError(f"{source}: campaign.calling_hours {c.calling_hours[0]}-{c.calling_hours[1]} hold no whole "
                           f"{step}-minute interval")
@@ -150,8 +154,7 @@ def size(config: CentreConfig, c: Campaign, *, agents: int | None = None, source
 def _dates_until_done(c: Campaign, agents: int, work_hours: float, step: int) -> list[dt.date]:
     """Calling days from the start, through the deadline and on until a team of ``agents`` would be done (at
     most MAX_DAYS days after the start)."""
-    a, b = c.calling_window
-    per_day = len(range(-(-a // step) * step, b - step + 1, step)) * step / 60.0 * agents * (1.0 - c.shrinkage)
+    per_day = len(window_offsets(c, step)) * step / 60.0 * agents * (1.0 - c.shrinkage)
     out, day, got = [], c.start, 0.0
     while (day <= c.deadline or got < work_hours - 1e-9) and (day - c.start).days < MAX_DAYS:
         if day.weekday() in c.weekdays:
