@@ -33,6 +33,22 @@ def die_once(arg: tuple[int, str]) -> tuple[int, int]:
     return x, x * x
 
 
+KILL_MARKER_ENV = "WFM_TEST_KILL_MARKER"
+
+
+def sweep_point_that_kills_its_worker(task: tuple, plan):
+    """The what-if sweep's job, except that the first time it runs the volume=2 point it kills its worker
+    process mid-job (a marker file, named by an environment variable the workers inherit, says it did)."""
+    from wfm.whatif.run import run_scenario
+
+    scenario, kwargs = task
+    marker = os.environ[KILL_MARKER_ENV]
+    if kwargs.get("sweep") == {"volume": 2.0} and not os.path.exists(marker):
+        Path(marker).write_text(str(os.getpid()))
+        os._exit(1)
+    return run_scenario(plan, scenario, **kwargs)
+
+
 def die_always(x: int) -> int:
     if x == 1:
         os._exit(1)
@@ -57,6 +73,26 @@ def test_a_worker_killed_mid_run_the_job_runs_again_and_the_results_are_the_same
     out = parallel.map_jobs(die_once, [(x, marker) for x in range(8)], workers=2)
     assert Path(marker).exists()  # a worker did die
     assert out == [(x, x * x) for x in range(8)]
+
+
+def test_a_worker_killed_mid_sweep_the_sweep_completes_with_the_serial_results(tmp_path, monkeypatch):
+    """A what-if sweep on a LocalCluster of 2 processes whose worker dies while it solves one sweep point: the
+    point runs again on a worker, and the whole result equals the serial sweep's."""
+    from wfm import whatif as W
+    from wfm.whatif.scenario import parse_scenarios
+    from whatif.small import SURGE, small_config, small_forecast, small_roster
+
+    scen = parse_scenarios({"scenario": [{"name": "surge", **SURGE, "levers": {"overtime": {}}}]})
+    args = (small_config(), scen, small_forecast(), small_roster())
+    serial = W.whatif(*args, sweep="volume=1:3:0.5")
+    marker = tmp_path / "killed"
+    monkeypatch.setenv(KILL_MARKER_ENV, str(marker))
+    monkeypatch.setattr("wfm.whatif.run._run_shared", sweep_point_that_kills_its_worker)
+    seen: list[int] = []
+    two = W.whatif(*args, sweep="volume=1:3:0.5", workers=2, progress=lambda d, t: seen.append(d))
+    assert marker.exists() and int(marker.read_text()) != os.getpid()  # a worker process did die mid-sweep
+    assert two.to_dict() == serial.to_dict()
+    assert seen == list(range(1, 7))  # the baseline and 5 points, each counted once
 
 
 def test_a_job_lost_twice_is_a_failure_and_the_others_are_kept():
