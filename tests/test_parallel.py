@@ -78,9 +78,10 @@ def test_a_worker_killed_mid_run_the_job_runs_again_and_the_results_are_the_same
 def test_a_worker_killed_mid_sweep_the_sweep_completes_with_the_serial_results(tmp_path, monkeypatch):
     """A what-if sweep on a LocalCluster of 2 processes whose worker dies while it solves one sweep point: the
     point runs again on a worker, and the whole result equals the serial sweep's."""
+    from whatif.small import SURGE, small_config, small_forecast, small_roster
+
     from wfm import whatif as W
     from wfm.whatif.scenario import parse_scenarios
-    from whatif.small import SURGE, small_config, small_forecast, small_roster
 
     scen = parse_scenarios({"scenario": [{"name": "surge", **SURGE, "levers": {"overtime": {}}}]})
     args = (small_config(), scen, small_forecast(), small_roster())

@@ -490,7 +490,7 @@ def tune_objectives(load: GroupLoad, periods: np.ndarray | None = None,
     onehot = np.zeros((pick.size, labels.max() + 1))
     onehot[np.arange(pick.size), labels] = 1.0
     need = targets[:, np.unique(periods[pick])]  # (queues, periods sampled)
-    calls = sub.volume @ onehot  # (queues, periods)
+    calls = np.einsum("qi,ip->qp", sub.volume, onehot)  # (queues, periods); numpy's loops, not a threaded BLAS
     within = float((sub.volume.sum(axis=1) * t).sum() / sub.volume.sum())
     pat = sub.pooled_patience
     betas = np.linspace(0.30, 0.995, 40)

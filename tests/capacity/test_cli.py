@@ -114,17 +114,16 @@ def test_sweep_tables_each_value(tmp_path):
 
 
 def test_a_sweep_on_a_local_dask_cluster_gives_the_serial_plans(tmp_path):
-    """The same sweep serially and on a LocalCluster of 2 processes (--workers 2): the same plans."""
+    """The same sweep serially and on a LocalCluster of 2 processes (--workers 2): the same output to the last
+    digit, the proven gaps included (a worker's BLAS runs one thread; wfm's sums do not depend on that)."""
     cap = flat(tmp_path)
     args = ("--capacity", str(cap), "--sweep", "attrition=0.13,0.3,0.52,1.0", "--gap", "0.02", "--json")
     serial = invoke(*args)
     two = invoke(*args, "--workers", "2")
     assert serial.exit_code == two.exit_code
-    a, b = json.loads(serial.stdout)["rows"], json.loads(two.stdout)["rows"]
-    # the same plans; the proven gap may differ in its last digits (an open point), never beyond the gap asked
-    assert [{k: v for k, v in r.items() if k not in ("gap", "status")} for r in a] == \
-        [{k: v for k, v in r.items() if k not in ("gap", "status")} for r in b]
-    assert len(b) == 4 and all(r["gap"] <= 0.02 + 1e-9 for r in b)
+    assert two.stdout == serial.stdout
+    rows = json.loads(two.stdout)["rows"]
+    assert len(rows) == 4 and all(r["gap"] <= 0.02 + 1e-9 for r in rows)
 
 
 def test_capacity_bad_input_is_one_line(tmp_path):

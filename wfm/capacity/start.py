@@ -45,8 +45,11 @@ class Costing:
         return cls(inputs, weight, output_matrix(inputs), head_cost, np.asarray(base, float), allowed)
 
     def productive(self, x: np.ndarray) -> np.ndarray:
-        """Productive FTE per week (before shrinkage) with class sizes ``x`` (contracts x weeks)."""
-        return self.base + self.out @ (self.weight @ x)
+        """Productive FTE per week (before shrinkage) with class sizes ``x`` (contracts x weeks).
+
+        numpy's own loops (einsum), not BLAS: a threaded BLAS sums in an order that depends on its thread
+        count (a Dask worker runs one thread), and the plan must not depend on where it is computed."""
+        return self.base + np.einsum("ts,s->t", self.out, np.einsum("c,cs->s", self.weight, x))
 
     def cost(self, x: np.ndarray, productive: np.ndarray | None = None) -> float:
         """The model's objective less its constant, for class sizes ``x``."""
