@@ -98,6 +98,7 @@ SLOW_PAGES = ("whatif.md", "review.md", "roster.md", "simulate.md", "plan.md", "
 PAGES = sorted(pages(), key=lambda p: SLOW_PAGES.index(p.name) if p.name in SLOW_PAGES else len(SLOW_PAGES))
 
 
+@pytest.mark.docs
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_every_example_is_real_output(page: Path):
     """Runs every example block of one page of README.md and docs/*.md (one test per page, so pytest-xdist

@@ -171,16 +171,15 @@ def acd_outcomes(actuals: pd.DataFrame, roster: pd.DataFrame, config, seed: int 
     return out
 
 
-SMALL_CONFIG = """# A small weekday centre made by wfm.generate.write_small_centre (portfolio tests and bench)
+SMALL_CONFIG = """# A small centre made by wfm.generate.write_small_centre (portfolio tests and bench)
 [centre]
 name = "{name}"
 timezone = "UTC"
-interval_minutes = 30
+interval_minutes = {interval}
 front_line_headcount = 12
 ratio_tolerance = 0.05
 [centre.open]
-mon-fri = ["08:00", "20:00"]
-sat-sun = "closed"
+{open}
 [[queues]]
 name = "calls"
 service_level = 0.80
@@ -203,23 +202,31 @@ breaks = [ {{ minutes = 60, paid = false, window = ["03:00", "05:00"] }} ]
 time_limit_s = 20
 gap = 0.02
 [back_office]
-roles = [ {{ role = "team_leaders", headcount = 1 }} ]
+roles = [ {{ role = "team_leaders", headcount = {back_office} }} ]
 """
 
 
-def write_small_centre(folder: str | Path, name: str, seed: int, peak: float = 12.0, weeks: int = 8) -> tuple[Path, Path]:
-    """A small weekday centre (one queue, 30-minute intervals, 08:00-20:00 Monday to Friday) with ``weeks`` of
-    history to 2026-11-29: ``folder/<name>.toml`` and ``folder/<name>-history.csv``; deterministic per seed."""
+def write_small_centre(folder: str | Path, name: str, seed: int, peak: float = 12.0, weeks: int = 8, *,
+                       interval_minutes: int = 30, seven_days: bool = False, back_office: int = 1
+                       ) -> tuple[Path, Path]:
+    """A small centre (one queue, 08:00-20:00 Monday to Friday, or every day with ``seven_days``, on
+    ``interval_minutes``; ``peak``: the queue's :class:`QueueSpec` peak) with ``weeks`` of history to
+    2026-11-29 and ``back_office`` team leaders: ``folder/<name>.toml`` and ``folder/<name>-history.csv``;
+    deterministic per seed."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     start = (pd.Timestamp(HISTORY_END) - pd.Timedelta(days=7 * weeks - 1)).strftime("%Y-%m-%d")
-    spec = QueueSpec("calls", peak, 300.0, (1.1, 1.0, 1.0, 1.0, 0.95, 0.0, 0.0), 1.0)
-    hist = generate_history(seed=seed, start=start, end=HISTORY_END, interval_minutes=30, queues=(spec,),
-                            holidays=(), storm=None)
+    week = (1.1, 1.0, 1.0, 1.0, 0.95, 0.6, 0.45) if seven_days else (1.1, 1.0, 1.0, 1.0, 0.95, 0.0, 0.0)
+    spec = QueueSpec("calls", peak, 300.0, week, 1.0)
+    hist = generate_history(seed=seed, start=start, end=HISTORY_END, interval_minutes=interval_minutes,
+                            queues=(spec,), holidays=(), storm=None)
     hour = hist["timestamp"].dt.hour
-    hist = hist[(hist["timestamp"].dt.day_of_week < 5) & (hour >= 8) & (hour < 20)]
+    days = 7 if seven_days else 5
+    hist = hist[(hist["timestamp"].dt.day_of_week < days) & (hour >= 8) & (hour < 20)]
     config, history = folder / f"{name}.toml", folder / f"{name}-history.csv"
-    config.write_text(SMALL_CONFIG.format(name=name))
+    hours = 'mon-sun = ["08:00", "20:00"]' if seven_days else 'mon-fri = ["08:00", "20:00"]\nsat-sun = "closed"'
+    config.write_text(SMALL_CONFIG.format(name=name, interval=interval_minutes, open=hours,
+                                          back_office=back_office))
     hist.to_csv(history, index=False, date_format="%Y-%m-%d %H:%M")
     return config, history
 

@@ -33,7 +33,8 @@ CONNECT_TIMEOUT_S = 10
 Progress = Callable[[int, int], None]  # (jobs done, jobs in all)
 # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (glibc hands freed memory back to the system
 # from 64 KiB): on wfm's allocation-heavy jobs (pandas frames, PuLP models) that more than doubled each job's
-# time (a what-if sweep point: 6 s serially, 14 s in a worker). The other variables stay Dask's.
+# time (a what-if sweep point: 6 s serially, 14 s in a worker). The other variables stay Dask's. The same for
+# `dask worker`: configs/dask/wfm.yaml, which `make install` puts where the venv's Dask reads it.
 WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 

@@ -24,8 +24,9 @@ def _external_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
     """A scheduler and two single-threaded worker processes started with Dask's own command; the address."""
     dask = Path(sys.executable).with_name("dask")
     scheduler_file = folder / "scheduler.json"
-    # as wfm.parallel's local cluster: workers keep glibc's own malloc trim threshold (docs/cluster.md)
-    env = {**os.environ, "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON__MALLOC_TRIM_THRESHOLD_": "134217728"}
+    # as wfm.parallel's local cluster: workers keep glibc's own malloc trim threshold (configs/dask/wfm.yaml,
+    # docs/cluster.md)
+    env = {**os.environ, "DASK_CONFIG": str(ROOT / "configs" / "dask")}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     procs = [subprocess.Popen([str(dask), "scheduler", "--port", "0", "--dashboard-address", ":0",
                                "--scheduler-file", str(scheduler_file)], **quiet)]
@@ -81,9 +82,12 @@ def run() -> None:
             text = ""
             for k in range(CENTRES):
                 name = f"centre{k + 1}"
-                write_small_centre(folder, name, seed=100 + k, peak=8.0 + 2 * k)
+                # a client centre open every day 08:00-20:00 on 15 minutes, planned 4 weeks ahead (about 40
+                # agents and 4 team leaders: 9:1)
+                write_small_centre(folder, name, seed=100 + k, peak=30.0 + 2 * k, interval_minutes=15,
+                                   seven_days=True, back_office=4)
                 text += (f'[[centres]]\nname = "{name}"\nconfig = "{name}.toml"\nhistory = "{name}-history.csv"\n'
-                         f'out = "runs/{name}"\n')
+                         f'out = "runs/{name}"\nweeks = 4\n')
             sites.write_text(text)
             jobs, _ = load_portfolio(sites)
             ptimes: dict[str, float] = {}
@@ -96,8 +100,8 @@ def run() -> None:
                 ptimes[label] = time.perf_counter() - t
                 summaries[label] = table.to_csv(index=False)
             base = ptimes["serial"]
-            print(f"portfolio of {CENTRES} generated centres (one queue, 30-minute intervals, 8 weeks of history, "
-                  "100 replications each):")
+            print(f"portfolio of {CENTRES} generated centres (one queue, every day 08:00-20:00 on 15 minutes, 8 weeks "
+                  "of history, 4 weeks planned, 100 replications each):")
             for label, secs in ptimes.items():
                 same = summaries[label] == summaries["serial"]
                 print(f"  {label:32s} {secs:7.1f} s  x{base / secs:4.2f}  identical summary: {same}")
