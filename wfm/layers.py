@@ -19,7 +19,7 @@ LAYERS: list[list[str]] = [
     ["roster"],
     ["horizon"],  # a roster against a forecast's dates (what-if and simulate): above roster, whose rows it reads
     ["ratio", "simulate"],  # both read roster.csv through the roster stage's one reader, so they sit above roster
-    ["charts"],
+    ["charts", "report"],  # report: plan.xlsx, report.html and the agents' calendars, from a run's frames
     ["whatif", "capacity", "outbound"],  # capacity: months ahead, on staffing and the MILP solver; outbound: campaigns beside the inbound roster
     ["plan"],
     ["review"],  # plan against actuals: reads a plan's run folder

@@ -112,6 +112,12 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def _check_inside(root: Path, path: Path, name: str) -> None:
+    """A file name of a run folder is a relative path inside it: no ``..``, no absolute path."""
+    if Path(name).is_absolute() or ".." in Path(name).parts or not path.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"run folder file name {name!r} is not a path inside the folder")
+
+
 def publish_folder(files: Mapping[str, bytes], target: str | os.PathLike[str]) -> Path:
     """Write ``files`` into a hidden temporary folder beside ``target``, then rename it into place.
 
@@ -136,8 +142,16 @@ def publish_folder(files: Mapping[str, bytes], target: str | os.PathLike[str]) -
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = make_stage(parent, f".{target.name}.tmp-")
+        made: set[Path] = set()
         for name, data in files.items():
-            write_new_file(tmp / name, data)
+            path = tmp / name
+            if path.parent != tmp and path.parent not in made:  # a subfolder of the run (agents/): ours, fresh
+                _check_inside(tmp, path, name)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            write_new_file(path, data)
+        for folder in made:
+            _fsync_dir(folder)
         _fsync_dir(tmp)
         if st is None:
             os.rename(tmp, target)  # onto a name taken meanwhile: only an empty folder is replaced, no link followed

@@ -30,13 +30,15 @@ from wfm.plan.manifest import manifest
 from wfm.plan.pipeline import PlanResult, Progress, check_plan_options, plan, planning_config
 from wfm.plan.proof import REPLICATIONS
 from wfm.plan.publish import clean_leftovers, publish_folder, run_lock
+from wfm.plan.reports import planner_files
 from wfm.plan.summary import summary_markdown
 from wfm.roster import read_agents
 
 RUN_FILES = (
     "forecast.csv", "staffing.csv", "roster.csv", "coverage.csv", "service.csv", "ratio.json",
-    "forecast.png", "staffing.png", "coverage_heatmap.png", "paid-hours.png", "summary.md", "manifest.json",
-)
+    "forecast.png", "staffing.png", "coverage_heatmap.png", "paid-hours.png", "summary.md", "plan.xlsx",
+    "report.html", "manifest.json",
+)  # and agents/<agent_id>.ics, one per rostered agent
 CSV_FLOAT_FORMAT = {"forecast.csv": "%.3f", "staffing.csv": "%.4f", "roster.csv": "%.4f", "coverage.csv": "%.4f",
                     "service.csv": "%.6g"}
 
@@ -100,7 +102,8 @@ def run(
 
 
 def run_files(result: PlanResult) -> dict[str, bytes]:
-    """The run folder's deterministic files (all but manifest.json), as bytes, in writing order."""
+    """The run folder's deterministic files (all but manifest.json), as bytes, in writing order: the CSVs and
+    ratio, the charts, summary.md, then what planners and agents open (plan.xlsx, report.html, agents/*.ics)."""
 
     files: dict[str, bytes] = {
         "forecast.csv": csv_text(result.forecast.forecast, CSV_FLOAT_FORMAT["forecast.csv"]).encode(),
@@ -118,6 +121,7 @@ def run_files(result: PlanResult) -> dict[str, bytes]:
         files["outbound.csv"] = blend_csv(result.outbound).encode()
         files["outbound.png"] = blend_chart(result.outbound)
     files["summary.md"] = summary_markdown(result).encode()
+    files.update(planner_files(result, files))
     return files
 
 

@@ -49,6 +49,7 @@ def summary_markdown(result: PlanResult) -> str:
     lines += _service_section(result)
     lines += ["", "## Queue targets", "", "| queue | sized to |", "|---|---|"]
     lines += [f"| {q} | {text} |" for q, text in targets_by_queue(result.staffing, cfg).items()]
+    lines += _worst_section(result)
     lines += _paid_hours_section(result)
     lines += _outbound_section(result)
     lines += [
@@ -69,6 +70,10 @@ def summary_markdown(result: PlanResult) -> str:
         "- [coverage.csv](coverage.csv): required scheduled against rostered (on shift, off break) per interval",
         "- [service.csv](service.csv): each queue's service per day (and week): Erlang, simulated, target",
         "- [ratio.json](ratio.json): front line : back office check",
+        "- [plan.xlsx](plan.xlsx): the plan as a workbook: Summary, Roster (one row per agent, one column per "
+        "day), Intraday, Staffing, Ratio",
+        "- [report.html](report.html): this page with its charts, self-contained",
+        "- [agents/](agents/): each agent's shifts as a calendar to import (`<agent_id>.ics`, iCalendar)",
         "- [manifest.json](manifest.json): inputs and their sha256, settings, models, solver, timings",
     ]
     if result.outbound is not None:
@@ -78,6 +83,34 @@ def summary_markdown(result: PlanResult) -> str:
     if result.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
     return "\n".join(lines)
+
+
+WORST = 10  # intervals in the "Worst intervals" table
+
+
+def worst_intervals(coverage: Any, n: int = WORST) -> Any:
+    """The ``n`` staffed intervals with the lowest service level (then the most agents short, then the
+    earliest): coverage.csv's rows where agents are required."""
+    c = coverage.loc[coverage["required_scheduled"] > 0]
+    import pandas as pd
+
+    c = c.assign(_t=pd.to_datetime(c["timestamp"]).dt.strftime("%Y-%m-%d %H:%M"))
+    return c.sort_values(["service_level", "under", "_t"], ascending=[True, False, True], kind="stable").head(n)
+
+
+def _worst_section(result: PlanResult) -> list[str]:
+    worst = worst_intervals(result.coverage)
+    if worst.empty:
+        return []
+    lines = ["", "## Worst intervals", "",
+             f"The {len(worst)} staffed intervals with the lowest service level (Erlang, all queues pooled, for the "
+             "agents rostered):", "",
+             "| interval | required (scheduled) | rostered | over / under | service level |", "|---|---:|---:|---:|---:|"]
+    for r in worst.itertuples():
+        diff = int(r.rostered) - int(r.required_scheduled)
+        lines.append(f"| {r._t} | {int(r.required_scheduled)} | {int(r.rostered)} | {diff:+d} | "
+                     f"{_pct(float(r.service_level))} |")
+    return lines
 
 
 def _paid_hours_section(result: PlanResult) -> list[str]:
