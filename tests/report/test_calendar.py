@@ -48,6 +48,7 @@ def test_each_event_is_a_roster_row_at_the_right_instant_across_both_changes():
         own = vtz.to_tz()  # the file's own VTIMEZONE, not the reader's tz database
         for ev in cal.walk("VEVENT"):
             agent, date = str(ev["UID"]).split("@")[0].split("/")
+            assert name == f"agents/{agent}.ics"
             start, end = ev["DTSTART"], ev["DTEND"]
             assert start.params["TZID"] == "Europe/London" and end.params["TZID"] == "Europe/London"
             local_s, local_e = start.dt.replace(tzinfo=None), end.dt.replace(tzinfo=None)
