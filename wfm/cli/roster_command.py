@@ -25,7 +25,9 @@ from wfm.errors import InputError
 @app.command("roster")
 @wfm_command
 def roster_command(
-    staffing_csv: Annotated[Path, typer.Argument(help="Staffing CSV from `wfm staff` (timestamp,queue,...,scheduled).")],
+    staffing_csv: Annotated[
+        Path | None, typer.Argument(help="Staffing CSV from `wfm staff` (timestamp,queue,...,scheduled).")
+    ] = None,
     config: ConfigOpt = DEFAULT_CONFIG,
     weeks: Annotated[int, typer.Option(help="Weeks to roster (1 to 6); weekly rules apply per week.")] = 1,
     start: Annotated[
@@ -58,6 +60,13 @@ def roster_command(
         int | None, typer.Option(help="With --suggest-shifts: how many candidate changes to solve, 1 to 12 "
                                  "(default: all of them); each takes up to --time-limit.")
     ] = None,
+    agent: Annotated[
+        str | None, typer.Option(help="Print this agent's days of a published roster (see --roster) instead "
+                                 "of building one.")
+    ] = None,
+    roster: Annotated[
+        Path, typer.Option(help="With --agent: a roster.csv, a run folder, or a runs folder (its newest run).")
+    ] = Path("forecasts/runs"),
     out: OutOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -66,13 +75,32 @@ def roster_command(
 
     `wfm roster staffing.csv --config configs/example.toml --weeks 1 --out roster.csv` writes roster.csv and
     coverage.csv beside it. Exit 1 when some intervals stay under-covered (listed), 3 when --strict cannot
-    be met.
+    be met. `wfm roster --agent A0001` prints one agent's week of the newest run in forecasts/runs.
     """
     from tabulate import tabulate
 
     from wfm import roster as rmod
     from wfm.config import load_config
     from wfm.io import to_json
+
+    if agent is not None:
+        if staffing_csv is not None:
+            raise InputError("--agent prints a published roster (--roster); give no STAFFING_CSV with it")
+        path, week = rmod.read_agent_week(roster, agent)
+        if json_out:
+            emit(to_json({"agent": agent, "roster": str(path), "days": week.to_dict(orient="records")}))
+        else:
+            shown = week.copy()
+            for col in ("hours", "on_phones"):
+                shown[col] = [f"{v:.2f}" if v else "" for v in week[col]]
+            emit(f"{agent} in {path}", quiet=quiet)
+            emit(tabulate(shown, headers="keys", tablefmt="simple", showindex=False, disable_numparse=True,
+                          colalign=("left",) * 6 + ("right", "right")), quiet=quiet)
+            emit(f"{int((week['shift'] != 'off').sum())} shifts, {week['hours'].sum():.2f} hours on site, "
+                 f"{week['on_phones'].sum():.2f} on the phones", quiet=quiet)
+        return
+    if staffing_csv is None:
+        raise InputError("give STAFFING_CSV (from `wfm staff`) to build a roster, or --agent ID to print one")
 
     rmod.check_roster_out(out, {"STAFFING_CSV": staffing_csv, "--config": config, "--agents": agents})
     if suggestions is not None and not suggest_shifts:

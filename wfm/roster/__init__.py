@@ -51,6 +51,7 @@ import pandas as pd
 from wfm.config import CentreConfig
 from wfm.errors import InfeasibleRoster, InputError
 from wfm.forecast.grid import spacing_minutes
+from wfm.roster.agent import AGENT_WEEK_COLUMNS, agent_week, read_agent_week, roster_path
 from wfm.roster.assign import Assigned, assign
 from wfm.roster.closures import Closures, closures
 from wfm.roster.coverage import SERVICE_COLUMNS, coverage, horizon_requirement, period_curves, service_table
@@ -81,6 +82,7 @@ from wfm.roster.tours import check_roster_config, day_patterns, shifts_of, start
 from wfm.staffing import staff, worst_interval
 
 __all__ = [
+    "AGENT_WEEK_COLUMNS", "agent_week", "read_agent_week", "roster_path",
     "ROSTER_MANIFEST", "check_roster_out", "check_roster_set", "parse_start", "roster_files", "uncovered_records",
     "write_roster",
     "AGENT_COLUMNS", "CONSTRAINTS", "Closures", "MAX_WEEKS", "ROSTER_COLUMNS", "STAFFING_NUMERIC", "Agent", "Model", "Roster",
