@@ -88,9 +88,16 @@ def test_plan_exit_code_and_output(run: dict) -> None:
         f"Breached: {b['target']}: {b['message']}" for b in manifest["breaches"]]
 
 
+def _files(folder: Path) -> list[str]:
+    """Every file of a run folder, as a path relative to it (agents/A0001.ics)."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
 def test_run_folder_has_every_file(run: dict) -> None:
     folder = run["folder"]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(RUN_FILES)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*RUN_FILES, "agents"])
+    agents = pd.read_csv(folder / "roster.csv", dtype=str)["agent_id"].unique()
+    assert sorted(p.name for p in (folder / "agents").iterdir()) == sorted(f"{a}.ics" for a in agents)
     for png in ("forecast.png", "staffing.png", "coverage_heatmap.png"):
         assert (folder / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     summary = (folder / "summary.md").read_text()
@@ -229,7 +236,7 @@ def test_manifest(run: dict) -> None:
     assert m["solver"]["lower_bound"] <= m["solver"]["objective"]
     for stage in ("load", "forecast", "staffing", "roster", "ratio", "files", "wall"):
         assert m["timings_s"][stage] >= 0
-    assert m["files"] == {name: _sha(folder / name) for name in RUN_FILES if name != "manifest.json"}
+    assert m["files"] == {name: _sha(folder / name) for name in _files(folder) if name != "manifest.json"}
     assert m["exit_code"] == run["result"].exit_code
     assert m["command"] == {"path": "wfm plan", "options": {
         "config": str(CONFIG), "history": str(HISTORY), "start": None, "weeks": 1, "agents": None,
@@ -237,15 +244,70 @@ def test_manifest(run: dict) -> None:
         "campaign": None, "portfolio": None, "workers": 1, "cluster": None, "json_out": False, "quiet": False}}
 
 
+def test_the_workbook_and_the_calendars_equal_roster_csv(run: dict) -> None:
+    """From the files alone: plan.xlsx (read with openpyxl) has one Roster row per agent whose cells are
+    roster.csv's shifts cell for cell, breaks in the notes, days off blank; its Intraday rows are coverage.csv's;
+    each agents/<id>.ics (read with icalendar) has one event per roster.csv row of that agent, in the centre's
+    zone."""
+    import csv
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+    import openpyxl
+
+    folder = run["folder"]
+    with open(folder / "roster.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    wb = openpyxl.load_workbook(folder / "plan.xlsx")
+    assert wb.sheetnames == ["Summary", "Roster", "Intraday", "Staffing", "Ratio"]
+    ws = wb["Roster"]
+    header = [c.value for c in ws[1]]
+    days = [dt.date.fromisoformat(START) + dt.timedelta(days=k) for k in range(7)]
+    assert header == ["agent_id", "contract"] + [f"{d:%a %Y-%m-%d}" for d in days]
+    grid = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    assert list(grid) == list(dict.fromkeys(r["agent_id"] for r in rows))
+    expected = {(r["agent_id"], r["date"]): r for r in rows}
+    for agent, cells in grid.items():
+        for k, d in enumerate(days):
+            cell = cells[2 + k]
+            r = expected.get((agent, d.isoformat()))
+            if r is None:
+                assert cell.value is None and cell.comment is None, (agent, d)
+            else:
+                assert cell.value == f"{r['start']}-{r['end']}", (agent, d)
+                assert cell.comment.text == f"shift: {r['shift']}\nbreaks: {r['breaks'].replace(';', ', ') or 'none'}"
+        assert cells[1].value == next(r["contract"] for r in rows if r["agent_id"] == agent)
+    cov = pd.read_csv(folder / "coverage.csv")
+    intraday = list(wb["Intraday"].iter_rows(min_row=2, values_only=True))
+    cols = [c.value for c in wb["Intraday"][1]]
+    assert len(intraday) == len(cov)
+    assert [r[cols.index("required")] for r in intraday] == cov["required_scheduled"].tolist()
+    assert [r[cols.index("rostered")] for r in intraday] == cov["rostered"].tolist()
+    assert [f"{r[0]:%Y-%m-%d %H:%M}" for r in intraday] == cov["timestamp"].tolist()
+    tz = ZoneInfo(load_config(CONFIG).centre.timezone)
+    for agent in grid:
+        cal = icalendar.Calendar.from_ical((folder / "agents" / f"{agent}.ics").read_bytes())
+        events = sorted((ev["DTSTART"].dt, ev["DTEND"].dt, str(ev["DESCRIPTION"])) for ev in cal.walk("VEVENT"))
+        mine = sorted((r for r in rows if r["agent_id"] == agent), key=lambda r: r["date"])
+        assert len(events) == len(mine)
+        for (start, end, text), r in zip(events, mine, strict=True):
+            assert start == dt.datetime.combine(dt.date.fromisoformat(r["date"]), dt.time.fromisoformat(r["start"]),
+                                                tzinfo=tz)
+            assert f"{end:%H:%M}" == r["end"] and (end - start) <= dt.timedelta(hours=24)
+            assert text.startswith(f"Breaks: {r['breaks'].replace(';', ', ') or 'none'}\n")
+
+
 def test_rerun_is_byte_identical_and_replaces_the_folder(run: dict) -> None:
     folder = run["folder"]
-    before = {name: (folder / name).read_bytes() for name in RUN_FILES}
+    before = {name: (folder / name).read_bytes() for name in _files(folder)}
     marker = folder / "stale.txt"
     marker.write_text("from an older run")
     res = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(run["out"]), "--json"])
     assert res.exit_code == run["result"].exit_code
     assert not marker.exists()  # a whole new folder, not files written over the old one
-    for name in RUN_FILES:
+    assert _files(folder) == sorted(before)
+    for name in before:  # the CSVs, charts, workbook, report and calendars: the same bytes
         if name != "manifest.json":
             assert (folder / name).read_bytes() == before[name], name
     assert sorted(p.name for p in run["out"].iterdir()) == sorted([LOCK_NAME, START])

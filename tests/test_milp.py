@@ -24,3 +24,41 @@ def test_a_solved_problem_is_freed():
     del prob, x
     gc.collect()
     assert freed() is None
+
+
+def _tiny() -> pulp.LpProblem:
+    prob = pulp.LpProblem("p", pulp.LpMinimize)
+    x = prob.add_variable("x", lowBound=0, cat=pulp.LpInteger)
+    prob += 3 * x
+    prob += x >= 2.5
+    return prob
+
+
+def test_a_solve_reports_to_the_ambient_progress_with_its_stage_and_its_own_progress_wins():
+    from wfm import milp
+
+    seen: list[dict] = []
+    own: list[dict] = []
+    with milp.reporting(seen.append):
+        with milp.stage("storm: recovery"):
+            solve_highs(_tiny(), time_limit_s=10, gap=0.0)
+        solve_highs(_tiny(), time_limit_s=10, gap=0.0)
+        solve_highs(_tiny(), time_limit_s=10, gap=0.0, progress=own.append)
+    solve_highs(_tiny(), time_limit_s=10, gap=0.0)  # outside: nobody hears
+    staged = [p for p in seen if "stage" in p]
+    assert staged and {p["stage"] for p in staged} == {"storm: recovery"}
+    assert staged[-1]["incumbent"] == 9.0  # the final report: 3 x ceil(2.5)
+    assert [p for p in seen if "stage" not in p][-1]["incumbent"] == 9.0
+    assert own and own[-1]["incumbent"] == 9.0
+    assert all("stage" not in p for p in own)
+
+
+def test_a_scenario_reports_its_recovery_solves_by_name():
+    from whatif.small import SURGE, run
+
+    from wfm import milp
+
+    seen: list[dict] = []
+    with milp.reporting(seen.append):
+        run({**SURGE, "levers": {"overtime": {}}})
+    assert {p.get("stage") for p in seen} == {"s: recovery"}

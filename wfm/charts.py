@@ -1,12 +1,16 @@
 """Charts of a plan, as PNG bytes (matplotlib, Agg backend, deterministic: no timestamps in the files).
 
-- :func:`forecast_chart`  the plan's forecast (all queues, p10-p90 band) against the last weeks' actuals,
-  laid over one week (Monday 00:00 .. Sunday 24:00) so the weeks line up;
-- :func:`staffing_chart`  required against scheduled agents (on the phones) per interval over the plan;
-- :func:`coverage_heatmap`  day x interval of on-phone minus required agents (red short, blue over);
+- :func:`forecast_chart`  the plan's forecast over its own dates (all queues, p10-p90 band) against the same
+  hours 1 to 4 weeks earlier and, for a plan of past dates, against what came;
+- :func:`staffing_chart`  required against scheduled agents (on the phones) per interval over the plan, each
+  short interval marked;
+- :func:`coverage_heatmap`  day x interval of on-phone minus required agents (red short, blue over, white exactly
+  met, grey closed);
 - :func:`paid_hours_chart`  a waterfall of where the paid hours go, from the workload to the paid hours.
 
-Each takes plain data and returns the PNG as bytes; :func:`plan_charts` makes all four for a PlanResult.
+Each takes plain data and returns the PNG as bytes (``*_figure``: the matplotlib figure, for tests); x axes run
+over the plan's own dates with day and hour ticks; closed intervals (``closed``) are shaded or grey.
+:func:`plan_charts` makes all four for a PlanResult.
 """
 
 from __future__ import annotations
@@ -42,128 +46,205 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _week_hours(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
-    """Hours since Monday 00:00 of each timestamp's week."""
-    t = pd.DatetimeIndex(ts)
-    return (t.day_of_week * 24 + t.hour + t.minute / 60.0).to_numpy(float)
+def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, end) index pairs of the runs of True in ``mask``."""
+    m = np.asarray(mask, bool)
+    if not m.any():
+        return []
+    edges = np.diff(np.concatenate([[0], m.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
 
-def _week_axis(ax: Any, hours: float = 168.0) -> None:
-    ticks = np.arange(0, hours + 1, 24)
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{DAYS[int(t // 24) % 7]}" if t < hours else "" for t in ticks], ha="left")
+def _time_axis(ax: Any, start: pd.Timestamp, hours: float) -> None:
+    """The plan's own dates along x (hours since ``start``): a labelled tick per day and hour ticks between
+    (every 3 hours up to a week, 6 up to two, else 12), grid lines at midnight."""
+    days = int(np.ceil(hours / 24.0))
+    ax.set_xticks(np.arange(0, days * 24 + 1, 24))
+    ax.set_xticklabels([f"{start + pd.Timedelta(days=d):%a %d %b}" if d < days else "" for d in range(days + 1)],
+                       ha="left", fontsize=8)
+    step = 3 if days <= 7 else 6 if days <= 14 else 12
+    minor = [h for h in np.arange(0, days * 24, step) if h % 24]
+    ax.set_xticks(minor, minor=True)
+    ax.set_xticklabels([f"{int(h % 24):02d}" for h in minor], minor=True, fontsize=6, color="#555555")
+    ax.tick_params(axis="x", which="minor", length=3, pad=1)
+    ax.tick_params(axis="x", which="major", length=12, pad=2)
     ax.set_xlim(0, hours)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.grid(axis="x", which="major", color="#cccccc", linewidth=0.8)
 
 
-def forecast_chart(forecast: pd.DataFrame, actuals: pd.DataFrame, title: str = "Forecast") -> bytes:
-    """The forecast's first week (all queues summed, with its p10-p90 band) over the last weeks' actuals.
+def _shade_closed(ax: Any, closed: np.ndarray | None, step_h: float) -> None:
+    """Closed intervals as grey bands (one legend entry)."""
+    if closed is None:
+        return
+    for k, (a, b) in enumerate(_spans(closed)):
+        ax.axvspan(a * step_h, b * step_h, color="#bbbbbb", alpha=0.35, linewidth=0,
+                   label="closed" if k == 0 else None, zorder=0)
 
-    ``forecast``: ``timestamp,queue,volume[,volume_p10,volume_p90]``; ``actuals``: ``timestamp,volume``
-    (all queues) for whole weeks before the forecast. Each actual week is drawn over the same Mon..Sun axis.
-    """
+
+def forecast_figure(forecast: pd.DataFrame, actuals: pd.DataFrame, title: str = "Forecast", *,
+                    planned_actuals: pd.DataFrame | None = None, closed: np.ndarray | None = None) -> Any:
+    """The forecast over the plan's own dates (all queues summed) with its p10-p90 band, the same hours 1, 2,
+    ... weeks earlier (``actuals``: ``timestamp,volume`` before the plan), and, for a plan of dates already
+    past, what actually came (``planned_actuals``); ``closed`` (per forecast interval) shaded."""
+    f = forecast.copy()
+    f["timestamp"] = pd.to_datetime(f["timestamp"])
+    cols = [c for c in ("volume", "volume_p10", "volume_p90") if c in f.columns]
+    tot = f.groupby("timestamp", sort=True)[cols].sum()
+    ts = tot.index
+    start = ts.min().normalize()
+    step_min = float((ts[1] - ts[0]).total_seconds() / 60.0) if len(ts) > 1 else 15.0
+    x = ((ts - start).total_seconds() / 3600.0).to_numpy()
+    hours = float(x[-1] + step_min / 60.0) if len(x) else 24.0
+    xs = np.append(x, hours)  # steps drawn to the end of the last interval
+
+    def steps(values: np.ndarray) -> np.ndarray:
+        v = np.asarray(values, float)
+        return np.append(v, v[-1]) if len(v) else v
+
     with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(11, 4))
-        f = forecast.copy()
-        f["timestamp"] = pd.to_datetime(f["timestamp"])
-        cols = [c for c in ("volume", "volume_p10", "volume_p90") if c in f.columns]
-        tot = f.groupby("timestamp", sort=True)[cols].sum()
-        first = tot.index.min()
-        week1 = tot[tot.index < first + pd.Timedelta(days=7)]
+        fig, ax = plt.subplots(figsize=(11 if hours <= 24 * 7 else 14, 4.2))
+        _shade_closed(ax, closed, step_min / 60.0)
         a = actuals.copy()
         if len(a):
             a["timestamp"] = pd.to_datetime(a["timestamp"])
-            a["week"] = (a["timestamp"] - a["timestamp"].min()).dt.days // 7
-            n = int(a["week"].max()) + 1
-            for k, (_, g) in enumerate(a.groupby("week", sort=True)):
-                start = g["timestamp"].min()
-                shade = 0.8 - 0.45 * (k + 1) / n
-                xs = _week_hours(g["timestamp"])
-                order = np.argsort(xs, kind="stable")  # a week starting mid-week still reads Mon..Sun
-                ax.plot(xs[order], g["volume"].to_numpy(float)[order], drawstyle="steps-post",
-                        color=str(round(shade, 3)), linewidth=0.8, label=f"actual week of {start:%Y-%m-%d}")
-        x = _week_hours(week1.index)
-        order = np.argsort(x, kind="stable")
-        x, week1 = x[order], week1.iloc[order]
-        if {"volume_p10", "volume_p90"} <= set(week1.columns):
-            ax.fill_between(x, week1["volume_p10"], week1["volume_p90"], step="post", color="#1f77b4", alpha=0.18,
-                            linewidth=0, label="forecast p10-p90")
-        ax.plot(x, week1["volume"], drawstyle="steps-post", color="#1f77b4", linewidth=1.4,
-                label=f"forecast week of {first:%Y-%m-%d}")
-        _week_axis(ax)
-        ax.set_ylabel("calls per interval (all queues)")
+            series = a.groupby("timestamp", sort=True)["volume"].sum()
+            weeks = int((ts.min() - series.index.min()).days // 7)
+            for lag in range(1, min(weeks, 4) + 1):
+                back = series.reindex(ts - pd.Timedelta(days=7 * lag)).to_numpy(float)
+                if np.isfinite(back).any():
+                    shade = 0.45 + 0.1 * lag
+                    ax.plot(xs, steps(back), drawstyle="steps-post", color=str(round(min(shade, 0.85), 2)),
+                            linewidth=0.8, label=f"actual {lag} week{'s' if lag > 1 else ''} earlier")
+        if {"volume_p10", "volume_p90"} <= set(tot.columns):
+            lo, hi = steps(tot["volume_p10"].to_numpy()), steps(tot["volume_p90"].to_numpy())
+            ax.fill_between(xs, lo, hi, step="post", color="#1f77b4", alpha=0.30, linewidth=0,
+                            label="forecast p10-p90")
+            ax.plot(xs, lo, drawstyle="steps-post", color="#1f77b4", linewidth=0.5, alpha=0.8)
+            ax.plot(xs, hi, drawstyle="steps-post", color="#1f77b4", linewidth=0.5, alpha=0.8)
+        ax.plot(xs, steps(tot["volume"].to_numpy()), drawstyle="steps-post", color="#1f4e9c", linewidth=1.4,
+                label="forecast")
+        if planned_actuals is not None and len(planned_actuals):
+            pa = planned_actuals.copy()
+            pa["timestamp"] = pd.to_datetime(pa["timestamp"])
+            came = pa.groupby("timestamp", sort=True)["volume"].sum().reindex(ts).to_numpy(float)
+            ax.plot(xs, steps(came), drawstyle="steps-post", color="black", linewidth=1.1,
+                    label="actual, the planned dates")
+        _time_axis(ax, start, hours)
+        ax.set_ylabel(f"calls per {step_min:g}-minute interval (all queues)")
+        ax.set_ylim(bottom=0)
         ax.set_title(title)
-        ax.legend(loc="upper right", fontsize=7, frameon=False)
+        ax.legend(loc="upper right", fontsize=7, frameon=False, ncols=3)
         fig.tight_layout()
-        return _png(fig)
+        return fig
 
 
-def staffing_chart(coverage: pd.DataFrame, title: str = "Required against scheduled agents") -> bytes:
-    """Required scheduled agents (``required_scheduled``) against agents rostered (``rostered``: on shift,
-    off break) per interval, with the shortfall shaded red and the surplus blue. ``coverage``:
-    ``timestamp,required_scheduled,rostered``."""
+def forecast_chart(forecast: pd.DataFrame, actuals: pd.DataFrame, title: str = "Forecast", **kw: Any) -> bytes:
+    """:func:`forecast_figure` as PNG bytes."""
+    return _png(forecast_figure(forecast, actuals, title, **kw))
+
+
+def staffing_figure(coverage: pd.DataFrame, title: str = "Required against scheduled agents", *,
+                    closed: np.ndarray | None = None) -> Any:
+    """Required scheduled agents (``required_scheduled``) against agents rostered (``rostered``: on shift, off
+    break) per interval over the plan's dates, the shortfall shaded red and the surplus blue; every short
+    interval also marked by a red tick above the plot, at least a line wide whatever the interval's length,
+    so a single short 5-minute interval shows; ``closed`` intervals shaded grey."""
+    c = coverage.copy()
+    c["timestamp"] = pd.to_datetime(c["timestamp"])
+    ts = pd.DatetimeIndex(c["timestamp"])
+    start = ts.min().normalize()
+    step_min = float((ts[1] - ts[0]).total_seconds() / 60.0) if len(ts) > 1 else 15.0
+    x = ((ts - start).total_seconds() / 3600.0).to_numpy()
+    hours = float(x[-1] + step_min / 60.0) if len(x) else 24.0
+    xs = np.append(x, hours)
+    req = c["required_scheduled"].to_numpy(float)
+    on = c["rostered"].to_numpy(float)
     with plt.rc_context(_STYLE):
-        c = coverage.copy()
-        c["timestamp"] = pd.to_datetime(c["timestamp"])
-        days = max(1, int(np.ceil(len(c) / max(1, _per_day(c)))))
-        fig, ax = plt.subplots(figsize=(11 if days <= 7 else 14, 4))
-        x = (c["timestamp"] - c["timestamp"].min()).dt.total_seconds().to_numpy() / 3600.0
-        req = c["required_scheduled"].to_numpy(float)
-        on = c["rostered"].to_numpy(float)
-        ax.fill_between(x, on, req, where=on < req, step="post", color="#d62728", alpha=0.35, linewidth=0,
-                        label="short")
-        ax.fill_between(x, req, on, where=on > req, step="post", color="#1f77b4", alpha=0.2, linewidth=0,
+        fig, ax = plt.subplots(figsize=(11 if hours <= 24 * 7 else 14, 4.2))
+        _shade_closed(ax, closed, step_min / 60.0)
+        r2, o2 = np.append(req, req[-1] if len(req) else 0), np.append(on, on[-1] if len(on) else 0)
+        ax.fill_between(xs, o2, r2, where=o2 < r2, step="post", color="#d62728", alpha=0.35, linewidth=0)
+        ax.fill_between(xs, r2, o2, where=o2 > r2, step="post", color="#1f77b4", alpha=0.2, linewidth=0,
                         label="over")
-        ax.plot(x, req, drawstyle="steps-post", color="black", linewidth=1.0, label="required (scheduled)")
-        ax.plot(x, on, drawstyle="steps-post", color="#2ca02c", linewidth=1.0, label="rostered (on shift, off break)")
-        hours = 24.0 * days
-        ticks = np.arange(0, hours + 1, 24)
-        start = c["timestamp"].min()
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([f"{start + pd.Timedelta(hours=float(t)):%a %d}" if t < hours else "" for t in ticks],
-                           ha="left")
-        ax.set_xlim(0, hours)
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.plot(xs, r2, drawstyle="steps-post", color="black", linewidth=1.0, label="required (scheduled)")
+        ax.plot(xs, o2, drawstyle="steps-post", color="#2ca02c", linewidth=1.0,
+                label="rostered (on shift, off break)")
+        short = np.flatnonzero(on < req)
+        top = max(float(np.max(r2, initial=1.0)), float(np.max(o2, initial=1.0)))
+        ax.set_ylim(0, top * 1.12)
+        if len(short):
+            mid = x[short] + step_min / 120.0
+            ax.vlines(mid, top * 1.04, top * 1.11, color="#d62728", linewidth=1.2,
+                      label=f"short ({len(short)} interval{'s' if len(short) > 1 else ''})")
+        _time_axis(ax, start, hours)
         ax.set_ylabel("agents")
         ax.set_title(title)
-        ax.legend(loc="upper right", fontsize=7, frameon=False, ncols=4)
+        ax.legend(loc="upper left", fontsize=7, frameon=False, ncols=5, bbox_to_anchor=(0, -0.12))
         fig.tight_layout()
-        return _png(fig)
+        return fig
 
 
-def _per_day(c: pd.DataFrame) -> int:
-    if len(c) < 2:
-        return 1
-    step = (c["timestamp"].iloc[1] - c["timestamp"].iloc[0]).total_seconds() / 60.0
-    return int(round(1440 / step)) if step > 0 else 1
+def staffing_chart(coverage: pd.DataFrame, title: str = "Required against scheduled agents", **kw: Any) -> bytes:
+    """:func:`staffing_figure` as PNG bytes."""
+    return _png(staffing_figure(coverage, title, **kw))
 
 
-def coverage_heatmap(coverage: pd.DataFrame, title: str = "Over (+) and under (-) staffing") -> bytes:
-    """Day x interval heatmap of ``rostered - required_scheduled`` (agents); red short, blue over, white exact."""
+SHORT_SATURATES = 1.5  # agents short at which a heatmap cell is darkest red: one agent short is already a strong red
+CLOSED_COLOUR = "#b0b0b0"
+
+
+def heatmap_grid(coverage: pd.DataFrame, closed: np.ndarray | None = None) -> pd.DataFrame:
+    """Day x interval of ``rostered - required_scheduled`` (rows the plan's dates, columns the minute of the
+    day); NaN where the centre is closed."""
+    c = coverage.copy()
+    c["timestamp"] = pd.to_datetime(c["timestamp"])
+    c["date"] = c["timestamp"].dt.normalize()
+    c["minute"] = c["timestamp"].dt.hour * 60 + c["timestamp"].dt.minute
+    diff = c["rostered"].astype(float) - c["required_scheduled"].astype(float)
+    if closed is not None:
+        diff = diff.where(~np.asarray(closed, bool))
+    c["diff"] = diff
+    return c.pivot_table(index="date", columns="minute", values="diff", aggfunc="first", sort=True, dropna=False)
+
+
+def heatmap_figure(coverage: pd.DataFrame, title: str = "Over (+) and under (-) staffing", *,
+                   closed: np.ndarray | None = None) -> Any:
+    """Day x interval heatmap of ``rostered - required_scheduled`` (agents): red short (one agent short is
+    already a strong red: the scale saturates at :data:`SHORT_SATURATES` short), blue over, white exactly met,
+    grey where the centre is closed."""
+    grid = heatmap_grid(coverage, closed)
+    vals = grid.to_numpy(float)
+    over = float(np.nanmax(vals)) if np.isfinite(vals).any() else 1.0
+    cmap = plt.get_cmap("RdBu").copy()
+    cmap.set_bad(CLOSED_COLOUR)
+    norm = TwoSlopeNorm(vcenter=0.0, vmin=-SHORT_SATURATES, vmax=max(1.0, over))
     with plt.rc_context(_STYLE):
-        c = coverage.copy()
-        c["timestamp"] = pd.to_datetime(c["timestamp"])
-        c["date"] = c["timestamp"].dt.normalize()
-        c["minute"] = c["timestamp"].dt.hour * 60 + c["timestamp"].dt.minute
-        c["diff"] = c["rostered"].astype(float) - c["required_scheduled"].astype(float)
-        grid = c.pivot_table(index="date", columns="minute", values="diff", aggfunc="first", sort=True)
-        vals = grid.to_numpy(float)
-        lim = max(1.0, float(np.nanmax(np.abs(vals))) if vals.size else 1.0)
-        fig, ax = plt.subplots(figsize=(11, 0.45 * len(grid) + 1.6))
-        im = ax.imshow(vals, aspect="auto", cmap="RdBu", norm=TwoSlopeNorm(vcenter=0.0, vmin=-lim, vmax=lim),
-                       interpolation="nearest")
+        fig, ax = plt.subplots(figsize=(11, 0.45 * len(grid) + 1.8))
+        im = ax.imshow(np.ma.masked_invalid(vals), aspect="auto", cmap=cmap, norm=norm, interpolation="nearest")
         ax.set_yticks(range(len(grid)))
         ax.set_yticklabels([f"{d:%a %Y-%m-%d}" for d in grid.index])
         mins = grid.columns.to_numpy()
         hour_cols = [i for i, m in enumerate(mins) if m % 120 == 0]
         ax.set_xticks(hour_cols)
         ax.set_xticklabels([f"{int(mins[i]) // 60:02d}:00" for i in hour_cols])
-        ax.set_xlabel("interval start")
+        step = int(mins[1] - mins[0]) if len(mins) > 1 else 15
+        ax.set_xlabel(f"interval start ({step}-minute intervals)")
         ax.set_title(title)
-        cb = fig.colorbar(im, ax=ax, pad=0.01)
+        cb = fig.colorbar(im, ax=ax, pad=0.01, extend="min")
         cb.set_label("agents on the phones - required")
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor=CLOSED_COLOUR, label="closed"),
+                           Patch(facecolor="white", edgecolor="#888888", label="exactly met")],
+                  loc="upper left", bbox_to_anchor=(0, -0.12 - 0.3 / max(len(grid), 1)), ncols=2, fontsize=7,
+                  frameon=False)
         fig.tight_layout()
-        return _png(fig)
+        return fig
+
+
+def coverage_heatmap(coverage: pd.DataFrame, title: str = "Over (+) and under (-) staffing", **kw: Any) -> bytes:
+    """:func:`heatmap_figure` as PNG bytes."""
+    return _png(heatmap_figure(coverage, title, **kw))
 
 
 def paid_hours_chart(parts: Sequence[tuple[str, float]], total: float,
@@ -200,15 +281,24 @@ def paid_hours_chart(parts: Sequence[tuple[str, float]], total: float,
 
 
 def plan_charts(result: Any) -> dict[str, bytes]:
-    """The four charts of a :class:`wfm.plan.PlanResult`, keyed by their file names."""
+    """The four charts of a :class:`wfm.plan.PlanResult`, keyed by their file names; closed intervals (the
+    roster's closures: ``[centre.open]`` and closed holidays) marked on each."""
+    from wfm.roster import closures
+
     name = result.config.centre.name
     explained = result.explained
+    cov = result.coverage
+    idx = pd.DatetimeIndex(pd.to_datetime(cov["timestamp"]))
+    shut = closures(result.config, idx, cov["required_scheduled"].to_numpy(), result.start).shut
+    fc = result.forecast.forecast
+    fc_ts = pd.DatetimeIndex(pd.to_datetime(fc["timestamp"]).unique()).sort_values()
+    fc_closed = pd.Series(shut, index=idx).reindex(fc_ts.floor(f"{result.config.planning_interval_minutes}min"),
+                                                   fill_value=False).to_numpy(bool)
     return {
-        "forecast.png": forecast_chart(
-            result.forecast.forecast, result.actuals, f"{name}: forecast against the last weeks' actuals"
-        ),
-        "staffing.png": staffing_chart(result.coverage, f"{name}: required against scheduled agents per interval"),
-        "coverage_heatmap.png": coverage_heatmap(result.coverage, f"{name}: over (+) and under (-) staffing"),
+        "forecast.png": forecast_chart(fc, result.actuals, f"{name}: forecast against actuals",
+                                       planned_actuals=getattr(result, "planned_actuals", None), closed=fc_closed),
+        "staffing.png": staffing_chart(cov, f"{name}: required against scheduled agents per interval", closed=shut),
+        "coverage_heatmap.png": coverage_heatmap(cov, f"{name}: over (+) and under (-) staffing", closed=shut),
         "paid-hours.png": paid_hours_chart([(p.name, p.shown) for p in explained.shown_parts()],
                                            explained.paid_shown, f"{name}: where the paid hours go"),
     }

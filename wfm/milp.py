@@ -7,9 +7,11 @@ Roster, what-if recovery and every later optimising stage build a ``pulp.LpProbl
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,30 @@ import pulp
 from wfm.io import redirect_stdout_fd
 
 Progress = Callable[[dict[str, float]], None]
+# what a caller deep in a stage reports through without every function between passing it on: `wfm whatif`
+# at a terminal shows each recovery's and re-roster's solve (the stage names which, ``stage`` in the report)
+_REPORTING: ContextVar[Progress | None] = ContextVar("wfm_solver_progress", default=None)
+_STAGE: ContextVar[str] = ContextVar("wfm_solver_stage", default="")
+
+
+@contextlib.contextmanager
+def reporting(progress: Progress | None) -> Iterator[None]:
+    """Within the block, every :func:`solve_highs` given no ``progress`` of its own reports to ``progress``."""
+    token = _REPORTING.set(progress)
+    try:
+        yield
+    finally:
+        _REPORTING.reset(token)
+
+
+@contextlib.contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Within the block, the reports of :func:`reporting` carry ``stage`` = ``name``."""
+    token = _STAGE.set(name)
+    try:
+        yield
+    finally:
+        _STAGE.reset(token)
 
 
 class HighsCmd(pulp.HiGHS):  # type: ignore[misc,name-defined]
@@ -174,6 +200,9 @@ def solve_highs(
     plan it returns (variable name -> value) is the MIP start. ``highs_options``: more HiGHS options by name."""
     import highspy
 
+    if progress is None and (ambient := _REPORTING.get()) is not None:
+        name = _STAGE.get()
+        progress = ambient if not name else (lambda p: ambient({**p, "stage": name}))  # type: ignore[dict-item]
     t0 = time.perf_counter()
     kinds = highspy.cb.HighsCallbackType
     improving, interrupt = kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt

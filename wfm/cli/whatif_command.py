@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from wfm.cli.shell import (
     emit,
     jobs_progress,
     log,
+    solver_progress_line,
     wfm_command,
 )
 from wfm.config import DEFAULT_CONFIG
@@ -117,14 +119,26 @@ def whatif_command(
         horizon = f"{7 * weeks}d"
     if sweep is not None:
         stage.parse_sweep(sweep)  # a bad --sweep fails before any solving
-    fc, ro, notes = stage.load_inputs(
-        cfg, scen, forecast_path=forecast, history_path=history, roster_path=roster, horizon=horizon,
-        start=start, method=method, roster_time_limit_s=roster_time_limit, source=str(scenarios),
-    )
-    result = stage.whatif(
-        cfg, scen, fc, ro, sweep=sweep, workers=workers, cluster=cluster, time_limit_s=time_limit,
-        source=str(scenarios), progress=jobs_progress("scenarios", quiet or json_out),
-    )
+    from wfm import milp
+    from wfm.parallel import engine_of
+
+    # at a terminal, each solve in this process (the baseline roster, every recovery and re-roster when the
+    # scenarios run here, not on workers) redraws one progress line, as `wfm plan` and `wfm roster` do
+    watch = sys.stderr.isatty() and not (quiet or json_out)
+    solving = solver_progress_line(sys.stderr) if watch else None
+    with milp.reporting(solving):
+        fc, ro, notes = stage.load_inputs(
+            cfg, scen, forecast_path=forecast, history_path=history, roster_path=roster, horizon=horizon,
+            start=start, method=method, roster_time_limit_s=roster_time_limit, source=str(scenarios),
+        )
+        with milp.reporting(solving if engine_of(workers, cluster) is None else None):
+            result = stage.whatif(
+                cfg, scen, fc, ro, sweep=sweep, workers=workers, cluster=cluster, time_limit_s=time_limit,
+                source=str(scenarios), progress=jobs_progress("scenarios", quiet or json_out),
+            )
+    if watch:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
     result.notes = notes + result.notes
     doc = result.to_dict()
     if out is not None:

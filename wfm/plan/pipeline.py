@@ -78,6 +78,7 @@ class PlanResult:
     proof: Any = None  # wfm.plan.proof.Proof: the roster simulated
     calibration: Any = None  # wfm.plan.calibrate.Calibration: objectives and margins the roster used
     outbound: Any = None  # wfm.outbound.Blend: a campaign blended into the week (--campaign, [outbound])
+    planned_actuals: Any = None  # what came on the plan's dates (a plan of past dates): timestamp, volume
 
     @property
     def coverage(self) -> pd.DataFrame:
@@ -204,6 +205,7 @@ def plan(
                      calibration.margins)
     ratio = _ratio(roster, config, basis, say, timings)
     actuals = last_weeks_actuals(history, start_date, actual_weeks, forecast.interval_minutes)
+    planned_actuals = planned_dates_actuals(history, start_date, weeks, forecast.interval_minutes)
     proof = _prove(roster, forecast, config, replications, say, timings)
     headline, breaches = assess(staffing, roster, ratio, config, forecast.interval_minutes)
     outbound = None
@@ -224,7 +226,7 @@ def plan(
     }
     return PlanResult(
         config=config, start=start_date, weeks=weeks, forecast=forecast, staffing=staffing, roster=roster,
-        ratio=ratio, actuals=actuals, headline=headline, breaches=breaches, settings=settings, timings=timings,
+        ratio=ratio, actuals=actuals, planned_actuals=planned_actuals, headline=headline, breaches=breaches, settings=settings, timings=timings,
         notes=list(forecast.notes) + [f"ratio: {w}" for w in ratio.warnings] + proof.notes
         + [f"outbound: {n}" for n in (outbound.notes if outbound is not None else [])], proof=proof,
         calibration=calibration, outbound=outbound,
@@ -398,11 +400,25 @@ def last_weeks_actuals(history: Any, start: dt.date, weeks: int = 4, interval_mi
                        ) -> pd.DataFrame:
     """All-queue volume per interval over the ``weeks`` weeks of history before ``start`` (``timestamp,volume``),
     on ``interval_minutes`` intervals (default the history's; a multiple of them adds them up)."""
+    end_day = min(int((pd.Timestamp(start) - history.start).days), history.n_days)
+    return actuals_between(history, max(0, end_day - 7 * weeks), end_day, interval_minutes)
+
+
+def planned_dates_actuals(history: Any, start: dt.date, weeks: int, interval_minutes: int | None = None
+                          ) -> pd.DataFrame:
+    """What came on the plan's own dates, as far as the history reaches (a plan of past dates): all-queue
+    volume per interval, ``timestamp,volume``; empty for a plan of future dates."""
+    first_day = int((pd.Timestamp(start) - history.start).days)
+    return actuals_between(history, max(0, first_day), min(first_day + 7 * weeks, history.n_days),
+                           interval_minutes)
+
+
+def actuals_between(history: Any, first_day: int, end_day: int, interval_minutes: int | None = None
+                    ) -> pd.DataFrame:
+    """All-queue volume per interval from day ``first_day`` to day ``end_day`` (exclusive) of the history."""
     step = interval_minutes or history.interval_minutes
     k = step // history.interval_minutes
     p = history.per_day
-    end_day = min(int((pd.Timestamp(start) - history.start).days), history.n_days)
-    first_day = max(0, end_day - 7 * weeks)
     if end_day <= first_day:
         return pd.DataFrame({"timestamp": pd.Series([], dtype="datetime64[ns]"), "volume": pd.Series([], dtype=float)})
     vol = history.volume[:, first_day:end_day, :]

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wfm import milp
 from wfm import ratio as ratio_mod
 from wfm.config import CentreConfig
 from wfm.errors import ConfigError, InputError
@@ -103,8 +104,11 @@ def run_scenario(
     crew = people(plan.shifts, plan.dates, shocked.absence)
     base = np.minimum(rostered(plan, row_presence(plan, crew)), shocked.seats)
     before = assess_cover(staffing, base, required, plan)
-    rec = recover(plan, scenario, staffing, required, base, shocked, crew, time_limit_s=time_limit_s, gap=gap)
-    rec = reoptimise(plan, scenario, staffing, required, shocked, rec, time_limit_s=time_limit_s, gap=gap)
+    name = scenario.name + "".join(f" {k}={v:g}" for k, v in (sweep or {}).items())
+    with milp.stage(f"{name}: recovery"):
+        rec = recover(plan, scenario, staffing, required, base, shocked, crew, time_limit_s=time_limit_s, gap=gap)
+    with milp.stage(f"{name}: re-roster"):
+        rec = reoptimise(plan, scenario, staffing, required, shocked, rec, time_limit_s=time_limit_s, gap=gap)
     after = before if rec.status in ("not_needed", "no_levers") else assess_cover(staffing, rec.rostered, required, plan)
     ratio_result = None
     if scenario.levers.back_office is not None and rec.back_office_peak > 0:
