@@ -215,8 +215,7 @@ def heatmap_figure(coverage: pd.DataFrame, title: str = "Over (+) and under (-) 
     grid = heatmap_grid(coverage, closed)
     vals = grid.to_numpy(float)
     over = float(np.nanmax(vals)) if np.isfinite(vals).any() else 1.0
-    cmap = plt.get_cmap("RdBu").copy()
-    cmap.set_bad(CLOSED_COLOUR)
+    cmap = plt.get_cmap("RdBu").with_extremes(bad=CLOSED_COLOUR)
     norm = TwoSlopeNorm(vcenter=0.0, vmin=-SHORT_SATURATES, vmax=max(1.0, over))
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(11, 0.45 * len(grid) + 1.8))
@@ -231,6 +230,10 @@ def heatmap_figure(coverage: pd.DataFrame, title: str = "Over (+) and under (-) 
         ax.set_xlabel(f"interval start ({step}-minute intervals)")
         ax.set_title(title)
         cb = fig.colorbar(im, ax=ax, pad=0.01, extend="min")
+        top = max(1.0, over)
+        ups = [t for t in matplotlib.ticker.MaxNLocator(5, integer=True).tick_values(0, top) if 0 < t <= top]
+        cb.set_ticks([-SHORT_SATURATES, -1.0, 0.0, *ups])
+        cb.set_ticklabels([f"-{SHORT_SATURATES:g} or fewer", "-1", "0", *[f"+{t:g}" for t in ups]])
         cb.set_label("agents on the phones - required")
         from matplotlib.patches import Patch
 

@@ -6,6 +6,7 @@ cores), and through a scheduler started as separate processes on this machine (`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -45,68 +46,15 @@ def _external_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
     return address, procs
 
 
-def run() -> None:
-    from wfm import history as hist
-    from wfm import whatif as W
-    from wfm.config import load_config
-    from wfm.generate import write_small_centre
-    from wfm.plan.portfolio import load_portfolio, portfolio
-    from wfm.whatif.scenario import load_scenarios
-
-    cfg = load_config(ROOT / "configs" / "example.toml")
-    storm = load_scenarios(ROOT / "configs" / "storm.toml")[0]
-    fc, ro, _ = W.baseline_inputs(cfg, history=hist.read_history(ROOT / "forecasts" / "history.csv"),
-                                  horizon_days=7, roster_time_limit_s=60)
-    sweep = f"volume=1.0:{1.0 + 0.05 * (POINTS - 1):.2f}:0.05"
+def run(parts: tuple[str, ...] = ("sweep", "portfolio")) -> None:
     with tempfile.TemporaryDirectory(prefix="wfm-bench-parallel-") as tmp:
         folder = Path(tmp)
         address, procs = _external_cluster(folder)
         try:
-            times: dict[str, float] = {}
-            tables: dict[str, object] = {}
-            for label, kw in (("serial", {}), ("local cluster, 2 processes", {"workers": 2}),
-                              ("dask scheduler + 2 dask workers", {"cluster": address})):
-                t = time.perf_counter()
-                res = W.whatif(cfg, [storm], fc, ro, sweep=sweep, **kw)
-                times[label] = time.perf_counter() - t
-                tables[label] = res.comparison().to_csv(index=False)
-            base = times["serial"]
-            print(f"storm sweep {sweep} ({POINTS} points + baseline, the storm's week):")
-            for label, secs in times.items():
-                same = tables[label] == tables["serial"]
-                print(f"  {label:32s} {secs:7.1f} s  x{base / secs:4.2f}  identical to serial: {same}")
-            speed = base / times["local cluster, 2 processes"]
-            print(f"  target: at least {SPEEDUP_TARGET}x on 2 cores: {'met' if speed >= SPEEDUP_TARGET else 'MISSED'}")
-
-            sites = folder / "sites.toml"
-            text = ""
-            for k in range(CENTRES):
-                name = f"centre{k + 1}"
-                # a client centre open every day 08:00-20:00 on 15 minutes, planned 4 weeks ahead (about 40
-                # agents and 4 team leaders: 9:1)
-                write_small_centre(folder, name, seed=100 + k, peak=30.0 + 2 * k, interval_minutes=15,
-                                   seven_days=True, back_office=4)
-                text += (f'[[centres]]\nname = "{name}"\nconfig = "{name}.toml"\nhistory = "{name}-history.csv"\n'
-                         f'out = "runs/{name}"\nweeks = 4\n')
-            sites.write_text(text)
-            jobs, _ = load_portfolio(sites)
-            ptimes: dict[str, float] = {}
-            summaries: dict[str, str] = {}
-            for label, kw in (("serial", {}), ("local cluster, 2 processes", {"workers": 2}),
-                              ("dask scheduler + 2 dask workers", {"cluster": address})):
-                shutil.rmtree(folder / "runs", ignore_errors=True)
-                t = time.perf_counter()
-                table = portfolio(jobs, **kw)
-                ptimes[label] = time.perf_counter() - t
-                summaries[label] = table.to_csv(index=False)
-            base = ptimes["serial"]
-            print(f"portfolio of {CENTRES} generated centres (one queue, every day 08:00-20:00 on 15 minutes, 8 weeks "
-                  "of history, 4 weeks planned, 100 replications each):")
-            for label, secs in ptimes.items():
-                same = summaries[label] == summaries["serial"]
-                print(f"  {label:32s} {secs:7.1f} s  x{base / secs:4.2f}  identical summary: {same}")
-            speed = base / ptimes["local cluster, 2 processes"]
-            print(f"  target: at least {SPEEDUP_TARGET}x on 2 cores: {'met' if speed >= SPEEDUP_TARGET else 'MISSED'}")
+            if "sweep" in parts:
+                _sweep(address)
+            if "portfolio" in parts:
+                _portfolio(folder, address)
         finally:
             for p in reversed(procs):
                 p.terminate()
@@ -115,3 +63,80 @@ def run() -> None:
                     p.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     p.kill()
+
+
+ENGINES = (("serial", {}), ("local cluster, 2 processes", {"workers": 2}),
+           ("dask scheduler + 2 dask workers", None))  # None: the external cluster's address
+
+
+def _engines(address: str) -> list[tuple[str, dict]]:
+    return [(label, kw if kw is not None else {"cluster": address}) for label, kw in ENGINES]
+
+
+def _report(what: str, times: dict[str, float], outputs: dict[str, str]) -> None:
+    """Each engine's seconds, speed-up and whether its output is the serial one's (the first differing line
+    when it is not), and the target."""
+    base = times["serial"]
+    print(what)
+    for label, secs in times.items():
+        same = outputs[label] == outputs["serial"]
+        print(f"  {label:32s} {secs:7.1f} s  x{base / secs:4.2f}  identical to serial: {same}")
+        if not same:
+            for a, b in zip(outputs["serial"].splitlines(), outputs[label].splitlines(), strict=False):
+                if a != b:
+                    print(f"    serial: {a}\n    {label}: {b}")
+                    break
+    speed = base / times["local cluster, 2 processes"]
+    print(f"  target: at least {SPEEDUP_TARGET}x on 2 cores: {'met' if speed >= SPEEDUP_TARGET else 'MISSED'}")
+
+
+def _sweep(address: str) -> None:
+    from wfm import history as hist
+    from wfm import whatif as W
+    from wfm.config import load_config
+    from wfm.whatif.scenario import load_scenarios
+
+    cfg = load_config(ROOT / "configs" / "example.toml")
+    storm = load_scenarios(ROOT / "configs" / "storm.toml")[0]
+    fc, ro, _ = W.baseline_inputs(cfg, history=hist.read_history(ROOT / "forecasts" / "history.csv"),
+                                  horizon_days=7, roster_time_limit_s=60)
+    sweep = f"volume=1.0:{1.0 + 0.05 * (POINTS - 1):.2f}:0.05"
+    times: dict[str, float] = {}
+    tables: dict[str, str] = {}
+    for label, kw in _engines(address):
+        t = time.perf_counter()
+        res = W.whatif(cfg, [storm], fc, ro, sweep=sweep, **kw)
+        times[label] = time.perf_counter() - t
+        tables[label] = res.comparison().to_csv(index=False)
+    _report(f"storm sweep {sweep} ({POINTS} points + baseline, the storm's week):", times, tables)
+
+
+def _portfolio(folder: Path, address: str) -> None:
+    from wfm.generate import write_small_centre
+    from wfm.plan.portfolio import load_portfolio, portfolio
+
+    sites = folder / "sites.toml"
+    text = ""
+    for k in range(CENTRES):
+        name = f"centre{k + 1}"
+        # a client centre open every day 08:00-20:00 on 15 minutes, planned 4 weeks ahead (about 40 agents and
+        # 4 team leaders: 9:1)
+        write_small_centre(folder, name, seed=100 + k, peak=30.0 + 2 * k, interval_minutes=15, seven_days=True,
+                           back_office=4)
+        text += (f'[[centres]]\nname = "{name}"\nconfig = "{name}.toml"\nhistory = "{name}-history.csv"\n'
+                 f'out = "runs/{name}"\nweeks = 4\n')
+    sites.write_text(text)
+    jobs, _ = load_portfolio(sites)
+    times: dict[str, float] = {}
+    outputs: dict[str, str] = {}
+    for label, kw in _engines(address):
+        shutil.rmtree(folder / "runs", ignore_errors=True)
+        t = time.perf_counter()
+        table = portfolio(jobs, **kw)
+        times[label] = time.perf_counter() - t
+        # the summary and every run folder's files but manifest.json (its timings differ by design)
+        files = sorted(p for p in (folder / "runs").rglob("*") if p.is_file() and p.name != "manifest.json")
+        digest = "\n".join(f"{p.relative_to(folder)} {hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files)
+        outputs[label] = table.to_csv(index=False) + digest
+    _report(f"portfolio of {CENTRES} generated centres (one queue, every day 08:00-20:00 on 15 minutes, 8 weeks of "
+            "history, 4 weeks planned, 100 replications each):", times, outputs)

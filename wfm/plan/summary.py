@@ -94,8 +94,9 @@ def worst_intervals(coverage: Any, n: int = WORST) -> Any:
     c = coverage.loc[coverage["required_scheduled"] > 0]
     import pandas as pd
 
-    c = c.assign(_t=pd.to_datetime(c["timestamp"]).dt.strftime("%Y-%m-%d %H:%M"))
-    return c.sort_values(["service_level", "under", "_t"], ascending=[True, False, True], kind="stable").head(n)
+    c = c.assign(interval=pd.to_datetime(c["timestamp"]).dt.strftime("%Y-%m-%d %H:%M"))
+    return c.sort_values(["service_level", "under", "interval"], ascending=[True, False, True],
+                         kind="stable").head(n)
 
 
 def _worst_section(result: PlanResult) -> list[str]:
@@ -108,7 +109,7 @@ def _worst_section(result: PlanResult) -> list[str]:
              "| interval | required (scheduled) | rostered | over / under | service level |", "|---|---:|---:|---:|---:|"]
     for r in worst.itertuples():
         diff = int(r.rostered) - int(r.required_scheduled)
-        lines.append(f"| {r._t} | {int(r.required_scheduled)} | {int(r.rostered)} | {diff:+d} | "
+        lines.append(f"| {r.interval} | {int(r.required_scheduled)} | {int(r.rostered)} | {diff:+d} | "
                      f"{_pct(float(r.service_level))} |")
     return lines
 
