@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DASK_YAML := $(VENV)/etc/dask/wfm.yaml
 
-.PHONY: install test check-docs demo bench lint docs clean
+.PHONY: install test check-docs demo bench lint docs docs-images clean
 
 install: $(STAMP) $(DASK_YAML)
 
@@ -37,6 +37,13 @@ bench: $(STAMP) $(DASK_YAML)
 
 docs: $(STAMP) $(DASK_YAML)
 	$(BIN)/python -m wfm.docs
+
+# The screenshots in docs/images from a fresh plan of the example (needs Debian's chromium,
+# libreoffice-calc-nogui and poppler-utils; see wfm/docs_images.py)
+docs-images: $(STAMP) $(DASK_YAML)
+	rm -rf .docs-run; $(BIN)/wfm plan --quiet --out .docs-run; test $$? -le 1
+	$(BIN)/python -m wfm.docs_images .docs-run/2026-11-30
+	rm -rf .docs-run
 
 lint: $(STAMP) $(DASK_YAML)
 	$(BIN)/ruff check wfm tests

@@ -23,7 +23,7 @@ LAYERS: list[list[str]] = [
     ["whatif", "capacity", "outbound"],  # capacity: months ahead, on staffing and the MILP solver; outbound: campaigns beside the inbound roster
     ["plan"],
     ["review"],  # plan against actuals: reads a plan's run folder
-    ["docs", "cli", "bench", "generate"],
+    ["docs", "docs_images", "cli", "bench", "generate"],  # docs_images: the docs' screenshots (make docs-images)
 ]
 
 # (importer, imported) pairs allowed inside one layer

@@ -147,7 +147,7 @@ def _roster(ws: Any, parts: WorkbookParts, f: _Formats) -> None:
                 ws.write_string(i + 1, 2 + k, text, f.shift)
                 ws.write_comment(i + 1, 2 + k, notes[(i, k)], {"x_scale": 1.6, "y_scale": 0.8})
     ws.set_column(0, 1, 12)
-    ws.set_column(2, 1 + parts.days, 14)
+    ws.set_column(2, 1 + parts.days, 16)
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
 
