@@ -1,5 +1,5 @@
 """`make bench` figures for the one engine (`wfm.parallel`, Dask): a 40-point storm sweep and a portfolio of 8
-generated centres, each serially, on a local cluster of 2 processes (target: at least 1.6x faster on 2
+generated centres (each the bundled example's size), each serially, on a local cluster of 2 processes (target: at least 1.6x faster on 2
 cores), and through a scheduler started as separate processes on this machine (`dask scheduler` and two
 `dask worker` processes), to show the cluster path end to end. Every run's results must equal the serial ones.
 """
@@ -112,19 +112,21 @@ def _sweep(address: str) -> None:
 
 
 def _portfolio(folder: Path, address: str) -> None:
-    from wfm.generate import write_small_centre
+    from wfm.generate import generate_history
+    from wfm.io import atomic_write_csv
     from wfm.plan.portfolio import load_portfolio, portfolio
 
     sites = folder / "sites.toml"
     text = ""
+    example = (ROOT / "configs" / "example.toml").read_text()
     for k in range(CENTRES):
+        # a client centre the size of the bundled example (three queues, 24x7, about 200 agents), each with its
+        # own year of history (its own seed), planned one week ahead to a 5% gap
         name = f"centre{k + 1}"
-        # a client centre open every day 08:00-20:00 on 15 minutes, planned 4 weeks ahead (about 40 agents and
-        # 4 team leaders: 9:1)
-        write_small_centre(folder, name, seed=100 + k, peak=30.0 + 2 * k, interval_minutes=15, seven_days=True,
-                           back_office=4)
+        (folder / f"{name}.toml").write_text(example.replace('name = "Example Care Centre"', f'name = "{name}"'))
+        atomic_write_csv(folder / f"{name}-history.csv", generate_history(seed=200 + k))
         text += (f'[[centres]]\nname = "{name}"\nconfig = "{name}.toml"\nhistory = "{name}-history.csv"\n'
-                 f'out = "runs/{name}"\nweeks = 4\n')
+                 f'out = "runs/{name}"\ngap = 0.05\ntime_limit_s = 600\n')
     sites.write_text(text)
     jobs, _ = load_portfolio(sites)
     times: dict[str, float] = {}
@@ -138,5 +140,5 @@ def _portfolio(folder: Path, address: str) -> None:
         files = sorted(p for p in (folder / "runs").rglob("*") if p.is_file() and p.name != "manifest.json")
         digest = "\n".join(f"{p.relative_to(folder)} {hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files)
         outputs[label] = table.to_csv(index=False) + digest
-    _report(f"portfolio of {CENTRES} generated centres (one queue, every day 08:00-20:00 on 15 minutes, 8 weeks of "
-            "history, 4 weeks planned, 100 replications each):", times, outputs)
+    _report(f"portfolio of {CENTRES} generated centres (the bundled example's size and rules, each its own year of "
+            "history; one week planned to a 5% gap):", times, outputs)
