@@ -370,7 +370,7 @@ def _wait_for_lock(out: Path, proc: subprocess.Popen, timeout: float = 30.0) -> 
 def test_killed_run_leaves_previous_run_and_concurrent_run_exits_75(run: dict, tmp_path: Path) -> None:
     out = tmp_path / "runs"
     shutil.copytree(run["folder"], out / START)
-    previous = {p.name: p.read_bytes() for p in (out / START).iterdir()}
+    previous = {name: (out / START / name).read_bytes() for name in _files(out / START)}
     proc = _spawn(out)
     try:
         _wait_for_lock(out, proc)
@@ -391,7 +391,7 @@ def test_killed_run_leaves_previous_run_and_concurrent_run_exits_75(run: dict, t
             if stream:
                 stream.close()
     # the previous run is untouched, and nothing else appeared (only the lock file, which holds no lock now)
-    assert {p.name: p.read_bytes() for p in (out / START).iterdir()} == previous
+    assert {name: (out / START / name).read_bytes() for name in _files(out / START)} == previous
     assert sorted(p.name for p in out.iterdir()) == sorted([LOCK_NAME, START])
     # the lock died with the process: the next run gets it
     with run_lock(out):
