@@ -375,3 +375,19 @@ def test_plan_interval_checks_the_shifts_on_its_grid(files: Path) -> None:
     config = grid_config(planning=None, breaks=[{"minutes": 30, "paid": True, "window": ["02:00", "03:00"]}])
     res = _plan(files, config, "--interval", "60")
     one_line_exit_2(res, "shifts['day'].breaks[0].minutes", "60-minute planning grid ([roster] interval_minutes)")
+
+
+def test_a_plan_of_past_dates_gets_what_came_on_them_and_a_future_plan_nothing() -> None:
+    from wfm.plan.pipeline import planned_dates_actuals
+
+    h = prepare_history(six_minute_history(), parse_config(grid_config()))
+    last = (h.start + pd.Timedelta(days=h.n_days - 1)).date()
+    monday = pd.Timestamp("2026-01-12").date()  # the history's second week: a plan of past dates
+    came = planned_dates_actuals(h, monday, 1, 30)
+    assert pd.to_datetime(came["timestamp"]).iloc[0] == pd.Timestamp(monday)
+    assert len(came) == 48 * 7
+    assert len(planned_dates_actuals(h, pd.Timestamp("2026-01-21").date(), 1, 30)) == 48 * 5  # to the 25th
+    t = pd.to_datetime(came["timestamp"])
+    open_ = (t.dt.hour >= 8) & (t.dt.hour < 16)
+    assert came.loc[open_, "volume"].eq(15.0).all() and came.loc[~open_, "volume"].eq(0.0).all()
+    assert planned_dates_actuals(h, last + pd.Timedelta(days=1), 1, 30).empty
