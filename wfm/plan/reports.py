@@ -24,7 +24,7 @@ def targets(result: PlanResult) -> list[Target]:
         if h.get("service_level") is not None and h.get("service_level_target") is not None
         else "no queue judged on the plan's service level",
         "coverage": f"{h['intervals_short']} of {h['intervals']} intervals short of the requirement",
-        "service_period": "every queue's day and week targets met",
+        "service_period": "no queue short of a day or week service target",
         "ratio": f"front line : back office {h['ratio']} (target {h['ratio_target']}, {h['ratio_status']})",
     }
     names = list(CHECKED) + (["outbound"] if result.outbound is not None else [])
