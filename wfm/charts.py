@@ -36,7 +36,6 @@ _STYLE = {
     "axes.spines.right": False,
     "svg.hashsalt": "wfm",
 }
-DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def _png(fig: Any) -> bytes:

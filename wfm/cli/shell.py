@@ -138,23 +138,6 @@ ClusterOpt = Annotated[str | None, typer.Option(
          "tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS, else local when --workers > 1).")]
 
 
-def solver_progress_line(stream: Any) -> Callable[[dict[str, Any]], None]:
-    """A solver progress callback (:func:`wfm.milp.solve_highs`'s reports) redrawing one line on ``stream``:
-    the stage being solved (``stage``, when the report names one), best, bound, gap and seconds."""
-    import math
-
-    def show(p: dict[str, Any]) -> None:
-        inc, bnd, g = p.get("incumbent", math.inf), p.get("bound", -math.inf), p.get("gap", math.inf)
-        inc_s = f"{inc:,.1f}" if math.isfinite(inc) and abs(inc) < 1e20 else "-"
-        bnd_s = f"{bnd:,.1f}" if math.isfinite(bnd) and abs(bnd) < 1e20 else "-"
-        gap_s = f"{100 * g:.2f}%" if math.isfinite(g) and g < 1e6 else "-"
-        what = p.get("stage") or "solving"
-        stream.write(f"\r\033[K{what}: best {inc_s}  bound {bnd_s}  gap {gap_s}  {p.get('seconds', 0):.0f} s")
-        stream.flush()
-
-    return show
-
-
 def jobs_progress(label: str, quiet: bool = False):
     """``progress(done, total)`` printing ``label: done/total`` on one line at a terminal (stderr), else None."""
     if quiet or not sys.stderr.isatty():

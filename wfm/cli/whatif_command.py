@@ -19,7 +19,6 @@ from wfm.cli.shell import (
     emit,
     jobs_progress,
     log,
-    solver_progress_line,
     wfm_command,
 )
 from wfm.config import DEFAULT_CONFIG
@@ -121,11 +120,12 @@ def whatif_command(
         stage.parse_sweep(sweep)  # a bad --sweep fails before any solving
     from wfm import milp
     from wfm.parallel import engine_of
+    from wfm.roster import progress_printer
 
     # at a terminal, each solve in this process (the baseline roster, every recovery and re-roster when the
     # scenarios run here, not on workers) redraws one progress line, as `wfm plan` and `wfm roster` do
     watch = sys.stderr.isatty() and not (quiet or json_out)
-    solving = solver_progress_line(sys.stderr) if watch else None
+    solving = progress_printer(sys.stderr) if watch else None
     with milp.reporting(solving):
         fc, ro, notes = stage.load_inputs(
             cfg, scen, forecast_path=forecast, history_path=history, roster_path=roster, horizon=horizon,

@@ -4,6 +4,7 @@ agents/<agent_id>.ics (:mod:`wfm.report`), and the targets the plan was checked 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pandas as pd
 
@@ -42,11 +43,13 @@ def targets(result: PlanResult) -> list[Target]:
 
 
 def planner_files(result: PlanResult, files: dict[str, bytes]) -> dict[str, bytes]:
-    """plan.xlsx, report.html (from ``files``' summary.md and charts) and one calendar per rostered agent."""
+    """plan.xlsx, report.html and one calendar per rostered agent, from ``files`` (roster.csv, summary.md and
+    the charts, as :func:`wfm.plan.run.run_files` made them) and ``result``."""
     cfg = result.config
     end = result.start + dt.timedelta(days=7 * result.weeks - 1)
     title = f"Plan {result.start.isoformat()} .. {end.isoformat()} - {cfg.centre.name}"
-    roster = _text_frame(result.assignments)
+    # roster.csv as written, every field its text: the Roster sheet and the calendars cannot differ from the file
+    roster = pd.read_csv(io.BytesIO(files["roster.csv"]), dtype=str, keep_default_na=False)
     parts = WorkbookParts(
         title=title, start=result.start, days=7 * result.weeks, headline=headline_table(result),
         targets=targets(result), roster=roster, coverage=result.coverage, forecast=result.forecast.forecast,
@@ -58,10 +61,3 @@ def planner_files(result: PlanResult, files: dict[str, bytes]) -> dict[str, byte
     out.update(agent_calendars(roster, cfg.centre.timezone, cfg.centre.name, result.start))
     return out
 
-
-def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """roster.csv's rows as the file holds them (every field text; a blank break list empty)."""
-    out = frame.copy()
-    for col in out.columns:
-        out[col] = out[col].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-    return out

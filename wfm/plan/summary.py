@@ -7,6 +7,8 @@ import datetime as dt
 import os
 from typing import Any
 
+import pandas as pd
+
 from wfm.plan.pipeline import PlanResult
 from wfm.staffing import targets_by_queue
 
@@ -92,8 +94,6 @@ def worst_intervals(coverage: Any, n: int = WORST) -> Any:
     """The ``n`` staffed intervals with the lowest service level (then the most agents short, then the
     earliest): coverage.csv's rows where agents are required."""
     c = coverage.loc[coverage["required_scheduled"] > 0]
-    import pandas as pd
-
     c = c.assign(interval=pd.to_datetime(c["timestamp"]).dt.strftime("%Y-%m-%d %H:%M"))
     return c.sort_values(["service_level", "under", "interval"], ascending=[True, False, True],
                          kind="stable").head(n)

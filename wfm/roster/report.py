@@ -12,17 +12,23 @@ from wfm.roster.domain import Roster
 from wfm.roster.explain import PaidHours
 
 
-def progress_printer(stream: Any) -> Callable[[dict[str, float]], None]:
-    """A progress callback that redraws one line on ``stream``: incumbent, bound, gap, seconds."""
+def progress_printer(stream: Any) -> Callable[[dict[str, Any]], None]:
+    """A progress callback (:func:`wfm.milp.solve_highs`'s reports) that redraws one line on ``stream``: the
+    stage being solved when the report names one (``stage``, from :func:`wfm.milp.stage`; else "solving"),
+    incumbent, bound, gap, seconds. A line shorter than one before it is padded to cover it."""
+    widest = [0]
 
-    def show(p: dict[str, float]) -> None:
+    def show(p: dict[str, Any]) -> None:
         inc = p.get("incumbent", math.inf)
         bnd = p.get("bound", -math.inf)
         inc_s = f"{inc:,.1f}" if math.isfinite(inc) and abs(inc) < 1e20 else "-"
         bnd_s = f"{bnd:,.1f}" if math.isfinite(bnd) and abs(bnd) < 1e20 else "-"
         g = p.get("gap", math.inf)
         gap_s = f"{100 * g:.2f}%" if math.isfinite(g) and g < 1e6 else "-"
-        stream.write(f"\rsolving: best {inc_s}  bound {bnd_s}  gap {gap_s}  {p.get('seconds', 0):.0f} s   ")
+        what = p.get("stage") or "solving"
+        line = f"{what}: best {inc_s}  bound {bnd_s}  gap {gap_s}  {p.get('seconds', 0):.0f} s   "
+        widest[0] = max(widest[0], len(line))
+        stream.write("\r" + line.ljust(widest[0]))
         stream.flush()
 
     return show
