@@ -63,6 +63,25 @@ def test_a_local_cluster_gives_the_serial_results_in_order():
     assert seen[-1] == (12, 12) and len(seen) == 12
 
 
+def worker_settings(_: int) -> dict:
+    import dask
+
+    return {key: dask.config.get(key) for key in parallel.WORKER_CONFIG}
+
+
+def test_the_workers_run_with_wfms_dask_settings_the_same_as_configs_dask_wfm_yaml():
+    # the local cluster's workers see wfm's settings, and the file `dask worker` reads says the same
+    import dask
+    import yaml
+
+    (seen,) = parallel.map_jobs(worker_settings, [0], workers=2)
+    assert seen == parallel.WORKER_CONFIG
+    assert seen["distributed.worker.profile.enabled"] is False
+    doc = yaml.safe_load((Path(__file__).parents[1] / "configs" / "dask" / "wfm.yaml").read_text())
+    with dask.config.set(doc):  # the file's nested keys, flattened as Dask reads them
+        assert {key: dask.config.get(key) for key in parallel.WORKER_CONFIG} == parallel.WORKER_CONFIG
+
+
 def test_a_wfm_error_in_a_job_is_raised_as_serially():
     with pytest.raises(InputError, match="job 3: bad input"):
         parallel.map_jobs(bad_input, range(6), workers=2)

@@ -31,11 +31,24 @@ R = TypeVar("R")
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 CONNECT_TIMEOUT_S = 10
 Progress = Callable[[int, int], None]  # (jobs done, jobs in all)
-# Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (glibc hands freed memory back to the system
-# from 64 KiB): on wfm's allocation-heavy jobs (pandas frames, PuLP models) that more than doubled each job's
-# time (a what-if sweep point: 6 s serially, 14 s in a worker). The other variables stay Dask's. The same for
-# `dask worker`: configs/dask/wfm.yaml, which `make install` puts where the venv's Dask reads it.
-WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+# Dask settings for the processes that run wfm's jobs; configs/dask/wfm.yaml holds the same for `dask scheduler`
+# and `dask worker` (a test checks the two agree), docs/cluster.md says why:
+# - Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (glibc hands freed memory back to the system
+#   from 64 KiB): on wfm's allocation-heavy jobs (pandas frames, PuLP models) that more than doubled each job's
+#   time (a what-if sweep point: 6 s serially, 14 s in a worker). Unset: glibc's own threshold.
+# - Dask's housekeeping wakes every process 50 times a second (the event loop's tick), reads each process's
+#   memory 10 times a second and samples the running job's stack 100 times a second (the dashboard's profile).
+#   An idle scheduler and two workers used 18% of a core; two busy workers ran each centre of a portfolio 10-20%
+#   slower than one process alone. wfm's jobs run for seconds to minutes: a tick each second, memory read each
+#   second (a worker near its memory limit is still paused, then restarted, a second later at most) and no
+#   profiling cost nothing that matters, and each job runs as fast as it runs alone.
+WORKER_CONFIG: dict[str, Any] = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.worker.profile.enabled": False,
+}
 
 
 class JobFailed(WfmError):

@@ -6,13 +6,16 @@ cores), and through a scheduler started as separate processes on this machine (`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,56 +24,62 @@ POINTS = 40
 CENTRES = 8
 
 
-def _external_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
-    """A scheduler and two single-threaded worker processes started with Dask's own command; the address."""
+@contextlib.contextmanager
+def _external_cluster(folder: Path) -> Iterator[str]:
+    """A scheduler and two single-threaded worker processes started with Dask's own command, for one engine's
+    run only (idle, they would take CPU from the others'); their address."""
     dask = Path(sys.executable).with_name("dask")
     scheduler_file = folder / "scheduler.json"
-    # as wfm.parallel's local cluster: workers keep glibc's own malloc trim threshold (configs/dask/wfm.yaml,
-    # docs/cluster.md)
+    scheduler_file.unlink(missing_ok=True)
+    # as wfm.parallel's local cluster: configs/dask/wfm.yaml's settings (docs/cluster.md)
     env = {**os.environ, "DASK_CONFIG": str(ROOT / "configs" / "dask")}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     procs = [subprocess.Popen([str(dask), "scheduler", "--port", "0", "--dashboard-address", ":0",
                                "--scheduler-file", str(scheduler_file)], **quiet)]
-    deadline = time.time() + 60
-    while not scheduler_file.exists() and time.time() < deadline:
-        time.sleep(0.2)
-    procs.append(subprocess.Popen([str(dask), "worker", "--scheduler-file", str(scheduler_file), "--nworkers", "2",
-                                   "--nthreads", "1", "--no-dashboard"], **quiet))
-    import json
+    try:
+        deadline = time.time() + 60
+        while not scheduler_file.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        procs.append(subprocess.Popen([str(dask), "worker", "--scheduler-file", str(scheduler_file), "--nworkers",
+                                       "2", "--nthreads", "1", "--no-dashboard"], **quiet))
+        from distributed import Client
 
-    from distributed import Client
-
-    address = json.loads(scheduler_file.read_text())["address"]
-    with Client(address, timeout="30s") as client:
-        client.wait_for_workers(2, timeout=60)
-    return address, procs
+        address = json.loads(scheduler_file.read_text())["address"]
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
 
 
 def run(parts: tuple[str, ...] = ("sweep", "portfolio")) -> None:
     with tempfile.TemporaryDirectory(prefix="wfm-bench-parallel-") as tmp:
         folder = Path(tmp)
-        address, procs = _external_cluster(folder)
-        try:
-            if "sweep" in parts:
-                _sweep(address)
-            if "portfolio" in parts:
-                _portfolio(folder, address)
-        finally:
-            for p in reversed(procs):
-                p.terminate()
-            for p in procs:
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        if "sweep" in parts:
+            _sweep(folder)
+        if "portfolio" in parts:
+            _portfolio(folder)
 
 
-ENGINES = (("serial", {}), ("local cluster, 2 processes", {"workers": 2}),
-           ("dask scheduler + 2 dask workers", None))  # None: the external cluster's address
+EXTERNAL = "dask scheduler + 2 dask workers"
+ENGINES = (("serial", {}), ("local cluster, 2 processes", {"workers": 2}), (EXTERNAL, None))
 
 
-def _engines(address: str) -> list[tuple[str, dict]]:
-    return [(label, kw if kw is not None else {"cluster": address}) for label, kw in ENGINES]
+@contextlib.contextmanager
+def _engine(label: str, kw: dict | None, folder: Path) -> Iterator[dict]:
+    """The keywords that run on one engine; the external cluster runs only while its engine is timed (its
+    start is not timed: it is there before `wfm ... --cluster` is run)."""
+    if kw is not None:
+        yield kw
+        return
+    with _external_cluster(folder) as address:
+        yield {"cluster": address}
 
 
 def _report(what: str, times: dict[str, float], outputs: dict[str, str]) -> None:
@@ -90,7 +99,7 @@ def _report(what: str, times: dict[str, float], outputs: dict[str, str]) -> None
     print(f"  target: at least {SPEEDUP_TARGET}x on 2 cores: {'met' if speed >= SPEEDUP_TARGET else 'MISSED'}")
 
 
-def _sweep(address: str) -> None:
+def _sweep(folder: Path) -> None:
     from wfm import history as hist
     from wfm import whatif as W
     from wfm.config import load_config
@@ -103,15 +112,16 @@ def _sweep(address: str) -> None:
     sweep = f"volume=1.0:{1.0 + 0.05 * (POINTS - 1):.2f}:0.05"
     times: dict[str, float] = {}
     tables: dict[str, str] = {}
-    for label, kw in _engines(address):
-        t = time.perf_counter()
-        res = W.whatif(cfg, [storm], fc, ro, sweep=sweep, **kw)
-        times[label] = time.perf_counter() - t
+    for label, engine in ENGINES:
+        with _engine(label, engine, folder) as kw:
+            t = time.perf_counter()
+            res = W.whatif(cfg, [storm], fc, ro, sweep=sweep, **kw)
+            times[label] = time.perf_counter() - t
         tables[label] = res.comparison().to_csv(index=False)
     _report(f"storm sweep {sweep} ({POINTS} points + baseline, the storm's week):", times, tables)
 
 
-def _portfolio(folder: Path, address: str) -> None:
+def _portfolio(folder: Path) -> None:
     from wfm.generate import generate_history
     from wfm.io import atomic_write_csv
     from wfm.plan.portfolio import load_portfolio, portfolio
@@ -131,11 +141,12 @@ def _portfolio(folder: Path, address: str) -> None:
     jobs, _ = load_portfolio(sites)
     times: dict[str, float] = {}
     outputs: dict[str, str] = {}
-    for label, kw in _engines(address):
+    for label, engine in ENGINES:
         shutil.rmtree(folder / "runs", ignore_errors=True)
-        t = time.perf_counter()
-        table = portfolio(jobs, **kw)
-        times[label] = time.perf_counter() - t
+        with _engine(label, engine, folder) as kw:
+            t = time.perf_counter()
+            table = portfolio(jobs, **kw)
+            times[label] = time.perf_counter() - t
         # the summary and every run folder's files but manifest.json (its timings differ by design)
         files = sorted(p for p in (folder / "runs").rglob("*") if p.is_file() and p.name != "manifest.json")
         digest = "\n".join(f"{p.relative_to(folder)} {hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files)
