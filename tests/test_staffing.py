@@ -121,6 +121,32 @@ def test_pooled_requirement_is_the_fewest_meeting_every_queue_target():
     assert (pooled["scheduled"] == np.ceil(pooled["agents"] / 0.7 - 1e-9)).all()
 
 
+@pytest.mark.parametrize("period", ["interval", "day"])
+def test_a_pooled_requirement_above_most_scheduled_is_refused_at_its_first_interval_before_sizing(period):
+    ts = pd.date_range("2026-12-07 08:00", periods=4, freq="30min")
+    fc = pd.concat(
+        [
+            pd.DataFrame({"timestamp": ts, "queue": "sales", "volume": [60.0, 180, 0, 30], "aht": 200.0}),
+            pd.DataFrame({"timestamp": ts, "queue": "help", "volume": [40.0, 0, 0, 170], "aht": 300.0}),
+        ]
+    )
+    cfg = _config(service_level_period=period, min_interval_service_level=0.5)
+    out = staff(fc, cfg)
+    out.attrs["source"] = "staffing.csv"
+    need = staffing_requirement(out, cfg, pooled=True)["scheduled"].to_numpy()
+    most = int(need.max())
+    # the most any interval needs passes; one fewer is refused at the first interval needing more
+    assert staffing_requirement(out, cfg, pooled=True, most_scheduled=most)["scheduled"].tolist() == need.tolist()
+    if period == "interval":  # the floors are the requirement: the check is exact
+        first = ts[int(np.flatnonzero(need > most - 1)[0])]
+        with pytest.raises(InputError, match=f"staffing.csv: asks for more than {most - 1:,} scheduled agents at "
+                                             f"{first:%Y-%m-%d %H:%M}, above {most - 1:,} per interval"):
+            staffing_requirement(out, cfg, pooled=True, most_scheduled=most - 1)
+    # however the queues are judged, one agent cannot hold the first interval's floors
+    with pytest.raises(InputError, match="asks for more than 1 scheduled agents at 2026-12-07 08:00"):
+        staffing_requirement(out, cfg, pooled=True, most_scheduled=1)
+
+
 def test_group_service_level_with_scheduled_agents_meets_target():
     ts = pd.date_range("2026-12-07 08:00", periods=4, freq="30min")
     fc = pd.concat([pd.DataFrame({"timestamp": ts, "queue": q, "volume": 60.0, "aht": 200.0}) for q in ("sales", "help")])

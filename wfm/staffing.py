@@ -419,7 +419,8 @@ def floor_targets(queue: Queue) -> Queue:
 
 
 def staffing_requirement(
-    staffing: pd.DataFrame, config: CentreConfig, group: str | None = None, *, pooled: bool | None = None
+    staffing: pd.DataFrame, config: CentreConfig, group: str | None = None, *, pooled: bool | None = None,
+    most_scheduled: int | None = None,
 ) -> pd.DataFrame:
     """Agents a staff group needs per interval, for a roster (agents serve all the group's queues).
 
@@ -435,12 +436,18 @@ def staffing_requirement(
     Returns ``timestamp, volume, agents, fractional_agents, scheduled`` sorted by timestamp. ``agents`` must
     be on the phones; ``scheduled = ceil(agents / (1 - shrinkage))`` (workload-weighted shrinkage) is what a
     roster must put on shift.
+
+    ``most_scheduled``: pooled, an interval that would need more scheduled agents than that is an InputError
+    naming the staffing frame's ``source``, found before any sizing (sizing a load of millions of agents takes
+    minutes and memory for nothing).
     """
     if pooled is None:
         pooled = config.roster.requirement == "pooled"
     if not pooled:
         return _summed_requirement(staffing, config, group)
     pool = pool_queues(staffing, config, group)
+    if most_scheduled is not None:
+        check_pool_within(pool, config, group, most_scheduled, staffing.attrs.get("source", "staffing"))
     if any(q.service_level_period != "interval" for q in pool.queues):
         curves = service_curves(staffing, config, group)
         agents = curves.low
@@ -456,6 +463,23 @@ def staffing_requirement(
             "scheduled": scheduled_agents(agents, pool.shrinkage),
         }
     )
+
+
+def check_pool_within(pool: PooledQueues, config: CentreConfig, group: str | None, most_scheduled: int,
+                      source: str) -> None:
+    """InputError naming ``source`` and the first interval where even the group's interval floors (what
+    :func:`staffing_requirement` sizes to at the least) are not met by the agents ``most_scheduled`` leave on
+    the phones after shrinkage: that interval needs more than ``most_scheduled`` scheduled agents. One
+    evaluation per interval (targets are monotone in agents), however large the load."""
+    floors = group_load(pool, config, group, floors=True)
+    on_phones = np.floor(most_scheduled * (1.0 - np.asarray(pool.shrinkage, dtype=float)) + 1e-9)
+    over = np.flatnonzero((floors.total > 0) & ~routing.meets(floors, routing.group_metrics(floors, on_phones)))
+    if over.size:
+        raise InputError(
+            f"{source}: asks for more than {most_scheduled:,} scheduled agents at "
+            f"{pool.timestamps[int(over[0])]:%Y-%m-%d %H:%M}, above {most_scheduled:,} per interval, the most a "
+            "roster sizes"
+        )
 
 
 def interval_requirement(

@@ -18,7 +18,7 @@ import pandas as pd
 
 from wfm.config import CentreConfig
 from wfm.errors import InputError
-from wfm.roster.domain import check_requirement
+from wfm.roster.domain import MAX_SCHEDULED_PER_INTERVAL, check_requirement
 from wfm.roster.rows import ROSTER_COLUMNS, parse_roster_rows, rostered_per_interval
 from wfm.staffing import (
     ServiceCurves,
@@ -38,7 +38,9 @@ def horizon_requirement(
     or pooled) and a staffing frame over the horizon (:func:`horizon_staffing`)."""
     start, idx, horizon = horizon_staffing(staffing, config, start, weeks)
     named = staffing.attrs.get("source", "staffing")
-    req = staffing_requirement(horizon, config).set_index("timestamp")["scheduled"]
+    horizon.attrs["source"] = named  # the horizon's rows are the staffing file's
+    req = staffing_requirement(horizon, config, most_scheduled=MAX_SCHEDULED_PER_INTERVAL)
+    req = req.set_index("timestamp")["scheduled"]
     required = req.reindex(idx).fillna(0).to_numpy(float)
     check_requirement(required, idx, named)
     return start, idx, required.astype(np.int64), horizon
