@@ -3,10 +3,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from plans import EXAMPLE_PLAN_ARGS, Invoked, invoke, shared_run
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CONFIG = ROOT / "configs" / "example.toml"
+
+
+@pytest.fixture(scope="session")
+def example_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Invoked, Path]:
+    """``wfm plan`` of the bundled example (:data:`EXAMPLE_PLAN_ARGS`) into a runs folder, made once per session
+    and shared by every xdist worker: what it printed, and the runs folder (read it; copy it to change it)."""
+    res, folder = shared_run(tmp_path_factory, "example-plan",
+                             lambda folder: invoke([*EXAMPLE_PLAN_ARGS, "--out", folder / "runs"]))
+    return res, folder / "runs"
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from plans import EXAMPLE_PLAN_ARGS, copy_of
 from typer.testing import CliRunner
 
 from wfm import __version__
@@ -36,7 +37,7 @@ CONFIG = ROOT / "configs" / "example.toml"
 HISTORY = ROOT / "forecasts" / "history.csv"
 START = "2026-11-30"  # the Monday after the history's last day (Sunday 2026-11-29)
 CSVS = ("forecast.csv", "staffing.csv", "roster.csv", "coverage.csv")
-PLAN_ARGS = ["plan", "--config", str(CONFIG), "--history", str(HISTORY), "--gap", "0.05"]
+PLAN_ARGS = EXAMPLE_PLAN_ARGS
 
 
 def _sha(path: Path) -> str:
@@ -44,10 +45,12 @@ def _sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("runs")
-    result = CliRunner().invoke(app, [*PLAN_ARGS, "--out", str(out)])
-    return {"out": out, "folder": out / START, "result": result}
+def run(example_plan, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The session's plan of the example (EXAMPLE_PLAN_ARGS), copied: the rerun test replaces its folder.
+    ``planned_in``: the runs folder it was planned into (its output and manifest name that one)."""
+    result, shared = example_plan
+    out = copy_of(shared, tmp_path_factory, "cli-plan")
+    return {"out": out, "folder": out / START, "result": result, "planned_in": shared}
 
 
 def test_plan_exit_code_and_output(run: dict) -> None:
@@ -59,7 +62,7 @@ def test_plan_exit_code_and_output(run: dict) -> None:
     lines = res.stdout.splitlines()
     table = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in lines)
     assert list(table)[:2] == ["run folder", "plan"]
-    assert table["run folder"] == str(folder)
+    assert table["run folder"] == str(run["planned_in"] / START)
     assert table["plan"] == f"{START} .. 2026-12-06 (1 week)"
     roster = pd.read_csv(folder / "roster.csv")
     cov = pd.read_csv(folder / "coverage.csv")
@@ -240,7 +243,7 @@ def test_manifest(run: dict) -> None:
     assert m["exit_code"] == run["result"].exit_code
     assert m["command"] == {"path": "wfm plan", "options": {
         "config": str(CONFIG), "history": str(HISTORY), "start": None, "weeks": 1, "agents": None,
-        "out": str(run["out"]), "time_limit": None, "gap": 0.05, "replications": 100, "interval": None,
+        "out": str(run["planned_in"]), "time_limit": None, "gap": 0.05, "replications": 100, "interval": None,
         "campaign": None, "portfolio": None, "workers": 1, "cluster": None, "json_out": False, "quiet": False}}
 
 
@@ -323,16 +326,14 @@ def test_rerun_is_byte_identical_and_replaces_the_folder(run: dict) -> None:
     assert data["roster"]["agents"] == m["headline"]["rostered_agents"]
 
 
-def test_the_demo_plan_meets_every_target_at_the_right_service_level(tmp_path: Path) -> None:
-    """`make demo`'s plan (the example's own settings): every target met, exit 0, --quiet prints nothing; the back
-    office is sized for the rostered front line (24 people for about 200 agents). By simulation every queue
-    meets its target on every day (within half a point), no queue's week is more than 3 points above its
-    target, and the paid hours are at least 6% under the 8,450 of the plan that held every interval to every
-    target under FIFO (issue 11's Must show)."""
-    out = tmp_path / "runs"
-    res = CliRunner().invoke(app, ["plan", "--config", str(CONFIG), "--history", str(HISTORY),
-                                   "--out", str(out), "--quiet"])
-    assert (res.exit_code, res.stdout, res.stderr) == (0, "", "")
+def test_the_example_plan_meets_every_target_at_the_right_service_level(example_plan) -> None:
+    """The bundled example's plan (its own settings, to a 5% gap): every target met, exit 0; the back office is
+    sized for the rostered front line (24 people for about 200 agents). By simulation every queue meets its
+    target on every day (within half a point), no queue's week is more than 3 points above its target, and the
+    paid hours are at least 6% under the 8,450 of the plan that held every interval to every target under FIFO
+    (issue 11's Must show)."""
+    res, out = example_plan
+    assert res.exit_code == 0, res.stderr
     service = pd.read_csv(out / START / "service.csv")
     days = service[service["period"] == "day"]
     assert (days["simulated_service_level"] >= days["target"] - 0.005).all(), days.to_string()

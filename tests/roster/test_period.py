@@ -38,6 +38,9 @@ def two_queue_centre(routing: str = "priority"):
 @pytest.fixture(scope="module")
 def planned():
     cfg, st = two_queue_centre()
+    # within 5% of the bound (1 s): at 2% HiGHS ran to the 30 s time limit, and where a time limit stops the
+    # solve the roster depends on the machine's speed
+    cfg.roster.gap = 0.05
     return cfg, st, roster(st, cfg)
 
 
