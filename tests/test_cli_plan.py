@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from wfm import __version__
 from wfm.cli import app
 from wfm.config import load_config
+from wfm.generate import write_small_centre
 from wfm.plan import LOCK_NAME, RUN_FILES, clean_leftovers, run_lock
 from wfm.roster import coverage, read_roster, read_staffing
 from wfm.staffing import staffing_requirement
@@ -488,14 +489,15 @@ def test_out_is_a_file_exits_2(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- no feasible plan (exit 3)
 def test_no_feasible_roster_exits_3_and_writes_nothing(tmp_path: Path) -> None:
-    cfg = tmp_path / "strict.toml"
-    text = CONFIG.read_text()
+    # a small centre, strict, with two named agents for a week that needs a dozen
+    config, history = write_small_centre(tmp_path, "strict", seed=5)
+    text = config.read_text()
     assert "\n[roster]\n" in text
-    cfg.write_text(text.replace("\n[roster]\n", "\n[roster]\nstrict = true\n"))
+    config.write_text(text.replace("\n[roster]\n", "\n[roster]\nstrict = true\n"))
     agents = tmp_path / "agents.csv"
-    agents.write_text("agent_id,contract\nann,full_time\nbob,part_time\n")
+    agents.write_text("agent_id,contract\nann,full_time\nbob,full_time\n")
     out = tmp_path / "runs"
-    res = CliRunner().invoke(app, ["plan", "--config", str(cfg), "--history", str(HISTORY), "--agents", str(agents),
+    res = CliRunner().invoke(app, ["plan", "--config", str(config), "--history", str(history), "--agents", str(agents),
                                    "--out", str(out)])
     assert res.exit_code == 3
     assert res.stdout == ""
