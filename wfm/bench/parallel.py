@@ -67,12 +67,12 @@ def run(parts: tuple[str, ...] = ("sweep", "portfolio")) -> None:
             _portfolio(folder)
 
 
-EXTERNAL = "dask scheduler + 2 dask workers"
-ENGINES = (("serial", {}), ("local cluster, 2 processes", {"workers": 2}), (EXTERNAL, None))
+# None: a scheduler and two workers started as separate processes (:func:`_external_cluster`)
+ENGINES = (("serial", {}), ("local cluster, 2 processes", {"workers": 2}), ("dask scheduler + 2 dask workers", None))
 
 
 @contextlib.contextmanager
-def _engine(label: str, kw: dict | None, folder: Path) -> Iterator[dict]:
+def _engine(kw: dict | None, folder: Path) -> Iterator[dict]:
     """The keywords that run on one engine; the external cluster runs only while its engine is timed (its
     start is not timed: it is there before `wfm ... --cluster` is run)."""
     if kw is not None:
@@ -113,7 +113,7 @@ def _sweep(folder: Path) -> None:
     times: dict[str, float] = {}
     tables: dict[str, str] = {}
     for label, engine in ENGINES:
-        with _engine(label, engine, folder) as kw:
+        with _engine(engine, folder) as kw:
             t = time.perf_counter()
             res = W.whatif(cfg, [storm], fc, ro, sweep=sweep, **kw)
             times[label] = time.perf_counter() - t
@@ -143,7 +143,7 @@ def _portfolio(folder: Path) -> None:
     outputs: dict[str, str] = {}
     for label, engine in ENGINES:
         shutil.rmtree(folder / "runs", ignore_errors=True)
-        with _engine(label, engine, folder) as kw:
+        with _engine(engine, folder) as kw:
             t = time.perf_counter()
             table = portfolio(jobs, **kw)
             times[label] = time.perf_counter() - t
