@@ -223,3 +223,29 @@ def test_prove_without_replications_keeps_the_erlang_table_and_simulates_nothing
                   replications=0)
     assert proof.simulation is None and proof.notes == [] and proof.summary() == {}
     assert proof.service.equals(service)
+
+
+def test_an_over_served_queue_gets_one_note_naming_its_figures_and_days():
+    from wfm.plan.proof import _over_served_notes
+
+    service = pd.DataFrame({
+        "queue": ["cards", "cards", "cards", "sales", "sales", "help", "help", "help", "help"],
+        "period": ["day"] * 9,
+        "start": ["2026-11-30", "2026-12-01", "2026-12-02", "2026-11-30", "2026-12-01",
+                  "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03"],
+        "target": [0.8] * 3 + [0.9] * 2 + [0.7] * 4,
+        "simulated_service_level": [0.8531, 0.84, 0.8527, 0.97, 0.951, 0.80, 0.81, 0.7701, 0.83],
+        "over_served": [True, False, True, True, True, True, True, True, True],
+    })
+    assert _over_served_notes(service) == [
+        # the same figure twice is one figure; up to three days are named
+        "cards over-served: simulated 85.3% against a target of 80% on 2 days (2026-11-30, 2026-12-02), more "
+        "than 5 points above: staff wasted",
+        "sales over-served: simulated 95.1%-97.0% against a target of 90% on 2 days (2026-11-30, 2026-12-01), "
+        "more than 5 points above: staff wasted",
+        "help over-served: simulated 77.0%-83.0% against a target of 70% on 4 days, more than 5 points above: "
+        "staff wasted",
+    ]
+    one = service[service["queue"] == "cards"].head(1)
+    assert _over_served_notes(one) == ["cards over-served: simulated 85.3% against a target of 80% on 1 day "
+                                       "(2026-11-30), more than 5 points above: staff wasted"]

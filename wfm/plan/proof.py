@@ -106,12 +106,17 @@ def _with_simulation(service: pd.DataFrame, sim: SimulationResult, config: Centr
 
 
 def _over_served_notes(service: pd.DataFrame) -> list[str]:
+    """One note per over-served queue: its simulated service (a range over several periods), its target and
+    the periods (named when there are up to three)."""
     notes = []
     for name, g in service[service["over_served"]].groupby("queue", sort=False):
-        unit = g["period"].iloc[0]
+        unit, sl = g["period"].iloc[0], g["simulated_service_level"]
+        figure = f"{sl.min():.1%}" if f"{sl.min():.1%}" == f"{sl.max():.1%}" else f"{sl.min():.1%}-{sl.max():.1%}"
+        which = f"{len(g)} {unit}{'s' if len(g) > 1 else ''}"
+        if len(g) <= 3:
+            which += " (" + ", ".join(str(d) for d in g["start"]) + ")"
         notes.append(
-            f"{name} over-served: simulated {g['simulated_service_level'].min():.1%}-"
-            f"{g['simulated_service_level'].max():.1%} against a target of {g['target'].iloc[0]:.0%} on "
-            f"{len(g)} {unit}(s) (more than {OVER_SERVED:.0%} above: staff wasted)"
+            f"{name} over-served: simulated {figure} against a target of {g['target'].iloc[0]:.0%} on {which}, "
+            f"more than {OVER_SERVED * 100:.0f} points above: staff wasted"
         )
     return notes
