@@ -249,3 +249,14 @@ def test_an_over_served_queue_gets_one_note_naming_its_figures_and_days():
     one = service[service["queue"] == "cards"].head(1)
     assert _over_served_notes(one) == ["cards over-served: simulated 85.3% against a target of 80% on 1 day "
                                        "(2026-11-30), more than 5 points above: staff wasted"]
+
+
+def test_the_routing_margins_line_gives_points_and_names_up_to_three_days():
+    from wfm.plan.summary import _margin_text
+
+    assert _margin_text({}) == ""
+    assert _margin_text({"2026-12-05": 0.008}) == "; the roster meets its target plus 0.8 points on 1 day (2026-12-05)"
+    assert _margin_text({"2026-12-02": 0.031, "2026-11-30": 0.044}) == (
+        "; the roster meets its target plus 3.1 to 4.4 points on 2 days (2026-11-30, 2026-12-02)")
+    week = {f"2026-12-0{d}": 0.005 + 0.0025 * d for d in range(1, 8)}
+    assert _margin_text(week) == "; the roster meets its target plus 0.8 to 2.3 points on 7 days"

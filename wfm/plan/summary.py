@@ -168,12 +168,21 @@ def _routing_lines(result: PlanResult) -> list[str]:
         text = ", ".join(f"{q} {o:g} s" for q, o in objectives.items())
         lines.append(f"Routing objectives for staff group {group} (set them in the ACD): {text}.")
     for name, f in cal.figures.items():
-        margins = list(cal.margins.get(name, {}).values())
         lines.append(f"- {name}: on the week's staffing the routing model gives {_pct(f['week']['model'])} and "
-                     f"the simulator {_pct(f['week']['simulated'])}" + (
-                         f"; the roster meets its target plus {_pct(min(margins))}-{_pct(max(margins))} "
-                         f"on {len(margins)} day(s)" if margins else ""))
+                     f"the simulator {_pct(f['week']['simulated'])}" + _margin_text(cal.margins.get(name, {})))
     return lines
+
+
+def _margin_text(by_date: dict[str, float]) -> str:
+    """"; the roster meets its target plus 0.5 to 2.0 points on 7 days": the margins (service-level points by
+    date) the roster was held to above a queue's target; the days named when there are up to three."""
+    if not by_date:
+        return ""
+    lo, hi = (f"{100 * v:.1f}" for v in (min(by_date.values()), max(by_date.values())))
+    days = f"{len(by_date)} day{'s' if len(by_date) > 1 else ''}"
+    if len(by_date) <= 3:
+        days += " (" + ", ".join(sorted(by_date)) + ")"
+    return f"; the roster meets its target plus {lo if lo == hi else f'{lo} to {hi}'} points on {days}"
 
 
 def headline_table(result: PlanResult, folder: str | os.PathLike[str] | None = None) -> list[list[str]]:
