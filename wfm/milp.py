@@ -225,11 +225,18 @@ def solve_highs(
     info = prob.solverModel.getInfo()
     has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) and \
         info.primal_solution_status == 2
-    objective = float(pulp.value(prob.objective)) if has_solution else math.nan
     bound = float(info.mip_dual_bound)
     if not math.isfinite(bound) or abs(bound) > 1e20:
         bound = -math.inf
     bound = max(bound, cmd.lp_bound)  # both are valid bounds; keep the stronger
+    if cmd.stop_at_start and has_solution and cmd.start is not None:
+        # the start was proven within the gap of the LP bound, and HiGHS ran only a few milliseconds to hand it
+        # back: what it did in them (a better solution, a stronger bound) depends on the machine's speed, so the
+        # result is the start and the LP bound, the same on any machine and in any process
+        for var in prob.variables():
+            var.varValue = cmd.start.get(var.name, 0.0)
+        bound = cmd.lp_bound
+    objective = float(pulp.value(prob.objective)) if has_solution else math.nan
     status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
     if watch.stopped:
         status = "Time limit reached"
