@@ -110,13 +110,22 @@ def _over_served_notes(service: pd.DataFrame) -> list[str]:
     the periods (named when there are up to three)."""
     notes = []
     for name, g in service[service["over_served"]].groupby("queue", sort=False):
-        unit, sl = g["period"].iloc[0], g["simulated_service_level"]
-        figure = f"{sl.min():.1%}" if f"{sl.min():.1%}" == f"{sl.max():.1%}" else f"{sl.min():.1%}-{sl.max():.1%}"
-        which = f"{len(g)} {unit}{'s' if len(g) > 1 else ''}"
-        if len(g) <= 3:
-            which += " (" + ", ".join(str(d) for d in g["start"]) + ")"
+        sl = g["simulated_service_level"]
         notes.append(
-            f"{name} over-served: simulated {figure} against a target of {g['target'].iloc[0]:.0%} on {which}, "
+            f"{name} over-served: simulated {span(f'{sl.min():.1%}', f'{sl.max():.1%}', '-')} against a target of "
+            f"{g['target'].iloc[0]:.0%} on {periods([str(d) for d in g['start']], g['period'].iloc[0])}, "
             f"more than {OVER_SERVED * 100:.0f} points above: staff wasted"
         )
     return notes
+
+
+def span(lo: str, hi: str, sep: str) -> str:
+    """A range as the notes print it: ``lo`` alone when both ends read the same, else ``lo``, ``sep``, ``hi``."""
+    return lo if lo == hi else f"{lo}{sep}{hi}"
+
+
+def periods(starts: list[str], unit: str) -> str:
+    """How many periods (``unit``: day, week), named when there are up to three: "2 days (2026-11-30,
+    2026-12-02)", "7 days"."""
+    text = f"{len(starts)} {unit}{'s' if len(starts) > 1 else ''}"
+    return text + (f" ({', '.join(starts)})" if len(starts) <= 3 else "")

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from wfm.plan.pipeline import PlanResult
+from wfm.plan.proof import periods, span
 from wfm.staffing import targets_by_queue
 
 
@@ -179,10 +180,7 @@ def _margin_text(by_date: dict[str, float]) -> str:
     if not by_date:
         return ""
     lo, hi = (f"{100 * v:.1f}" for v in (min(by_date.values()), max(by_date.values())))
-    days = f"{len(by_date)} day{'s' if len(by_date) > 1 else ''}"
-    if len(by_date) <= 3:
-        days += " (" + ", ".join(sorted(by_date)) + ")"
-    return f"; the roster meets its target plus {lo if lo == hi else f'{lo} to {hi}'} points on {days}"
+    return f"; the roster meets its target plus {span(lo, hi, ' to ')} points on {periods(sorted(by_date), 'day')}"
 
 
 def headline_table(result: PlanResult, folder: str | os.PathLike[str] | None = None) -> list[list[str]]:
