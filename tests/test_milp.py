@@ -77,3 +77,16 @@ def test_a_start_within_the_gap_of_the_lp_bound_is_the_result_with_that_bound_on
         res = solve_highs(prob, time_limit_s=10, gap=0.5, lp_first=True, start_from_lp=lambda: {"x": 3.0, "y": 1.0})
         assert (res.status, res.objective, res.lower_bound) == ("Optimal", 4.0, 2.5)
         assert (x.value(), y.value()) == (3.0, 1.0) and res.gap == 0.375
+
+
+def test_a_start_within_the_gap_that_breaks_a_constraint_is_never_the_result():
+    # the start x=1, y=1 costs 2, under the LP bound 2.5 (so "within the gap"), but breaks x + y >= 2.5: HiGHS's
+    # own answer stands (the optimum 3 when it finds it in its few milliseconds), never the start
+    prob = pulp.LpProblem("p", pulp.LpMinimize)
+    x = prob.add_variable("x", lowBound=0, cat=pulp.LpInteger)
+    y = prob.add_variable("y", lowBound=0, cat=pulp.LpInteger)
+    prob += x + y
+    prob += x + y >= 2.5
+    res = solve_highs(prob, time_limit_s=10, gap=0.5, lp_first=True, start_from_lp=lambda: {"x": 1.0, "y": 1.0})
+    assert (x.value(), y.value()) != (1.0, 1.0)
+    assert not res.has_solution or (res.objective == 3.0 and x.value() + y.value() == 3.0)

@@ -229,13 +229,19 @@ def solve_highs(
     if not math.isfinite(bound) or abs(bound) > 1e20:
         bound = -math.inf
     bound = max(bound, cmd.lp_bound)  # both are valid bounds; keep the stronger
-    if cmd.stop_at_start and has_solution and cmd.start is not None:
+    if cmd.stop_at_start and cmd.start is not None:
         # the start was proven within the gap of the LP bound, and HiGHS ran only a few milliseconds to hand it
-        # back: what it did in them (a better solution, a stronger bound) depends on the machine's speed, so the
-        # result is the start and the LP bound, the same on any machine and in any process
-        for var in prob.variables():
+        # back: what it did in them (accept the start or not, find a better one, raise its bound) depends on the
+        # machine's speed, so a start that keeps every bound and constraint is the result, with the LP bound,
+        # the same on any machine and in any process
+        highs = {var: var.varValue for var in prob.variables()}
+        for var in highs:
             var.varValue = cmd.start.get(var.name, 0.0)
-        bound = cmd.lp_bound
+        if prob.valid(1e-6):
+            has_solution, bound = True, cmd.lp_bound
+        else:  # not a plan after all: HiGHS's answer stands
+            for var, value in highs.items():
+                var.varValue = value
     objective = float(pulp.value(prob.objective)) if has_solution else math.nan
     status = prob.solverModel.modelStatusToString(prob.solverModel.getModelStatus())
     if watch.stopped:
